@@ -1,0 +1,18 @@
+package io.vitalwire.contract;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * How far {@link Reading#measuredAt()} can be trusted. Device clocks drift and are often never set, so the gateway
+ * keeps the raw device time and says how it derived the measurement time from it.
+ */
+public enum ClockQuality {
+    /** Device time used as is: its measured offset to the synchronised gateway clock is within tolerance. */
+    @JsonProperty("synced") SYNCED,
+    /** Device time corrected by the offset the gateway measured against its synchronised clock. */
+    @JsonProperty("corrected") CORRECTED,
+    /** Device time used without correction: no offset could be measured, or the gateway clock is not synchronised. */
+    @JsonProperty("uncorrected") UNCORRECTED,
+    /** The device gave no time (or a clock it says is not set): the gateway's receive time is used. */
+    @JsonProperty("receive-time") RECEIVE_TIME
+}

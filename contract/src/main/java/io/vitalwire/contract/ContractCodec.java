@@ -1,0 +1,154 @@
+package io.vitalwire.contract;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Encodes and decodes the contract's JSON payloads. The single place where bytes become messages: the gateway, the
+ * simulators and cloud-ingest all use it, so the two sides cannot drift apart.
+ *
+ * <p>Decoding is strict where ambiguity could corrupt medical data (duplicate keys, trailing garbage, a number where a
+ * code belongs) and lenient where compatibility needs it (unknown fields from a newer minor version are ignored).
+ * Every refusal is a {@link ContractViolation} with a reason and the path of the offending field.
+ */
+public final class ContractCodec {
+
+    /** Bounded so that one message can never exhaust a receiver's memory; a full batch stays well below it. */
+    public static final int MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            // 128.0 and 128 are different measurements (the device's resolution is part of the value).
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            // A code or unit sent as a number is a sender bug; coercing it would hide the bug.
+            .withCoercionConfig(LogicalType.Textual, c -> c
+                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .build();
+
+    public byte[] encode(ContractMessage message) {
+        try {
+            return mapper.writeValueAsBytes(message);
+        } catch (JsonProcessingException e) {
+            // Our own records always serialise; failing here is a programming error, not bad input.
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public ReadingBatch decodeReadings(byte[] payload) throws ContractViolation {
+        return decode(payload, ReadingBatch.class);
+    }
+
+    /**
+     * Decodes a payload that arrived on {@code topic} into the message type of the topic's channel, and checks that
+     * the payload speaks for the gateway the topic names.
+     */
+    public ContractMessage decode(Topic topic, byte[] payload) throws ContractViolation {
+        ContractMessage message = switch (topic.channel()) {
+            case READINGS -> decode(payload, ReadingBatch.class);
+            case STATUS -> decode(payload, GatewayStatus.class);
+            case STATE -> decode(payload, GatewayState.class);
+            case EVENTS -> decode(payload, GatewayEvent.class);
+            case QUARANTINE -> throw new ContractViolation(ContractViolation.Reason.INVALID_TOPIC,
+                    "the quarantine channel carries refused payloads, not contract messages");
+        };
+        if (!message.gatewayId().equals(topic.gatewayId())) {
+            throw new ContractViolation(ContractViolation.Reason.INVALID_TOPIC, "payload gatewayId '"
+                    + message.gatewayId() + "' does not match topic gateway '" + topic.gatewayId() + "'");
+        }
+        return message;
+    }
+
+    public <T extends ContractMessage> T decode(byte[] payload, Class<T> type) throws ContractViolation {
+        if (payload.length > MAX_MESSAGE_BYTES) {
+            throw new ContractViolation(ContractViolation.Reason.TOO_LARGE,
+                    "payload of " + payload.length + " bytes exceeds " + MAX_MESSAGE_BYTES);
+        }
+        JsonNode tree = readTree(payload);
+        JsonNode version = tree.get("v");
+        ContractVersion.requireSupported(version == null || version.isNull() ? null : version.asText());
+        try {
+            return mapper.treeToValue(tree, type);
+        } catch (JsonMappingException e) {
+            throw violation(e);
+        } catch (JsonProcessingException e) {
+            throw new ContractViolation(ContractViolation.Reason.MALFORMED, e.getOriginalMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw violation(e);
+        }
+    }
+
+    private JsonNode readTree(byte[] payload) throws ContractViolation {
+        try (JsonParser parser = mapper.createParser(payload)) {
+            JsonNode tree = mapper.readTree(parser);
+            if (tree == null || !tree.isObject()) {
+                throw new ContractViolation(ContractViolation.Reason.MALFORMED, "payload is not a JSON object");
+            }
+            return tree;
+        } catch (JsonProcessingException e) {
+            throw new ContractViolation(ContractViolation.Reason.MALFORMED,
+                    "malformed JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ContractViolation(ContractViolation.Reason.MALFORMED, "unreadable payload: " + e.getMessage(), e);
+        }
+    }
+
+    private static ContractViolation violation(Exception e) {
+        String where = e instanceof JsonMappingException mapping ? path(mapping) : "";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FieldViolation field) {
+                return new ContractViolation(field.reason(), where.isEmpty() ? field.getMessage()
+                        : "at " + where + ": " + field.getMessage(), e);
+            }
+        }
+        String detail = e instanceof JsonMappingException mapping ? mapping.getOriginalMessage() : e.getMessage();
+        return new ContractViolation(ContractViolation.Reason.INVALID_VALUE,
+                "invalid field '" + where + "': " + firstLine(detail), e);
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (path.length() > 0) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+}

@@ -1,0 +1,31 @@
+package io.vitalwire.contract;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The heartbeat on {@code …/status}: how the gateway is doing, without anything about patients.
+ *
+ * @param v                     contract version
+ * @param gatewayId             the sending gateway
+ * @param at                    when the status was taken (UTC)
+ * @param queueDepth            readings accepted but not yet acknowledged by the broker
+ * @param oldestUnsentAgeMillis age of the oldest such reading; {@code null} when none is waiting
+ * @param uplink                the uplink's state, e.g. "connected", "draining"
+ * @param adapters              state per input adapter, e.g. {"ble": "powered", "coap": "listening"}
+ * @param clockSync             whether the gateway's clock is synchronised
+ */
+public record GatewayStatus(String v, String gatewayId, Instant at, Long queueDepth, Long oldestUnsentAgeMillis,
+                            String uplink, Map<String, String> adapters, ClockSync clockSync)
+        implements ContractMessage {
+
+    public GatewayStatus {
+        FieldViolation.required("v", v);
+        FieldViolation.required("gatewayId", gatewayId);
+        FieldViolation.required("at", at);
+        FieldViolation.required("queueDepth", queueDepth);
+        FieldViolation.required("uplink", uplink);
+        adapters = adapters == null ? Map.of() : Map.copyOf(adapters);
+        FieldViolation.required("clockSync", clockSync);
+    }
+}

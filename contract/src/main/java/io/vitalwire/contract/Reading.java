@@ -1,0 +1,81 @@
+package io.vitalwire.contract;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * One measurement, as the gateway accepted it. Immutable from here on: every hop downstream stores, retries and
+ * deduplicates it by its {@link #key()}.
+ *
+ * @param key               idempotency key, born once at normalization ({@link ReadingKey}); the same device record
+ *                          always gets the same key, however often it is re-sent
+ * @param type              the coarse kind of measurement
+ * @param mdc               IEEE 11073-10101 code of the measurement as a whole (e.g. 150020 for the BP panel)
+ * @param loinc             LOINC code of the measurement as a whole, where one exists; optional
+ * @param values            the measured quantities (one, or the components of a panel)
+ * @param device            the measuring device and user
+ * @param sequence          the device's record sequence number (glucose, stored records); optional
+ * @param deviceTime        the device's own timestamp exactly as it encoded it (local time, no zone); optional
+ * @param measuredAt        when the measurement was taken, in UTC, as the gateway decided from deviceTime, the clock
+ *                          offset and its own clock (see {@link ClockQuality})
+ * @param receivedAt        when the gateway received it, in UTC, by the gateway's clock
+ * @param clockOffsetMillis device clock minus gateway clock, as measured when the device connected; optional
+ * @param clockQuality      how measuredAt was derived
+ * @param source            the characteristic or resource it came from
+ * @param flags             device-reported conditions that qualify the value, e.g. "irregular-pulse"; may be empty
+ */
+public record Reading(
+        String key,
+        MeasurementType type,
+        String mdc,
+        String loinc,
+        List<ReadingValue> values,
+        DeviceIdentity device,
+        Long sequence,
+        String deviceTime,
+        Instant measuredAt,
+        Instant receivedAt,
+        Long clockOffsetMillis,
+        ClockQuality clockQuality,
+        Source source,
+        List<String> flags) {
+
+    public static final int MAX_VALUES = 16;
+    private static final Pattern FLAG = Pattern.compile("[a-z0-9-]{1,40}");
+
+    public Reading {
+        FieldViolation.matching("key", key, ReadingKey.PATTERN);
+        FieldViolation.required("type", type);
+        FieldViolation.matching("mdc", mdc, ReadingValue.MDC);
+        if (loinc != null) {
+            FieldViolation.matching("loinc", loinc, ReadingValue.LOINC);
+        }
+        values = List.copyOf(FieldViolation.nonEmpty("values", values, MAX_VALUES));
+        FieldViolation.required("device", device);
+        if (sequence != null && sequence < 0) {
+            throw FieldViolation.invalid("sequence", "must not be negative");
+        }
+        if (deviceTime != null) {
+            requireLocalDateTime(deviceTime);
+        }
+        FieldViolation.required("measuredAt", measuredAt);
+        FieldViolation.required("receivedAt", receivedAt);
+        FieldViolation.required("clockQuality", clockQuality);
+        FieldViolation.required("source", source);
+        flags = flags == null || flags.isEmpty() ? List.of() : List.copyOf(FieldViolation.nonEmpty("flags", flags, 32));
+        for (String flag : flags) {
+            FieldViolation.matching("flags", flag, FLAG);
+        }
+    }
+
+    private static void requireLocalDateTime(String deviceTime) {
+        try {
+            LocalDateTime.parse(deviceTime);
+        } catch (DateTimeParseException e) {
+            throw FieldViolation.invalid("deviceTime", "'" + deviceTime + "' is not an ISO local date-time");
+        }
+    }
+}

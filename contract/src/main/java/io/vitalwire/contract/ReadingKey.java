@@ -1,0 +1,63 @@
+package io.vitalwire.contract;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.regex.Pattern;
+
+/**
+ * Builds the idempotency key of a reading: {@code gatewayId/deviceId[.uN]/moment/mdc}.
+ *
+ * <ul>
+ *   <li>{@code deviceId} is the device's serial ({@code sn.…}) or BLE address ({@code bd.…}), {@code .uN} the user
+ *       index on multi-user devices;</li>
+ *   <li>{@code moment} is the device's record sequence number ({@code s42}) when it has one, else the device's own
+ *       timestamp ({@code t20261123T120000}), else the gateway's receive time ({@code r} + epoch milliseconds) —
+ *       in that order because only the first two are the same when a device re-sends a stored record;</li>
+ *   <li>{@code mdc} is the measurement's code, so a cuff's pressure and pulse from one record get distinct keys.</li>
+ * </ul>
+ * The key is readable on purpose (operators look readings up by it) and holds nothing about the patient.
+ */
+public final class ReadingKey {
+
+    static final Pattern PATTERN = Pattern.compile("[A-Za-z0-9._~/-]{1,256}");
+
+    private ReadingKey() {
+    }
+
+    public static String of(String gatewayId, DeviceIdentity device, Long sequence, String deviceTime,
+                            Instant receivedAt, String mdc) {
+        StringBuilder key = new StringBuilder(96).append(gatewayId).append('/').append(escape(device.stableId()));
+        if (device.userIndex() != null) {
+            key.append(".u").append(device.userIndex());
+        }
+        key.append('/');
+        if (sequence != null) {
+            key.append('s').append(sequence);
+        } else if (deviceTime != null) {
+            key.append('t').append(compact(deviceTime));
+        } else {
+            key.append('r').append(receivedAt.toEpochMilli());
+        }
+        return key.append('/').append(mdc).toString();
+    }
+
+    private static String compact(String deviceTime) {
+        LocalDateTime t = LocalDateTime.parse(deviceTime);
+        return String.format("%04d%02d%02dT%02d%02d%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(),
+                t.getHour(), t.getMinute(), t.getSecond());
+    }
+
+    /** Keeps the key unambiguous: anything outside [A-Za-z0-9.-] becomes ~XX (hex of each UTF-8 byte). */
+    private static String escape(String id) {
+        StringBuilder out = new StringBuilder(id.length());
+        for (byte b : id.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xFF);
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-') {
+                out.append(c);
+            } else {
+                out.append('~').append(String.format("%02X", b & 0xFF));
+            }
+        }
+        return out.toString();
+    }
+}

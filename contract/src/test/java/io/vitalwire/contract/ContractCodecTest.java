@@ -1,0 +1,178 @@
+package io.vitalwire.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ContractCodecTest {
+
+    private final ContractCodec codec = new ContractCodec();
+
+    @Test
+    void readings_roundTrip_isLossless() throws Exception {
+        ReadingBatch batch = Samples.batch(Samples.bloodPressure());
+
+        ReadingBatch decoded = codec.decodeReadings(codec.encode(batch));
+
+        assertThat(decoded).isEqualTo(batch);
+        assertThat(decoded.readings().get(0).values().get(2).value()).hasToString("98.7");
+    }
+
+    @Test
+    void status_state_event_roundTrip() throws Exception {
+        GatewayStatus status = new GatewayStatus(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED, 12L, 3400L,
+                "connected", Map.of("coap", "listening"), ClockSync.SYNCED);
+        GatewayState state = new GatewayState(ContractVersion.CURRENT, "gw-1", Presence.OFFLINE, Samples.RECEIVED,
+                "0.1.0");
+        GatewayEvent event = new GatewayEvent(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED, "gap",
+                Map.of("refused", "40"));
+
+        assertThat(codec.decode(Topic.of("t1", "gw-1", Channel.STATUS), codec.encode(status))).isEqualTo(status);
+        assertThat(codec.decode(Topic.of("t1", "gw-1", Channel.STATE), codec.encode(state))).isEqualTo(state);
+        assertThat(codec.decode(Topic.of("t1", "gw-1", Channel.EVENTS), codec.encode(event))).isEqualTo(event);
+    }
+
+    @Test
+    void decode_unknownFieldsFromANewerMinorVersion_areIgnored() throws Exception {
+        String json = json(Samples.batch(Samples.bloodPressure()))
+                .replace("\"v\":\"1.0\"", "\"v\":\"1.7\",\"compression\":\"none\"")
+                .replace("\"sequence\"", "\"futureField\":{\"a\":1},\"sequence\"");
+
+        assertThat(codec.decodeReadings(bytes(json)).readings()).hasSize(1);
+    }
+
+    @Test
+    void decode_unknownMajorVersion_isRefused() {
+        String json = json(Samples.batch(Samples.bloodPressure())).replace("\"v\":\"1.0\"", "\"v\":\"2.0\"");
+
+        assertViolation(json, ContractViolation.Reason.UNSUPPORTED_VERSION, "unsupported contract version '2.0'");
+    }
+
+    @Test
+    void decode_missingVersion_isRefused() {
+        String json = json(Samples.batch(Samples.bloodPressure())).replace("\"v\":\"1.0\",", "");
+
+        assertViolation(json, ContractViolation.Reason.MISSING_FIELD, "'v'");
+    }
+
+    @Test
+    void decode_malformedJson_isRefused() {
+        assertViolation("{\"v\":\"1.0\",", ContractViolation.Reason.MALFORMED, "malformed JSON");
+        assertViolation("[1,2]", ContractViolation.Reason.MALFORMED, "not a JSON object");
+        assertViolation("", ContractViolation.Reason.MALFORMED, "not a JSON object");
+        assertViolation("{\"v\":\"1.0\"} {}", ContractViolation.Reason.MALFORMED, "Trailing token");
+    }
+
+    @Test
+    void decode_duplicateKeys_areRefused() {
+        // Two "value"s would leave it to the parser which one counts: never acceptable for a measurement.
+        String json = json(Samples.batch(Samples.bloodPressure())).replace("\"value\":128.0",
+                "\"value\":128.0,\"value\":12.0");
+
+        assertViolation(json, ContractViolation.Reason.MALFORMED, "Duplicate field 'value'");
+    }
+
+    @Test
+    void decode_missingUnit_namesTheField() {
+        String json = json(Samples.batch(Samples.bloodPressure())).replaceFirst(",\"unit\":\"mm\\[Hg\\]\"", "");
+
+        assertViolation(json, ContractViolation.Reason.MISSING_FIELD, "readings[0].values[0]",
+                "missing field 'values.unit'");
+    }
+
+    @Test
+    void decode_valueThatIsNotANumber_isRefused() {
+        String json = json(Samples.batch(Samples.bloodPressure())).replace("\"value\":128.0", "\"value\":\"NaN\"");
+
+        assertViolation(json, ContractViolation.Reason.INVALID_VALUE, "readings[0].values[0].value");
+    }
+
+    @Test
+    void decode_unknownMeasurementType_isRefused() {
+        String json = json(Samples.batch(Samples.bloodPressure())).replace("\"blood-pressure\"", "\"mood\"");
+
+        assertViolation(json, ContractViolation.Reason.INVALID_VALUE, "readings[0].type", "mood");
+    }
+
+    @Test
+    void decode_badUnitAndBadCodes_areRefused() {
+        String base = json(Samples.batch(Samples.bloodPressure()));
+        assertViolation(base.replace("\"mm[Hg]\"", "\"mm Hg\""), ContractViolation.Reason.INVALID_VALUE,
+                "values.unit");
+        assertViolation(base.replace("\"8480-6\"", "\"systolic\""), ContractViolation.Reason.INVALID_VALUE,
+                "values.loinc");
+        assertViolation(base.replace("\"mdc\":\"150020\"", "\"mdc\":150020.5"), ContractViolation.Reason.INVALID_VALUE,
+                "readings[0].mdc");
+    }
+
+    @Test
+    void decode_deviceWithoutSerialOrAddress_isRefused() {
+        String json = json(Samples.batch(Samples.bloodPressure()))
+                .replace("\"serial\":\"SN0001\",", "").replace("\"address\":\"AA:BB:CC:DD:EE:01\",", "");
+
+        assertViolation(json, ContractViolation.Reason.MISSING_FIELD, "device.serial or device.address");
+    }
+
+    @Test
+    void decode_deviceTimeThatIsNotALocalDateTime_isRefused() {
+        String json = json(Samples.batch(Samples.bloodPressure())).replace("\"2026-11-23T11:15:00\"",
+                "\"2026-13-23T11:15:00\"");
+
+        assertViolation(json, ContractViolation.Reason.INVALID_VALUE, "deviceTime");
+    }
+
+    @Test
+    void decode_emptyBatch_isRefused() {
+        assertViolation("{\"v\":\"1.0\",\"gatewayId\":\"gw-1\",\"sentAt\":\"2026-11-23T10:00:00Z\",\"readings\":[]}",
+                ContractViolation.Reason.INVALID_VALUE, "'readings'", "must not be empty");
+    }
+
+    @Test
+    void decode_oversizedPayload_isRefusedBeforeParsing() {
+        byte[] huge = new byte[ContractCodec.MAX_MESSAGE_BYTES + 1];
+
+        assertThatThrownBy(() -> codec.decodeReadings(huge))
+                .isInstanceOfSatisfying(ContractViolation.class,
+                        v -> assertThat(v.reason()).isEqualTo(ContractViolation.Reason.TOO_LARGE));
+    }
+
+    @Test
+    void decode_payloadForAnotherGatewayThanTheTopic_isRefused() {
+        byte[] payload = codec.encode(Samples.batch(Samples.bloodPressure()));
+
+        assertThatThrownBy(() -> codec.decode(Topic.of("t1", "gw-2", Channel.READINGS), payload))
+                .isInstanceOfSatisfying(ContractViolation.class, v -> {
+                    assertThat(v.reason()).isEqualTo(ContractViolation.Reason.INVALID_TOPIC);
+                    assertThat(v.getMessage()).contains("gw-1").contains("gw-2");
+                });
+    }
+
+    @Test
+    void decode_wrongMessageForTheChannel_isRefused() {
+        byte[] payload = codec.encode(new GatewayState(ContractVersion.CURRENT, "gw-1", Presence.ONLINE,
+                Instant.EPOCH, null));
+
+        assertThatThrownBy(() -> codec.decode(Topic.of("t1", "gw-1", Channel.READINGS), payload))
+                .isInstanceOf(ContractViolation.class);
+    }
+
+    private void assertViolation(String json, ContractViolation.Reason reason, String... fragments) {
+        assertThatThrownBy(() -> codec.decodeReadings(bytes(json)))
+                .isInstanceOfSatisfying(ContractViolation.class, v -> {
+                    assertThat(v.reason()).as(v.getMessage()).isEqualTo(reason);
+                    assertThat(v.getMessage()).contains(fragments);
+                });
+    }
+
+    private String json(ContractMessage message) {
+        return new String(codec.encode(message), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+}

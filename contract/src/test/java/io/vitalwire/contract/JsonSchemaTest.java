@@ -1,0 +1,48 @@
+package io.vitalwire.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import java.io.InputStream;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The published JSON Schemas and the codec must agree: what one accepts the other accepts. */
+class JsonSchemaTest {
+
+    private final ContractCodec codec = new ContractCodec();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void encodedMessages_validateAgainstTheirSchemas() throws Exception {
+        assertThat(errors("readings", codec.encode(Samples.batch(Samples.bloodPressure())))).isEmpty();
+        assertThat(errors("status", codec.encode(new GatewayStatus(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED,
+                0L, null, "connected", Map.of("coap", "listening"), ClockSync.UNKNOWN)))).isEmpty();
+        assertThat(errors("state", codec.encode(new GatewayState(ContractVersion.CURRENT, "gw-1", Presence.ONLINE,
+                Samples.RECEIVED, "0.1.0")))).isEmpty();
+        assertThat(errors("events", codec.encode(new GatewayEvent(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED,
+                "gap", Map.of())))).isEmpty();
+    }
+
+    @Test
+    void payloadsTheCodecRefuses_theSchemaRefusesToo() throws Exception {
+        String good = new String(codec.encode(Samples.batch(Samples.bloodPressure())));
+
+        assertThat(errors("readings", good.replace("\"mm[Hg]\"", "\"mm Hg\"").getBytes())).isNotEmpty();
+        assertThat(errors("readings", good.replace("\"v\":\"1.0\"", "\"v\":\"2.0\"").getBytes())).isNotEmpty();
+        assertThat(errors("readings", good.replaceFirst(",\"unit\":\"mm\\[Hg\\]\"", "").getBytes())).isNotEmpty();
+        assertThat(errors("readings", good.replace("\"blood-pressure\"", "\"mood\"").getBytes())).isNotEmpty();
+    }
+
+    private java.util.Set<?> errors(String name, byte[] payload) throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/io/vitalwire/contract/v1/" + name + ".schema.json")) {
+            JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+            JsonNode node = json.readTree(payload);
+            return schema.validate(node);
+        }
+    }
+}
