@@ -1,0 +1,19 @@
+package io.vitalwire.gateway.buffer;
+
+/** The states of a buffered reading. Stored by {@link #name()}; each transition is one method of ReadingBuffer. */
+public enum RowState {
+    /** Accepted and committed to disk; waiting for the uplink. */
+    QUEUED,
+    /** Claimed by the uplink and published; waiting for the broker's PUBACK. Back to QUEUED after a crash. */
+    IN_FLIGHT,
+    /**
+     * The broker acknowledged it. The row is kept (its key remembers the reading, so a device that re-sends the
+     * record is recognised) until capacity policy removes it.
+     */
+    ACKNOWLEDGED,
+    /**
+     * The stored bytes no longer decode (disk corruption, a downgrade): set aside for inspection, never deleted and
+     * never sent, so that it cannot block the rows behind it.
+     */
+    UNREADABLE
+}

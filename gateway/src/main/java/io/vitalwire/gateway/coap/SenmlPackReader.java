@@ -1,0 +1,217 @@
+package io.vitalwire.gateway.coap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.vitalwire.contract.DeviceIdentity;
+import io.vitalwire.contract.MeasurementType;
+import io.vitalwire.contract.Source;
+import io.vitalwire.contract.Transport;
+import io.vitalwire.gateway.normalize.DeviceMeasurement;
+import io.vitalwire.gateway.normalize.MeasuredValue;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Reads a SenML pack in JSON (RFC 8428) into device measurements: resolves base name, base time, base unit and base
+ * value per record, refuses what it must not guess at (unknown must-understand fields, string or boolean values for
+ * a measurement, unknown names or units), and gathers the systolic/diastolic/mean records of one moment into one
+ * blood-pressure measurement.
+ *
+ * <p>Hand-written because no maintained Java SenML library exists on Maven Central; the format is small.
+ */
+final class SenmlPackReader {
+
+    /** RFC 8428 §4.5.3: times below 2^28 seconds are relative to now. */
+    private static final BigDecimal RELATIVE_TIME_LIMIT = BigDecimal.valueOf(1L << 28);
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
+
+    private final String resourcePath;
+
+    SenmlPackReader(String resourcePath) {
+        this.resourcePath = resourcePath;
+    }
+
+    List<DeviceMeasurement> read(byte[] payload, Instant now) throws SenmlException {
+        JsonNode pack = parse(payload);
+        Map<GroupKey, Group> groups = new LinkedHashMap<>();
+        String baseName = "";
+        BigDecimal baseTime = BigDecimal.ZERO;
+        boolean hasBaseTime = false;
+        String baseUnit = null;
+        BigDecimal baseValue = BigDecimal.ZERO;
+        int index = 0;
+        for (JsonNode record : pack) {
+            String where = "record " + index++;
+            if (!record.isObject()) {
+                throw new SenmlException(where + " is not a JSON object");
+            }
+            rejectMustUnderstand(record, where);
+            if (record.has("bn")) {
+                baseName = text(record, "bn", where);
+            }
+            if (record.has("bt")) {
+                baseTime = number(record, "bt", where);
+                hasBaseTime = true;
+            }
+            if (record.has("bu")) {
+                baseUnit = text(record, "bu", where);
+            }
+            if (record.has("bv")) {
+                baseValue = number(record, "bv", where);
+            }
+            if (record.has("vs") || record.has("vb") || record.has("vd")) {
+                throw new SenmlException(where + ": only numeric values ('v') are measurements");
+            }
+            if (!record.has("v") && !record.has("n")) {
+                continue; // a record that only sets base fields
+            }
+            String name = baseName + (record.has("n") ? text(record, "n", where) : "");
+            if (!record.has("v")) {
+                throw new SenmlException(where + " (" + measurementName(name) + "): missing value 'v'");
+            }
+            BigDecimal value = baseValue.add(number(record, "v", where));
+            String unit = record.has("u") ? text(record, "u", where) : baseUnit;
+            boolean timed = hasBaseTime || record.has("t");
+            BigDecimal time = baseTime.add(record.has("t") ? number(record, "t", where) : BigDecimal.ZERO);
+            add(groups, name, value, unit, timed ? deviceTime(time, now) : null, where);
+        }
+        if (groups.isEmpty()) {
+            throw new SenmlException("the pack holds no measurement");
+        }
+        List<DeviceMeasurement> measurements = new ArrayList<>(groups.size());
+        for (Group g : groups.values()) {
+            measurements.add(new DeviceMeasurement(g.device, g.type, g.values, null, g.deviceTime, null,
+                    new Source(Transport.COAP, resourcePath), List.of()));
+        }
+        return measurements;
+    }
+
+    private record GroupKey(DeviceIdentity device, MeasurementType type, String deviceTime, String name) {
+    }
+
+    private static final class Group {
+        final DeviceIdentity device;
+        final MeasurementType type;
+        final String deviceTime;
+        final List<MeasuredValue> values = new ArrayList<>();
+
+        Group(DeviceIdentity device, MeasurementType type, String deviceTime) {
+            this.device = device;
+            this.type = type;
+            this.deviceTime = deviceTime;
+        }
+    }
+
+    private static void add(Map<GroupKey, Group> groups, String name, BigDecimal value, String unit, String deviceTime,
+                            String where) throws SenmlException {
+        int split = name.lastIndexOf(':');
+        if (split < 0) {
+            throw new SenmlException(where + ": name '" + name + "' has no device URN (expected urn:dev:…:name)");
+        }
+        DeviceIdentity device = device(name.substring(0, split), where);
+        String measurement = name.substring(split + 1);
+        SenmlNames.Meaning meaning = SenmlNames.meaning(measurement).orElseThrow(
+                () -> new SenmlException(where + ": unknown measurement name '" + measurement + "'"));
+        if (unit == null) {
+            throw new SenmlException(where + " (" + measurement + "): missing unit");
+        }
+        String ucum = SenmlNames.ucum(unit).orElseThrow(
+                () -> new SenmlException(where + " (" + measurement + "): unknown unit '" + unit + "'"));
+        // The components of one blood-pressure measurement share device and time; anything else stands alone.
+        String distinct = meaning.type() == MeasurementType.BLOOD_PRESSURE ? "" : measurement + "#" + where;
+        Group group = groups.computeIfAbsent(new GroupKey(device, meaning.type(), deviceTime, distinct),
+                k -> new Group(device, meaning.type(), deviceTime));
+        if (group.values.stream().anyMatch(v -> v.quantity() == meaning.quantity())) {
+            throw new SenmlException(where + ": '" + measurement + "' appears twice for the same device and time");
+        }
+        group.values.add(new MeasuredValue(meaning.quantity(), value, ucum));
+    }
+
+    /** RFC 9039 device URNs: {@code urn:dev:sn:<serial>} or {@code urn:dev:mac:<12 hex digits>}. */
+    private static DeviceIdentity device(String urn, String where) throws SenmlException {
+        if (urn.startsWith("urn:dev:sn:") && urn.length() > "urn:dev:sn:".length()) {
+            try {
+                return new DeviceIdentity(null, null, urn.substring("urn:dev:sn:".length()), null, null);
+            } catch (IllegalArgumentException e) {
+                throw new SenmlException(where + ": bad serial in '" + urn + "'");
+            }
+        }
+        if (urn.startsWith("urn:dev:mac:") && urn.substring("urn:dev:mac:".length()).matches("[0-9A-Fa-f]{12}")) {
+            String hex = urn.substring("urn:dev:mac:".length()).toUpperCase(Locale.ROOT);
+            StringBuilder address = new StringBuilder();
+            for (int i = 0; i < 12; i += 2) {
+                address.append(i == 0 ? "" : ":").append(hex, i, i + 2);
+            }
+            return new DeviceIdentity(null, null, null, address.toString(), null);
+        }
+        throw new SenmlException(where + ": '" + urn + "' is not a device URN (urn:dev:sn:… or urn:dev:mac:…)");
+    }
+
+    private static String deviceTime(BigDecimal seconds, Instant now) {
+        long millis = seconds.movePointRight(3).longValue();
+        Instant at = seconds.compareTo(RELATIVE_TIME_LIMIT) < 0 ? now.plusMillis(millis) : Instant.ofEpochMilli(millis);
+        return at.toString();
+    }
+
+    private static JsonNode parse(byte[] payload) throws SenmlException {
+        try {
+            JsonNode pack = JSON.readTree(payload);
+            if (pack == null || !pack.isArray() || pack.isEmpty()) {
+                throw new SenmlException("a SenML pack is a non-empty JSON array");
+            }
+            return pack;
+        } catch (JsonProcessingException e) {
+            throw new SenmlException("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new SenmlException("unreadable payload");
+        }
+    }
+
+    private static void rejectMustUnderstand(JsonNode record, String where) throws SenmlException {
+        for (Iterator<String> names = record.fieldNames(); names.hasNext(); ) {
+            String field = names.next();
+            if (field.endsWith("_")) {
+                throw new SenmlException(where + ": must-understand field '" + field + "' is not supported");
+            }
+        }
+    }
+
+    private static String text(JsonNode record, String field, String where) throws SenmlException {
+        JsonNode node = record.get(field);
+        if (!node.isTextual()) {
+            throw new SenmlException(where + ": '" + field + "' must be a string");
+        }
+        return node.asText();
+    }
+
+    private static BigDecimal number(JsonNode record, String field, String where) throws SenmlException {
+        JsonNode node = record.get(field);
+        if (!node.isNumber()) {
+            throw new SenmlException(where + ": '" + field + "' must be a number");
+        }
+        return Objects.requireNonNull(node.decimalValue());
+    }
+
+    private static String measurementName(String name) {
+        return name.substring(name.lastIndexOf(':') + 1);
+    }
+}

@@ -1,0 +1,103 @@
+package io.vitalwire.gateway.buffer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vitalwire.contract.ClockQuality;
+import io.vitalwire.contract.DeviceIdentity;
+import io.vitalwire.contract.MeasurementType;
+import io.vitalwire.contract.Reading;
+import io.vitalwire.contract.ReadingValue;
+import io.vitalwire.contract.Source;
+import io.vitalwire.contract.Transport;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Against a real SQLite file. */
+class ReadingBufferTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void append_isIdempotentByKey() {
+        try (ReadingBuffer buffer = open()) {
+            assertThat(buffer.append(List.of(reading(1), reading(2)))).isEqualTo(new AppendResult(2, 0));
+            assertThat(buffer.append(List.of(reading(2), reading(3)))).isEqualTo(new AppendResult(1, 1));
+            assertThat(buffer.stats().unsent()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void claim_acknowledge_requeue_followTheStates() {
+        try (ReadingBuffer buffer = open()) {
+            buffer.append(List.of(reading(1), reading(2), reading(3)));
+
+            List<BufferedReading> first = buffer.claimNext(2);
+            assertThat(first).extracting(b -> b.reading().sequence()).containsExactly(1L, 2L);
+            assertThat(buffer.claimNext(10)).extracting(b -> b.reading().sequence()).containsExactly(3L);
+            assertThat(buffer.claimNext(10)).isEmpty();
+
+            assertThat(buffer.markAcknowledged(List.of(first.get(0).rowId()))).isEqualTo(1);
+            assertThat(buffer.requeue(List.of(first.get(1).rowId()))).isEqualTo(1);
+            // Transitions only apply to rows in the expected state.
+            assertThat(buffer.requeue(List.of(first.get(0).rowId()))).isZero();
+
+            assertThat(buffer.claimNext(10)).extracting(b -> b.reading().sequence()).containsExactly(2L);
+            BufferStats stats = buffer.stats();
+            assertThat(stats.unsent()).isEqualTo(2);
+            assertThat(stats.inFlight()).isEqualTo(2);
+            assertThat(stats.acknowledged()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void inFlightRows_areRequeuedWhenTheBufferIsReopened() {
+        try (ReadingBuffer buffer = open()) {
+            buffer.append(List.of(reading(1), reading(2)));
+            buffer.claimNext(10);
+        }
+        try (ReadingBuffer reopened = open()) {
+            assertThat(reopened.claimNext(10)).extracting(b -> b.reading().sequence()).containsExactly(1L, 2L);
+        }
+    }
+
+    @Test
+    void readingsSurviveReopening_byteForByte() {
+        Reading original = reading(7);
+        try (ReadingBuffer buffer = open()) {
+            buffer.append(List.of(original));
+        }
+        try (ReadingBuffer reopened = open()) {
+            assertThat(reopened.claimNext(1).get(0).reading()).isEqualTo(original);
+        }
+    }
+
+    @Test
+    void file_isPrivateToTheGatewayUser() throws Exception {
+        try (ReadingBuffer buffer = open()) {
+            buffer.append(List.of(reading(1)));
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("buffer.db"))))
+                .isEqualTo("rw-------");
+    }
+
+    private ReadingBuffer open() {
+        return new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC());
+    }
+
+    private static Reading reading(long sequence) {
+        DeviceIdentity meter = new DeviceIdentity(null, null, "GM-1", null, null);
+        Instant at = Instant.parse("2026-11-23T10:00:00Z");
+        return new Reading("gw-1/sn.GM-1/s" + sequence + "/160184", MeasurementType.BLOOD_GLUCOSE, "160184",
+                "2339-0", List.of(new ReadingValue("160184", "2339-0", new BigDecimal("101"), "mg/dL")), meter,
+                sequence, null, at, at, null, ClockQuality.RECEIVE_TIME, new Source(Transport.COAP, "/readings"),
+                List.of());
+    }
+}
