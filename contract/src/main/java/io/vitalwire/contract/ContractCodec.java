@@ -58,6 +58,26 @@ public final class ContractCodec {
         }
     }
 
+    /** One reading on its own, as the gateway's buffer stores it between intake and uplink. */
+    public byte[] encodeReading(Reading reading) {
+        try {
+            return mapper.writeValueAsBytes(reading);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads back what {@link #encodeReading} wrote; refuses anything else. */
+    public Reading decodeReading(byte[] stored) throws ContractViolation {
+        try {
+            return mapper.readValue(stored, Reading.class);
+        } catch (JsonMappingException e) {
+            throw violation(e);
+        } catch (IOException e) {
+            throw new ContractViolation(ContractViolation.Reason.MALFORMED, "unreadable reading: " + e.getMessage(), e);
+        }
+    }
+
     public ReadingBatch decodeReadings(byte[] payload) throws ContractViolation {
         return decode(payload, ReadingBatch.class);
     }

@@ -1,7 +1,6 @@
 package io.vitalwire.contract;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -18,7 +17,9 @@ import java.util.regex.Pattern;
  * @param values            the measured quantities (one, or the components of a panel)
  * @param device            the measuring device and user
  * @param sequence          the device's record sequence number (glucose, stored records); optional
- * @param deviceTime        the device's own timestamp exactly as it encoded it (local time, no zone); optional
+ * @param deviceTime        the device's own timestamp as it encoded it: a local date-time without zone for BLE
+ *                          devices ("2026-11-23T11:15:00"), a UTC instant for devices that send one (SenML,
+ *                          "2026-11-23T10:15:00Z"); optional
  * @param measuredAt        when the measurement was taken, in UTC, as the gateway decided from deviceTime, the clock
  *                          offset and its own clock (see {@link ClockQuality})
  * @param receivedAt        when the gateway received it, in UTC, by the gateway's clock
@@ -73,9 +74,10 @@ public record Reading(
 
     private static void requireLocalDateTime(String deviceTime) {
         try {
-            LocalDateTime.parse(deviceTime);
+            ReadingKey.compact(deviceTime);
         } catch (DateTimeParseException e) {
-            throw FieldViolation.invalid("deviceTime", "'" + deviceTime + "' is not an ISO local date-time");
+            throw FieldViolation.invalid("deviceTime", "'" + deviceTime + "' is neither an ISO local date-time nor an"
+                    + " ISO instant");
         }
     }
 }

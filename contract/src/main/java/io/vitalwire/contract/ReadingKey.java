@@ -2,6 +2,7 @@ package io.vitalwire.contract;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 
 /**
@@ -41,10 +42,15 @@ public final class ReadingKey {
         return key.append('/').append(mdc).toString();
     }
 
-    private static String compact(String deviceTime) {
-        LocalDateTime t = LocalDateTime.parse(deviceTime);
-        return String.format("%04d%02d%02dT%02d%02d%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(),
+    /** "2026-11-23T11:15:00" → "20261123T111500"; an instant keeps its zone marker: "…T101500Z". */
+    static String compact(String deviceTime) {
+        boolean utc = deviceTime.endsWith("Z");
+        LocalDateTime t = utc ? LocalDateTime.ofInstant(Instant.parse(deviceTime), ZoneOffset.UTC)
+                : LocalDateTime.parse(deviceTime);
+        String local = String.format("%04d%02d%02dT%02d%02d%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(),
                 t.getHour(), t.getMinute(), t.getSecond());
+        int millis = t.getNano() / 1_000_000;
+        return (millis == 0 ? local : local + String.format(".%03d", millis)) + (utc ? "Z" : "");
     }
 
     /** Keeps the key unambiguous: anything outside [A-Za-z0-9.-] becomes ~XX (hex of each UTF-8 byte). */

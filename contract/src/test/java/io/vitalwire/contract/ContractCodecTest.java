@@ -23,6 +23,13 @@ class ContractCodecTest {
     }
 
     @Test
+    void singleReading_roundTrip() throws Exception {
+        Reading reading = Samples.bloodPressure();
+
+        assertThat(codec.decodeReading(codec.encodeReading(reading))).isEqualTo(reading);
+    }
+
+    @Test
     void status_state_event_roundTrip() throws Exception {
         GatewayStatus status = new GatewayStatus(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED, 12L, 3400L,
                 "connected", Map.of("coap", "listening"), ClockSync.SYNCED);

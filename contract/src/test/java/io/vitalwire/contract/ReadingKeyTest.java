@@ -29,6 +29,12 @@ class ReadingKeyTest {
     }
 
     @Test
+    void absoluteDeviceTime_keepsItsZoneMarker() {
+        assertThat(ReadingKey.of("gw-1", METER, null, "2026-11-23T10:15:00.500Z", T1, "150364"))
+                .isEqualTo("gw-1/sn.GM~2042~2F7/t20261123T101500.500Z/150364");
+    }
+
+    @Test
     void differentUsersCodesAndGateways_getDifferentKeys() {
         DeviceIdentity otherUser = new DeviceIdentity(null, null, null, "AA:BB:CC:DD:EE:FF", 3);
 

@@ -1,0 +1,21 @@
+package io.vitalwire.ingest.fhir;
+
+/** The code and identifier systems our FHIR resources use, in one place. */
+public final class FhirSystems {
+
+    public static final String LOINC = "http://loinc.org";
+    public static final String UCUM = "http://unitsofmeasure.org";
+    /** IEEE 11073-10101 nomenclature, as the HL7 Personal Health Device IG writes it. */
+    public static final String MDC = "urn:iso:std:iso:11073:10101";
+    public static final String OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
+
+    /** Observation.identifier: the reading's idempotency key, born at the gateway. */
+    public static final String READING_KEY = "https://vitalwire.io/fhir/NamingSystem/reading-key";
+    /** Device.identifier: the serial number from Device Information or the CoAP device's credentials. */
+    public static final String DEVICE_SERIAL = "https://vitalwire.io/fhir/NamingSystem/device-serial";
+    /** Device.identifier: the BLE device address, AA:BB:CC:DD:EE:FF. */
+    public static final String BLE_ADDRESS = "https://vitalwire.io/fhir/NamingSystem/ble-address";
+
+    private FhirSystems() {
+    }
+}

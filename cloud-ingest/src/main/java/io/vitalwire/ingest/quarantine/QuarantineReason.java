@@ -1,0 +1,15 @@
+package io.vitalwire.ingest.quarantine;
+
+/** Why cloud-ingest set something aside. A metric label and a column: keep the set closed and the names short. */
+public enum QuarantineReason {
+    /** The payload or topic broke the contract; the detail says how (see ContractViolation.Reason). */
+    CONTRACT_VIOLATION,
+    /** The reading's device is not registered (no FHIR Device with its identifier). */
+    UNKNOWN_DEVICE,
+    /** The device is registered but assigned to no patient. */
+    UNASSIGNED_DEVICE,
+    /** The reading passed the contract but cannot be mapped to FHIR (e.g. a unit the profile refuses). */
+    UNMAPPABLE,
+    /** The FHIR server refused the Observations permanently (4xx other than 409/429); the detail has its answer. */
+    FHIR_REJECTED
+}
