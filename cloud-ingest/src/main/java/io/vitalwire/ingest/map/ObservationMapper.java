@@ -7,7 +7,6 @@ import io.vitalwire.ingest.fhir.FhirSystems;
 import io.vitalwire.ingest.resolve.Resolution;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
-import java.util.Date;
 import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -15,7 +14,6 @@ import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
-import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 
 /**
  * Maps a reading to an R4 Observation that conforms to the vital-signs profiles: category, LOINC code with the
@@ -63,8 +61,8 @@ public class ObservationMapper {
         o.setCode(code(reading));
         o.setSubject(new Reference(owner.patient()));
         o.setDevice(new Reference(owner.device()));
-        o.setEffective(new DateTimeType(Date.from(reading.measuredAt()), TemporalPrecisionEnum.MILLI,
-                java.util.TimeZone.getTimeZone("UTC")));
+        // In UTC and with the precision the gateway decided (seconds from most devices, milliseconds from some).
+        o.setEffective(new DateTimeType(reading.measuredAt().toString()));
         if (reading.type() == MeasurementType.BLOOD_PRESSURE) {
             for (ReadingValue v : reading.values()) {
                 o.addComponent().setCode(valueCode(v)).setValue(quantity(reading.type(), v));

@@ -1,0 +1,69 @@
+package io.vitalwire.sims.provision;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Registers simulated patients and their devices on the FHIR server, as an operator's onboarding would: a Patient,
+ * and a Device per home device whose identifier is the device serial and whose {@code patient} is that Patient.
+ * Conditional creates, so running it twice creates nothing new.
+ */
+public final class FhirProvisioner {
+
+    /** Must match cloud-ingest's FhirSystems.DEVICE_SERIAL. */
+    public static final String DEVICE_SERIAL = "https://vitalwire.io/fhir/NamingSystem/device-serial";
+    public static final String PATIENT_ID = "https://vitalwire.io/fhir/NamingSystem/sim-patient";
+
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final ObjectMapper json = new ObjectMapper();
+
+    public FhirProvisioner(URI base) {
+        this.base = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/");
+    }
+
+    /** @return the Patient's logical id */
+    public String patient(String simId, String family, String given) throws IOException {
+        String body = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"" + PATIENT_ID + "\",\"value\":\""
+                + simId + "\"}],\"name\":[{\"family\":\"" + family + "\",\"given\":[\"" + given + "\"]}]}";
+        return create("Patient", PATIENT_ID, simId, body);
+    }
+
+    /** @return the Device's logical id */
+    public String device(String serial, String kind, String patientId) throws IOException {
+        String body = "{\"resourceType\":\"Device\",\"identifier\":[{\"system\":\"" + DEVICE_SERIAL + "\",\"value\":\""
+                + serial + "\"}],\"status\":\"active\",\"deviceName\":[{\"name\":\"" + kind
+                + "\",\"type\":\"model-name\"}],\"patient\":{\"reference\":\"Patient/" + patientId + "\"}}";
+        return create("Device", DEVICE_SERIAL, serial, body);
+    }
+
+    private String create(String type, String system, String value, String body) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(type))
+                .header("Content-Type", "application/fhir+json")
+                .header("If-None-Exist", "identifier=" + URLEncoder.encode(system, StandardCharsets.UTF_8) + "|"
+                        + URLEncoder.encode(value, StandardCharsets.UTF_8))
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200 && response.statusCode() != 201) {
+                throw new IOException(type + " create answered HTTP " + response.statusCode() + ": "
+                        + response.body());
+            }
+            JsonNode created = json.readTree(response.body());
+            return created.path("id").asText();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}
