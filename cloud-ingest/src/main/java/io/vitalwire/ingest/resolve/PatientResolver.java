@@ -1,5 +1,6 @@
 package io.vitalwire.ingest.resolve;
 
+import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -38,6 +39,8 @@ public class PatientResolver {
         Bundle found = fhir.search().forResource(Device.class)
                 .where(Device.IDENTIFIER.exactly().systemAndIdentifier(system, value))
                 .returnBundle(Bundle.class)
+                // A server-side search cache would hide a device registered a moment ago.
+                .cacheControl(new CacheControlDirective().setNoCache(true))
                 .execute();
         if (found.getEntry().isEmpty()) {
             return new Resolution.UnknownDevice(system + "|" + value);

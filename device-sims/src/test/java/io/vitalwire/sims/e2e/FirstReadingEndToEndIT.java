@@ -235,8 +235,9 @@ class FirstReadingEndToEndIT {
     private static JsonNode searchByKey(String key) throws IOException, InterruptedException {
         String url = STACK.fhirUrl() + "/Observation?_total=accurate&identifier="
                 + URLEncoder.encode(READING_KEY + "|" + key, StandardCharsets.UTF_8);
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        // no-cache: HAPI otherwise answers a repeated search from its result cache for up to a minute.
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Cache-Control", "no-cache").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }

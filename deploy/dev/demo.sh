@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The main job on one machine: the local stack of real services, cloud-ingest and a gateway as separate
+# processes, and one simulated home whose devices send readings over CoAP. Prints where the readings landed:
+# FHIR Observations and InfluxDB points. The gateway and cloud-ingest stop at the end; the stack keeps running
+# (deploy/dev/stack.sh stop).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+
+if ! command -v mvn >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
+  echo "installing JDK 17 and Maven"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
+fi
+
+deploy/dev/stack.sh start
+eval "$(deploy/dev/stack.sh env)"
+
+echo "== building"
+mvn -B -q -ntp install -DskipTests -pl contract,gateway,cloud-ingest,device-sims
+mvn -B -q -ntp -pl device-sims dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null
+
+run_dir=${VITALWIRE_STACK_DIR:-/var/tmp/vitalwire-dev}/demo
+mkdir -p "$run_dir"
+gateway_http=${VW_DEMO_GATEWAY_HTTP:-18081}
+ingest_http=${VW_DEMO_INGEST_HTTP:-18082}
+coap_port=${VW_DEMO_COAP_PORT:-15683}
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+echo "== starting cloud-ingest (log: $run_dir/cloud-ingest.log)"
+java -Xmx256m -Dmicronaut.server.port="$ingest_http" \
+  -Dvitalwire.ingest.mqtt.broker-url="$VW_MQTT_URL" -Dvitalwire.ingest.mqtt.client-id=cloud-ingest-demo \
+  -Dvitalwire.ingest.fhir.url="$VW_FHIR_URL" \
+  -Dvitalwire.ingest.influx.url="$VW_INFLUX_URL" -Dvitalwire.ingest.influx.database="$VW_INFLUX_DB" \
+  -Ddatasources.default.url="$VW_PG_URL" -Ddatasources.default.username="$VW_PG_USER" \
+  -Ddatasources.default.password="$VW_PG_PASSWORD" \
+  -jar cloud-ingest/target/cloud-ingest.jar >"$run_dir/cloud-ingest.log" 2>&1 </dev/null &
+pids+=($!)
+
+echo "== starting gateway demo-gw-1 (log: $run_dir/gateway.log)"
+java -Xmx128m -Dmicronaut.server.port="$gateway_http" \
+  -Dvitalwire.gateway.id=demo-gw-1 -Dvitalwire.gateway.tenant=demo \
+  -Dvitalwire.gateway.data-dir="$run_dir/gateway-data" \
+  -Dvitalwire.gateway.coap.port="$coap_port" \
+  -Dvitalwire.gateway.uplink.broker-url="$VW_MQTT_URL" \
+  -jar gateway/target/gateway.jar >"$run_dir/gateway.log" 2>&1 </dev/null &
+pids+=($!)
+
+wait_healthy() { # name url
+  for _ in $(seq 1 120); do
+    if curl -fs -o /dev/null "$2"; then return 0; fi
+    sleep 1
+  done
+  echo "$1 did not become healthy; see $run_dir" >&2
+  exit 1
+}
+wait_healthy cloud-ingest "http://127.0.0.1:$ingest_http/health"
+wait_healthy gateway "http://127.0.0.1:$gateway_http/health"
+
+echo "== one simulated home sends readings over CoAP"
+java -cp "device-sims/target/classes:$(cat device-sims/target/classpath.txt)" io.vitalwire.sims.HomeDemo \
+  "coap://127.0.0.1:$coap_port" "$VW_FHIR_URL" 3 | tee "$run_dir/home.log"
+patient=$(sed -n 's#^patient: Patient/##p' "$run_dir/home.log")
+
+echo "== waiting for the readings to arrive"
+expected=18   # 5 devices x 3 measurements; the cuff and the oximeter each add a pulse reading
+count=0
+for _ in $(seq 1 60); do
+  count=$(curl -fs -H 'Cache-Control: no-cache' "$VW_FHIR_URL/Observation?subject=Patient/$patient&_summary=count" \
+    | sed -n 's/.*"total": *\([0-9]*\).*/\1/p')
+  [ "${count:-0}" -ge "$expected" ] && break
+  sleep 1
+done
+
+echo
+echo "FHIR: ${count:-0} Observations for Patient/$patient (expected at least $expected)"
+echo "  $VW_FHIR_URL/Observation?subject=Patient/$patient&_sort=-date"
+curl -fs "$VW_FHIR_URL/Observation?subject=Patient/$patient&_sort=-date&_count=5&_elements=code,effective,value,component" \
+  | python3 -c '
+import json, sys
+for e in json.load(sys.stdin).get("entry", []):
+    r = e["resource"]
+    code = r["code"]["coding"][0]["code"]
+    if "valueQuantity" in r:
+        v = r["valueQuantity"]; value = "%s %s" % (v["value"], v["code"])
+    else:
+        value = " / ".join("%s" % c["valueQuantity"]["value"] for c in r.get("component", [])) + " mm[Hg]"
+    print("  %-8s %-22s %s" % (code, r.get("effectiveDateTime", ""), value))
+'
+echo "InfluxDB: points in measurement vitals for patient $patient"
+echo "  $VW_INFLUX_URL/query?db=$VW_INFLUX_DB&q=SELECT+*+FROM+vitals+WHERE+patient='$patient'"
+curl -fsG "$VW_INFLUX_URL/query" --data-urlencode "db=$VW_INFLUX_DB" \
+  --data-urlencode "q=SELECT count(value) FROM vitals WHERE patient='$patient'" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)["results"][0].get("series", [])
+print("  %s points" % (s[0]["values"][0][1] if s else 0))
+'
+echo "Gateway health: http://127.0.0.1:$gateway_http/health   metrics: /prometheus"
+echo "Quarantine:     psql \"$VW_PG_URL\" -c 'select reason, detail from quarantine'  (user $VW_PG_USER)"
+[ "${count:-0}" -ge "$expected" ]
