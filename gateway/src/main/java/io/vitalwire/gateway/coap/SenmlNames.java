@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * The SenML record names and units home devices use, and what they mean. Names follow the SenML convention of a
  * device URN base name plus a measurement name ({@code "bn":"urn:dev:sn:TH-7:", "n":"body-temperature"}); units are
- * SenML units (RFC 8428 §12.1 and RFC 8798 secondary units), mapped to UCUM here. Documented in CONTRACT.md.
+ * SenML units (RFC 8428 §12.1 and RFC 8798 secondary units), mapped to UCUM here. Documented in
+ * gateway/README.md.
  */
 final class SenmlNames {
 
