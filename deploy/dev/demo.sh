@@ -4,14 +4,7 @@
 # FHIR Observations and InfluxDB points. The gateway and cloud-ingest stop at the end; the stack keeps running
 # (deploy/dev/stack.sh stop).
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cd "$root"
-
-if ! command -v mvn >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
-  echo "installing JDK 17 and Maven"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 
 deploy/dev/stack.sh start
 eval "$(deploy/dev/stack.sh env)"
