@@ -61,7 +61,7 @@ java -cp "device-sims/target/classes:$(cat device-sims/target/classpath.txt)" io
 patient=$(sed -n 's#^patient: Patient/##p' "$run_dir/home.log")
 
 echo "== waiting for the readings to arrive"
-expected=18   # 5 devices x 3 measurements; the cuff and the oximeter each add a pulse reading
+expected=21   # 5 devices x 3 measurements, plus a pulse reading with each of the cuff's and the oximeter's
 count=0
 for _ in $(seq 1 60); do
   count=$(curl -fs -H 'Cache-Control: no-cache' "$VW_FHIR_URL/Observation?subject=Patient/$patient&_summary=count" \

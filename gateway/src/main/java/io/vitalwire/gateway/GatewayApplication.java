@@ -1,6 +1,7 @@
 package io.vitalwire.gateway;
 
 import io.micronaut.runtime.Micronaut;
+import io.vitalwire.gateway.cli.DecodeCommand;
 
 /**
  * The home gateway. Its pipeline, top-down: device sources ({@code coap}) → {@code normalize} → durable
@@ -11,7 +12,14 @@ public final class GatewayApplication {
     private GatewayApplication() {
     }
 
-    public static void main(String[] args) {
+    /**
+     * {@code java -jar gateway.jar} runs the gateway; {@code java -jar gateway.jar decode} runs the operators' GATT
+     * decoder on standard input without starting anything else.
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("decode")) {
+            System.exit(new DecodeCommand().run(System.in, System.out));
+        }
         Micronaut.run(GatewayApplication.class, args);
     }
 }

@@ -73,6 +73,11 @@ final class ServiceProcess implements AutoCloseable {
                 + "; see " + log);
     }
 
+    /** SIGKILL: no shutdown hooks, no goodbye; what a power cut looks like to the broker. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -13,6 +13,7 @@ import io.vitalwire.contract.Source;
 import io.vitalwire.contract.Transport;
 import io.vitalwire.gateway.normalize.DeviceMeasurement;
 import io.vitalwire.gateway.normalize.MeasuredValue;
+import io.vitalwire.gateway.normalize.Quantity;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -99,10 +100,23 @@ final class SenmlPackReader {
         }
         List<DeviceMeasurement> measurements = new ArrayList<>(groups.size());
         for (Group g : groups.values()) {
-            measurements.add(new DeviceMeasurement(g.device, g.type, g.values, null, g.deviceTime, null,
+            List<MeasuredValue> values = g.type == MeasurementType.PULSE_RATE && measuredSpo2(groups, g)
+                    ? List.of(new MeasuredValue(Quantity.PULSE_RATE_OXIMETER, g.values.get(0).value(),
+                            g.values.get(0).unit()))
+                    : g.values;
+            measurements.add(new DeviceMeasurement(g.device, g.type, values, null, g.deviceTime, null,
                     new Source(Transport.COAP, resourcePath), List.of()));
         }
         return measurements;
+    }
+
+    /**
+     * A pulse rate sent with an SpO2 of the same device and moment was measured by the oximeter, which has its own
+     * MDC code (149530) apart from a cuff's pulse (149546).
+     */
+    private static boolean measuredSpo2(Map<GroupKey, Group> groups, Group pulse) {
+        return groups.values().stream().anyMatch(g -> g.type == MeasurementType.OXYGEN_SATURATION
+                && g.device.equals(pulse.device) && Objects.equals(g.deviceTime, pulse.deviceTime));
     }
 
     private record GroupKey(DeviceIdentity device, MeasurementType type, String deviceTime, String name) {

@@ -51,6 +51,15 @@ class SenmlPackReaderTest {
     }
 
     @Test
+    void pulseRateSentWithSpo2_isTheOximetersPulse() throws Exception {
+        List<DeviceMeasurement> ms = read("""
+                [{"bn":"urn:dev:sn:OX-1:","bt":1795428000,"n":"spo2","u":"%","v":97},
+                 {"n":"pulse-rate","u":"beat/min","v":66}]""");
+
+        assertThat(ms.get(1).values().get(0).quantity()).isEqualTo(Quantity.PULSE_RATE_OXIMETER);
+    }
+
+    @Test
     void relativeTime_isRelativeToNow_andNoTimeMeansNoDeviceTime() throws Exception {
         assertThat(read("[{\"bn\":\"urn:dev:sn:S1:\",\"n\":\"spo2\",\"u\":\"%\",\"v\":97,\"t\":-5}]")
                 .get(0).deviceTime()).isEqualTo("2026-11-23T09:59:55Z");

@@ -1,0 +1,32 @@
+package io.vitalwire.gateway.ble.gatt;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.util.Optional;
+
+/**
+ * The 7-octet Bluetooth Date Time (year uint16, month, day, hours, minutes, seconds), as the device encoded it.
+ * Zero year, month or day mean "not known", so the value is kept raw and converted only on request.
+ */
+public record GattDateTime(int year, int month, int day, int hours, int minutes, int seconds) {
+
+    /** {@code yyyy-MM-ddTHH:mm:ss}, digit for digit as encoded (an unknown month stays "00"). */
+    @JsonValue
+    @Override
+    public String toString() {
+        return String.format("%04d-%02d-%02dT%02d:%02d:%02d", year, month, day, hours, minutes, seconds);
+    }
+
+    /** The date-time, if every part is known and valid. */
+    public Optional<LocalDateTime> toLocalDateTime() {
+        if (year == 0 || month == 0 || day == 0) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDateTime.of(year, month, day, hours, minutes, seconds));
+        } catch (DateTimeException e) {
+            return Optional.empty();
+        }
+    }
+}

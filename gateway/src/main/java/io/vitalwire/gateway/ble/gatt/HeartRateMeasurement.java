@@ -1,0 +1,47 @@
+package io.vitalwire.gateway.ble.gatt;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Heart Rate Measurement, 0x2A37 (Heart Rate Service).
+ *
+ * @param sensorContactDetected only meaningful when sensor contact is supported; false otherwise
+ * @param energyExpendedKJ      cumulative energy expended in kilojoules
+ * @param rrIntervals1024       RR-intervals as sent, in units of 1/1024 s, oldest first
+ * @param rrIntervalsMs         the same in milliseconds, exact
+ */
+public record HeartRateMeasurement(int heartRate, boolean sensorContactSupported, boolean sensorContactDetected,
+                                   Integer energyExpendedKJ, List<Integer> rrIntervals1024,
+                                   List<BigDecimal> rrIntervalsMs) implements GattMeasurement {
+
+    static final String NAME = "Heart Rate Measurement";
+    private static final BigDecimal MS_PER_SECOND = BigDecimal.valueOf(1000);
+    private static final BigDecimal RR_UNITS_PER_SECOND = BigDecimal.valueOf(1024);
+
+    static HeartRateMeasurement decode(byte[] value) throws GattDecodeException {
+        GattReader in = new GattReader(NAME, value);
+        int flags = in.uint8("Flags");
+        int heartRate = (flags & 0x01) != 0 ? in.uint16("Heart Rate Measurement Value (uint16)")
+                : in.uint8("Heart Rate Measurement Value (uint8)");
+        boolean contactSupported = (flags & 0x04) != 0;
+        boolean contactDetected = contactSupported && (flags & 0x02) != 0;
+        Integer energy = (flags & 0x08) != 0 ? in.uint16("Energy Expended") : null;
+        List<Integer> rr = null;
+        List<BigDecimal> rrMs = null;
+        if ((flags & 0x10) != 0) {
+            rr = new ArrayList<>();
+            rrMs = new ArrayList<>();
+            // One or more intervals fill the rest of the value; an odd trailing octet is not an interval.
+            do {
+                int interval = in.uint16("RR-Interval");
+                rr.add(interval);
+                rrMs.add(BigDecimal.valueOf(interval).multiply(MS_PER_SECOND).divide(RR_UNITS_PER_SECOND)
+                        .stripTrailingZeros());
+            } while (in.remaining() >= 2);
+        }
+        return new HeartRateMeasurement(heartRate, contactSupported, contactDetected, energy,
+                rr == null ? null : List.copyOf(rr), rrMs == null ? null : List.copyOf(rrMs));
+    }
+}
