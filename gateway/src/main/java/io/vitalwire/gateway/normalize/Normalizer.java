@@ -6,6 +6,7 @@ import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.ReadingKey;
 import io.vitalwire.contract.ReadingValue;
 import io.vitalwire.gateway.GatewayConfig;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -30,12 +31,14 @@ public class Normalizer {
     private final String gatewayId;
     private final ZoneId deviceZone;
 
+    @Inject
     public Normalizer(GatewayConfig config) {
         this(config.getId(), config.getDeviceTimeZone().isBlank() ? ZoneId.systemDefault()
                 : ZoneId.of(config.getDeviceTimeZone()));
     }
 
-    Normalizer(String gatewayId, ZoneId deviceZone) {
+    /** @param deviceZone the zone BLE devices' local timestamps are read in */
+    public Normalizer(String gatewayId, ZoneId deviceZone) {
         this.gatewayId = gatewayId;
         this.deviceZone = deviceZone;
     }
