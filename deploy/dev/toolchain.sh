@@ -7,3 +7,9 @@ if ! command -v mvn >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
 fi
+# The BLE integration tests run the gateway against a simulated BlueZ on a private dbus-daemon (no system bus used).
+if ! command -v dbus-daemon >/dev/null 2>&1; then
+  echo "installing dbus-daemon"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dbus-daemon >/dev/null
+fi

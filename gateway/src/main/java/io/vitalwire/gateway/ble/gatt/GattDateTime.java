@@ -18,9 +18,9 @@ public record GattDateTime(int year, int month, int day, int hours, int minutes,
         return String.format("%04d-%02d-%02dT%02d:%02d:%02d", year, month, day, hours, minutes, seconds);
     }
 
-    /** The date-time, if every part is known and valid. */
+    /** The date-time, if every part is known and valid (the specification's years are 1582 to 9999). */
     public Optional<LocalDateTime> toLocalDateTime() {
-        if (year == 0 || month == 0 || day == 0) {
+        if (year < 1582 || year > 9999 || month == 0 || day == 0) {
             return Optional.empty();
         }
         try {
