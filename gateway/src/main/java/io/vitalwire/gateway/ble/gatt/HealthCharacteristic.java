@@ -20,10 +20,12 @@ public enum HealthCharacteristic {
     }
 
     private final int uuid16;
+    private final String hex;
     private final Decoder decoder;
 
     HealthCharacteristic(int uuid16, Decoder decoder) {
         this.uuid16 = uuid16;
+        this.hex = String.format("%04X", uuid16);
         this.decoder = decoder;
     }
 
@@ -33,7 +35,7 @@ public enum HealthCharacteristic {
 
     /** "2A35": how the contract's {@code source.ref} and the {@code decode} command name it. */
     public String hex() {
-        return String.format("%04X", uuid16);
+        return hex;
     }
 
     /**

@@ -17,8 +17,6 @@ public record HeartRateMeasurement(int heartRate, boolean sensorContactSupported
                                    List<BigDecimal> rrIntervalsMs) implements GattMeasurement {
 
     static final String NAME = "Heart Rate Measurement";
-    private static final BigDecimal MS_PER_SECOND = BigDecimal.valueOf(1000);
-    private static final BigDecimal RR_UNITS_PER_SECOND = BigDecimal.valueOf(1024);
 
     static HeartRateMeasurement decode(byte[] value) throws GattDecodeException {
         GattReader in = new GattReader(NAME, value);
@@ -37,11 +35,15 @@ public record HeartRateMeasurement(int heartRate, boolean sensorContactSupported
             do {
                 int interval = in.uint16("RR-Interval");
                 rr.add(interval);
-                rrMs.add(BigDecimal.valueOf(interval).multiply(MS_PER_SECOND).divide(RR_UNITS_PER_SECOND)
-                        .stripTrailingZeros());
+                rrMs.add(millis(interval));
             } while (in.remaining() >= 2);
         }
         return new HeartRateMeasurement(heartRate, contactSupported, contactDetected, energy,
                 rr == null ? null : List.copyOf(rr), rrMs == null ? null : List.copyOf(rrMs));
+    }
+
+    /** interval/1024 s in ms, exactly: × 1000/1024 = × 125/128 = × 125 × 0.0078125, so no division is needed. */
+    private static BigDecimal millis(int interval) {
+        return BigDecimal.valueOf(interval * 125L * 78_125L, 7).stripTrailingZeros();
     }
 }
