@@ -17,7 +17,7 @@ run_dir=${VITALWIRE_STACK_DIR:-/var/tmp/vitalwire-dev}/demo
 mkdir -p "$run_dir"
 gateway_http=${VW_DEMO_GATEWAY_HTTP:-18081}
 ingest_http=${VW_DEMO_INGEST_HTTP:-18082}
-coap_port=${VW_DEMO_COAP_PORT:-15683}
+coap_port=${VW_DEMO_COAP_PORT:-15684}
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -34,6 +34,13 @@ java -Xmx256m -Dmicronaut.server.port="$ingest_http" \
   -Ddatasources.default.password="$VW_PG_PASSWORD" \
   -jar cloud-ingest/target/cloud-ingest.jar >"$run_dir/cloud-ingest.log" 2>&1 </dev/null &
 pids+=($!)
+
+sims() {
+  java -cp "device-sims/target/classes:$(cat device-sims/target/classpath.txt)" io.vitalwire.sims.HomeDemo "$@"
+}
+mkdir -p "$run_dir/gateway-data"
+psk_file="$run_dir/gateway-data/coap-devices.psk"
+[ -f "$psk_file" ] || sims keys "$psk_file"
 
 echo "== starting gateway demo-gw-1 (log: $run_dir/gateway.log)"
 java -Xmx128m -Dmicronaut.server.port="$gateway_http" \
@@ -55,9 +62,8 @@ wait_healthy() { # name url
 wait_healthy cloud-ingest "http://127.0.0.1:$ingest_http/health"
 wait_healthy gateway "http://127.0.0.1:$gateway_http/health"
 
-echo "== one simulated home sends readings over CoAP"
-java -cp "device-sims/target/classes:$(cat device-sims/target/classpath.txt)" io.vitalwire.sims.HomeDemo \
-  "coap://127.0.0.1:$coap_port" "$VW_FHIR_URL" 3 | tee "$run_dir/home.log"
+echo "== one simulated home sends readings over CoAP/DTLS"
+sims run "coaps://127.0.0.1:$coap_port" "$VW_FHIR_URL" "$psk_file" 3 | tee "$run_dir/home.log"
 patient=$(sed -n 's#^patient: Patient/##p' "$run_dir/home.log")
 
 echo "== waiting for the readings to arrive"

@@ -13,29 +13,45 @@ import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.elements.exception.ConnectorException;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 
 /**
  * A simulated Wi-Fi/Thread home device: posts SenML packs to the gateway's {@code /readings} resource with
- * confirmable CoAP requests, through Californium's client as a real device's firmware would.
+ * confirmable CoAP requests over DTLS, authenticated by its pre-shared key (PSK identity = its serial), through
+ * Californium's client as a real device's firmware would.
  */
 public final class CoapHomeDevice implements AutoCloseable {
 
     static {
         CoapConfig.register();
         UdpConfig.register();
+        DtlsConfig.register();
     }
 
     private final HomeDeviceKind kind;
     private final String serial;
     private final CoapClient client;
 
-    public CoapHomeDevice(HomeDeviceKind kind, String serial, URI gateway) {
+    /** @param gateway the gateway's {@code coaps://host:port} */
+    public CoapHomeDevice(HomeDeviceKind kind, String serial, byte[] key, URI gateway) {
         this.kind = kind;
         this.serial = serial;
         Configuration config = Configuration.createStandardWithoutFile();
+        DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
+                .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
+                .setAdvancedPskStore(new AdvancedSinglePskStore(serial, key))
+                .build();
         this.client = new CoapClient(gateway.resolve("/readings"));
-        client.setEndpoint(new CoapEndpoint.Builder().setConfiguration(config).build());
+        client.setEndpoint(new CoapEndpoint.Builder().setConfiguration(config).setConnector(new DTLSConnector(dtls))
+                .build());
         client.setTimeout(10_000L);
+    }
+
+    public CoapHomeDevice(HomeDeviceCredential credential, URI gateway) {
+        this(credential.kind(), credential.serial(), credential.key(), gateway);
     }
 
     public HomeDeviceKind kind() {
@@ -57,7 +73,7 @@ public final class CoapHomeDevice implements AutoCloseable {
             CoapResponse response = client.post(payload.getBytes(StandardCharsets.UTF_8),
                     MediaTypeRegistry.APPLICATION_SENML_JSON);
             if (response == null) {
-                throw new IOException("no response from " + client.getURI());
+                throw new IOException("no response from " + client.getURI() + " (DTLS handshake refused?)");
             }
             return response.getCode();
         } catch (ConnectorException e) {

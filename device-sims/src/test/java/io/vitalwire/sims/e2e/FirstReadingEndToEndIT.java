@@ -1,6 +1,7 @@
 package io.vitalwire.sims.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.ReadingKey;
 import io.vitalwire.sims.coap.CoapHomeDevice;
+import io.vitalwire.sims.coap.HomeDeviceCredential;
 import io.vitalwire.sims.coap.HomeDeviceKind;
 import io.vitalwire.sims.provision.FhirProvisioner;
 import java.io.IOException;
@@ -39,7 +41,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole pipeline on real parts: simulated home devices → gateway (CoAP, SQLite buffer, MQTT uplink) →
+ * The whole pipeline on real parts: simulated home devices → gateway (CoAP over DTLS, SQLite buffer, MQTT uplink) →
  * Mosquitto → cloud-ingest → HAPI FHIR server and InfluxDB, with refusals in PostgreSQL. The gateway and
  * cloud-ingest run as separate JVMs from their built jars; the services are the local stack
  * ({@code deploy/dev/stack.sh start}).
@@ -61,6 +63,8 @@ class FirstReadingEndToEndIT {
     private static URI coap;
     private static String patientId;
     private static FhirProvisioner provisioner;
+    /** Every device the tests use, provisioned on the gateway before it starts (as an installer would). */
+    private static final Map<String, HomeDeviceCredential> DEVICES = new java.util.HashMap<>();
 
     @BeforeAll
     static void startPipeline() throws Exception {
@@ -71,8 +75,16 @@ class FirstReadingEndToEndIT {
         try (DatagramSocket probe = new DatagramSocket(0)) {
             coapPort = probe.getLocalPort();
         }
-        coap = URI.create("coap://127.0.0.1:" + coapPort);
+        coap = URI.create("coaps://127.0.0.1:" + coapPort);
         Path dataDir = Files.createTempDirectory("vw-gateway-");
+        for (HomeDeviceKind kind : HomeDeviceKind.values()) {
+            credential(kind, "E2E-" + RUN + "-" + kind.ordinal());
+        }
+        credential(HomeDeviceKind.THERMOMETER, "E2E-" + RUN + "-TWICE");
+        credential(HomeDeviceKind.SCALE, "E2E-" + RUN + "-STRANGER");
+        credential(HomeDeviceKind.PULSE_OXIMETER, "E2E-" + RUN + "-AFTER");
+        credential(HomeDeviceKind.SCALE, "E2E-" + RUN + "-BAD");
+        HomeDeviceCredential.writeGatewayFile(dataDir.resolve("coap-devices.psk"), List.copyOf(DEVICES.values()));
         ingest = ServiceProcess.start("cloud-ingest-" + RUN, Path.of("..", "cloud-ingest", "target", "cloud-ingest.jar"),
                 Map.of("vitalwire.ingest.mqtt.broker-url", STACK.mqttUrl(),
                         "vitalwire.ingest.mqtt.client-id", "ingest-e2e-" + RUN,
@@ -110,7 +122,7 @@ class FirstReadingEndToEndIT {
         for (HomeDeviceKind kind : HomeDeviceKind.values()) {
             String serial = "E2E-" + RUN + "-" + kind.ordinal();
             provisioner.device(serial, kind.name(), patientId);
-            try (CoapHomeDevice device = new CoapHomeDevice(kind, serial, coap)) {
+            try (CoapHomeDevice device = device(serial)) {
                 assertThat(device.measure(at, 1)).as(kind.name()).isEqualTo(CoAP.ResponseCode.CHANGED);
             }
             keys.add(key(serial, at, primaryCode(kind)));
@@ -142,7 +154,7 @@ class FirstReadingEndToEndIT {
         String serial = "E2E-" + RUN + "-TWICE";
         provisioner.device(serial, "THERMOMETER", patientId);
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(90);
-        try (CoapHomeDevice thermometer = new CoapHomeDevice(HomeDeviceKind.THERMOMETER, serial, coap)) {
+        try (CoapHomeDevice thermometer = device(serial)) {
             assertThat(thermometer.measure(at, 3)).isEqualTo(CoAP.ResponseCode.CHANGED);
             assertThat(thermometer.measure(at, 3)).isEqualTo(CoAP.ResponseCode.CHANGED);
         }
@@ -159,7 +171,7 @@ class FirstReadingEndToEndIT {
     void aReadingFromAnUnregisteredDevice_isQuarantinedWithItsReason() throws Exception {
         String serial = "E2E-" + RUN + "-STRANGER";
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(5);
-        try (CoapHomeDevice scale = new CoapHomeDevice(HomeDeviceKind.SCALE, serial, coap)) {
+        try (CoapHomeDevice scale = device(serial)) {
             assertThat(scale.measure(at, 2)).isEqualTo(CoAP.ResponseCode.CHANGED);
         }
         String key = key(serial, at, "188736");
@@ -190,7 +202,7 @@ class FirstReadingEndToEndIT {
         String serial = "E2E-" + RUN + "-AFTER";
         provisioner.device(serial, "PULSE_OXIMETER", patientId);
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
-        try (CoapHomeDevice oximeter = new CoapHomeDevice(HomeDeviceKind.PULSE_OXIMETER, serial, coap)) {
+        try (CoapHomeDevice oximeter = device(serial)) {
             assertThat(oximeter.measure(at, 0)).isEqualTo(CoAP.ResponseCode.CHANGED);
         }
         JsonNode spo2 = awaitSingleObservation(key(serial, at, "150456"));
@@ -200,11 +212,26 @@ class FirstReadingEndToEndIT {
 
     @Test
     void theGatewayRefusesAMalformedPack_withADiagnostic() throws Exception {
-        try (CoapHomeDevice device = new CoapHomeDevice(HomeDeviceKind.SCALE, "E2E-" + RUN + "-BAD", coap)) {
-            assertThat(device.post("[{\"bn\":\"urn:dev:sn:X:\",\"n\":\"body-weight\",\"v\":70}]"))
+        String serial = "E2E-" + RUN + "-BAD";
+        try (CoapHomeDevice device = device(serial)) {
+            assertThat(device.post("[{\"bn\":\"urn:dev:sn:" + serial + ":\",\"n\":\"body-weight\",\"v\":70}]"))
                     .isEqualTo(CoAP.ResponseCode.BAD_REQUEST);
             assertThat(device.post("not senml")).isEqualTo(CoAP.ResponseCode.BAD_REQUEST);
+            // A device that claims to be another one is refused: identity comes from its key.
+            assertThat(device.post("[{\"bn\":\"urn:dev:sn:E2E-" + RUN + "-0:\",\"n\":\"body-weight\","
+                    + "\"u\":\"kg\",\"v\":70}]")).isEqualTo(CoAP.ResponseCode.FORBIDDEN);
         }
+        try (CoapHomeDevice impostor = new CoapHomeDevice(HomeDeviceKind.SCALE, serial, new byte[16], coap)) {
+            assertThatThrownBy(() -> impostor.measure(Instant.now(), 1)).isInstanceOf(IOException.class);
+        }
+    }
+
+    private static void credential(HomeDeviceKind kind, String serial) {
+        DEVICES.put(serial, HomeDeviceCredential.generate(kind, serial));
+    }
+
+    private static CoapHomeDevice device(String serial) {
+        return new CoapHomeDevice(DEVICES.get(serial), coap);
     }
 
     private static String key(String serial, Instant at, String mdc) {

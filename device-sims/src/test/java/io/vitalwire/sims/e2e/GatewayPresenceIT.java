@@ -72,7 +72,8 @@ class GatewayPresenceIT {
         } finally {
             gateway.kill();
             if (observer.isConnected()) {
-                // Leave no retained message of a test gateway behind.
+                // Leave no retained message of a test gateway behind (an empty retained message clears it).
+                observer.unsubscribe(new String[] {state.path(), status.path()});
                 observer.publish(state.path(), new byte[0], 1, true);
                 observer.disconnect();
             }

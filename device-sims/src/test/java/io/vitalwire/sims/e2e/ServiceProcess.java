@@ -18,7 +18,7 @@ import java.util.Map;
  * One of our services run as its own JVM from the jar Maven built, exactly as an operator runs it, with its
  * output in {@code target/e2e-logs/}.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -32,7 +32,7 @@ final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static ServiceProcess start(String name, Path jar, Map<String, String> properties) throws IOException {
+    public static ServiceProcess start(String name, Path jar, Map<String, String> properties) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run `mvn package` first");
         }
@@ -50,7 +50,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Waits until the service's health endpoint answers with the wanted HTTP status. */
-    void awaitHealth(int status, Duration timeout) throws Exception {
+    public void awaitHealth(int status, Duration timeout) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         Instant deadline = Instant.now().plus(timeout);
         int last = -1;
@@ -74,7 +74,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hooks, no goodbye; what a power cut looks like to the broker. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
     }
 

@@ -4,10 +4,10 @@ package io.vitalwire.sims.e2e;
  * Where the local stack of real services is: from the environment that {@code deploy/dev/stack.sh env} prints,
  * with that script's defaults.
  */
-record StackEnv(String mqttUrl, String pgUrl, String pgUser, String pgPassword, String influxUrl, String influxDb,
+public record StackEnv(String mqttUrl, String pgUrl, String pgUser, String pgPassword, String influxUrl, String influxDb,
                 String fhirUrl) {
 
-    static StackEnv fromEnvironment() {
+    public static StackEnv fromEnvironment() {
         return new StackEnv(
                 env("VW_MQTT_URL", "tcp://127.0.0.1:11883"),
                 env("VW_PG_URL", "jdbc:postgresql://127.0.0.1:15432/vitalwire"),

@@ -3,7 +3,11 @@ package io.vitalwire.gateway.coap;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 
-/** The CoAP intake for Wi-Fi/Thread home devices ({@code vitalwire.gateway.coap.*}). */
+/**
+ * The CoAP intake for Wi-Fi/Thread home devices ({@code vitalwire.gateway.coap.*}). There is only a DTLS endpoint:
+ * a device proves who it is with its pre-shared key, so plain UDP, where anyone could claim to be anyone, is not
+ * offered.
+ */
 @ConfigurationProperties("vitalwire.gateway.coap")
 public interface CoapConfig {
 
@@ -15,9 +19,15 @@ public interface CoapConfig {
     @Bindable(defaultValue = "127.0.0.1")
     String getBindAddress();
 
-    /** UDP port. Default 5683 (CoAP); 0 picks a free port. */
-    @Bindable(defaultValue = "5683")
+    /** UDP port of the DTLS endpoint. Default 5684 (CoAP over DTLS); 0 picks a free port. */
+    @Bindable(defaultValue = "5684")
     int getPort();
+
+    /**
+     * The registered devices and their pre-shared keys (see DeviceCredentials for the format). Default:
+     * {@code coap-devices.psk} in the gateway's data directory.
+     */
+    java.util.Optional<String> getPskFile();
 
     /** Largest SenML pack accepted, in bytes; larger ones get 4.13. Default 16384. */
     @Bindable(defaultValue = "16384")

@@ -2,18 +2,29 @@ package io.vitalwire.gateway.coap;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.vitalwire.gateway.GatewayConfig;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
 import io.vitalwire.gateway.normalize.Normalizer;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedMultiPskStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The CoAP server for home devices: one endpoint, the {@code /readings} resource. */
+/**
+ * The CoAP server for home devices: one DTLS endpoint (Scandium, pre-shared key per device) with the
+ * {@code /readings} resource. Californium's stack brings CON retransmission deduplication and block-wise transfer.
+ */
 @Context
 @Requires(property = "vitalwire.gateway.coap.enabled", notEquals = "false")
 public class CoapIntake implements AutoCloseable {
@@ -23,23 +34,40 @@ public class CoapIntake implements AutoCloseable {
     static {
         org.eclipse.californium.core.config.CoapConfig.register();
         UdpConfig.register();
+        DtlsConfig.register();
     }
 
     private final CoapServer server;
     private final CoapEndpoint endpoint;
 
-    CoapIntake(CoapConfig config, Normalizer normalizer, ReadingBuffer buffer, IntakeCounters counters) {
+    @Inject
+    CoapIntake(CoapConfig config, GatewayConfig gateway, Normalizer normalizer, ReadingBuffer buffer,
+               IntakeCounters counters) {
+        this(config, DeviceCredentials.load(config.getPskFile().map(Path::of)
+                .orElse(gateway.getDataDir().resolve("coap-devices.psk"))), normalizer, buffer, counters);
+    }
+
+    CoapIntake(CoapConfig config, DeviceCredentials credentials, Normalizer normalizer, ReadingBuffer buffer,
+               IntakeCounters counters) {
         // Without a file: Californium would otherwise write Californium3.properties into the working directory.
         Configuration cf = Configuration.createStandardWithoutFile();
-        endpoint = new CoapEndpoint.Builder()
-                .setConfiguration(cf)
-                .setInetSocketAddress(new InetSocketAddress(config.getBindAddress(), config.getPort()))
+        cf.set(org.eclipse.californium.core.config.CoapConfig.MAX_RESOURCE_BODY_SIZE, config.getMaxPayloadBytes());
+        AdvancedMultiPskStore keys = new AdvancedMultiPskStore();
+        credentials.all().forEach(d -> keys.setKey(d.pskIdentity(), d.key()));
+        DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(cf)
+                .setAddress(new InetSocketAddress(config.getBindAddress(), config.getPort()))
+                .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY)
+                .setAsList(DtlsConfig.DTLS_CIPHER_SUITES, CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256,
+                        CipherSuite.TLS_PSK_WITH_AES_128_CCM_8)
+                .setAdvancedPskStore(keys)
                 .build();
+        endpoint = new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new DTLSConnector(dtls)).build();
         server = new CoapServer(cf);
         server.addEndpoint(endpoint);
-        server.add(new SenmlReadingsResource(normalizer, buffer, counters, config.getMaxPayloadBytes()));
+        server.add(new SenmlReadingsResource(credentials, normalizer, buffer, counters, config.getMaxPayloadBytes()));
         server.start();
-        LOG.info("CoAP intake listening on {}", endpoint.getAddress());
+        LOG.info("CoAP intake listening on coaps://{} for {} registered devices", endpoint.getAddress(),
+                credentials.all().size());
     }
 
     /** The bound port (useful when configured as 0). */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.MeasurementType;
 import io.vitalwire.contract.Source;
@@ -26,7 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Reads a SenML pack in JSON (RFC 8428) into device measurements: resolves base name, base time, base unit and base
+ * Reads a SenML pack in JSON or CBOR (RFC 8428) from an authenticated device into its measurements: resolves base name, base time, base unit and base
  * value per record, refuses what it must not guess at (unknown must-understand fields, string or boolean values for
  * a measurement, unknown names or units), and gathers the systolic/diastolic/mean records of one moment into one
  * blood-pressure measurement.
@@ -45,14 +46,31 @@ final class SenmlPackReader {
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
+    /** Floats stay binary here: SenmlCborLabels turns each into its shortest decimal. */
+    private static final ObjectMapper CBOR = CBORMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
+
     private final String resourcePath;
 
     SenmlPackReader(String resourcePath) {
         this.resourcePath = resourcePath;
     }
 
-    List<DeviceMeasurement> read(byte[] payload, Instant now) throws SenmlException {
-        JsonNode pack = parse(payload);
+    /** A SenML JSON pack (content format 110) from the authenticated device. */
+    List<DeviceMeasurement> readJson(byte[] payload, Instant now, DeviceIdentity device) throws SenmlException {
+        return read(parse(JSON, payload), now, device);
+    }
+
+    /** A SenML CBOR pack (content format 112): the same records with the integer labels of RFC 8428 §6. */
+    List<DeviceMeasurement> readCbor(byte[] payload, Instant now, DeviceIdentity device) throws SenmlException {
+        return read(SenmlCborLabels.toNames(parse(CBOR, payload)), now, device);
+    }
+
+    private List<DeviceMeasurement> read(JsonNode pack, Instant now, DeviceIdentity authenticated)
+            throws SenmlException {
         Map<GroupKey, Group> groups = new LinkedHashMap<>();
         String baseName = "";
         BigDecimal baseTime = BigDecimal.ZERO;
@@ -93,7 +111,7 @@ final class SenmlPackReader {
             String unit = record.has("u") ? text(record, "u", where) : baseUnit;
             boolean timed = hasBaseTime || record.has("t");
             BigDecimal time = baseTime.add(record.has("t") ? number(record, "t", where) : BigDecimal.ZERO);
-            add(groups, name, value, unit, timed ? deviceTime(time, now) : null, where);
+            add(groups, authenticated, name, value, unit, timed ? deviceTime(time, now) : null, where);
         }
         if (groups.isEmpty()) {
             throw new SenmlException("the pack holds no measurement");
@@ -135,13 +153,17 @@ final class SenmlPackReader {
         }
     }
 
-    private static void add(Map<GroupKey, Group> groups, String name, BigDecimal value, String unit, String deviceTime,
-                            String where) throws SenmlException {
+    private static void add(Map<GroupKey, Group> groups, DeviceIdentity device, String name, BigDecimal value,
+                            String unit, String deviceTime, String where) throws SenmlException {
         int split = name.lastIndexOf(':');
-        if (split < 0) {
-            throw new SenmlException(where + ": name '" + name + "' has no device URN (expected urn:dev:…:name)");
+        if (split >= 0) {
+            // A device may name itself, but only as the device its key proves it is.
+            DeviceIdentity named = device(name.substring(0, split), where);
+            if (!sameDevice(named, device)) {
+                throw new SenmlException(where + ": the pack names another device than the one authenticated",
+                        true);
+            }
         }
-        DeviceIdentity device = device(name.substring(0, split), where);
         String measurement = name.substring(split + 1);
         SenmlNames.Meaning meaning = SenmlNames.meaning(measurement).orElseThrow(
                 () -> new SenmlException(where + ": unknown measurement name '" + measurement + "'"));
@@ -158,6 +180,11 @@ final class SenmlPackReader {
             throw new SenmlException(where + ": '" + measurement + "' appears twice for the same device and time");
         }
         group.values.add(new MeasuredValue(meaning.quantity(), value, ucum));
+    }
+
+    private static boolean sameDevice(DeviceIdentity named, DeviceIdentity authenticated) {
+        return (named.serial() != null && named.serial().equals(authenticated.serial()))
+                || (named.address() != null && named.address().equals(authenticated.address()));
     }
 
     /** RFC 9039 device URNs: {@code urn:dev:sn:<serial>} or {@code urn:dev:mac:<12 hex digits>}. */
@@ -186,15 +213,15 @@ final class SenmlPackReader {
         return at.toString();
     }
 
-    private static JsonNode parse(byte[] payload) throws SenmlException {
+    private static JsonNode parse(ObjectMapper mapper, byte[] payload) throws SenmlException {
         try {
-            JsonNode pack = JSON.readTree(payload);
+            JsonNode pack = mapper.readTree(payload);
             if (pack == null || !pack.isArray() || pack.isEmpty()) {
                 throw new SenmlException("a SenML pack is a non-empty JSON array");
             }
             return pack;
         } catch (JsonProcessingException e) {
-            throw new SenmlException("malformed JSON: " + e.getOriginalMessage());
+            throw new SenmlException("malformed " + (mapper == CBOR ? "CBOR" : "JSON") + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new SenmlException("unreadable payload");
         }

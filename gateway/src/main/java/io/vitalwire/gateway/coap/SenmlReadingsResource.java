@@ -1,5 +1,6 @@
 package io.vitalwire.gateway.coap;
 
+import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.gateway.buffer.AppendResult;
 import io.vitalwire.gateway.buffer.BufferException;
@@ -7,21 +8,25 @@ import io.vitalwire.gateway.buffer.ReadingBuffer;
 import io.vitalwire.gateway.normalize.DeviceMeasurement;
 import io.vitalwire.gateway.normalize.NormalizationException;
 import io.vitalwire.gateway.normalize.Normalizer;
+import java.security.Principal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /readings} with a SenML pack: answers 2.04 only after every reading in it is committed to the durable
- * buffer, so a device that got 2.04 may forget the readings. A pack is accepted or refused whole; a refusal says why
- * in a diagnostic payload and is counted by reason.
+ * {@code POST /readings} with a SenML pack (JSON or CBOR) over DTLS: answers 2.04 only after every reading in it is
+ * committed to the durable buffer, so a device that got 2.04 may forget the readings. The device is the one its
+ * pre-shared key identifies; a pack that names another device is refused with 4.03. A pack is accepted or refused
+ * whole; a refusal says why in a diagnostic payload and is counted by reason.
  */
 final class SenmlReadingsResource extends CoapResource {
 
@@ -29,28 +34,43 @@ final class SenmlReadingsResource extends CoapResource {
     private static final Logger LOG = LoggerFactory.getLogger(SenmlReadingsResource.class);
 
     private final SenmlPackReader reader = new SenmlPackReader("/" + PATH);
+    private final DeviceCredentials credentials;
     private final Normalizer normalizer;
     private final ReadingBuffer buffer;
     private final IntakeCounters counters;
     private final int maxPayloadBytes;
     private final Clock clock = Clock.systemUTC();
 
-    SenmlReadingsResource(Normalizer normalizer, ReadingBuffer buffer, IntakeCounters counters, int maxPayloadBytes) {
+    SenmlReadingsResource(DeviceCredentials credentials, Normalizer normalizer, ReadingBuffer buffer,
+                          IntakeCounters counters, int maxPayloadBytes) {
         super(PATH);
+        this.credentials = credentials;
         this.normalizer = normalizer;
         this.buffer = buffer;
         this.counters = counters;
         this.maxPayloadBytes = maxPayloadBytes;
         getAttributes().setTitle("SenML readings");
         getAttributes().addContentType(MediaTypeRegistry.APPLICATION_SENML_JSON);
+        getAttributes().addContentType(MediaTypeRegistry.APPLICATION_SENML_CBOR);
     }
 
     @Override
     public void handlePOST(CoapExchange exchange) {
+        Principal peer = exchange.advanced().getRequest().getSourceContext().getPeerIdentity();
+        if (!(peer instanceof PreSharedKeyIdentity psk)) {
+            refuse(exchange, ResponseCode.UNAUTHORIZED, "unauthenticated",
+                    "devices authenticate with their DTLS pre-shared key");
+            return;
+        }
+        Optional<DeviceCredentials.Device> device = credentials.byPskIdentity(psk.getIdentity());
+        if (device.isEmpty()) {
+            refuse(exchange, ResponseCode.FORBIDDEN, "unknown-device", "this device is not registered");
+            return;
+        }
         int format = exchange.getRequestOptions().getContentFormat();
-        if (format != MediaTypeRegistry.APPLICATION_SENML_JSON) {
-            refuse(exchange, ResponseCode.UNSUPPORTED_CONTENT_FORMAT, "unsupported-format",
-                    "content format " + format + " is not supported; send application/senml+json (110)");
+        if (format != MediaTypeRegistry.APPLICATION_SENML_JSON && format != MediaTypeRegistry.APPLICATION_SENML_CBOR) {
+            refuse(exchange, ResponseCode.UNSUPPORTED_CONTENT_FORMAT, "unsupported-format", "content format " + format
+                    + " is not supported; send application/senml+json (110) or application/senml+cbor (112)");
             return;
         }
         byte[] payload = exchange.getRequestPayload();
@@ -62,11 +82,18 @@ final class SenmlReadingsResource extends CoapResource {
         Instant receivedAt = clock.instant();
         List<Reading> readings = new ArrayList<>();
         try {
-            for (DeviceMeasurement m : reader.read(payload, receivedAt)) {
+            DeviceIdentity identity = device.get().identity();
+            List<DeviceMeasurement> measurements = format == MediaTypeRegistry.APPLICATION_SENML_CBOR
+                    ? reader.readCbor(payload, receivedAt, identity) : reader.readJson(payload, receivedAt, identity);
+            for (DeviceMeasurement m : measurements) {
                 readings.add(normalizer.normalize(m, receivedAt));
             }
         } catch (SenmlException e) {
-            refuse(exchange, ResponseCode.BAD_REQUEST, "malformed", e.getMessage());
+            if (e.forbidden()) {
+                refuse(exchange, ResponseCode.FORBIDDEN, "spoofed-device", e.getMessage());
+            } else {
+                refuse(exchange, ResponseCode.BAD_REQUEST, "malformed", e.getMessage());
+            }
             return;
         } catch (NormalizationException | IllegalArgumentException e) {
             refuse(exchange, ResponseCode.BAD_REQUEST, "invalid", e.getMessage());

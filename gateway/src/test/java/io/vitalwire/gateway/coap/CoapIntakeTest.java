@@ -1,0 +1,242 @@
+package io.vitalwire.gateway.coap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vitalwire.contract.DeviceIdentity;
+import io.vitalwire.gateway.buffer.BufferedReading;
+import io.vitalwire.gateway.buffer.ReadingBuffer;
+import io.vitalwire.gateway.normalize.Normalizer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.exception.ConnectorException;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CoAP intake over real DTLS on loopback, with a real SQLite buffer behind it. */
+class CoapIntakeTest {
+
+    private static final byte[] THERMOMETER_KEY = randomKey();
+    private static final int MAX_PAYLOAD = 4096;
+
+    @TempDir
+    Path dir;
+
+    private ReadingBuffer buffer;
+    private SimpleMeterRegistry metrics;
+    private CoapIntake intake;
+
+    @BeforeEach
+    void start() {
+        buffer = new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC());
+        metrics = new SimpleMeterRegistry();
+        DeviceCredentials credentials = DeviceCredentials.of(List.of(new DeviceCredentials.Device("thermo-7",
+                new DeviceIdentity(null, null, "TH-7", null, null), THERMOMETER_KEY)));
+        intake = new CoapIntake(config(), credentials, new Normalizer("gw-1", ZoneOffset.UTC), buffer,
+                new IntakeCounters(metrics));
+    }
+
+    @AfterEach
+    void stop() {
+        intake.close();
+        buffer.close();
+    }
+
+    @Test
+    void aRegisteredDevice_getsChanged_andItsReadingIsInTheBuffer() throws Exception {
+        CoapResponse response = post("thermo-7", THERMOMETER_KEY, json(36.8), MediaTypeRegistry.APPLICATION_SENML_JSON);
+
+        assertThat(response.getCode()).isEqualTo(ResponseCode.CHANGED);
+        List<BufferedReading> stored = buffer.claimNext(10);
+        assertThat(stored).hasSize(1);
+        assertThat(stored.get(0).reading().device().serial()).isEqualTo("TH-7");
+        assertThat(stored.get(0).reading().values().get(0).value()).isEqualByComparingTo("36.8");
+        assertThat(stored.get(0).reading().source().ref()).isEqualTo("/readings");
+    }
+
+    @Test
+    void aPackThatNamesAnotherDevice_isForbidden_andCounted() throws Exception {
+        String spoof = "[{\"bn\":\"urn:dev:sn:SOMEONE-ELSE:\",\"n\":\"body-temperature\",\"u\":\"Cel\",\"v\":39.9}]";
+
+        CoapResponse response = post("thermo-7", THERMOMETER_KEY, spoof, MediaTypeRegistry.APPLICATION_SENML_JSON);
+
+        assertThat(response.getCode()).isEqualTo(ResponseCode.FORBIDDEN);
+        assertThat(buffer.stats().unsent()).isZero();
+        assertThat(rejected("spoofed-device")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aWrongKey_orAnUnknownIdentity_neverGetsIn() {
+        assertThatThrownBy(() -> post("thermo-7", randomKey(), json(36.8), MediaTypeRegistry.APPLICATION_SENML_JSON))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> post("stranger", randomKey(), json(36.8), MediaTypeRegistry.APPLICATION_SENML_JSON))
+                .isInstanceOf(IOException.class);
+        assertThat(buffer.stats().unsent()).isZero();
+    }
+
+    @Test
+    void malformedPacks_getBadRequestWithADiagnostic() throws Exception {
+        CoapResponse response = post("thermo-7", THERMOMETER_KEY, "[{\"n\":\"body-temperature\",\"v\":36.8}]",
+                MediaTypeRegistry.APPLICATION_SENML_JSON);
+
+        assertThat(response.getCode()).isEqualTo(ResponseCode.BAD_REQUEST);
+        assertThat(response.getResponseText()).contains("missing unit");
+        assertThat(rejected("malformed")).isEqualTo(1.0);
+    }
+
+    @Test
+    void otherContentFormats_getUnsupportedContentFormat() throws Exception {
+        assertThat(post("thermo-7", THERMOMETER_KEY, "36.8", MediaTypeRegistry.TEXT_PLAIN).getCode())
+                .isEqualTo(ResponseCode.UNSUPPORTED_CONTENT_FORMAT);
+    }
+
+    @Test
+    void cborPacks_areAccepted() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (CBORGenerator g = new CBORFactory().createGenerator(out)) {
+            g.writeStartArray();
+            g.writeStartObject();
+            g.writeFieldId(0);
+            g.writeString("body-temperature");
+            g.writeFieldId(1);
+            g.writeString("Cel");
+            g.writeFieldId(2);
+            g.writeNumber(37.5f);
+            g.writeEndObject();
+            g.writeEndArray();
+        }
+
+        CoapResponse response = post("thermo-7", THERMOMETER_KEY, out.toByteArray(),
+                MediaTypeRegistry.APPLICATION_SENML_CBOR);
+
+        assertThat(response.getCode()).isEqualTo(ResponseCode.CHANGED);
+        assertThat(buffer.claimNext(1).get(0).reading().values().get(0).value()).isEqualByComparingTo("37.5");
+    }
+
+    @Test
+    void aRetriedPost_doesNotDuplicateReadings() throws Exception {
+        String pack = json(36.9);
+
+        assertThat(post("thermo-7", THERMOMETER_KEY, pack, MediaTypeRegistry.APPLICATION_SENML_JSON).getCode())
+                .isEqualTo(ResponseCode.CHANGED);
+        assertThat(post("thermo-7", THERMOMETER_KEY, pack, MediaTypeRegistry.APPLICATION_SENML_JSON).getCode())
+                .isEqualTo(ResponseCode.CHANGED);
+
+        assertThat(buffer.stats().unsent()).isEqualTo(1);
+        assertThat(metrics.counter("vitalwire.intake.readings", "source", "coap", "outcome", "already-known").count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void aLargePack_travelsBlockwise_andAnOversizedOneIsRefused() throws Exception {
+        StringBuilder pack = new StringBuilder("[{\"bn\":\"urn:dev:sn:TH-7:\",\"bt\":1795428000,\"bu\":\"Cel\"}");
+        for (int i = 0; i < 60; i++) {
+            pack.append(",{\"n\":\"body-temperature\",\"t\":").append(i).append(",\"v\":36.").append(i % 10).append('}');
+        }
+        String large = pack.append(']').toString();
+        assertThat(large.length()).isBetween(1100, MAX_PAYLOAD);
+
+        assertThat(post("thermo-7", THERMOMETER_KEY, large, MediaTypeRegistry.APPLICATION_SENML_JSON).getCode())
+                .isEqualTo(ResponseCode.CHANGED);
+        assertThat(buffer.stats().unsent()).isEqualTo(60);
+
+        String oversized = large + " ".repeat(MAX_PAYLOAD);
+        assertThat(post("thermo-7", THERMOMETER_KEY, oversized, MediaTypeRegistry.APPLICATION_SENML_JSON).getCode())
+                .isEqualTo(ResponseCode.REQUEST_ENTITY_TOO_LARGE);
+        assertThat(buffer.stats().unsent()).isEqualTo(60);
+    }
+
+    private double rejected(String reason) {
+        return metrics.counter("vitalwire.intake.rejected", "source", "coap", "reason", reason).count();
+    }
+
+    private static String json(double celsius) {
+        return "[{\"bn\":\"urn:dev:sn:TH-7:\",\"bt\":" + Instant.parse("2026-11-23T10:00:00Z").getEpochSecond()
+                + ",\"n\":\"body-temperature\",\"u\":\"Cel\",\"v\":" + celsius + "}]";
+    }
+
+    private CoapResponse post(String identity, byte[] key, String payload, int format) throws IOException {
+        return post(identity, key, payload.getBytes(StandardCharsets.UTF_8), format);
+    }
+
+    private CoapResponse post(String identity, byte[] key, byte[] payload, int format) throws IOException {
+        Configuration cf = Configuration.createStandardWithoutFile();
+        DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(cf)
+                .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
+                .setAdvancedPskStore(new AdvancedSinglePskStore(identity, key))
+                .build();
+        CoapClient client = new CoapClient("coaps://127.0.0.1:" + intake.port() + "/readings");
+        client.setEndpoint(new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new DTLSConnector(dtls))
+                .build());
+        client.setTimeout(5_000L);
+        try {
+            CoapResponse response = client.post(payload, format);
+            if (response == null) {
+                throw new IOException("no response (handshake refused or timed out)");
+            }
+            return response;
+        } catch (ConnectorException e) {
+            throw new IOException(e);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static CoapConfig config() {
+        return new CoapConfig() {
+            @Override
+            public boolean isEnabled() {
+                return true;
+            }
+
+            @Override
+            public String getBindAddress() {
+                return "127.0.0.1";
+            }
+
+            @Override
+            public int getPort() {
+                return 0;
+            }
+
+            @Override
+            public Optional<String> getPskFile() {
+                return Optional.empty();
+            }
+
+            @Override
+            public int getMaxPayloadBytes() {
+                return MAX_PAYLOAD;
+            }
+        };
+    }
+
+    private static byte[] randomKey() {
+        byte[] key = new byte[16];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
+}
