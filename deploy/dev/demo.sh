@@ -10,8 +10,8 @@ deploy/dev/stack.sh start
 eval "$(deploy/dev/stack.sh env)"
 
 echo "== building"
-mvn -B -q -ntp install -DskipTests -pl contract,gateway,cloud-ingest,device-sims
-mvn -B -q -ntp -pl device-sims dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null
+mvn -B -q -ntp install -DskipTests -pl cloud-ingest,device-sims -am
+mvn -B -q -ntp -pl device-sims dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt >/dev/null
 
 run_dir=${VITALWIRE_STACK_DIR:-/var/tmp/vitalwire-dev}/demo
 mkdir -p "$run_dir"
@@ -62,6 +62,7 @@ wait_healthy() { # name url
 wait_healthy cloud-ingest "http://127.0.0.1:$ingest_http/health"
 wait_healthy gateway "http://127.0.0.1:$gateway_http/health"
 
+run_start=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 echo "== one simulated home sends readings over CoAP/DTLS"
 sims run "coaps://127.0.0.1:$coap_port" "$VW_FHIR_URL" "$psk_file" 3 | tee "$run_dir/home.log"
 patient=$(sed -n 's#^patient: Patient/##p' "$run_dir/home.log")
@@ -70,14 +71,15 @@ echo "== waiting for the readings to arrive"
 expected=21   # 5 devices x 3 measurements, plus a pulse reading with each of the cuff's and the oximeter's
 count=0
 for _ in $(seq 1 60); do
-  count=$(curl -fs -H 'Cache-Control: no-cache' "$VW_FHIR_URL/Observation?subject=Patient/$patient&_summary=count" \
+  count=$(curl -fs -H 'Cache-Control: no-cache' \
+    "$VW_FHIR_URL/Observation?subject=Patient/$patient&_lastUpdated=ge$run_start&_summary=count" \
     | sed -n 's/.*"total": *\([0-9]*\).*/\1/p')
   [ "${count:-0}" -ge "$expected" ] && break
   sleep 1
 done
 
 echo
-echo "FHIR: ${count:-0} Observations for Patient/$patient (expected at least $expected)"
+echo "FHIR: ${count:-0} Observations for Patient/$patient written by this run (expected at least $expected)"
 echo "  $VW_FHIR_URL/Observation?subject=Patient/$patient&_sort=-date"
 curl -fs "$VW_FHIR_URL/Observation?subject=Patient/$patient&_sort=-date&_count=5&_elements=code,effective,value,component" \
   | python3 -c '

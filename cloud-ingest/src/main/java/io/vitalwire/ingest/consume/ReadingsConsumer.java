@@ -45,6 +45,7 @@ public class ReadingsConsumer implements MqttCallback, AutoCloseable {
         client.setManualAcks(true);
         client.setCallback(this);
         connector = new Thread(this::connectUntilStopped, "mqtt-connect");
+        connector.setDaemon(true);
         connector.start();
     }
 

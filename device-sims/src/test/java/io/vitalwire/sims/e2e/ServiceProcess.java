@@ -73,6 +73,12 @@ public final class ServiceProcess implements AutoCloseable {
                 + "; see " + log);
     }
 
+    /** GET on the service's management port (health, prometheus), the body as text. */
+    public String get(String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** SIGKILL: no shutdown hooks, no goodbye; what a power cut looks like to the broker. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();

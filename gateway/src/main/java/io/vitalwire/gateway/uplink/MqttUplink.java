@@ -68,6 +68,8 @@ public class MqttUplink implements AutoCloseable {
                 new MemoryPersistence());
         buffer.onAppend(wake::release);
         this.loop = new Thread(this::run, "uplink");
+        // The application's lifetime is its server's; this thread must not keep a failed start-up alive.
+        loop.setDaemon(true);
         loop.start();
     }
 

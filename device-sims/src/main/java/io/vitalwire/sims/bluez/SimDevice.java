@@ -1,0 +1,330 @@
+package io.vitalwire.sims.bluez;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bluez.Device1;
+import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.types.Variant;
+
+/**
+ * org.bluez.Device1 of one simulated health device, and the device behind it: its GATT objects (present only while
+ * connected with services resolved, as BlueZ does for devices without a GATT cache), its measurement memory, and
+ * the faults a test scripts on it.
+ *
+ * <p>Spot measurements (cuff, thermometer, scale, oximeter spot-check) are kept until delivered, and sent once the
+ * client subscribes; streams (heart rate, continuous oximetry) are sent only while someone listens. Glucose records
+ * stay in the meter and are sent live or on a Record Access Control Point request. The cuff, like many real ones,
+ * sends its last measurement again on every new subscription.
+ */
+final class SimDevice extends SimObject implements Device1 {
+
+    static final String IFACE = "org.bluez.Device1";
+
+    final SimDeviceKind kind;
+    private final List<SimObject> gatt = new ArrayList<>();
+    private final Map<Integer, SimCharacteristic> characteristics = new HashMap<>();
+    private final Deque<SimMeasurement> undelivered = new ArrayDeque<>();
+    private final List<SimMeasurement> glucoseRecords = new ArrayList<>();
+    private final Map<Integer, SimMeasurement> lastDelivered = new HashMap<>();
+    private int nextIndex;
+    /** Advertising (so discoverable) from this time on; Instant.MAX while out of range. */
+    Instant advertisingFrom = Instant.MIN;
+    /** When the device was last connected or seen advertising by a discovery; BlueZ's temporary timeout runs from it. */
+    Instant lastSeen = Instant.MIN;
+    private int unresolvedConnects;
+    /** Counts links, so a resolution scheduled for a link that has since dropped does nothing. */
+    private int epoch;
+    private boolean requiresPairing;
+
+    SimDevice(SimulatedBluez bluez, String adapterPath, SimDeviceKind kind) {
+        super(bluez, adapterPath + "/dev_" + kind.address().replace(':', '_'));
+        this.kind = kind;
+        define(IFACE, "Address", new Variant<>(kind.address()));
+        define(IFACE, "AddressType", new Variant<>("public"));
+        define(IFACE, "Name", new Variant<>(kind.model()));
+        define(IFACE, "Alias", new Variant<>(kind.model()));
+        define(IFACE, "Adapter", new Variant<>(new DBusPath(adapterPath)));
+        define(IFACE, "Paired", new Variant<>(false));
+        define(IFACE, "Trusted", new Variant<>(false));
+        define(IFACE, "Connected", new Variant<>(false));
+        define(IFACE, "ServicesResolved", new Variant<>(false));
+        define(IFACE, "UUIDs", new Variant<>(kind.advertisedServices().stream().map(SimulatedBluez::uuid128)
+                .toArray(String[]::new), "as"));
+        buildGatt();
+    }
+
+    private void buildGatt() {
+        int handle = 0x0010;
+        for (Map.Entry<Integer, int[][]> service : kind.services().entrySet()) {
+            String servicePath = path + String.format("/service%04x", handle);
+            gatt.add(new SimService(bluez, servicePath, path, service.getKey()));
+            handle++;
+            for (int[] c : service.getValue()) {
+                SimCharacteristic ch = new SimCharacteristic(bluez, servicePath + String.format("/char%04x", handle),
+                        servicePath, this, c[0], c[1]);
+                gatt.add(ch);
+                characteristics.put(c[0], ch);
+                handle += 2;
+            }
+        }
+    }
+
+    boolean connected() {
+        return Boolean.TRUE.equals(value(IFACE, "Connected"));
+    }
+
+    boolean paired() {
+        return Boolean.TRUE.equals(value(IFACE, "Paired"));
+    }
+
+    /** Connected, services resolved and every health characteristic notifying: the gateway is listening. */
+    boolean listening() {
+        if (!connected() || !Boolean.TRUE.equals(value(IFACE, "ServicesResolved"))) {
+            return false;
+        }
+        for (SimCharacteristic c : characteristics.values()) {
+            boolean health = c.uuid16 != 0x2A19 && c.uuid16 != 0x2A2B && c.uuid16 != 0x2A36
+                    && (c.properties & (GattProperties.NOTIFY | GattProperties.INDICATE)) != 0;
+            if (health && !c.notifying()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- Device1 ----
+
+    @Override
+    public void Connect() {
+        synchronized (bluez) {
+            if (!bluez.adapterPowered()) {
+                throw BluezErrors.error("NotReady", "Resource Not Ready");
+            }
+            if (connected()) {
+                return;
+            }
+            change(IFACE, "Connected", new Variant<>(true));
+            if (unresolvedConnects > 0) {
+                unresolvedConnects--; // "ServicesResolved never comes" on this connection
+                return;
+            }
+            int connectEpoch = epoch;
+            bluez.later(Duration.ofMillis(100), () -> resolveServices(connectEpoch));
+        }
+    }
+
+    private void resolveServices(int connectEpoch) {
+        if (!connected() || connectEpoch != epoch || !bluez.isExported(this)) {
+            return;
+        }
+        gatt.forEach(bluez::export);
+        change(IFACE, "ServicesResolved", new Variant<>(true));
+    }
+
+    @Override
+    public void Disconnect() {
+        synchronized (bluez) {
+            dropLink();
+        }
+    }
+
+    @Override
+    public void ConnectProfile(String uuid) {
+        throw new org.freedesktop.dbus.errors.NotSupported("ConnectProfile is not simulated");
+    }
+
+    @Override
+    public void DisconnectProfile(String uuid) {
+        throw new org.freedesktop.dbus.errors.NotSupported("DisconnectProfile is not simulated");
+    }
+
+    @Override
+    public void Pair() {
+        synchronized (bluez) {
+            if (paired()) {
+                throw BluezErrors.error("AlreadyExists", "Already Exists");
+            }
+        }
+        // Ask the registered agent outside the lock: the agent lives in the client that called Pair.
+        if (!bluez.agentConfirms(path)) {
+            throw BluezErrors.error("AuthenticationRejected", "Authentication Rejected");
+        }
+        synchronized (bluez) {
+            change(IFACE, "Paired", new Variant<>(true));
+            change(IFACE, "Trusted", new Variant<>(true));
+        }
+    }
+
+    @Override
+    public void CancelPairing() {
+        // pairing completes at once here
+    }
+
+    // ---- link and GATT, under the bluez lock ----
+
+    /** The link drops (out of range, device off, or Disconnect): GATT objects go, the device advertises again. */
+    void dropLink() {
+        if (!connected()) {
+            return;
+        }
+        epoch++;
+        for (SimCharacteristic c : characteristics.values()) {
+            if (c.notifying()) {
+                c.define(SimCharacteristic.IFACE, "Notifying", new Variant<>(false));
+            }
+        }
+        if (Boolean.TRUE.equals(value(IFACE, "ServicesResolved"))) {
+            change(IFACE, "ServicesResolved", new Variant<>(false));
+        }
+        change(IFACE, "Connected", new Variant<>(false));
+        for (int i = gatt.size() - 1; i >= 0; i--) {
+            bluez.unexport(gatt.get(i));
+        }
+        bluez.deviceDisconnected(this);
+    }
+
+    /** Forget the link without signals: the bus it was on is gone. */
+    void resetAfterBusLoss() {
+        epoch++;
+        define(IFACE, "Connected", new Variant<>(false));
+        define(IFACE, "ServicesResolved", new Variant<>(false));
+        for (SimCharacteristic c : characteristics.values()) {
+            c.define(SimCharacteristic.IFACE, "Notifying", new Variant<>(false));
+        }
+    }
+
+    void neverResolveServices(int connects) {
+        unresolvedConnects = connects;
+    }
+
+    void requirePairing() {
+        requiresPairing = true;
+    }
+
+    void requireLinkSecurity(SimCharacteristic c) {
+        boolean protectedValue = c.uuid16 != 0x2A29 && c.uuid16 != 0x2A24 && c.uuid16 != 0x2A25;
+        if (requiresPairing && !paired() && protectedValue) {
+            throw BluezErrors.error("NotPermitted", "Insufficient authentication");
+        }
+    }
+
+    byte[] read(int uuid16) {
+        return switch (uuid16) {
+            case 0x2A29 -> kind.manufacturer().getBytes(StandardCharsets.UTF_8);
+            case 0x2A24 -> kind.model().getBytes(StandardCharsets.UTF_8);
+            // NUL padding as some devices send it: the gateway must not make it part of the serial.
+            case 0x2A25 -> (kind.serial() + "\0\0").getBytes(StandardCharsets.UTF_8);
+            case 0x2A19 -> new byte[] {87};
+            case 0x2A2B -> GattValues.currentTime(LocalDateTime.now(bluez.zone()).plus(kind.clockDrift()));
+            default -> new byte[0];
+        };
+    }
+
+    // ---- measurements ----
+
+    /** The device measures once; what it sends now or later depends on the link. */
+    void measure() {
+        for (SimMeasurement m : kind.measure(nextIndex)) {
+            if (m.uuid16() == 0x2A18) {
+                glucoseRecords.add(m);
+                sendIfListening(m);
+            } else if (m.stored()) {
+                undelivered.add(m);
+                flush(m.uuid16());
+            } else {
+                sendIfListening(m);
+            }
+        }
+        nextIndex++;
+    }
+
+    void subscribed(SimCharacteristic c) {
+        if (c.uuid16 == 0x2A35 && lastDelivered.containsKey(0x2A35)) {
+            send(lastDelivered.get(0x2A35)); // a re-send the gateway must recognise by key
+        }
+        flush(c.uuid16);
+    }
+
+    void written(SimCharacteristic c, byte[] value) {
+        if (c.uuid16 != 0x2A52) {
+            return;
+        }
+        bluez.racpRequested(value);
+        // The write is answered first; the records and the response indication follow, as on a real meter.
+        bluez.later(Duration.ofMillis(50), () -> answerRacp(value));
+    }
+
+    private void answerRacp(byte[] request) {
+        SimCharacteristic racp = characteristics.get(0x2A52);
+        if (!connected() || !racp.notifying()) {
+            return;
+        }
+        int op = request.length > 0 ? request[0] & 0xFF : 0;
+        int from;
+        if (op == 0x01 && request.length >= 2 && (request[1] & 0xFF) == 0x01) {
+            from = 0; // all records
+        } else if (op == 0x01 && request.length >= 5 && (request[1] & 0xFF) == 0x03 && request[2] == 0x01) {
+            from = (request[3] & 0xFF) | (request[4] & 0xFF) << 8; // sequence number >= from
+        } else {
+            racp.send(new byte[] {0x06, 0x00, (byte) op, 0x02}); // op code not supported
+            return;
+        }
+        int sent = 0;
+        for (SimMeasurement record : glucoseRecords) {
+            if (record.index() + 1 >= from && sendIfListening(record)) {
+                sent++;
+            }
+        }
+        racp.send(new byte[] {0x06, 0x00, 0x01, (byte) (sent > 0 ? 0x01 : 0x06)});
+    }
+
+    private void flush(int uuid16) {
+        SimCharacteristic c = characteristics.get(uuid16);
+        if (c == null || !connected() || !c.notifying()) {
+            return;
+        }
+        for (var it = undelivered.iterator(); it.hasNext(); ) {
+            SimMeasurement m = it.next();
+            if (m.uuid16() == uuid16) {
+                send(m);
+                lastDelivered.put(uuid16, m);
+                it.remove();
+            }
+        }
+    }
+
+    boolean sendRaw(int uuid16, byte[] value) {
+        SimCharacteristic c = characteristics.get(uuid16);
+        if (c == null || !connected() || !c.notifying()) {
+            return false;
+        }
+        c.send(value);
+        return true;
+    }
+
+    private boolean sendIfListening(SimMeasurement m) {
+        SimCharacteristic c = characteristics.get(m.uuid16());
+        if (c == null || !connected() || !c.notifying()) {
+            return false;
+        }
+        send(m);
+        return true;
+    }
+
+    private void send(SimMeasurement m) {
+        characteristics.get(m.uuid16()).send(m.value());
+        bluez.sent(m);
+    }
+
+    List<SimObject> gattObjects() {
+        return gatt;
+    }
+}

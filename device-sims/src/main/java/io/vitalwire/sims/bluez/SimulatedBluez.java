@@ -1,0 +1,394 @@
+package io.vitalwire.sims.bluez;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.bluez.Agent1;
+import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.interfaces.ObjectManager;
+import org.freedesktop.dbus.interfaces.Properties;
+import org.freedesktop.dbus.messages.DBusSignal;
+import org.freedesktop.dbus.types.UInt32;
+import org.freedesktop.dbus.types.Variant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A simulated BlueZ on a D-Bus bus: it owns {@code org.bluez} and exports the tree real BlueZ exports (ObjectManager
+ * at "/", AgentManager1 at /org/bluez, Adapter1 at /org/bluez/hci0, Device1, GattService1, GattCharacteristic1 with
+ * Properties and PropertiesChanged), with simulated health devices behind it and faults a test can script.
+ *
+ * <p>Devices appear while discovery runs and they advertise; without discovery, disconnected unpaired devices are
+ * removed after {@link #TEMPORARY_TIMEOUT}, as BlueZ removes temporary devices. One lock (this object) guards all
+ * state; D-Bus calls and timers take it.
+ */
+public final class SimulatedBluez implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedBluez.class);
+    static final String ADAPTER_PATH = "/org/bluez/hci0";
+    /** How long a disconnected, unpaired device stays known once discovery has stopped (BlueZ: 30 s). */
+    static final Duration TEMPORARY_TIMEOUT = Duration.ofSeconds(1);
+
+    private final String busAddress;
+    private final ZoneId zone;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sim-bluez");
+        t.setDaemon(true);
+        return t;
+    });
+    private final SimRoot root = new SimRoot(this);
+    private final SimAgentManager agentManager = new SimAgentManager();
+    private final SimAdapter adapter = new SimAdapter(this, ADAPTER_PATH);
+    private final Map<SimDeviceKind, SimDevice> devices = new EnumMap<>(SimDeviceKind.class);
+    private final Map<String, SimObject> exported = new LinkedHashMap<>();
+    private final List<SimMeasurement> sent = new CopyOnWriteArrayList<>();
+    private final List<byte[]> racpRequests = new CopyOnWriteArrayList<>();
+    private DBusConnection connection;
+    private Instant discoveryStoppedAt = Instant.MIN;
+
+    private SimulatedBluez(String busAddress, ZoneId zone, Collection<SimDeviceKind> kinds) {
+        this.busAddress = busAddress;
+        this.zone = zone;
+        for (SimDeviceKind kind : kinds) {
+            devices.put(kind, new SimDevice(this, ADAPTER_PATH, kind));
+        }
+    }
+
+    /**
+     * Connects to the bus at {@code busAddress}, takes the name org.bluez and exports the adapter; the devices
+     * appear once a client starts discovery.
+     *
+     * @param zone the zone of the devices' local clocks (Current Time and timestamps)
+     */
+    public static SimulatedBluez start(String busAddress, ZoneId zone, Collection<SimDeviceKind> kinds)
+            throws DBusException {
+        SimulatedBluez bluez = new SimulatedBluez(busAddress, zone, kinds);
+        synchronized (bluez) {
+            bluez.attach();
+        }
+        bluez.timer.scheduleWithFixedDelay(bluez::tick, 100, 100, TimeUnit.MILLISECONDS);
+        return bluez;
+    }
+
+    private void attach() throws DBusException {
+        connection = DBusConnectionBuilder.forAddress(busAddress).withShared(false).build();
+        connection.requestBusName("org.bluez");
+        connection.exportObject("/", root);
+        connection.exportObject("/org/bluez", agentManager);
+        export(adapter);
+        for (SimDevice d : devices.values()) {
+            if (d.paired()) {
+                export(d); // BlueZ restores bonded devices from storage at start
+            }
+        }
+        LOG.info("simulated BlueZ on {} with {}", busAddress, devices.keySet());
+    }
+
+    // ---- what tests and the main class drive ----
+
+    /** The device takes its next measurement (sent now if someone listens, else kept or lost per its kind). */
+    public synchronized void measure(SimDeviceKind kind) {
+        device(kind).measure();
+    }
+
+    /** Every value the devices sent, in order (re-sends included). */
+    public List<SimMeasurement> sent() {
+        return List.copyOf(sent);
+    }
+
+    /** The RACP requests the glucose meter received, as written. */
+    public List<byte[]> racpRequests() {
+        return List.copyOf(racpRequests);
+    }
+
+    /** Whether a client is connected to the device with all its health characteristics notifying. */
+    public synchronized boolean listening(SimDeviceKind kind) {
+        return device(kind).listening();
+    }
+
+    /**
+     * Fault: the device sends {@code value} on a characteristic as is (malformed, special values): not a
+     * measurement, so not in {@link #sent()}.
+     *
+     * @return whether someone was listening to it
+     */
+    public synchronized boolean sendRaw(SimDeviceKind kind, int uuid16, byte[] value) {
+        return device(kind).sendRaw(uuid16, value);
+    }
+
+    /** Fault: the device drops the link (out of range, switched off). It keeps advertising. */
+    public synchronized void disconnect(SimDeviceKind kind) {
+        device(kind).dropLink();
+    }
+
+    /**
+     * Fault: BlueZ removes the device object (InterfacesRemoved; any handle to it is stale) and the device stops
+     * advertising for {@code away}; it then reappears as a new object when discovery runs.
+     */
+    public synchronized void remove(SimDeviceKind kind, Duration away) {
+        SimDevice d = device(kind);
+        d.dropLink();
+        d.advertisingFrom = Instant.now().plus(away);
+        unexport(d);
+    }
+
+    /** Fault: on the next {@code connects} connections the device never reports ServicesResolved. */
+    public synchronized void neverResolveServices(SimDeviceKind kind, int connects) {
+        device(kind).neverResolveServices(connects);
+    }
+
+    /** The device only talks over a bonded link: reads and notifications fail until paired through an agent. */
+    public synchronized void requirePairing(SimDeviceKind kind) {
+        device(kind).requirePairing();
+    }
+
+    public synchronized boolean paired(SimDeviceKind kind) {
+        return device(kind).paired();
+    }
+
+    /** Fault: the adapter is powered off (every link drops, discovery stops), and on again after {@code off}. */
+    public synchronized void powerCycle(Duration off) {
+        setPowered(false);
+        later(off, () -> setPowered(true));
+    }
+
+    /**
+     * Fault: the dbus-daemon dies (SIGKILL) and a new one starts at the same address; this BlueZ re-attaches as
+     * bluetoothd would after a restart: every link down, devices to be discovered again.
+     */
+    public void restartBus(DbusDaemon daemon) throws IOException, InterruptedException, DBusException {
+        synchronized (this) {
+            exported.clear();
+            agentManager.forget();
+            adapter.define(SimAdapter.IFACE, "Discovering", new Variant<>(false));
+            adapter.define(SimAdapter.IFACE, "Powered", new Variant<>(true));
+            for (SimDevice d : devices.values()) {
+                d.resetAfterBusLoss();
+            }
+            DBusConnection old = connection;
+            connection = null;
+            daemon.kill();
+            // Closing a connection whose daemon is gone can take dbus-java many seconds: not on this path.
+            Thread closer = new Thread(old::disconnect, "sim-bluez-old-bus");
+            closer.setDaemon(true);
+            closer.start();
+        }
+        daemon.restart();
+        synchronized (this) {
+            attach();
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        synchronized (this) {
+            if (connection != null) {
+                connection.disconnect();
+                connection = null;
+            }
+        }
+    }
+
+    // ---- for the simulated objects, under this lock ----
+
+    ZoneId zone() {
+        return zone;
+    }
+
+    boolean adapterPowered() {
+        return adapter.powered();
+    }
+
+    boolean isExported(SimObject o) {
+        return exported.get(o.path) == o;
+    }
+
+    void export(SimObject o) {
+        if (connection == null || isExported(o)) {
+            return;
+        }
+        try {
+            connection.exportObject(o.path, o);
+            exported.put(o.path, o);
+            signal(new ObjectManager.InterfacesAdded("/", new DBusPath(o.path), o.interfaces()));
+        } catch (DBusException e) {
+            LOG.warn("cannot export {}: {}", o.path, e.getMessage());
+        }
+    }
+
+    void unexport(SimObject o) {
+        if (!isExported(o)) {
+            return;
+        }
+        exported.remove(o.path);
+        if (connection == null) {
+            return;
+        }
+        connection.unExportObject(o.path);
+        try {
+            signal(new ObjectManager.InterfacesRemoved("/", new DBusPath(o.path), o.interfaceNames()));
+        } catch (DBusException e) {
+            LOG.warn("cannot announce the removal of {}: {}", o.path, e.getMessage());
+        }
+    }
+
+    void propertiesChanged(String path, String iface, Map<String, Variant<?>> changed) {
+        try {
+            signal(new Properties.PropertiesChanged(path, iface, changed, List.of()));
+        } catch (DBusException e) {
+            LOG.warn("cannot signal a change on {}: {}", path, e.getMessage());
+        }
+    }
+
+    private void signal(DBusSignal s) {
+        if (connection != null) {
+            connection.sendMessage(s);
+        }
+    }
+
+    Map<DBusPath, Map<String, Map<String, Variant<?>>>> managedObjects() {
+        synchronized (this) {
+            Map<DBusPath, Map<String, Map<String, Variant<?>>>> all = new LinkedHashMap<>();
+            exported.forEach((path, o) -> all.put(new DBusPath(path), o.interfaces()));
+            return all;
+        }
+    }
+
+    /** Runs {@code task} under this lock after {@code delay}. */
+    void later(Duration delay, Runnable task) {
+        timer.schedule(() -> {
+            synchronized (this) {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("simulated BlueZ task failed", e);
+                }
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void sent(SimMeasurement m) {
+        sent.add(m);
+    }
+
+    void racpRequested(byte[] request) {
+        racpRequests.add(request.clone());
+    }
+
+    void discoveryStarted() {
+        adapter.setDiscovering(true);
+    }
+
+    void discoveryStopped() {
+        adapter.setDiscovering(false);
+        discoveryStoppedAt = Instant.now();
+    }
+
+    void deviceDisconnected(SimDevice d) {
+        // It advertises again at once; without discovery it is dropped after the temporary timeout (see tick).
+        d.lastSeen = Instant.now();
+    }
+
+    void removeDevicePath(String path) {
+        for (SimDevice d : devices.values()) {
+            if (d.path.equals(path)) {
+                d.dropLink();
+                unexport(d);
+            }
+        }
+    }
+
+    void setPowered(boolean on) {
+        if (adapter.powered() == on) {
+            return;
+        }
+        if (!on) {
+            for (SimDevice d : devices.values()) {
+                d.dropLink();
+            }
+            discoveryStopped();
+        }
+        adapter.setPowered(on);
+    }
+
+    /** Asks the registered agent to confirm a pairing with {@code devicePath}; false if none or it refuses. */
+    boolean agentConfirms(String devicePath) {
+        SimAgentManager.Agent agent = agentManager.agent();
+        DBusConnection c;
+        synchronized (this) {
+            c = connection;
+        }
+        if (agent == null || c == null) {
+            return false;
+        }
+        try {
+            c.getRemoteObject(agent.busName(), agent.path(), Agent1.class)
+                    .RequestConfirmation(new DBusPath(devicePath), new UInt32(123456));
+            return true;
+        } catch (DBusException | DBusExecutionException e) {
+            LOG.info("agent refused pairing with {}: {}", devicePath, e.getMessage());
+            return false;
+        }
+    }
+
+    /** Discovery and the temporary-device timeout, every 100 ms. */
+    private synchronized void tick() {
+        try {
+            if (connection == null || !adapter.powered()) {
+                return;
+            }
+            Instant now = Instant.now();
+            for (SimDevice d : devices.values()) {
+                boolean advertising = !d.connected() && !now.isBefore(d.advertisingFrom);
+                if (adapter.discovering() && advertising && !isExported(d)) {
+                    export(d);
+                } else if (!adapter.discovering() && isExported(d) && !d.connected() && !d.paired()
+                        && now.isAfter(discoveryStoppedAt.plus(TEMPORARY_TIMEOUT))
+                        && now.isAfter(d.lastSeen.plus(TEMPORARY_TIMEOUT))) {
+                    unexport(d); // devices vanish when discovery stops
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("simulated BlueZ tick failed", e);
+        }
+    }
+
+    private SimDevice device(SimDeviceKind kind) {
+        SimDevice d = devices.get(kind);
+        if (d == null) {
+            throw new IllegalArgumentException(kind + " is not simulated here");
+        }
+        return d;
+    }
+
+    static String uuid128(int uuid16) {
+        return String.format("0000%04x-0000-1000-8000-00805f9b34fb", uuid16);
+    }
+
+    /** For logs and the main class: the devices and whether someone listens to each. */
+    public synchronized List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        for (SimDevice d : devices.values()) {
+            lines.add(d.kind + " " + d.kind.address() + " serial " + d.kind.serial()
+                    + (isExported(d) ? "" : " (not discovered)") + (d.connected() ? " connected" : "")
+                    + (d.listening() ? " listening" : ""));
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,51 @@
+package io.vitalwire.gateway.ble.bluez;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import java.time.Duration;
+import java.util.List;
+
+/** Bluetooth LE health devices through BlueZ over D-Bus ({@code vitalwire.gateway.ble.*}). */
+@ConfigurationProperties("vitalwire.gateway.ble")
+public interface BleConfig {
+
+    /** Whether to use BlueZ at all. Default false: the gateway runs on machines without Bluetooth or D-Bus. */
+    @Bindable(defaultValue = "false")
+    boolean isEnabled();
+
+    /**
+     * D-Bus address of the bus BlueZ is on, e.g. {@code unix:path=/run/vw-test/bus}. Default empty: the system bus,
+     * where bluetoothd lives on a hub.
+     */
+    @Bindable(defaultValue = "")
+    String getBusAddress();
+
+    /** The adapter to use, by its BlueZ name. Default {@code hci0}. */
+    @Bindable(defaultValue = "hci0")
+    String getAdapter();
+
+    /**
+     * The devices this gateway may connect to: BLE addresses ({@code AA:BB:CC:DD:EE:FF}) and/or Device Information
+     * serial numbers. A serial is only known after connecting, so with serials listed the gateway also connects to
+     * unknown devices that advertise a health service, reads their serial, and lets go of those not listed. Default
+     * empty: no device.
+     */
+    @Bindable(defaultValue = "")
+    List<String> getAllowList();
+
+    /** How long to wait for ServicesResolved after a connect before disconnecting and retrying. Default 20s. */
+    @Bindable(defaultValue = "20s")
+    Duration getServicesResolvedTimeout();
+
+    /** First delay before reconnecting to the bus or a device after a failure; doubles up to the max. Default 1s. */
+    @Bindable(defaultValue = "1s")
+    Duration getReconnectBackoffMin();
+
+    /** Longest delay between reconnect attempts. Default 60s. */
+    @Bindable(defaultValue = "60s")
+    Duration getReconnectBackoffMax();
+
+    /** How often timeouts, retries and the discovery policy are checked. Default 500ms. */
+    @Bindable(defaultValue = "500ms")
+    Duration getSuperviseInterval();
+}

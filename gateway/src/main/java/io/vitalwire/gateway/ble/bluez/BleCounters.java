@@ -1,0 +1,39 @@
+package io.vitalwire.gateway.ble.bluez;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
+
+/**
+ * Counts what the BLE intake accepted and refused (by reason), and the connection events that recovery is made
+ * of, for the Prometheus endpoint. Tags carry reasons and characteristics, never devices or values.
+ */
+@Singleton
+class BleCounters {
+
+    private final MeterRegistry registry;
+
+    BleCounters(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void accepted(int added, int alreadyKnown) {
+        registry.counter("vitalwire.intake.readings", "source", "ble", "outcome", "added").increment(added);
+        registry.counter("vitalwire.intake.readings", "source", "ble", "outcome", "already-known")
+                .increment(alreadyKnown);
+    }
+
+    /**
+     * @param reason        {@code malformed} (does not decode), {@code refused} (must not become a reading),
+     *                      {@code invalid} (breaks the contract), {@code buffer-unavailable}
+     * @param characteristic the 16-bit UUID, e.g. "2A35"
+     */
+    void rejected(String reason, String characteristic) {
+        registry.counter("vitalwire.intake.rejected", "source", "ble", "reason", reason,
+                "characteristic", characteristic).increment();
+    }
+
+    /** A connection event, e.g. {@code bus-lost}, {@code services-resolved-timeout}, {@code stale-object}. */
+    void event(String type) {
+        registry.counter("vitalwire.ble.events", "type", type).increment();
+    }
+}

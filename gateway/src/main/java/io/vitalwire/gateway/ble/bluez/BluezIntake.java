@@ -1,0 +1,618 @@
+package io.vitalwire.gateway.ble.bluez;
+
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import io.vitalwire.contract.Reading;
+import io.vitalwire.gateway.GatewayConfig;
+import io.vitalwire.gateway.ble.gatt.HealthCharacteristic;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * BLE health devices through BlueZ: keeps the allow-listed devices connected and their values flowing into the
+ * durable buffer, and recovers on its own from what BlueZ users hit (stale objects, devices vanishing when discovery
+ * stops, services resolving late or never, bus loss, adapter power cycles, values before the subscription is done).
+ *
+ * <p>All state lives on one thread: D-Bus signals are queued onto it in bus order, and a periodic supervision pass
+ * runs the deadlines, retries and the discovery policy. So no two steps for one device ever interleave.
+ */
+@Context
+@Requires(property = "vitalwire.gateway.ble.enabled", value = "true")
+public class BluezIntake implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BluezIntake.class);
+
+    private final BleConfig config;
+    private final AllowList allow;
+    private final BluezClient client;
+    private final GattIntake intake;
+    private final BleCounters counters;
+    private final DeviceSetup setup;
+    private final Clock clock;
+    private final String adapterPath;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ble");
+        t.setDaemon(true);
+        return t;
+    });
+
+    // Loop thread only.
+    private final ReconnectBackoff busBackoff;
+    private final Map<String, DeviceLink> links = new HashMap<>();
+    private final Map<String, DeviceLink> byCharacteristic = new HashMap<>();
+    /** Addresses that turned out to be allow-listed serials, so they are reconnected without asking again. */
+    private final Set<String> serialMatched = new HashSet<>();
+    private final Set<String> denied = new HashSet<>();
+    /** Last glucose sequence number per device that reached the buffer (this process's lifetime). */
+    private final Map<String, Long> lastGlucoseSequence = new HashMap<>();
+    private int generation;
+    private boolean busOpen;
+    private Instant nextBusAttempt = Instant.MIN;
+    private boolean adapterPresent;
+    private boolean powered;
+    private boolean discovering;
+    private boolean ourDiscovery;
+    private boolean agentRegistered;
+    private volatile boolean closed;
+    private volatile BleState state = BleState.initial();
+
+    @Inject
+    BluezIntake(BleConfig config, GatewayConfig gateway, GattIntake intake, BleCounters counters) {
+        this(config, new DbusBluezClient(config.getBusAddress()), intake, counters,
+                gateway.getDeviceTimeZone().isBlank() ? ZoneId.systemDefault()
+                        : ZoneId.of(gateway.getDeviceTimeZone()), Clock.systemUTC());
+    }
+
+    BluezIntake(BleConfig config, BluezClient client, GattIntake intake, BleCounters counters, ZoneId deviceZone,
+                Clock clock) {
+        this.config = config;
+        this.allow = new AllowList(config.getAllowList());
+        this.client = client;
+        this.intake = intake;
+        this.counters = counters;
+        this.clock = clock;
+        this.setup = new DeviceSetup(client, deviceZone, clock);
+        this.adapterPath = "/org/bluez/" + config.getAdapter();
+        this.busBackoff = new ReconnectBackoff(config.getReconnectBackoffMin(), config.getReconnectBackoffMax());
+    }
+
+    @PostConstruct
+    void start() {
+        if (allow.isEmpty()) {
+            LOG.warn("BLE is enabled but vitalwire.gateway.ble.allow-list is empty: no device will be connected");
+        }
+        long every = Math.max(50, config.getSuperviseInterval().toMillis());
+        loop.execute(this::openBus);
+        loop.scheduleWithFixedDelay(this::supervise, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** The adapter and devices as last seen, for health and status. */
+    public BleState state() {
+        return state;
+    }
+
+    // ---- the bus ----
+
+    private void openBus() {
+        if (closed || busOpen) {
+            return;
+        }
+        int gen = ++generation;
+        try {
+            List<BluezObject> objects = client.open(event -> enqueue(gen, event));
+            busOpen = true;
+            busBackoff.reset();
+            counters.event("bus-connected");
+            LOG.info("connected to BlueZ: {} objects", objects.size());
+            objects.forEach(this::added);
+            registerAgent();
+        } catch (BluezException e) {
+            nextBusAttempt = clock.instant().plus(busBackoff.next());
+            LOG.warn("BlueZ is not reachable ({}); next attempt at {}", e.getMessage(), nextBusAttempt);
+        }
+        publishState();
+    }
+
+    private void enqueue(int gen, BluezEvent event) {
+        try {
+            loop.execute(() -> {
+                if (gen == generation && busOpen) {
+                    handle(event);
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            // closing: nothing more to do
+        }
+    }
+
+    private void registerAgent() {
+        if (agentRegistered) {
+            return;
+        }
+        try {
+            client.registerAgent();
+            agentRegistered = true;
+        } catch (BluezException e) {
+            // Not fatal: devices that need no bonding still work, and a system agent may already be registered.
+            LOG.info("no pairing agent registered: {}", e.getMessage());
+        }
+    }
+
+    /** Bus connection lost or BlueZ gone: every path is void; reconnect with backoff and rebuild from a snapshot. */
+    private void busLost(String reason) {
+        if (!busOpen) {
+            return;
+        }
+        busOpen = false;
+        generation++;
+        client.close();
+        counters.event("bus-lost");
+        LOG.warn("lost BlueZ ({}); reconnecting with backoff", reason);
+        forgetAll();
+        agentRegistered = false;
+        nextBusAttempt = clock.instant().plus(busBackoff.next());
+        publishState();
+    }
+
+    private void forgetAll() {
+        links.clear();
+        byCharacteristic.clear();
+        adapterPresent = false;
+        powered = false;
+        discovering = false;
+        ourDiscovery = false;
+    }
+
+    // ---- events ----
+
+    private void handle(BluezEvent event) {
+        try {
+            if (event instanceof BluezEvent.ObjectAdded added) {
+                added(added.object());
+            } else if (event instanceof BluezEvent.ObjectRemoved removed) {
+                removed(removed.path());
+            } else if (event instanceof BluezEvent.AdapterChanged changed) {
+                adapterChanged(changed);
+            } else if (event instanceof BluezEvent.DeviceChanged changed) {
+                deviceChanged(changed);
+            } else if (event instanceof BluezEvent.ValueChanged value) {
+                valueChanged(value.characteristicPath(), value.value());
+            } else if (event instanceof BluezEvent.BusLost lost) {
+                busLost(lost.reason());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("BLE event handling failed", e);
+        }
+        publishState();
+    }
+
+    private void added(BluezObject object) {
+        if (object instanceof BluezObject.Adapter a) {
+            if (a.path().equals(adapterPath)) {
+                adapterPresent = true;
+                powered = a.powered();
+                discovering = a.discovering();
+            }
+        } else if (object instanceof BluezObject.Device d) {
+            if (d.adapterPath().equals(adapterPath) && !links.containsKey(d.path())) {
+                links.put(d.path(), new DeviceLink(d, new ReconnectBackoff(config.getReconnectBackoffMin(),
+                        config.getReconnectBackoffMax())));
+            }
+        } else if (object instanceof BluezObject.Characteristic c) {
+            DeviceLink link = c.devicePath() == null ? null : links.get(c.devicePath());
+            if (link != null) {
+                link.characteristics.put(c.path(), c.uuid16());
+                byCharacteristic.put(c.path(), link);
+            }
+        }
+    }
+
+    private void removed(String path) {
+        DeviceLink link = links.remove(path);
+        if (link != null) {
+            counters.event("device-removed");
+            LOG.info("device {} was removed by BlueZ; forgetting its objects until it is rediscovered",
+                    link.address);
+            link.characteristics.keySet().forEach(byCharacteristic::remove);
+            return;
+        }
+        DeviceLink owner = byCharacteristic.remove(path);
+        if (owner != null) {
+            owner.characteristics.remove(path);
+            return;
+        }
+        if (path.equals(adapterPath)) {
+            LOG.warn("adapter {} was removed", path);
+            links.clear();
+            byCharacteristic.clear();
+            adapterPresent = false;
+            powered = false;
+            discovering = false;
+            ourDiscovery = false;
+        }
+    }
+
+    private void adapterChanged(BluezEvent.AdapterChanged changed) {
+        if (!changed.path().equals(adapterPath)) {
+            return;
+        }
+        if (changed.discovering() != null) {
+            discovering = changed.discovering();
+            if (!discovering) {
+                ourDiscovery = false;
+            }
+        }
+        if (changed.powered() != null && changed.powered() != powered) {
+            powered = changed.powered();
+            counters.event(powered ? "adapter-on" : "adapter-off");
+            LOG.info("adapter {} powered {}", adapterPath, powered ? "on" : "off");
+            Instant now = clock.instant();
+            for (DeviceLink link : links.values()) {
+                if (!powered && link.state != LinkState.DENIED) {
+                    link.connected = false;
+                    link.servicesResolved = false;
+                    link.retryLater(now);
+                } else if (powered) {
+                    link.backoff.reset();
+                    link.retryAt = now;
+                }
+            }
+        }
+    }
+
+    private void deviceChanged(BluezEvent.DeviceChanged changed) {
+        DeviceLink link = links.get(changed.path());
+        if (link == null) {
+            return;
+        }
+        if (changed.paired() != null) {
+            link.paired = changed.paired();
+        }
+        if (changed.servicesResolved() != null) {
+            link.servicesResolved = changed.servicesResolved();
+        }
+        if (changed.connected() != null) {
+            link.connected = changed.connected();
+            if (!link.connected && link.state != LinkState.DENIED && link.state != LinkState.IDLE
+                    && link.state != LinkState.WAITING) {
+                counters.event("device-disconnected");
+                LOG.info("device {} disconnected", link.address);
+                link.retryLater(clock.instant());
+                return;
+            }
+        }
+        if (link.servicesResolved && link.connected && link.state == LinkState.RESOLVING) {
+            setUp(link);
+        }
+    }
+
+    private void valueChanged(String characteristicPath, byte[] value) {
+        DeviceLink link = byCharacteristic.get(characteristicPath);
+        if (link == null) {
+            link = learnCharacteristic(characteristicPath);
+            if (link == null) {
+                return;
+            }
+        }
+        if (link.state == LinkState.DENIED) {
+            return;
+        }
+        int uuid16 = link.characteristics.getOrDefault(characteristicPath, -1);
+        if (uuid16 == WellKnownUuids.RECORD_ACCESS_CONTROL_POINT) {
+            racpResponse(link, value);
+            return;
+        }
+        Optional<HealthCharacteristic> characteristic = HealthCharacteristic.of(uuid16);
+        if (characteristic.isEmpty()) {
+            return;
+        }
+        Instant receivedAt = clock.instant();
+        if (link.identity == null) {
+            // Notifications before subscription: the device sent before the link was ready; keep it for then.
+            if (!link.hold(new DeviceLink.PendingValue(characteristic.get(), value, receivedAt))) {
+                counters.rejected("before-ready-overflow", characteristic.get().hex());
+            }
+            return;
+        }
+        deliver(link, characteristic.get(), value, receivedAt);
+    }
+
+    /** A value from a characteristic BlueZ has not announced to us: ask for it, on a device we know. */
+    private DeviceLink learnCharacteristic(String characteristicPath) {
+        String devicePath = BluezProperties.devicePathOf(characteristicPath);
+        DeviceLink link = devicePath == null ? null : links.get(devicePath);
+        if (link == null) {
+            return null;
+        }
+        try {
+            BluezObject.Characteristic c = client.describeCharacteristic(characteristicPath);
+            link.characteristics.put(c.path(), c.uuid16());
+            byCharacteristic.put(c.path(), link);
+            return link;
+        } catch (BluezException e) {
+            failed(link, "describe", e);
+            return null;
+        }
+    }
+
+    private void deliver(DeviceLink link, HealthCharacteristic characteristic, byte[] value, Instant receivedAt) {
+        List<Reading> readings = intake.accept(link.identity, characteristic, value, link.clockOffsetMillis,
+                receivedAt);
+        if (characteristic == HealthCharacteristic.GLUCOSE_MEASUREMENT) {
+            for (Reading r : readings) {
+                if (r.sequence() != null) {
+                    lastGlucoseSequence.merge(link.identity.stableId(), r.sequence(), Math::max);
+                }
+            }
+        }
+    }
+
+    private void racpResponse(DeviceLink link, byte[] value) {
+        if (value.length >= 4 && (value[0] & 0xFF) == DeviceSetup.RACP_RESPONSE_CODE) {
+            int code = value[3] & 0xFF;
+            String outcome = code == DeviceSetup.RACP_SUCCESS ? "racp-complete"
+                    : code == DeviceSetup.RACP_NO_RECORDS_FOUND ? "racp-no-records" : "racp-error";
+            counters.event(outcome);
+            LOG.info("device {}: stored records transfer ended ({})", link.address, outcome);
+        }
+    }
+
+    // ---- connection steps ----
+
+    private void connect(DeviceLink link) {
+        link.state = LinkState.CONNECTING;
+        counters.event("connect-attempt");
+        try {
+            if (!link.connected) {
+                client.connect(link.path);
+                link.connected = true;
+            }
+            link.state = LinkState.RESOLVING;
+            link.deadline = clock.instant().plus(config.getServicesResolvedTimeout());
+            if (link.servicesResolved) {
+                setUp(link);
+            }
+        } catch (BluezException e) {
+            failed(link, "connect", e);
+        }
+    }
+
+    private void setUp(DeviceLink link) {
+        try {
+            var identity = setup.identify(link);
+            if (!allow.allowsAddress(link.address) && !serialMatched.contains(link.address)) {
+                if (!allow.allowsSerial(identity.serial())) {
+                    deny(link);
+                    return;
+                }
+                serialMatched.add(link.address);
+            }
+            link.batteryPercent = setup.batteryPercent(link);
+            link.clockOffsetMillis = setup.clockOffsetMillis(link);
+            link.identity = identity;
+            setup.enableNotifications(link);
+            boolean records = setup.requestStoredRecords(link, lastGlucoseSequence.get(identity.stableId()));
+            link.state = LinkState.ACTIVE;
+            link.deadline = Instant.MAX;
+            link.backoff.reset();
+            counters.event("device-ready");
+            LOG.info("device {} ready: {} health characteristics, battery {}%, clock offset {} ms{}", link.address,
+                    link.healthCharacteristicPaths().size(), link.batteryPercent, link.clockOffsetMillis,
+                    records ? ", stored records requested" : "");
+            while (!link.pending.isEmpty()) {
+                DeviceLink.PendingValue p = link.pending.poll();
+                deliver(link, p.characteristic(), p.value(), p.receivedAt());
+            }
+        } catch (BluezException e) {
+            link.identity = null;
+            failed(link, "setup", e);
+        }
+    }
+
+    private void deny(DeviceLink link) {
+        denied.add(link.address);
+        link.state = LinkState.DENIED;
+        counters.event("device-denied");
+        LOG.info("device {} is not on the allow-list; leaving it alone", link.address);
+        try {
+            client.disconnect(link.path);
+        } catch (BluezException e) {
+            LOG.debug("disconnecting {}: {}", link.address, e.getMessage());
+        }
+    }
+
+    private void failed(DeviceLink link, String step, BluezException e) {
+        switch (e.kind()) {
+            case BUS_LOST -> busLost(e.getMessage());
+            case OBJECT_GONE -> {
+                counters.event("stale-object");
+                if (step.equals("connect")) {
+                    // The device object itself is gone: forget it until BlueZ reports it again.
+                    LOG.info("device {}: its object is stale; waiting for rediscovery", link.address);
+                    links.remove(link.path);
+                    link.characteristics.keySet().forEach(byCharacteristic::remove);
+                } else {
+                    // A GATT object vanished under us (the device dropped the link): start over on the device.
+                    LOG.info("device {}: {} hit a stale GATT object; retrying", link.address, step);
+                    link.retryLater(clock.instant());
+                }
+            }
+            case NOT_AUTHORIZED -> pair(link, step, e);
+            case FAILED -> {
+                counters.event(step + "-failed");
+                LOG.info("device {}: {} failed ({}); retrying with backoff", link.address, step, e.getMessage());
+                disconnectQuietly(link);
+                link.retryLater(clock.instant());
+            }
+        }
+    }
+
+    /** The device wants a bonded link: pair through our agent, then the next attempt sets it up again. */
+    private void pair(DeviceLink link, String step, BluezException cause) {
+        if (link.paired) {
+            failed(link, step, new BluezException(BluezException.Kind.FAILED, cause.getMessage(), cause));
+            return;
+        }
+        counters.event("pairing");
+        LOG.info("device {} requires bonding for {}; pairing", link.address, step);
+        try {
+            client.pair(link.path);
+            link.paired = true;
+            link.state = LinkState.RESOLVING;
+            link.deadline = clock.instant().plus(config.getServicesResolvedTimeout());
+            if (link.servicesResolved && link.connected) {
+                setUp(link);
+            }
+        } catch (BluezException e) {
+            failed(link, "pair", e.kind() == BluezException.Kind.NOT_AUTHORIZED
+                    ? new BluezException(BluezException.Kind.FAILED, e.getMessage(), e) : e);
+        }
+    }
+
+    private void disconnectQuietly(DeviceLink link) {
+        try {
+            client.disconnect(link.path);
+        } catch (BluezException e) {
+            LOG.debug("disconnecting {}: {}", link.address, e.getMessage());
+        }
+    }
+
+    // ---- supervision: deadlines, retries, discovery ----
+
+    private void supervise() {
+        try {
+            if (closed) {
+                return;
+            }
+            Instant now = clock.instant();
+            if (!busOpen) {
+                if (!now.isBefore(nextBusAttempt)) {
+                    openBus();
+                }
+                return;
+            }
+            if (!client.isOpen()) {
+                busLost("connection closed");
+                return;
+            }
+            for (DeviceLink link : List.copyOf(links.values())) {
+                if (link.state == LinkState.RESOLVING && now.isAfter(link.deadline)) {
+                    counters.event("services-resolved-timeout");
+                    LOG.info("device {}: services not resolved within {}; disconnecting to retry", link.address,
+                            config.getServicesResolvedTimeout());
+                    disconnectQuietly(link);
+                    link.retryLater(now);
+                }
+            }
+            if (adapterPresent && powered) {
+                keepDiscovery();
+                for (DeviceLink link : List.copyOf(links.values())) {
+                    if (busOpen && links.get(link.path) == link && isDue(link, now) && isCandidate(link)) {
+                        connect(link);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("BLE supervision failed", e);
+        }
+        publishState();
+    }
+
+    private static boolean isDue(DeviceLink link, Instant now) {
+        return (link.state == LinkState.IDLE || link.state == LinkState.WAITING) && !now.isBefore(link.retryAt);
+    }
+
+    /** Ours by address, known to be ours by serial, or possibly ours: an unknown health device while serials wait. */
+    private boolean isCandidate(DeviceLink link) {
+        if (denied.contains(link.address)) {
+            return false;
+        }
+        if (allow.allowsAddress(link.address) || serialMatched.contains(link.address)) {
+            return true;
+        }
+        return allow.hasSerials() && unmatchedSerials() > 0
+                && link.serviceUuids16.stream().anyMatch(WellKnownUuids.HEALTH_SERVICES::contains);
+    }
+
+    private long unmatchedSerials() {
+        Set<String> active = new HashSet<>();
+        for (DeviceLink link : links.values()) {
+            if (link.state == LinkState.ACTIVE && link.identity != null && link.identity.serial() != null) {
+                active.add(link.identity.serial());
+            }
+        }
+        return allow.serials().stream().filter(s -> !active.contains(s)).count();
+    }
+
+    /**
+     * Discovery runs while an allow-listed device is not active: BlueZ drops devices it has not seen advertising
+     * soon after discovery stops, and a device that is not in BlueZ's tree cannot be connected.
+     */
+    private void keepDiscovery() {
+        Set<String> activeAddresses = new HashSet<>();
+        for (DeviceLink link : links.values()) {
+            if (link.state == LinkState.ACTIVE) {
+                activeAddresses.add(link.address.toUpperCase(java.util.Locale.ROOT));
+            }
+        }
+        boolean missing = unmatchedSerials() > 0
+                || allow.addresses().stream().anyMatch(a -> !activeAddresses.contains(a));
+        try {
+            if (missing && !discovering) {
+                client.startDiscovery(adapterPath);
+                discovering = true;
+                ourDiscovery = true;
+                counters.event("discovery-started");
+            } else if (!missing && ourDiscovery) {
+                client.stopDiscovery(adapterPath);
+                ourDiscovery = false;
+                counters.event("discovery-stopped");
+            }
+        } catch (BluezException e) {
+            if (e.kind() == BluezException.Kind.BUS_LOST) {
+                busLost(e.getMessage());
+            } else {
+                LOG.info("discovery on {}: {}", adapterPath, e.getMessage());
+            }
+        }
+    }
+
+    private void publishState() {
+        int active = 0;
+        for (DeviceLink link : links.values()) {
+            if (link.state == LinkState.ACTIVE) {
+                active++;
+            }
+        }
+        state = new BleState(busOpen, adapterPresent, powered, discovering, links.size(), active);
+    }
+
+    @PreDestroy
+    @Override
+    public void close() {
+        closed = true;
+        loop.shutdownNow();
+        try {
+            loop.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        client.close();
+    }
+}

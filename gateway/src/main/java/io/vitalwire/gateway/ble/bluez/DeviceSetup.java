@@ -1,0 +1,101 @@
+package io.vitalwire.gateway.ble.bluez;
+
+import io.vitalwire.contract.DeviceIdentity;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What the gateway does on a device once its services are resolved: who it is (Device Information), its battery
+ * and clock, then notifications and indications on, then stored records through the Record Access Control Point.
+ */
+final class DeviceSetup {
+
+    /** RACP op codes and operands (Glucose Service / GLS, Record Access Control Point). */
+    static final int RACP_REPORT_STORED_RECORDS = 0x01;
+    static final int RACP_RESPONSE_CODE = 0x06;
+    static final int RACP_ALL_RECORDS = 0x01;
+    static final int RACP_GREATER_OR_EQUAL = 0x03;
+    static final int RACP_FILTER_SEQUENCE_NUMBER = 0x01;
+    static final int RACP_SUCCESS = 0x01;
+    static final int RACP_NO_RECORDS_FOUND = 0x06;
+
+    private final BluezClient client;
+    private final ZoneId deviceZone;
+    private final Clock clock;
+
+    DeviceSetup(BluezClient client, ZoneId deviceZone, Clock clock) {
+        this.client = client;
+        this.deviceZone = deviceZone;
+        this.clock = clock;
+    }
+
+    /** Manufacturer, model and serial from Device Information where offered, and the BLE address. */
+    DeviceIdentity identify(DeviceLink link) throws BluezException {
+        return new DeviceIdentity(text(link, WellKnownUuids.MANUFACTURER_NAME),
+                text(link, WellKnownUuids.MODEL_NUMBER), text(link, WellKnownUuids.SERIAL_NUMBER),
+                link.address.toUpperCase(Locale.ROOT), null);
+    }
+
+    /** Battery Level (0x2A19) in percent, if offered. */
+    Integer batteryPercent(DeviceLink link) throws BluezException {
+        String path = link.pathOf(WellKnownUuids.BATTERY_LEVEL);
+        if (path == null) {
+            return null;
+        }
+        byte[] value = client.read(path);
+        return value.length == 0 ? null : value[0] & 0xFF;
+    }
+
+    /** Device clock minus gateway clock from Current Time (0x2A2B), if offered and set. */
+    Long clockOffsetMillis(DeviceLink link) throws BluezException {
+        String path = link.pathOf(WellKnownUuids.CURRENT_TIME);
+        if (path == null) {
+            return null;
+        }
+        Instant sentAt = clock.instant();
+        byte[] value = client.read(path);
+        Optional<Long> offset = DeviceClock.offsetMillis(value, deviceZone, sentAt, clock.instant());
+        return offset.orElse(null);
+    }
+
+    /** StartNotify on every health characteristic the device offers. */
+    void enableNotifications(DeviceLink link) throws BluezException {
+        for (String path : link.healthCharacteristicPaths()) {
+            client.startNotify(path);
+        }
+    }
+
+    /**
+     * Asks a glucose meter for the records after the last one that reached the buffer: "report stored records,
+     * sequence number ≥ last + 1", or all records when none is known. The records arrive as 0x2A18 notifications,
+     * then the RACP response as an indication.
+     *
+     * @return whether a request was sent (the device has a RACP and glucose measurements)
+     */
+    boolean requestStoredRecords(DeviceLink link, Long lastSequence) throws BluezException {
+        String racp = link.pathOf(WellKnownUuids.RECORD_ACCESS_CONTROL_POINT);
+        if (racp == null || link.pathOf(WellKnownUuids.GLUCOSE_MEASUREMENT) == null) {
+            return false;
+        }
+        client.startNotify(racp);
+        client.write(racp, storedRecordsRequest(lastSequence));
+        return true;
+    }
+
+    static byte[] storedRecordsRequest(Long lastSequence) {
+        if (lastSequence == null || lastSequence >= 0xFFFF) {
+            return new byte[] {RACP_REPORT_STORED_RECORDS, RACP_ALL_RECORDS};
+        }
+        long from = lastSequence + 1;
+        return new byte[] {RACP_REPORT_STORED_RECORDS, RACP_GREATER_OR_EQUAL, RACP_FILTER_SEQUENCE_NUMBER,
+            (byte) (from & 0xFF), (byte) (from >> 8)};
+    }
+
+    private String text(DeviceLink link, int uuid16) throws BluezException {
+        String path = link.pathOf(uuid16);
+        return path == null ? null : DeviceText.of(client.read(path));
+    }
+}

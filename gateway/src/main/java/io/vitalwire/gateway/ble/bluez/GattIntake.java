@@ -1,0 +1,84 @@
+package io.vitalwire.gateway.ble.bluez;
+
+import io.vitalwire.contract.DeviceIdentity;
+import io.vitalwire.contract.Reading;
+import io.vitalwire.gateway.ble.gatt.GattDecodeException;
+import io.vitalwire.gateway.ble.gatt.GattMeasurement;
+import io.vitalwire.gateway.ble.gatt.GattReadings;
+import io.vitalwire.gateway.ble.gatt.HealthCharacteristic;
+import io.vitalwire.gateway.buffer.AppendResult;
+import io.vitalwire.gateway.buffer.BufferException;
+import io.vitalwire.gateway.buffer.ReadingBuffer;
+import io.vitalwire.gateway.normalize.DeviceMeasurement;
+import io.vitalwire.gateway.normalize.NormalizationException;
+import io.vitalwire.gateway.normalize.Normalizer;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One health characteristic value → decoded → measurements → normalized readings → committed to the durable buffer.
+ * A value is taken or refused whole; refusals are counted by reason and logged without values.
+ */
+@Singleton
+class GattIntake {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GattIntake.class);
+
+    private final Normalizer normalizer;
+    private final ReadingBuffer buffer;
+    private final BleCounters counters;
+
+    GattIntake(Normalizer normalizer, ReadingBuffer buffer, BleCounters counters) {
+        this.normalizer = normalizer;
+        this.buffer = buffer;
+        this.counters = counters;
+    }
+
+    /**
+     * @return the readings the value held, now durable (new or already known by key); empty when it held none or
+     *         was refused
+     */
+    List<Reading> accept(DeviceIdentity device, HealthCharacteristic characteristic, byte[] value,
+                         Long clockOffsetMillis, Instant receivedAt) {
+        String ref = characteristic.hex();
+        List<Reading> readings = new ArrayList<>(2);
+        try {
+            GattMeasurement decoded = characteristic.decode(value);
+            for (DeviceMeasurement m : GattReadings.toMeasurements(characteristic, decoded, device,
+                    clockOffsetMillis)) {
+                readings.add(normalizer.normalize(m, receivedAt));
+            }
+        } catch (GattDecodeException e) {
+            return refuse("malformed", ref, device, e.getMessage());
+        } catch (NormalizationException e) {
+            return refuse("refused", ref, device, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return refuse("invalid", ref, device, e.getMessage());
+        }
+        if (readings.isEmpty()) {
+            return List.of();
+        }
+        try {
+            AppendResult result = buffer.append(readings);
+            counters.accepted(result.added(), result.alreadyKnown());
+            return readings;
+        } catch (BufferException e) {
+            // BlueZ has already confirmed an indication: a stored record is fetched again through RACP on the next
+            // connection; a live value is lost, and counted.
+            counters.rejected("buffer-unavailable", ref);
+            LOG.error("buffer append failed for {} from {}: {}", ref, device.stableId(), e.getMessage());
+            return List.of();
+        }
+    }
+
+    private List<Reading> refuse(String reason, String ref, DeviceIdentity device, String diagnostic) {
+        counters.rejected(reason, ref);
+        // The diagnostics name fields and flags, never values.
+        LOG.warn("refused a {} value from {} ({}): {}", ref, device.stableId(), reason, diagnostic);
+        return List.of();
+    }
+}

@@ -1,0 +1,275 @@
+package io.vitalwire.gateway.ble.bluez;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vitalwire.gateway.buffer.ReadingBuffer;
+import io.vitalwire.gateway.normalize.Normalizer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The connection state machine against a scripted BlueZ (the real D-Bus path is covered by device-sims'
+ * BluezGatewayIT): services resolving late or never, stale objects, bus loss, values before the link is ready. The
+ * buffer behind it is a real SQLite file.
+ */
+class BluezIntakeTest {
+
+    private static final String ADAPTER = "/org/bluez/hci0";
+    private static final String DEVICE = ADAPTER + "/dev_C0_1D_00_00_00_01";
+    private static final String SERIAL = DEVICE + "/service0010/char0011";
+    private static final String HEART_RATE = DEVICE + "/service0020/char0021";
+
+    @TempDir
+    Path dir;
+    private ReadingBuffer buffer;
+    private ScriptedBluez bluez;
+    private BluezIntake intake;
+
+    @BeforeEach
+    void setUp() {
+        buffer = new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC());
+        bluez = new ScriptedBluez();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (intake != null) {
+            intake.close();
+        }
+        buffer.close();
+    }
+
+    private void start() {
+        BleCounters counters = new BleCounters(new SimpleMeterRegistry());
+        GattIntake gatt = new GattIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, counters);
+        intake = new BluezIntake(new TestConfig(List.of("C0:1D:00:00:00:01")), bluez, gatt, counters,
+                ZoneOffset.UTC, Clock.systemUTC());
+        intake.start();
+    }
+
+    @Test
+    void servicesNeverResolved_disconnectsAndRetriesUntilTheyDo() {
+        bluez.unresolvedConnects = 1;
+        start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.calls.contains("startNotify " + HEART_RATE));
+        assertThat(bluez.calls).containsSubsequence("connect " + DEVICE, "disconnect " + DEVICE,
+                "connect " + DEVICE, "startNotify " + HEART_RATE);
+        assertThat(intake.state().devicesActive()).isEqualTo(1);
+    }
+
+    @Test
+    void valueBeforeTheLinkIsReady_isKeptAndBufferedOnceItIs() {
+        bluez.valueOnConnect = new byte[] {0x00, 72}; // heart rate 72, sent before ServicesResolved
+        start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> buffer.stats().unsent() == 1);
+    }
+
+    @Test
+    void removedDevice_isForgottenUntilBluezReportsItAgain() {
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> intake.state().devicesActive() == 1);
+
+        bluez.emit(new BluezEvent.DeviceChanged(DEVICE, false, false, null));
+        bluez.emit(new BluezEvent.ObjectRemoved(DEVICE));
+        await().atMost(Duration.ofSeconds(5)).until(() -> intake.state().devicesKnown() == 0);
+        int connects = bluez.count("connect " + DEVICE);
+
+        bluez.emit(new BluezEvent.ObjectAdded(bluez.device(false)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.count("connect " + DEVICE) > connects
+                && intake.state().devicesActive() == 1);
+    }
+
+    @Test
+    void busLost_reconnectsAndRebuildsFromASnapshot() {
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> intake.state().devicesActive() == 1);
+
+        bluez.emit(new BluezEvent.BusLost("test"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.count("open") == 2
+                && intake.state().devicesActive() == 1);
+        assertThat(bluez.calls).containsSubsequence("close", "open", "connect " + DEVICE);
+    }
+
+    @Test
+    void busUnreachable_isRetriedWithBackoff() {
+        bluez.failedOpens = 2;
+        start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> intake.state().devicesActive() == 1);
+        assertThat(bluez.count("open")).isEqualTo(3);
+    }
+
+    /** A BlueZ with one heart-rate strap, scripted: what the gateway calls is recorded in order. */
+    private static final class ScriptedBluez implements BluezClient {
+
+        final List<String> calls = new CopyOnWriteArrayList<>();
+        volatile int unresolvedConnects;
+        volatile int failedOpens;
+        volatile byte[] valueOnConnect;
+        private volatile Consumer<BluezEvent> listener;
+        private volatile boolean open;
+
+        BluezObject.Device device(boolean connected) {
+            return new BluezObject.Device(DEVICE, ADAPTER, "C0:1D:00:00:00:01", connected, connected, false,
+                    List.of(0x180D));
+        }
+
+        void emit(BluezEvent event) {
+            listener.accept(event);
+        }
+
+        int count(String call) {
+            return (int) calls.stream().filter(call::equals).count();
+        }
+
+        @Override
+        public List<BluezObject> open(Consumer<BluezEvent> l) throws BluezException {
+            calls.add("open");
+            if (failedOpens > 0) {
+                failedOpens--;
+                throw new BluezException(BluezException.Kind.BUS_LOST, "no bus", null);
+            }
+            listener = l;
+            open = true;
+            return List.of(new BluezObject.Adapter(ADAPTER, true, false), device(false));
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public void startDiscovery(String adapterPath) {
+            calls.add("startDiscovery");
+            emit(new BluezEvent.AdapterChanged(ADAPTER, null, true));
+        }
+
+        @Override
+        public void stopDiscovery(String adapterPath) {
+            calls.add("stopDiscovery");
+            emit(new BluezEvent.AdapterChanged(ADAPTER, null, false));
+        }
+
+        @Override
+        public void connect(String devicePath) {
+            calls.add("connect " + devicePath);
+            emit(new BluezEvent.DeviceChanged(devicePath, true, null, null));
+            if (unresolvedConnects > 0) {
+                unresolvedConnects--;
+                return;
+            }
+            emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(SERIAL, DEVICE, 0x2A25)));
+            emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(HEART_RATE, DEVICE, 0x2A37)));
+            if (valueOnConnect != null) {
+                emit(new BluezEvent.ValueChanged(HEART_RATE, valueOnConnect));
+            }
+            emit(new BluezEvent.DeviceChanged(devicePath, null, true, null));
+        }
+
+        @Override
+        public void disconnect(String devicePath) {
+            calls.add("disconnect " + devicePath);
+            emit(new BluezEvent.DeviceChanged(devicePath, false, false, null));
+        }
+
+        @Override
+        public void pair(String devicePath) {
+            calls.add("pair " + devicePath);
+        }
+
+        @Override
+        public void registerAgent() {
+            calls.add("registerAgent");
+        }
+
+        @Override
+        public byte[] read(String characteristicPath) {
+            calls.add("read " + characteristicPath);
+            Map<String, byte[]> values = new HashMap<>();
+            values.put(SERIAL, "HRS-0001".getBytes(StandardCharsets.UTF_8));
+            return values.getOrDefault(characteristicPath, new byte[0]);
+        }
+
+        @Override
+        public void write(String characteristicPath, byte[] value) {
+            calls.add("write " + characteristicPath);
+        }
+
+        @Override
+        public void startNotify(String characteristicPath) {
+            calls.add("startNotify " + characteristicPath);
+        }
+
+        @Override
+        public BluezObject.Characteristic describeCharacteristic(String characteristicPath) throws BluezException {
+            throw new BluezException(BluezException.Kind.OBJECT_GONE, "unknown", null);
+        }
+
+        @Override
+        public void close() {
+            calls.add("close");
+            open = false;
+        }
+    }
+
+    private record TestConfig(List<String> allowList) implements BleConfig {
+
+        @Override
+        public boolean isEnabled() {
+            return true;
+        }
+
+        @Override
+        public String getBusAddress() {
+            return "";
+        }
+
+        @Override
+        public String getAdapter() {
+            return "hci0";
+        }
+
+        @Override
+        public List<String> getAllowList() {
+            return new ArrayList<>(allowList);
+        }
+
+        @Override
+        public Duration getServicesResolvedTimeout() {
+            return Duration.ofMillis(300);
+        }
+
+        @Override
+        public Duration getReconnectBackoffMin() {
+            return Duration.ofMillis(20);
+        }
+
+        @Override
+        public Duration getReconnectBackoffMax() {
+            return Duration.ofMillis(100);
+        }
+
+        @Override
+        public Duration getSuperviseInterval() {
+            return Duration.ofMillis(50);
+        }
+    }
+}
