@@ -9,7 +9,10 @@ import java.util.concurrent.TimeUnit;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.BatchPoints;
+import org.influxdb.dto.BoundParameterQuery;
 import org.influxdb.dto.Point;
+import org.influxdb.dto.Query;
+import org.influxdb.dto.QueryResult;
 
 /**
  * Writes every reading at full resolution to InfluxDB, one point per value, in one batch per message.
@@ -58,6 +61,24 @@ public class InfluxSink implements AutoCloseable {
             }
         }
         influx.write(batch.build());
+    }
+
+    /** How many points carry this reading key (one per value of the reading once written). */
+    public long countPoints(String readingKey) {
+        Query query = BoundParameterQuery.QueryBuilder
+                .newQuery("SELECT count(value) FROM " + MEASUREMENT + " WHERE reading_key = $key")
+                .forDatabase(database)
+                .bind("key", readingKey)
+                .create();
+        QueryResult result = influx.query(query);
+        if (result.hasError() || result.getResults() == null || result.getResults().isEmpty()) {
+            return 0;
+        }
+        QueryResult.Result first = result.getResults().get(0);
+        if (first.getSeries() == null || first.getSeries().isEmpty()) {
+            return 0;
+        }
+        return ((Number) first.getSeries().get(0).getValues().get(0).get(1)).longValue();
     }
 
     @PreDestroy

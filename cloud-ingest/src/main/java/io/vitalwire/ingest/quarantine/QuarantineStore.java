@@ -55,10 +55,23 @@ public class QuarantineStore {
 
     /** The newest entries first. */
     public List<Entry> list(int limit) {
+        return query("ORDER BY id DESC LIMIT ?", select -> select.setInt(1, limit));
+    }
+
+    /** Every entry of one reading, oldest first. */
+    public List<Entry> forReading(String readingKey) {
+        return query("WHERE reading_key = ? ORDER BY id", select -> select.setString(1, readingKey));
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement select) throws SQLException;
+    }
+
+    private List<Entry> query(String clauses, Binder binder) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement select = c.prepareStatement("SELECT id, received_at, topic, reading_key, reason, "
-                     + "detail, payload FROM quarantine ORDER BY id DESC LIMIT ?")) {
-            select.setInt(1, limit);
+                     + "detail, payload FROM quarantine " + clauses)) {
+            binder.bind(select);
             List<Entry> entries = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {

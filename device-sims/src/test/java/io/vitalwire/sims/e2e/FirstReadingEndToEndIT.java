@@ -144,6 +144,11 @@ class FirstReadingEndToEndIT {
         assertThat(bp.at("/category/0/coding/0/code").asText()).isEqualTo("vital-signs");
         assertThat(awaitInfluxValues(keys.get(HomeDeviceKind.BP_CUFF.ordinal()))).containsExactlyInAnyOrder(
                 119.0, 77.0, 91.0);
+        JsonNode trail = explain(keys.get(HomeDeviceKind.BP_CUFF.ordinal()));
+        assertThat(trail.get("outcome").asText()).isEqualTo("delivered");
+        assertThat(trail.get("observations").get(0).asText()).isEqualTo("Observation/" + bp.get("id").asText());
+        assertThat(trail.get("influxPoints").asLong()).isEqualTo(3);
+        assertThat(trail.get("quarantine")).isEmpty();
         JsonNode glucose = awaitSingleObservation(keys.get(HomeDeviceKind.GLUCOSE_METER.ordinal()));
         assertThat(glucose.has("category")).as("glucose is not a vital sign").isFalse();
         assertThat(glucose.at("/valueQuantity/unit").asText()).isEqualTo("mg/dL");
@@ -179,6 +184,11 @@ class FirstReadingEndToEndIT {
         await().atMost(ARRIVAL).untilAsserted(() ->
                 assertThat(quarantine("reading_key = ?", key)).containsExactly("UNKNOWN_DEVICE"));
         assertThat(searchByKey(key).path("total").asInt()).isZero();
+        JsonNode trail = explain(key);
+        assertThat(trail.get("outcome").asText()).isEqualTo("quarantined");
+        assertThat(trail.at("/quarantine/0/reason").asText()).isEqualTo("UNKNOWN_DEVICE");
+        assertThat(trail.get("observations")).isEmpty();
+        assertThat(explain(key("NEVER-SENT", at, "188736")).get("outcome").asText()).isEqualTo("unknown");
     }
 
     @Test
@@ -232,6 +242,11 @@ class FirstReadingEndToEndIT {
 
     private static CoapHomeDevice device(String serial) {
         return new CoapHomeDevice(DEVICES.get(serial), coap);
+    }
+
+    /** cloud-ingest's explain API: where a reading went. */
+    private static JsonNode explain(String key) throws Exception {
+        return JSON.readTree(ingest.get("/admin/readings?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8)));
     }
 
     private static String key(String serial, Instant at, String mdc) {
