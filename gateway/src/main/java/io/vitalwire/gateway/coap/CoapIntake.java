@@ -10,7 +10,10 @@ import jakarta.inject.Inject;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import org.eclipse.californium.core.CoapServer;
+import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.network.interceptors.MessageInterceptorAdapter;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.scandium.DTLSConnector;
@@ -62,6 +65,16 @@ public class CoapIntake implements AutoCloseable {
                 .setAdvancedPskStore(keys)
                 .build();
         endpoint = new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new DTLSConnector(dtls)).build();
+        // Block-wise transfers larger than the limit are refused by Californium before any resource sees them;
+        // counting every 4.13 on its way out counts those too, in one place.
+        endpoint.addInterceptor(new MessageInterceptorAdapter() {
+            @Override
+            public void sendResponse(Response response) {
+                if (response.getCode() == CoAP.ResponseCode.REQUEST_ENTITY_TOO_LARGE) {
+                    counters.rejected("too-large");
+                }
+            }
+        });
         server = new CoapServer(cf);
         server.addEndpoint(endpoint);
         server.add(new SenmlReadingsResource(credentials, normalizer, buffer, counters, config.getMaxPayloadBytes()));

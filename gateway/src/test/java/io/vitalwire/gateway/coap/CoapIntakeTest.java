@@ -167,6 +167,7 @@ class CoapIntakeTest {
         assertThat(post("thermo-7", THERMOMETER_KEY, oversized, MediaTypeRegistry.APPLICATION_SENML_JSON).getCode())
                 .isEqualTo(ResponseCode.REQUEST_ENTITY_TOO_LARGE);
         assertThat(buffer.stats().unsent()).isEqualTo(60);
+        assertThat(rejected("too-large")).isEqualTo(1.0);
     }
 
     private double rejected(String reason) {
