@@ -43,10 +43,13 @@ final class SimDevice extends SimObject implements Device1 {
     /** Counts links, so a resolution scheduled for a link that has since dropped does nothing. */
     private int epoch;
     private boolean requiresPairing;
+    /** The device clock minus true local time: the kind's drift until a client writes Current Time. */
+    private Duration clockOffset;
 
     SimDevice(SimulatedBluez bluez, String adapterPath, SimDeviceKind kind) {
         super(bluez, adapterPath + "/dev_" + kind.address().replace(':', '_'));
         this.kind = kind;
+        this.clockOffset = kind.clockDrift();
         define(IFACE, "Address", new Variant<>(kind.address()));
         define(IFACE, "AddressType", new Variant<>("public"));
         define(IFACE, "Name", new Variant<>(kind.model()));
@@ -223,7 +226,7 @@ final class SimDevice extends SimObject implements Device1 {
             // NUL padding as some devices send it: the gateway must not make it part of the serial.
             case 0x2A25 -> (kind.serial() + "\0\0").getBytes(StandardCharsets.UTF_8);
             case 0x2A19 -> new byte[] {87};
-            case 0x2A2B -> GattValues.currentTime(LocalDateTime.now(bluez.zone()).plus(kind.clockDrift()));
+            case 0x2A2B -> GattValues.currentTime(LocalDateTime.now(bluez.zone()).plus(clockOffset));
             default -> new byte[0];
         };
     }
@@ -253,13 +256,33 @@ final class SimDevice extends SimObject implements Device1 {
         flush(c.uuid16);
     }
 
+    Duration clockOffset() {
+        return clockOffset;
+    }
+
     void written(SimCharacteristic c, byte[] value) {
+        if (c.uuid16 == 0x2A2B) {
+            setClock(value);
+            return;
+        }
         if (c.uuid16 != 0x2A52) {
             return;
         }
         bluez.racpRequested(value);
         // The write is answered first; the records and the response indication follow, as on a real meter.
         bluez.later(Duration.ofMillis(50), () -> answerRacp(value));
+    }
+
+    /** Current Time written: Exact Time 256 + Adjust Reason; the clock takes it, as a real device's would. */
+    private void setClock(byte[] value) {
+        if (value.length < 10) {
+            throw BluezErrors.error("InvalidValueLength", "Invalid Value Length");
+        }
+        LocalDateTime written = LocalDateTime.of((value[0] & 0xFF) | (value[1] & 0xFF) << 8, value[2] & 0xFF,
+                value[3] & 0xFF, value[4] & 0xFF, value[5] & 0xFF, value[6] & 0xFF,
+                (int) ((value[8] & 0xFF) * 1_000_000_000L / 256));
+        clockOffset = Duration.between(LocalDateTime.now(bluez.zone()), written);
+        bluez.currentTimeWritten(kind, value);
     }
 
     private void answerRacp(byte[] request) {

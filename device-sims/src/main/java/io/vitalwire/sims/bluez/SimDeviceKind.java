@@ -77,7 +77,8 @@ public enum SimDeviceKind {
         all.put(0x180A, new int[][] {{0x2A29, READ}, {0x2A24, READ}, {0x2A25, READ}});
         all.put(0x180F, new int[][] {{0x2A19, READ | NOTIFY}});
         if (currentTime) {
-            all.put(0x1805, new int[][] {{0x2A2B, READ | NOTIFY}});
+            // Writable, as the Current Time Service allows: a write sets the device's clock.
+            all.put(0x1805, new int[][] {{0x2A2B, READ | WRITE | NOTIFY}});
         }
         all.putAll(healthServices);
         return all;

@@ -58,6 +58,7 @@ public final class SimulatedBluez implements AutoCloseable {
     private final Map<String, SimObject> exported = new LinkedHashMap<>();
     private final List<SimMeasurement> sent = new CopyOnWriteArrayList<>();
     private final List<byte[]> racpRequests = new CopyOnWriteArrayList<>();
+    private final Map<SimDeviceKind, List<byte[]>> currentTimeWrites = new java.util.concurrent.ConcurrentHashMap<>();
     private DBusConnection connection;
     private Instant discoveryStoppedAt = Instant.MIN;
 
@@ -114,6 +115,16 @@ public final class SimulatedBluez implements AutoCloseable {
     /** The RACP requests the glucose meter received, as written. */
     public List<byte[]> racpRequests() {
         return List.copyOf(racpRequests);
+    }
+
+    /** The Current Time values a client wrote to the device, in order. */
+    public List<byte[]> currentTimeWrites(SimDeviceKind kind) {
+        return List.copyOf(currentTimeWrites.getOrDefault(kind, List.of()));
+    }
+
+    /** The device's clock minus true local time now (its drift, or what the last Current Time write made it). */
+    public synchronized Duration clockOffset(SimDeviceKind kind) {
+        return device(kind).clockOffset();
     }
 
     /** Whether a client is connected to the device with all its health characteristics notifying. */
@@ -289,6 +300,10 @@ public final class SimulatedBluez implements AutoCloseable {
 
     void racpRequested(byte[] request) {
         racpRequests.add(request.clone());
+    }
+
+    void currentTimeWritten(SimDeviceKind kind, byte[] value) {
+        currentTimeWrites.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>()).add(value.clone());
     }
 
     void discoveryStarted() {

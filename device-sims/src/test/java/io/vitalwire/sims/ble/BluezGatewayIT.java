@@ -134,7 +134,7 @@ class BluezGatewayIT {
                 awaitArrival(bluez, expected);
 
                 assertEveryReadingOnceWithItsCodesUnitsAndValues(bluez, expected);
-                assertDriftingClockWasCorrected();
+                assertDriftingClockWasCorrected(bluez);
                 System.out.printf("BLE IT: %d values sent (re-sends included), %d readings expected, %d received, "
                         + "%d RACP requests%n", bluez.sent().size(), expected.of(bluez.sent()).size(),
                         received.size(), bluez.racpRequests().size());
@@ -279,7 +279,7 @@ class BluezGatewayIT {
     }
 
     /** The cuff's clock runs 90 s ahead: measured through Current Time and taken off its timestamps. */
-    private void assertDriftingClockWasCorrected() {
+    private void assertDriftingClockWasCorrected(SimulatedBluez bluezForClock) {
         List<Reading> cuff = received.stream().filter(r -> r.source().ref().equals("2A35")).toList();
         assertThat(cuff).isNotEmpty().allSatisfy(r -> {
             assertThat(r.clockOffsetMillis()).isBetween(87_000L, 93_000L);
@@ -287,6 +287,11 @@ class BluezGatewayIT {
             assertThat(r.measuredAt()).isEqualTo(java.time.LocalDateTime.parse(r.deviceTime()).atZone(DEVICE_ZONE)
                     .toInstant().minusMillis(r.clockOffsetMillis()));
         });
+        // set-device-clock is off by default: the clock is measured and corrected for, never written.
+        for (SimDeviceKind kind : SimDeviceKind.values()) {
+            assertThat(bluezForClock.currentTimeWrites(kind)).as("Current Time writes to " + kind).isEmpty();
+        }
+        assertThat(bluezForClock.clockOffset(SimDeviceKind.BLOOD_PRESSURE_CUFF)).isEqualTo(Duration.ofSeconds(90));
         List<Reading> thermometer = received.stream().filter(r -> r.source().ref().equals("2A1C")).toList();
         assertThat(thermometer).allSatisfy(r -> assertThat(r.clockQuality()).isEqualTo(ClockQuality.SYNCED));
     }

@@ -63,6 +63,9 @@ class GatewayPresenceIT {
             });
             assertThat(heartbeats.get(0).queueDepth()).isZero();
             assertThat(heartbeats.get(0).uplink()).isEqualTo("connected");
+            // The inputs report themselves: CoAP is on by default, BLE off.
+            assertThat(heartbeats.get(0).adapters()).containsEntry("coap", "listening")
+                    .containsEntry("ble", "disabled");
 
             gateway.kill();
 

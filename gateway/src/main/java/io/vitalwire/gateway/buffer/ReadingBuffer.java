@@ -51,6 +51,7 @@ public class ReadingBuffer implements AutoCloseable {
 
     private final ContractCodec codec = new ContractCodec();
     private final Clock clock;
+    private final Path file;
     private final Connection db;
     // SQLite has one writer; one connection behind one lock keeps transactions from interleaving.
     private final ReentrantLock lock = new ReentrantLock();
@@ -63,6 +64,7 @@ public class ReadingBuffer implements AutoCloseable {
 
     public ReadingBuffer(Path file, String synchronous, Clock clock) {
         this.clock = clock;
+        this.file = file;
         try {
             createPrivateFile(file);
             db = DriverManager.getConnection("jdbc:sqlite:" + file);
@@ -82,6 +84,11 @@ public class ReadingBuffer implements AutoCloseable {
         if (requeued > 0) {
             LOG.info("buffer recovery: {} in-flight readings returned to the queue", requeued);
         }
+    }
+
+    /** The SQLite file; other small stores of the gateway's state keep their tables in it. */
+    public Path file() {
+        return file;
     }
 
     /** Called after every append that added readings, so that the uplink drains at once instead of on a timer. */

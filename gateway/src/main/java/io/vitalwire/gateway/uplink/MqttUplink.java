@@ -2,7 +2,6 @@ package io.vitalwire.gateway.uplink;
 
 import io.micronaut.context.annotation.Context;
 import io.vitalwire.contract.Channel;
-import io.vitalwire.contract.ClockSync;
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.ContractVersion;
 import io.vitalwire.contract.GatewayState;
@@ -13,13 +12,17 @@ import io.vitalwire.contract.Topic;
 import io.vitalwire.gateway.GatewayConfig;
 import io.vitalwire.gateway.buffer.BufferStats;
 import io.vitalwire.gateway.buffer.BufferedReading;
+import io.vitalwire.gateway.backoff.Backoff;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
+import io.vitalwire.gateway.clock.GatewayClockSync;
+import io.vitalwire.gateway.status.AdapterStatus;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +51,8 @@ public class MqttUplink implements AutoCloseable {
     private final ReadingBuffer buffer;
     private final UplinkConfig config;
     private final GatewayConfig gateway;
+    private final List<AdapterStatus> adapters;
+    private final GatewayClockSync clockSync;
     private final ContractCodec codec = new ContractCodec();
     private final Clock clock = Clock.systemUTC();
     private final MqttAsyncClient client;
@@ -58,10 +63,13 @@ public class MqttUplink implements AutoCloseable {
     private volatile String state = "connecting";
     private Instant nextHeartbeat = Instant.EPOCH;
 
-    public MqttUplink(ReadingBuffer buffer, UplinkConfig config, GatewayConfig gateway) throws MqttException {
+    public MqttUplink(ReadingBuffer buffer, UplinkConfig config, GatewayConfig gateway, List<AdapterStatus> adapters,
+                      GatewayClockSync clockSync) throws MqttException {
         this.buffer = buffer;
         this.config = config;
         this.gateway = gateway;
+        this.adapters = List.copyOf(adapters);
+        this.clockSync = clockSync;
         // Paho keeps in-flight messages in memory only: the buffer is the one durable store, so nothing is stored
         // twice and nothing is replayed behind the buffer's back after a restart.
         this.client = new MqttAsyncClient(config.getBrokerUrl(), config.getClientId().orElse(gateway.getId()),
@@ -154,9 +162,25 @@ public class MqttUplink implements AutoCloseable {
         }
         BufferStats stats = buffer.stats();
         GatewayStatus status = new GatewayStatus(ContractVersion.CURRENT, gateway.getId(), now, stats.unsent(),
-                stats.oldestUnsentAge().map(Duration::toMillis).orElse(null), state, Map.of(), ClockSync.UNKNOWN);
+                stats.oldestUnsentAge().map(Duration::toMillis).orElse(null), state, adapterStates(adapters),
+                clockSync.state());
         client.publish(topic(Channel.STATUS).path(), codec.encode(status), 1, false);
         nextHeartbeat = now.plus(config.getHeartbeatInterval());
+    }
+
+    /** name → state of every input adapter; one that fails to answer is reported as {@code unknown}. */
+    static Map<String, String> adapterStates(List<AdapterStatus> adapters) {
+        Map<String, String> states = new TreeMap<>();
+        for (AdapterStatus a : adapters) {
+            String value;
+            try {
+                value = a.state();
+            } catch (RuntimeException e) {
+                value = "unknown";
+            }
+            states.put(a.name(), value == null ? "unknown" : value);
+        }
+        return states;
     }
 
     private static void requireAccepted(IMqttToken token) throws MqttException {

@@ -45,6 +45,15 @@ public interface BleConfig {
     @Bindable(defaultValue = "60s")
     Duration getReconnectBackoffMax();
 
+    /**
+     * Whether the gateway may set a device's clock through Current Time (0x2A2B) when the device's clock is off by
+     * more than 2 s. Even when true, the clock is written only while the gateway's own clock is synchronised
+     * ({@code vitalwire.gateway.clock-sync}), then read back to verify. Default false: offsets are only measured and
+     * taken off the device's timestamps.
+     */
+    @Bindable(defaultValue = "false")
+    boolean isSetDeviceClock();
+
     /** How often timeouts, retries and the discovery policy are checked. Default 500ms. */
     @Bindable(defaultValue = "500ms")
     Duration getSuperviseInterval();

@@ -4,7 +4,11 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.gateway.GatewayConfig;
+import io.vitalwire.gateway.backoff.Backoff;
 import io.vitalwire.gateway.ble.gatt.HealthCharacteristic;
+import io.vitalwire.gateway.buffer.BufferException;
+import io.vitalwire.gateway.buffer.RecordCursors;
+import io.vitalwire.gateway.clock.GatewayClockSync;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -44,6 +48,7 @@ public class BluezIntake implements AutoCloseable {
     private final GattIntake intake;
     private final BleCounters counters;
     private final DeviceSetup setup;
+    private final GatewayClockSync clockSync;
     private final Clock clock;
     private final String adapterPath;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -53,14 +58,14 @@ public class BluezIntake implements AutoCloseable {
     });
 
     // Loop thread only.
-    private final ReconnectBackoff busBackoff;
+    private final Backoff busBackoff;
     private final Map<String, DeviceLink> links = new HashMap<>();
     private final Map<String, DeviceLink> byCharacteristic = new HashMap<>();
     /** Addresses that turned out to be allow-listed serials, so they are reconnected without asking again. */
     private final Set<String> serialMatched = new HashSet<>();
     private final Set<String> denied = new HashSet<>();
-    /** Last glucose sequence number per device that reached the buffer (this process's lifetime). */
-    private final Map<String, Long> lastGlucoseSequence = new HashMap<>();
+    /** Last glucose sequence number per device that reached the buffer, kept in the buffer's file. */
+    private final RecordCursors cursors;
     private int generation;
     private boolean busOpen;
     private Instant nextBusAttempt = Instant.MIN;
@@ -73,14 +78,17 @@ public class BluezIntake implements AutoCloseable {
     private volatile BleState state = BleState.initial();
 
     @Inject
-    BluezIntake(BleConfig config, GatewayConfig gateway, GattIntake intake, BleCounters counters) {
+    BluezIntake(BleConfig config, GatewayConfig gateway, GattIntake intake, BleCounters counters,
+                GatewayClockSync clockSync, RecordCursors cursors) {
         this(config, new DbusBluezClient(config.getBusAddress()), intake, counters,
                 gateway.getDeviceTimeZone().isBlank() ? ZoneId.systemDefault()
-                        : ZoneId.of(gateway.getDeviceTimeZone()), Clock.systemUTC());
+                        : ZoneId.of(gateway.getDeviceTimeZone()), Clock.systemUTC(), clockSync, cursors);
     }
 
     BluezIntake(BleConfig config, BluezClient client, GattIntake intake, BleCounters counters, ZoneId deviceZone,
-                Clock clock) {
+                Clock clock, GatewayClockSync clockSync, RecordCursors cursors) {
+        this.clockSync = clockSync;
+        this.cursors = cursors;
         this.config = config;
         this.allow = new AllowList(config.getAllowList());
         this.client = client;
@@ -89,7 +97,7 @@ public class BluezIntake implements AutoCloseable {
         this.clock = clock;
         this.setup = new DeviceSetup(client, deviceZone, clock);
         this.adapterPath = "/org/bluez/" + config.getAdapter();
-        this.busBackoff = new ReconnectBackoff(config.getReconnectBackoffMin(), config.getReconnectBackoffMax());
+        this.busBackoff = new Backoff(config.getReconnectBackoffMin(), config.getReconnectBackoffMax());
     }
 
     @PostConstruct
@@ -211,7 +219,7 @@ public class BluezIntake implements AutoCloseable {
             }
         } else if (object instanceof BluezObject.Device d) {
             if (d.adapterPath().equals(adapterPath) && !links.containsKey(d.path())) {
-                links.put(d.path(), new DeviceLink(d, new ReconnectBackoff(config.getReconnectBackoffMin(),
+                links.put(d.path(), new DeviceLink(d, new Backoff(config.getReconnectBackoffMin(),
                         config.getReconnectBackoffMax())));
             }
         } else if (object instanceof BluezObject.Characteristic c) {
@@ -355,9 +363,18 @@ public class BluezIntake implements AutoCloseable {
         List<Reading> readings = intake.accept(link.identity, characteristic, value, link.clockOffsetMillis,
                 receivedAt);
         if (characteristic == HealthCharacteristic.GLUCOSE_MEASUREMENT) {
+            Long highest = null;
             for (Reading r : readings) {
-                if (r.sequence() != null) {
-                    lastGlucoseSequence.merge(link.identity.stableId(), r.sequence(), Math::max);
+                if (r.sequence() != null && (highest == null || r.sequence() > highest)) {
+                    highest = r.sequence();
+                }
+            }
+            if (highest != null) {
+                try {
+                    cursors.advance(link.identity.stableId(), characteristic.hex(), highest);
+                } catch (BufferException e) {
+                    // The reading is durable; only the cursor lags, so the next transfer asks for more than needed.
+                    LOG.warn("device {}: record cursor not saved: {}", link.address, e.getMessage());
                 }
             }
         }
@@ -404,10 +421,10 @@ public class BluezIntake implements AutoCloseable {
                 serialMatched.add(link.address);
             }
             link.batteryPercent = setup.batteryPercent(link);
-            link.clockOffsetMillis = setup.clockOffsetMillis(link);
+            link.clockOffsetMillis = setClockIfAllowed(link, setup.clockOffsetMillis(link));
             link.identity = identity;
             setup.enableNotifications(link);
-            boolean records = setup.requestStoredRecords(link, lastGlucoseSequence.get(identity.stableId()));
+            boolean records = setup.requestStoredRecords(link, lastGlucoseRecord(identity.stableId()));
             link.state = LinkState.ACTIVE;
             link.deadline = Instant.MAX;
             link.backoff.reset();
@@ -422,6 +439,56 @@ public class BluezIntake implements AutoCloseable {
         } catch (BluezException e) {
             link.identity = null;
             failed(link, "setup", e);
+        }
+    }
+
+    /**
+     * Sets the device's clock when the operator allows it, the gateway's own clock is synchronised and the device is
+     * off by more than the tolerance; then verifies by reading it back. Outcomes are counted
+     * ({@code clock-set-succeeded}, {@code clock-set-failed}, {@code clock-set-skipped-unsynced}).
+     *
+     * @return the offset to use for this connection's readings (the verified one after a write)
+     */
+    private Long setClockIfAllowed(DeviceLink link, Long offset) throws BluezException {
+        if (offset == null || !config.isSetDeviceClock()
+                || Math.abs(offset) <= DeviceSetup.CLOCK_TOLERANCE_MILLIS) {
+            return offset;
+        }
+        if (!clockSync.isSynchronised()) {
+            counters.event("clock-set-skipped-unsynced");
+            LOG.info("device {}: clock off by {} ms, not set: the gateway's clock is not known to be synchronised",
+                    link.address, offset);
+            return offset;
+        }
+        try {
+            Long after = setup.setClock(link);
+            if (after != null && Math.abs(after) <= DeviceSetup.CLOCK_TOLERANCE_MILLIS) {
+                counters.event("clock-set-succeeded");
+                LOG.info("device {}: clock set (was off by {} ms, now {} ms)", link.address, offset, after);
+                return after;
+            }
+            // Accepted without effect, as some devices do: keep correcting by the measured offset.
+            counters.event("clock-set-failed");
+            LOG.warn("device {}: clock write accepted but the clock is still off ({} ms)", link.address, after);
+            return after != null ? after : offset;
+        } catch (BluezException e) {
+            if (e.kind() == BluezException.Kind.BUS_LOST || e.kind() == BluezException.Kind.OBJECT_GONE) {
+                throw e;
+            }
+            counters.event("clock-set-failed");
+            LOG.info("device {}: clock write refused ({})", link.address, e.getMessage());
+            return offset;
+        }
+    }
+
+    /** The cursor, or null (ask for all records) when none is known or it cannot be read. */
+    private Long lastGlucoseRecord(String device) {
+        try {
+            var last = cursors.last(device, HealthCharacteristic.GLUCOSE_MEASUREMENT.hex());
+            return last.isPresent() ? last.getAsLong() : null;
+        } catch (BufferException e) {
+            LOG.warn("record cursor of {} not readable ({}); asking for all records", device, e.getMessage());
+            return null;
         }
     }
 

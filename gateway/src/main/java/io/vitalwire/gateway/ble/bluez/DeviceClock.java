@@ -16,6 +16,20 @@ final class DeviceClock {
     private DeviceClock() {
     }
 
+    /** Adjust Reason bit 1: External Reference Time Update (the gateway's synchronised clock is the reference). */
+    static final int ADJUST_EXTERNAL_REFERENCE = 0x02;
+
+    /**
+     * The Current Time value for a local date-time: year (uint16), month, day, hours, minutes, seconds, day of week
+     * (1 = Monday … 7 = Sunday), fractions (1/256 s), then Adjust Reason.
+     */
+    static byte[] encode(LocalDateTime t, int adjustReason) {
+        return new byte[] {(byte) (t.getYear() & 0xFF), (byte) (t.getYear() >> 8), (byte) t.getMonthValue(),
+            (byte) t.getDayOfMonth(), (byte) t.getHour(), (byte) t.getMinute(), (byte) t.getSecond(),
+            (byte) t.getDayOfWeek().getValue(), (byte) (t.getNano() / 1_000_000L * 256 / 1000),
+            (byte) adjustReason};
+    }
+
     /**
      * Device clock minus gateway clock, in milliseconds.
      *

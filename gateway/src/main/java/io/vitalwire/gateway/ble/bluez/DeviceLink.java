@@ -1,6 +1,7 @@
 package io.vitalwire.gateway.ble.bluez;
 
 import io.vitalwire.contract.DeviceIdentity;
+import io.vitalwire.gateway.backoff.Backoff;
 import io.vitalwire.gateway.ble.gatt.HealthCharacteristic;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -26,7 +27,7 @@ final class DeviceLink {
     final Set<Integer> serviceUuids16;
     /** characteristic path → 16-bit UUID, as BlueZ reported them; order kept so context comes before measurement. */
     final Map<String, Integer> characteristics = new LinkedHashMap<>();
-    final ReconnectBackoff backoff;
+    final Backoff backoff;
     final Deque<PendingValue> pending = new ArrayDeque<>();
 
     boolean connected;
@@ -43,7 +44,7 @@ final class DeviceLink {
     record PendingValue(HealthCharacteristic characteristic, byte[] value, Instant receivedAt) {
     }
 
-    DeviceLink(BluezObject.Device device, ReconnectBackoff backoff) {
+    DeviceLink(BluezObject.Device device, Backoff backoff) {
         this.path = device.path();
         this.address = device.address();
         this.serviceUuids16 = Set.copyOf(device.serviceUuids16());

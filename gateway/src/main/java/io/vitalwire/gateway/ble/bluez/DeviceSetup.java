@@ -3,6 +3,7 @@ package io.vitalwire.gateway.ble.bluez;
 import io.vitalwire.contract.DeviceIdentity;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.Locale;
 import java.util.Optional;
@@ -21,6 +22,9 @@ final class DeviceSetup {
     static final int RACP_FILTER_SEQUENCE_NUMBER = 0x01;
     static final int RACP_SUCCESS = 0x01;
     static final int RACP_NO_RECORDS_FOUND = 0x06;
+
+    /** A device clock within this of the gateway's is left alone (the normalizer calls it synced). */
+    static final long CLOCK_TOLERANCE_MILLIS = 2_000;
 
     private final BluezClient client;
     private final ZoneId deviceZone;
@@ -59,6 +63,21 @@ final class DeviceSetup {
         byte[] value = client.read(path);
         Optional<Long> offset = DeviceClock.offsetMillis(value, deviceZone, sentAt, clock.instant());
         return offset.orElse(null);
+    }
+
+    /**
+     * Writes the gateway's local time (in the device zone) to Current Time, then reads it back.
+     *
+     * @return the device's offset after the write, or null if the read-back is not a set clock
+     */
+    Long setClock(DeviceLink link) throws BluezException {
+        String path = link.pathOf(WellKnownUuids.CURRENT_TIME);
+        if (path == null) {
+            return null;
+        }
+        LocalDateTime now = LocalDateTime.ofInstant(clock.instant(), deviceZone);
+        client.write(path, DeviceClock.encode(now, DeviceClock.ADJUST_EXTERNAL_REFERENCE));
+        return clockOffsetMillis(link);
     }
 
     /** StartNotify on every health characteristic the device offers. */

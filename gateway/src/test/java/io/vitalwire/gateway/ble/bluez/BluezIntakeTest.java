@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vitalwire.contract.ClockSync;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
+import io.vitalwire.gateway.buffer.RecordCursors;
 import io.vitalwire.gateway.normalize.Normalizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,17 +35,25 @@ class BluezIntakeTest {
     private static final String DEVICE = ADAPTER + "/dev_C0_1D_00_00_00_01";
     private static final String SERIAL = DEVICE + "/service0010/char0011";
     private static final String HEART_RATE = DEVICE + "/service0020/char0021";
+    private static final String CURRENT_TIME = DEVICE + "/service0030/char0031";
+    private static final String GLUCOSE = DEVICE + "/service0040/char0041";
+    private static final String RACP = DEVICE + "/service0040/char0043";
 
     @TempDir
     Path dir;
     private ReadingBuffer buffer;
     private ScriptedBluez bluez;
     private BluezIntake intake;
+    private SimpleMeterRegistry meters;
+    private RecordCursors cursors;
+    private boolean setDeviceClock;
+    private ClockSync gatewayClock = ClockSync.UNKNOWN;
 
     @BeforeEach
     void setUp() {
         buffer = new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC());
         bluez = new ScriptedBluez();
+        cursors = new RecordCursors(buffer);
     }
 
     @AfterEach
@@ -51,14 +61,16 @@ class BluezIntakeTest {
         if (intake != null) {
             intake.close();
         }
+        cursors.close();
         buffer.close();
     }
 
     private void start() {
-        BleCounters counters = new BleCounters(new SimpleMeterRegistry());
+        meters = new SimpleMeterRegistry();
+        BleCounters counters = new BleCounters(meters);
         GattIntake gatt = new GattIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, counters);
-        intake = new BluezIntake(new TestConfig(List.of("C0:1D:00:00:00:01")), bluez, gatt, counters,
-                ZoneOffset.UTC, Clock.systemUTC());
+        intake = new BluezIntake(new TestConfig(List.of("C0:1D:00:00:00:01"), setDeviceClock), bluez, gatt,
+                counters, ZoneOffset.UTC, Clock.systemUTC(), () -> gatewayClock, cursors);
         intake.start();
     }
 
@@ -116,6 +128,104 @@ class BluezIntakeTest {
         assertThat(bluez.count("open")).isEqualTo(3);
     }
 
+    // ---- stored records ----
+
+    @Test
+    void storedRecords_afterRestart_asksOnlyForRecordsAfterThePersistedCursor() {
+        bluez.glucose = true;
+        cursors.advance("sn.HRS-0001", "2A18", 41);
+        cursors.close();
+        cursors = new RecordCursors(buffer); // as after a gateway restart: only the file remains
+        start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.racpWrites.size() == 1);
+        assertThat(bluez.racpWrites.get(0)).containsExactly(0x01, 0x03, 0x01, 42, 0x00);
+    }
+
+    @Test
+    void storedRecords_committedRecordAdvancesTheCursor_noCursorAsksForAll() {
+        bluez.glucose = true;
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.racpWrites.size() == 1);
+        assertThat(bluez.racpWrites.get(0)).containsExactly(0x01, 0x01);
+
+        // Glucose Measurement: flags 0x02 (concentration, type and location), sequence 7, base time, SFLOAT 95e-5
+        // kg/L, capillary whole blood from a finger.
+        bluez.emit(new BluezEvent.ValueChanged(GLUCOSE, new byte[] {0x02, 0x07, 0x00, (byte) 0xEA, 0x07, 0x03, 0x01,
+            0x08, 0x00, 0x00, 0x5F, (byte) 0xB0, 0x11}));
+        await().atMost(Duration.ofSeconds(5)).until(() -> cursors.last("sn.HRS-0001", "2A18").isPresent());
+        assertThat(cursors.last("sn.HRS-0001", "2A18")).hasValue(7);
+        assertThat(buffer.stats().unsent()).isEqualTo(1);
+    }
+
+    // ---- the device clock ----
+
+    private void startWithDriftingClock(boolean enabled, ClockSync gateway) {
+        bluez.clockOffset = Duration.ofMinutes(5);
+        setDeviceClock = enabled;
+        gatewayClock = gateway;
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> intake.state().devicesActive() == 1);
+    }
+
+    private double events(String type) {
+        var c = meters.find("vitalwire.ble.events").tag("type", type).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void setDeviceClock_disabled_neverWritesTheClock() {
+        startWithDriftingClock(false, ClockSync.SYNCED);
+
+        assertThat(bluez.calls).doesNotContain("write " + CURRENT_TIME);
+        assertThat(bluez.clockOffset).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void setDeviceClock_gatewayClockUnknownOrUnsynced_neverWritesTheClock() {
+        startWithDriftingClock(true, ClockSync.UNKNOWN);
+        assertThat(bluez.calls).doesNotContain("write " + CURRENT_TIME);
+        assertThat(events("clock-set-skipped-unsynced")).isEqualTo(1);
+        intake.close();
+        intake = null;
+
+        bluez = new ScriptedBluez();
+        startWithDriftingClock(true, ClockSync.UNSYNCED);
+        assertThat(bluez.calls).doesNotContain("write " + CURRENT_TIME);
+    }
+
+    @Test
+    void setDeviceClock_enabledAndSynced_writesLocalTimeThenVerifiesByReadingBack() {
+        startWithDriftingClock(true, ClockSync.SYNCED);
+
+        assertThat(bluez.calls).containsSubsequence("read " + CURRENT_TIME, "write " + CURRENT_TIME,
+                "read " + CURRENT_TIME, "startNotify " + HEART_RATE);
+        assertThat(bluez.clockOffset.abs()).isLessThan(Duration.ofSeconds(2));
+        byte[] written = bluez.lastClockWrite;
+        assertThat(written).hasSize(10);
+        assertThat(written[9]).isEqualTo((byte) DeviceClock.ADJUST_EXTERNAL_REFERENCE);
+        assertThat(events("clock-set-succeeded")).isEqualTo(1);
+        assertThat(events("clock-set-failed")).isZero();
+    }
+
+    @Test
+    void setDeviceClock_writeAcceptedWithoutEffect_isCountedAsFailed() {
+        bluez.ignoresClockWrites = true;
+        startWithDriftingClock(true, ClockSync.SYNCED);
+
+        assertThat(bluez.calls).contains("write " + CURRENT_TIME);
+        assertThat(events("clock-set-failed")).isEqualTo(1);
+        assertThat(events("clock-set-succeeded")).isZero();
+    }
+
+    @Test
+    void deviceClockEncode_isExactTime256WithDayOfWeekAndFractions() {
+        byte[] v = DeviceClock.encode(java.time.LocalDateTime.of(2026, 11, 23, 14, 5, 9, 500_000_000), 0x02);
+        assertThat(v).containsExactly(0xEA, 0x07, 11, 23, 14, 5, 9, 1, 128, 0x02);
+        assertThat(DeviceClock.offsetMillis(v, ZoneOffset.UTC, java.time.Instant.parse("2026-11-23T14:05:09.500Z"),
+                java.time.Instant.parse("2026-11-23T14:05:09.500Z"))).contains(0L);
+    }
+
     /** A BlueZ with one heart-rate strap, scripted: what the gateway calls is recorded in order. */
     private static final class ScriptedBluez implements BluezClient {
 
@@ -123,6 +233,13 @@ class BluezIntakeTest {
         volatile int unresolvedConnects;
         volatile int failedOpens;
         volatile byte[] valueOnConnect;
+        /** Device clock minus true time; null: the strap offers no Current Time. */
+        volatile Duration clockOffset;
+        volatile boolean ignoresClockWrites;
+        volatile byte[] lastClockWrite;
+        /** Also a glucose meter: Glucose Measurement and a Record Access Control Point. */
+        volatile boolean glucose;
+        final List<byte[]> racpWrites = new CopyOnWriteArrayList<>();
         private volatile Consumer<BluezEvent> listener;
         private volatile boolean open;
 
@@ -178,6 +295,13 @@ class BluezIntakeTest {
             }
             emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(SERIAL, DEVICE, 0x2A25)));
             emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(HEART_RATE, DEVICE, 0x2A37)));
+            if (clockOffset != null) {
+                emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(CURRENT_TIME, DEVICE, 0x2A2B)));
+            }
+            if (glucose) {
+                emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(GLUCOSE, DEVICE, 0x2A18)));
+                emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(RACP, DEVICE, 0x2A52)));
+            }
             if (valueOnConnect != null) {
                 emit(new BluezEvent.ValueChanged(HEART_RATE, valueOnConnect));
             }
@@ -205,12 +329,27 @@ class BluezIntakeTest {
             calls.add("read " + characteristicPath);
             Map<String, byte[]> values = new HashMap<>();
             values.put(SERIAL, "HRS-0001".getBytes(StandardCharsets.UTF_8));
+            if (clockOffset != null) {
+                values.put(CURRENT_TIME, DeviceClock.encode(java.time.LocalDateTime.now(ZoneOffset.UTC)
+                        .plus(clockOffset), 0));
+            }
             return values.getOrDefault(characteristicPath, new byte[0]);
         }
 
         @Override
         public void write(String characteristicPath, byte[] value) {
             calls.add("write " + characteristicPath);
+            if (characteristicPath.equals(RACP)) {
+                racpWrites.add(value.clone());
+            }
+            if (characteristicPath.equals(CURRENT_TIME)) {
+                lastClockWrite = value.clone();
+                if (!ignoresClockWrites) {
+                    var now = java.time.Instant.now();
+                    clockOffset = Duration.ofMillis(DeviceClock.offsetMillis(value, ZoneOffset.UTC, now, now)
+                            .orElseThrow());
+                }
+            }
         }
 
         @Override
@@ -230,7 +369,16 @@ class BluezIntakeTest {
         }
     }
 
-    private record TestConfig(List<String> allowList) implements BleConfig {
+    private record TestConfig(List<String> allowList, boolean setDeviceClock) implements BleConfig {
+
+        TestConfig(List<String> allowList) {
+            this(allowList, false);
+        }
+
+        @Override
+        public boolean isSetDeviceClock() {
+            return setDeviceClock;
+        }
 
         @Override
         public boolean isEnabled() {
