@@ -62,7 +62,7 @@ public class CoapIntake implements AutoCloseable {
                 .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY)
                 .setAsList(DtlsConfig.DTLS_CIPHER_SUITES, CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256,
                         CipherSuite.TLS_PSK_WITH_AES_128_CCM_8)
-                .setAdvancedPskStore(keys)
+                .setAdvancedPskStore(new CountingPskStore(keys, counters))
                 .build();
         endpoint = new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new DTLSConnector(dtls)).build();
         // Block-wise transfers larger than the limit are refused by Californium before any resource sees them;

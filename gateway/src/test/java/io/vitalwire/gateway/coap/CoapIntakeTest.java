@@ -92,8 +92,12 @@ class CoapIntakeTest {
     void aWrongKey_orAnUnknownIdentity_neverGetsIn() {
         assertThatThrownBy(() -> post("thermo-7", randomKey(), json(36.8), MediaTypeRegistry.APPLICATION_SENML_JSON))
                 .isInstanceOf(IOException.class);
+        // A wrong key for a known identity shows only as a handshake that never completes.
+        assertThat(rejected("unknown-device")).isZero();
         assertThatThrownBy(() -> post("stranger", randomKey(), json(36.8), MediaTypeRegistry.APPLICATION_SENML_JSON))
                 .isInstanceOf(IOException.class);
+        // Counted per handshake attempt: the client may retransmit its hello before giving up.
+        assertThat(rejected("unknown-device")).isGreaterThanOrEqualTo(1.0);
         assertThat(buffer.stats().unsent()).isZero();
     }
 
