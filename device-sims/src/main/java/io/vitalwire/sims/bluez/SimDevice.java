@@ -21,7 +21,9 @@ import org.freedesktop.dbus.types.Variant;
  *
  * <p>Spot measurements (cuff, thermometer, scale, oximeter spot-check) are kept until delivered, and sent once the
  * client subscribes; streams (heart rate, continuous oximetry) are sent only while someone listens. Glucose records
- * stay in the meter and are sent live or on a Record Access Control Point request. The cuff, like many real ones,
+ * stay in the meter and are sent live or on a Record Access Control Point request. The oximeter sends a spot-check
+ * live when someone listens, else keeps it in its measurement storage until a client reads it through its Record
+ * Access Control Point (Pulse Oximeter Service: "all records" only) and deletes it. The cuff, like many real ones,
  * sends its last measurement again on every new subscription.
  */
 final class SimDevice extends SimObject implements Device1 {
@@ -33,6 +35,10 @@ final class SimDevice extends SimObject implements Device1 {
     private final Map<Integer, SimCharacteristic> characteristics = new HashMap<>();
     private final Deque<SimMeasurement> undelivered = new ArrayDeque<>();
     private final List<SimMeasurement> glucoseRecords = new ArrayList<>();
+    /** The oximeter's measurement storage: spot-checks taken while nobody listened, until a RACP delete. */
+    private final List<SimMeasurement> spotCheckStore = new ArrayList<>();
+    /** Fault: the next Report Stored Records transfer drops the link after this many records; -1: none. */
+    private int interruptTransferAfter = -1;
     private final Map<Integer, SimMeasurement> lastDelivered = new HashMap<>();
     private int nextIndex;
     /** Advertising (so discoverable) from this time on; Instant.MAX while out of range. */
@@ -239,6 +245,10 @@ final class SimDevice extends SimObject implements Device1 {
             if (m.uuid16() == 0x2A18) {
                 glucoseRecords.add(m);
                 sendIfListening(m);
+            } else if (m.uuid16() == 0x2A5E) {
+                if (!sendIfListening(m)) {
+                    spotCheckStore.add(m);
+                }
             } else if (m.stored()) {
                 undelivered.add(m);
                 flush(m.uuid16());
@@ -268,7 +278,7 @@ final class SimDevice extends SimObject implements Device1 {
         if (c.uuid16 != 0x2A52) {
             return;
         }
-        bluez.racpRequested(value);
+        bluez.racpRequested(kind, value);
         // The write is answered first; the records and the response indication follow, as on a real meter.
         bluez.later(Duration.ofMillis(50), () -> answerRacp(value));
     }
@@ -290,6 +300,10 @@ final class SimDevice extends SimObject implements Device1 {
         if (!connected() || !racp.notifying()) {
             return;
         }
+        if (kind == SimDeviceKind.PULSE_OXIMETER) {
+            answerPlxRacp(racp, request);
+            return;
+        }
         int op = request.length > 0 ? request[0] & 0xFF : 0;
         int from;
         if (op == 0x01 && request.length >= 2 && (request[1] & 0xFF) == 0x01) {
@@ -307,6 +321,123 @@ final class SimDevice extends SimObject implements Device1 {
             }
         }
         racp.send(new byte[] {0x06, 0x00, 0x01, (byte) (sent > 0 ? 0x01 : 0x06)});
+    }
+
+    // ---- the oximeter's Record Access Control Point (Pulse Oximeter Service) ----
+
+    static final int RACP_REPORT = 0x01;
+    static final int RACP_DELETE = 0x02;
+    static final int RACP_ABORT = 0x03;
+    static final int RACP_REPORT_NUMBER = 0x04;
+    static final int RACP_NUMBER_RESPONSE = 0x05;
+    static final int RACP_RESPONSE_CODE = 0x06;
+    static final int RACP_SUCCESS = 0x01;
+    static final int RACP_OP_CODE_NOT_SUPPORTED = 0x02;
+    static final int RACP_INVALID_OPERATOR = 0x03;
+    static final int RACP_OPERATOR_NOT_SUPPORTED = 0x04;
+    static final int RACP_INVALID_OPERAND = 0x05;
+    static final int RACP_NO_RECORDS_FOUND = 0x06;
+
+    /**
+     * Report Stored Records, Delete Stored Records and Report Number of Stored Records with the "all records"
+     * operator (0x01) and no operand; Abort Operation with the Null operator. Other operators (valid RACP ones the
+     * Pulse Oximeter Service does not support, or invalid ones) and op codes are answered with the response code
+     * for them.
+     */
+    private void answerPlxRacp(SimCharacteristic racp, byte[] request) {
+        int op = request.length > 0 ? request[0] & 0xFF : 0;
+        int operator = request.length > 1 ? request[1] & 0xFF : -1;
+        if (op == RACP_ABORT) {
+            // Transfers here run to completion at once, so nothing is in progress to stop.
+            respond(racp, op, operator == 0x00 && request.length == 2 ? RACP_SUCCESS : RACP_INVALID_OPERATOR);
+            return;
+        }
+        if (op != RACP_REPORT && op != RACP_DELETE && op != RACP_REPORT_NUMBER) {
+            respond(racp, op, RACP_OP_CODE_NOT_SUPPORTED);
+            return;
+        }
+        if (operator >= 0x02 && operator <= 0x06) {
+            respond(racp, op, RACP_OPERATOR_NOT_SUPPORTED); // a RACP operator, not in the PLX service
+            return;
+        }
+        if (operator != 0x01) {
+            respond(racp, op, RACP_INVALID_OPERATOR);
+            return;
+        }
+        if (request.length != 2) {
+            respond(racp, op, RACP_INVALID_OPERAND); // "all records" takes no operand
+            return;
+        }
+        switch (op) {
+            case RACP_REPORT_NUMBER -> {
+                byte[] number = new GattValues().uint8(RACP_NUMBER_RESPONSE).uint8(0x00)
+                        .uint16(spotCheckStore.size()).bytes();
+                racp.send(number);
+                bluez.racpResponded(kind, number);
+            }
+            case RACP_DELETE -> {
+                spotCheckStore.clear();
+                respond(racp, op, RACP_SUCCESS);
+            }
+            default -> reportStoredSpotChecks(racp);
+        }
+    }
+
+    private void reportStoredSpotChecks(SimCharacteristic racp) {
+        if (spotCheckStore.isEmpty()) {
+            respond(racp, RACP_REPORT, RACP_NO_RECORDS_FOUND);
+            return;
+        }
+        SimCharacteristic spot = characteristics.get(0x2A5E);
+        int sent = 0;
+        for (SimMeasurement record : List.copyOf(spotCheckStore)) {
+            if (interruptTransferAfter >= 0 && sent == interruptTransferAfter) {
+                interruptTransferAfter = -1;
+                dropLink(); // out of range mid-transfer: no response, nothing deleted
+                return;
+            }
+            if (!connected() || !spot.notifying()) {
+                return;
+            }
+            SimMeasurement fromStorage = new SimMeasurement(record.kind(), record.uuid16(), record.index(),
+                    record.deviceTime(), record.numbers(), record.unit(), fromStorage(record.value()),
+                    record.stored());
+            send(fromStorage);
+            sent++;
+        }
+        respond(racp, RACP_REPORT, RACP_SUCCESS);
+    }
+
+    /**
+     * The stored form of a live PLX Spot-Check value: the Measurement Status field added (flags bit 1) with bit 9,
+     * "data from measurement storage". It follows the timestamp, so it is appended to a value without the later
+     * optional fields.
+     */
+    static byte[] fromStorage(byte[] live) {
+        int flags = live[0] & 0xFF;
+        if ((flags & 0x0E) != 0) {
+            throw new IllegalArgumentException("spot-check with status fields already: " + flags);
+        }
+        byte[] stored = java.util.Arrays.copyOf(live, live.length + 2);
+        stored[0] = (byte) (flags | 0x02);
+        stored[live.length] = 0x00;
+        stored[live.length + 1] = 0x02; // 0x0200 little-endian
+        return stored;
+    }
+
+    /** Response Code: op code 0x06, Null operator, then the request op code and the response code value. */
+    private void respond(SimCharacteristic racp, int requestOp, int code) {
+        byte[] response = {RACP_RESPONSE_CODE, 0x00, (byte) requestOp, (byte) code};
+        racp.send(response);
+        bluez.racpResponded(kind, response);
+    }
+
+    List<SimMeasurement> storedSpotChecks() {
+        return List.copyOf(spotCheckStore);
+    }
+
+    void interruptNextTransferAfter(int records) {
+        interruptTransferAfter = records;
     }
 
     private void flush(int uuid16) {

@@ -28,7 +28,7 @@ public enum SimDeviceKind {
     GLUCOSE_METER("C0:1D:00:00:00:05", "GLU-0005", "Meter 5", Duration.ZERO, true,
             Map.of(0x1808, new int[][] {{0x2A18, NOTIFY}, {0x2A34, NOTIFY}, {0x2A52, WRITE | INDICATE}})),
     PULSE_OXIMETER("C0:1D:00:00:00:06", "PLX-0006", "Oxi 6", Duration.ZERO, true,
-            Map.of(0x1822, new int[][] {{0x2A5E, INDICATE}, {0x2A5F, NOTIFY}}));
+            Map.of(0x1822, new int[][] {{0x2A5E, INDICATE}, {0x2A5F, NOTIFY}, {0x2A52, WRITE | INDICATE}}));
 
     /** The first measurement's device time; each later one is a minute later. */
     static final LocalDateTime FIRST_MEASUREMENT = LocalDateTime.of(2026, 3, 1, 8, 0, 0);

@@ -58,6 +58,9 @@ public final class SimulatedBluez implements AutoCloseable {
     private final Map<String, SimObject> exported = new LinkedHashMap<>();
     private final List<SimMeasurement> sent = new CopyOnWriteArrayList<>();
     private final List<byte[]> racpRequests = new CopyOnWriteArrayList<>();
+    private final Map<SimDeviceKind, List<byte[]>> racpRequestsByKind = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<SimDeviceKind, List<byte[]>> racpResponsesByKind =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<SimDeviceKind, List<byte[]>> currentTimeWrites = new java.util.concurrent.ConcurrentHashMap<>();
     private DBusConnection connection;
     private Instant discoveryStoppedAt = Instant.MIN;
@@ -115,6 +118,29 @@ public final class SimulatedBluez implements AutoCloseable {
     /** The RACP requests the glucose meter received, as written. */
     public List<byte[]> racpRequests() {
         return List.copyOf(racpRequests);
+    }
+
+    /** The RACP requests a device received, as written, in order. */
+    public List<byte[]> racpRequests(SimDeviceKind kind) {
+        return List.copyOf(racpRequestsByKind.getOrDefault(kind, List.of()));
+    }
+
+    /** The RACP indications a device sent (responses and number-of-records responses), in order. */
+    public List<byte[]> racpResponses(SimDeviceKind kind) {
+        return List.copyOf(racpResponsesByKind.getOrDefault(kind, List.of()));
+    }
+
+    /** The spot-check records the oximeter holds in its measurement storage now. */
+    public synchronized List<SimMeasurement> storedRecords(SimDeviceKind kind) {
+        return device(kind).storedSpotChecks();
+    }
+
+    /**
+     * Fault: the oximeter's next Report Stored Records transfer breaks off: after {@code records} records the link
+     * drops, before the RACP response.
+     */
+    public synchronized void interruptNextStoredTransfer(SimDeviceKind kind, int records) {
+        device(kind).interruptNextTransferAfter(records);
     }
 
     /** The Current Time values a client wrote to the device, in order. */
@@ -298,8 +324,15 @@ public final class SimulatedBluez implements AutoCloseable {
         sent.add(m);
     }
 
-    void racpRequested(byte[] request) {
-        racpRequests.add(request.clone());
+    void racpRequested(SimDeviceKind kind, byte[] request) {
+        if (kind == SimDeviceKind.GLUCOSE_METER) {
+            racpRequests.add(request.clone());
+        }
+        racpRequestsByKind.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>()).add(request.clone());
+    }
+
+    void racpResponded(SimDeviceKind kind, byte[] response) {
+        racpResponsesByKind.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>()).add(response.clone());
     }
 
     void currentTimeWritten(SimDeviceKind kind, byte[] value) {

@@ -41,8 +41,9 @@ import org.junit.jupiter.api.Timeout;
  * all six device kinds, their readings on the real MQTT broker with the right codes, units and values, and through
  * an injected disconnect, an object removal, a dbus-daemon restart and an adapter power cycle, no reading lost and
  * none duplicated. Along the way: a device that needs bonding (paired through the gateway's agent), a first
- * connection whose services never resolve, serials on the allow-list, glucose records fetched through RACP, and a
- * drifting device clock corrected through Current Time.
+ * connection whose services never resolve, serials on the allow-list, glucose records fetched through RACP, an
+ * oximeter's stored spot-check fetched through its RACP and then deleted on it, and a drifting device clock
+ * corrected through Current Time.
  */
 class BluezGatewayIT {
 
@@ -135,6 +136,13 @@ class BluezGatewayIT {
 
                 assertEveryReadingOnceWithItsCodesUnitsAndValues(bluez, expected);
                 assertDriftingClockWasCorrected(bluez);
+                // The spot-check the oximeter took while away came from its storage (status bit 9) through RACP,
+                // once (checked above), and the gateway's Delete Stored Records left the storage empty.
+                assertThat(bluez.sent().stream().filter(m -> m.uuid16() == 0x2A5E && (m.value()[0] & 0x02) != 0)
+                        .map(SimMeasurement::index).toList()).hasSize(1);
+                assertThat(bluez.storedRecords(SimDeviceKind.PULSE_OXIMETER)).isEmpty();
+                assertThat(bluez.racpRequests(SimDeviceKind.PULSE_OXIMETER).stream()
+                        .filter(r -> r.length == 2 && r[0] == 0x02 && r[1] == 0x01)).hasSize(1);
                 System.out.printf("BLE IT: %d values sent (re-sends included), %d readings expected, %d received, "
                         + "%d RACP requests%n", bluez.sent().size(), expected.of(bluez.sent()).size(),
                         received.size(), bluez.racpRequests().size());

@@ -32,6 +32,18 @@ class BleCounters {
                 "characteristic", characteristic).increment();
     }
 
+    /**
+     * A step of a stored-records transfer through the Record Access Control Point, e.g. {@code requested},
+     * {@code transfer-complete}, {@code no-records}, {@code transfer-failed}, {@code transfer-interrupted},
+     * {@code delete-requested}, {@code kept-not-durable}, {@code deleted}, {@code delete-failed}.
+     *
+     * @param characteristic the stored records' 16-bit UUID, e.g. "2A5E"
+     */
+    void storedRecords(String outcome, String characteristic) {
+        registry.counter("vitalwire.ble.stored-records", "characteristic", characteristic, "outcome", outcome)
+                .increment();
+    }
+
     /** A connection event, e.g. {@code bus-lost}, {@code services-resolved-timeout}, {@code stale-object}. */
     void event(String type) {
         registry.counter("vitalwire.ble.events", "type", type).increment();

@@ -237,6 +237,7 @@ public class BluezIntake implements AutoCloseable {
             counters.event("device-removed");
             LOG.info("device {} was removed by BlueZ; forgetting its objects until it is rediscovered",
                     link.address);
+            abandonTransfer(link);
             link.characteristics.keySet().forEach(byCharacteristic::remove);
             return;
         }
@@ -301,6 +302,7 @@ public class BluezIntake implements AutoCloseable {
                     && link.state != LinkState.WAITING) {
                 counters.event("device-disconnected");
                 LOG.info("device {} disconnected", link.address);
+                abandonTransfer(link);
                 link.retryLater(clock.instant());
                 return;
             }
@@ -360,8 +362,17 @@ public class BluezIntake implements AutoCloseable {
     }
 
     private void deliver(DeviceLink link, HealthCharacteristic characteristic, byte[] value, Instant receivedAt) {
-        List<Reading> readings = intake.accept(link.identity, characteristic, value, link.clockOffsetMillis,
+        GattIntake.Result result = intake.accept(link.identity, characteristic, value, link.clockOffsetMillis,
                 receivedAt);
+        List<Reading> readings = result.readings();
+        DeviceLink.StoredTransfer transfer = link.storedTransfer;
+        if (characteristic == HealthCharacteristic.PLX_SPOT_CHECK_MEASUREMENT && transfer != null
+                && !transfer.deleting) {
+            // Every spot-check between the request and the response counts: deleting is allowed only if all are
+            // durable (a live one among them is harmless: it is in the buffer too, or it blocks the delete).
+            transfer.records++;
+            transfer.allDurable &= result.durable();
+        }
         if (characteristic == HealthCharacteristic.GLUCOSE_MEASUREMENT) {
             Long highest = null;
             for (Reading r : readings) {
@@ -381,12 +392,88 @@ public class BluezIntake implements AutoCloseable {
     }
 
     private void racpResponse(DeviceLink link, byte[] value) {
+        if (link.storedTransfer != null) {
+            spotCheckTransferResponse(link, link.storedTransfer, value);
+            return;
+        }
         if (value.length >= 4 && (value[0] & 0xFF) == DeviceSetup.RACP_RESPONSE_CODE) {
             int code = value[3] & 0xFF;
             String outcome = code == DeviceSetup.RACP_SUCCESS ? "racp-complete"
                     : code == DeviceSetup.RACP_NO_RECORDS_FOUND ? "racp-no-records" : "racp-error";
             counters.event(outcome);
             LOG.info("device {}: stored records transfer ended ({})", link.address, outcome);
+        }
+    }
+
+    /**
+     * The oximeter's RACP answered. After Report Stored Records succeeded and every record of the transfer is durable
+     * (committed, or already known by its key), Delete Stored Records (all), so the next connection brings only new
+     * records; otherwise nothing is deleted and the records come again next time, recognised by their keys.
+     */
+    private void spotCheckTransferResponse(DeviceLink link, DeviceLink.StoredTransfer transfer, byte[] value) {
+        String ref = HealthCharacteristic.PLX_SPOT_CHECK_MEASUREMENT.hex();
+        if (value.length < 4 || (value[0] & 0xFF) != DeviceSetup.RACP_RESPONSE_CODE) {
+            LOG.info("device {}: unexpected RACP indication of {} octets ignored", link.address, value.length);
+            return;
+        }
+        int request = value[2] & 0xFF;
+        int code = value[3] & 0xFF;
+        if (transfer.deleting) {
+            if (request != DeviceSetup.RACP_DELETE_STORED_RECORDS) {
+                return;
+            }
+            link.storedTransfer = null;
+            counters.storedRecords(code == DeviceSetup.RACP_SUCCESS ? "deleted" : "delete-failed", ref);
+            LOG.info("device {}: stored spot-checks {}", link.address,
+                    code == DeviceSetup.RACP_SUCCESS ? "deleted" : "not deleted (response code " + code + ")");
+            return;
+        }
+        if (request != DeviceSetup.RACP_REPORT_STORED_RECORDS) {
+            return;
+        }
+        if (code == DeviceSetup.RACP_NO_RECORDS_FOUND) {
+            link.storedTransfer = null;
+            counters.storedRecords("no-records", ref);
+            LOG.info("device {}: no stored spot-checks", link.address);
+            return;
+        }
+        if (code != DeviceSetup.RACP_SUCCESS) {
+            link.storedTransfer = null;
+            counters.storedRecords("transfer-failed", ref);
+            LOG.info("device {}: stored spot-check transfer failed (response code {}); nothing deleted",
+                    link.address, code);
+            return;
+        }
+        counters.storedRecords("transfer-complete", ref);
+        if (!transfer.allDurable) {
+            link.storedTransfer = null;
+            counters.storedRecords("kept-not-durable", ref);
+            LOG.warn("device {}: {} stored spot-checks transferred, not all reached the buffer; nothing deleted",
+                    link.address, transfer.records);
+            return;
+        }
+        try {
+            setup.deleteAllStoredRecords(link);
+            transfer.deleting = true;
+            counters.storedRecords("delete-requested", ref);
+            LOG.info("device {}: {} stored spot-checks durable; deleting them on the device", link.address,
+                    transfer.records);
+        } catch (BluezException e) {
+            link.storedTransfer = null;
+            counters.storedRecords("delete-failed", ref);
+            LOG.info("device {}: delete of stored spot-checks not sent ({})", link.address, e.getMessage());
+            if (e.kind() == BluezException.Kind.BUS_LOST) {
+                busLost(e.getMessage());
+            }
+        }
+    }
+
+    /** The link ended with a transfer under way: nothing was deleted; the records come again next time. */
+    private void abandonTransfer(DeviceLink link) {
+        if (link.storedTransfer != null) {
+            counters.storedRecords(link.storedTransfer.deleting ? "delete-unconfirmed" : "transfer-interrupted",
+                    HealthCharacteristic.PLX_SPOT_CHECK_MEASUREMENT.hex());
+            link.storedTransfer = null;
         }
     }
 
@@ -425,6 +512,12 @@ public class BluezIntake implements AutoCloseable {
             link.identity = identity;
             setup.enableNotifications(link);
             boolean records = setup.requestStoredRecords(link, lastGlucoseRecord(identity.stableId()));
+            link.storedTransfer = null;
+            if (!records && setup.requestStoredSpotChecks(link)) {
+                records = true;
+                link.storedTransfer = new DeviceLink.StoredTransfer();
+                counters.storedRecords("requested", HealthCharacteristic.PLX_SPOT_CHECK_MEASUREMENT.hex());
+            }
             link.state = LinkState.ACTIVE;
             link.deadline = Instant.MAX;
             link.backoff.reset();

@@ -39,6 +39,19 @@ final class DeviceLink {
     DeviceIdentity identity;
     Long clockOffsetMillis;
     Integer batteryPercent;
+    /** The stored spot-check transfer under way on this connection (Report Stored Records sent), or null. */
+    StoredTransfer storedTransfer;
+
+    /**
+     * One Report Stored Records transfer of a pulse oximeter: how many records came and whether every one of them
+     * reached the buffer, which alone allows Delete Stored Records once the device reports success.
+     */
+    static final class StoredTransfer {
+        int records;
+        boolean allDurable = true;
+        /** Delete Stored Records sent; its response is awaited. */
+        boolean deleting;
+    }
 
     /** A value received before the link was ready, kept with its original receive time. */
     record PendingValue(HealthCharacteristic characteristic, byte[] value, Instant receivedAt) {
@@ -93,5 +106,6 @@ final class DeviceLink {
         retryAt = now.plus(backoff.next());
         identity = null;
         clockOffsetMillis = null;
+        storedTransfer = null;
     }
 }

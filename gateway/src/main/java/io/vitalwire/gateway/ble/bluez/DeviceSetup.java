@@ -14,8 +14,9 @@ import java.util.Optional;
  */
 final class DeviceSetup {
 
-    /** RACP op codes and operands (Glucose Service / GLS, Record Access Control Point). */
+    /** RACP op codes, operators and operands (Glucose Service and Pulse Oximeter Service, 0x2A52). */
     static final int RACP_REPORT_STORED_RECORDS = 0x01;
+    static final int RACP_DELETE_STORED_RECORDS = 0x02;
     static final int RACP_RESPONSE_CODE = 0x06;
     static final int RACP_ALL_RECORDS = 0x01;
     static final int RACP_GREATER_OR_EQUAL = 0x03;
@@ -102,6 +103,42 @@ final class DeviceSetup {
         client.startNotify(racp);
         client.write(racp, storedRecordsRequest(lastSequence));
         return true;
+    }
+
+    /**
+     * Asks a pulse oximeter for all its stored PLX Spot-Check Measurements: the Pulse Oximeter Service's RACP knows
+     * only the "all records" operator, and its records carry no sequence number. The records arrive as 0x2A5E
+     * indications (measurement status bit 9, "data from measurement storage"), then the RACP response.
+     *
+     * @return whether a request was sent (the device has a RACP and spot-check measurements, and is not a glucose
+     *         meter, whose RACP {@link #requestStoredRecords} serves)
+     */
+    boolean requestStoredSpotChecks(DeviceLink link) throws BluezException {
+        String racp = link.pathOf(WellKnownUuids.RECORD_ACCESS_CONTROL_POINT);
+        if (racp == null || link.pathOf(WellKnownUuids.PLX_SPOT_CHECK_MEASUREMENT) == null
+                || link.pathOf(WellKnownUuids.GLUCOSE_MEASUREMENT) != null) {
+            return false;
+        }
+        client.startNotify(racp);
+        client.write(racp, reportAllStoredRecords());
+        return true;
+    }
+
+    /** Delete Stored Records, all records: only once every record of the transfer is durable in the buffer. */
+    void deleteAllStoredRecords(DeviceLink link) throws BluezException {
+        String racp = link.pathOf(WellKnownUuids.RECORD_ACCESS_CONTROL_POINT);
+        if (racp == null) {
+            throw new BluezException(BluezException.Kind.OBJECT_GONE, "no Record Access Control Point", null);
+        }
+        client.write(racp, deleteAllStoredRecords());
+    }
+
+    static byte[] reportAllStoredRecords() {
+        return new byte[] {RACP_REPORT_STORED_RECORDS, RACP_ALL_RECORDS};
+    }
+
+    static byte[] deleteAllStoredRecords() {
+        return new byte[] {RACP_DELETE_STORED_RECORDS, RACP_ALL_RECORDS};
     }
 
     static byte[] storedRecordsRequest(Long lastSequence) {

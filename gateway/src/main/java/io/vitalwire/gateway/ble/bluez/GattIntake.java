@@ -39,10 +39,18 @@ class GattIntake {
     }
 
     /**
-     * @return the readings the value held, now durable (new or already known by key); empty when it held none or
-     *         was refused
+     * What became of one value.
+     *
+     * @param readings the readings the value held, now durable (new or already known by key); empty when it held
+     *                 none or was refused
+     * @param durable  false when the value was refused or the buffer did not take it: it is not in the buffer and
+     *                 must not be deleted from the device's memory
      */
-    List<Reading> accept(DeviceIdentity device, HealthCharacteristic characteristic, byte[] value,
+    record Result(List<Reading> readings, boolean durable) {
+        static final Result NOT_DURABLE = new Result(List.of(), false);
+    }
+
+    Result accept(DeviceIdentity device, HealthCharacteristic characteristic, byte[] value,
                          Long clockOffsetMillis, Instant receivedAt) {
         String ref = characteristic.hex();
         List<Reading> readings = new ArrayList<>(2);
@@ -60,25 +68,25 @@ class GattIntake {
             return refuse("invalid", ref, device, e.getMessage());
         }
         if (readings.isEmpty()) {
-            return List.of();
+            return new Result(List.of(), true);
         }
         try {
             AppendResult result = buffer.append(readings);
             counters.accepted(result.added(), result.alreadyKnown());
-            return readings;
+            return new Result(readings, true);
         } catch (BufferException e) {
             // BlueZ has already confirmed an indication: a stored record is fetched again through RACP on the next
             // connection; a live value is lost, and counted.
             counters.rejected("buffer-unavailable", ref);
             LOG.error("buffer append failed for {} from {}: {}", ref, device.stableId(), e.getMessage());
-            return List.of();
+            return Result.NOT_DURABLE;
         }
     }
 
-    private List<Reading> refuse(String reason, String ref, DeviceIdentity device, String diagnostic) {
+    private Result refuse(String reason, String ref, DeviceIdentity device, String diagnostic) {
         counters.rejected(reason, ref);
         // The diagnostics name fields and flags, never values.
         LOG.warn("refused a {} value from {} ({}): {}", ref, device.stableId(), reason, diagnostic);
-        return List.of();
+        return Result.NOT_DURABLE;
     }
 }

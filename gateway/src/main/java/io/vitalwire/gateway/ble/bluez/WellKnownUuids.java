@@ -12,6 +12,7 @@ final class WellKnownUuids {
     static final int CURRENT_TIME = 0x2A2B;
     static final int RECORD_ACCESS_CONTROL_POINT = 0x2A52;
     static final int GLUCOSE_MEASUREMENT = 0x2A18;
+    static final int PLX_SPOT_CHECK_MEASUREMENT = 0x2A5E;
 
     /** Heart Rate, Blood Pressure, Health Thermometer, Weight Scale, Glucose, Pulse Oximeter. */
     static final Set<Integer> HEALTH_SERVICES = Set.of(0x180D, 0x1810, 0x1809, 0x181D, 0x1808, 0x1822);

@@ -38,6 +38,7 @@ class BluezIntakeTest {
     private static final String CURRENT_TIME = DEVICE + "/service0030/char0031";
     private static final String GLUCOSE = DEVICE + "/service0040/char0041";
     private static final String RACP = DEVICE + "/service0040/char0043";
+    private static final String SPOT_CHECK = DEVICE + "/service0050/char0051";
 
     @TempDir
     Path dir;
@@ -48,10 +49,20 @@ class BluezIntakeTest {
     private RecordCursors cursors;
     private boolean setDeviceClock;
     private ClockSync gatewayClock = ClockSync.UNKNOWN;
+    private volatile boolean bufferRefuses;
 
     @BeforeEach
     void setUp() {
-        buffer = new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC());
+        buffer = new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC()) {
+            @Override
+            public io.vitalwire.gateway.buffer.AppendResult append(List<io.vitalwire.contract.Reading> readings) {
+                if (bufferRefuses) {
+                    throw new io.vitalwire.gateway.buffer.BufferException("append failed",
+                            new java.sql.SQLException("disk full (scripted)"));
+                }
+                return super.append(readings);
+            }
+        };
         bluez = new ScriptedBluez();
         cursors = new RecordCursors(buffer);
     }
@@ -158,6 +169,119 @@ class BluezIntakeTest {
         assertThat(buffer.stats().unsent()).isEqualTo(1);
     }
 
+    // ---- stored pulse oximeter spot-checks (PLX RACP: "all records" only) ----
+
+    /** A stored PLX Spot-Check: flags 0x03 (timestamp, measurement status), SpO2, pulse rate, time, status bit 9. */
+    private static byte[] storedSpotCheck(int spo2, int pulse, int minute) {
+        return new byte[] {0x03, (byte) spo2, 0x00, (byte) pulse, 0x00, (byte) 0xEA, 0x07, 0x03, 0x01, 0x08,
+            (byte) minute, 0x00, 0x00, 0x02};
+    }
+
+    private static final byte[] REPORT_SUCCESS = {0x06, 0x00, 0x01, 0x01};
+
+    private double stored(String outcome) {
+        var c = meters.find("vitalwire.ble.stored-records").tag("characteristic", "2A5E").tag("outcome", outcome)
+                .counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void racpByteFormats_reportAllAndDeleteAll() {
+        assertThat(DeviceSetup.reportAllStoredRecords()).containsExactly(0x01, 0x01);
+        assertThat(DeviceSetup.deleteAllStoredRecords()).containsExactly(0x02, 0x01);
+    }
+
+    @Test
+    void spotChecks_reportAll_thenDeleteAllOnlyOnceEveryRecordIsDurable() {
+        bluez.oximeter = true;
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.racpWrites.size() == 1);
+        assertThat(bluez.racpWrites.get(0)).containsExactly(0x01, 0x01);
+        assertThat(bluez.calls).containsSubsequence("startNotify " + SPOT_CHECK, "startNotify " + RACP,
+                "write " + RACP);
+
+        bluez.emit(new BluezEvent.ValueChanged(SPOT_CHECK, storedSpotCheck(97, 72, 0)));
+        bluez.emit(new BluezEvent.ValueChanged(SPOT_CHECK, storedSpotCheck(96, 71, 1)));
+        bluez.emit(new BluezEvent.ValueChanged(SPOT_CHECK, storedSpotCheck(97, 72, 0))); // re-sent: known by key
+        await().atMost(Duration.ofSeconds(5)).until(() -> buffer.stats().unsent() == 4);
+        assertThat(bluez.racpWrites).hasSize(1); // nothing deleted before the device's response
+
+        bluez.emit(new BluezEvent.ValueChanged(RACP, REPORT_SUCCESS));
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.racpWrites.size() == 2);
+        assertThat(bluez.racpWrites.get(1)).containsExactly(0x02, 0x01);
+        bluez.emit(new BluezEvent.ValueChanged(RACP, new byte[] {0x06, 0x00, 0x02, 0x01}));
+        await().atMost(Duration.ofSeconds(5)).until(() -> stored("deleted") == 1);
+        assertThat(stored("requested")).isEqualTo(1);
+        assertThat(stored("transfer-complete")).isEqualTo(1);
+        assertThat(stored("delete-requested")).isEqualTo(1);
+        assertThat(buffer.stats().unsent()).isEqualTo(4);
+    }
+
+    @Test
+    void spotChecks_bufferRefusesARecord_nothingDeleted() {
+        bluez.oximeter = true;
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.racpWrites.size() == 1);
+
+        bluez.emit(new BluezEvent.ValueChanged(SPOT_CHECK, storedSpotCheck(97, 72, 0)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> buffer.stats().unsent() == 2);
+        bufferRefuses = true;
+        bluez.emit(new BluezEvent.ValueChanged(SPOT_CHECK, storedSpotCheck(96, 71, 1)));
+        bluez.emit(new BluezEvent.ValueChanged(RACP, REPORT_SUCCESS));
+        await().atMost(Duration.ofSeconds(5)).until(() -> stored("kept-not-durable") == 1);
+        assertThat(bluez.racpWrites).hasSize(1);
+        assertThat(stored("delete-requested")).isZero();
+    }
+
+    @Test
+    void spotChecks_malformedRecord_nothingDeleted() {
+        bluez.oximeter = true;
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.racpWrites.size() == 1);
+
+        byte[] cut = java.util.Arrays.copyOf(storedSpotCheck(97, 72, 0), 12); // status announced, missing
+        bluez.emit(new BluezEvent.ValueChanged(SPOT_CHECK, cut));
+        bluez.emit(new BluezEvent.ValueChanged(RACP, REPORT_SUCCESS));
+        await().atMost(Duration.ofSeconds(5)).until(() -> stored("kept-not-durable") == 1);
+        assertThat(bluez.racpWrites).hasSize(1);
+    }
+
+    @Test
+    void spotChecks_interruptedBeforeTheResponse_nothingDeleted_allAskedForAgainOnReconnection() {
+        bluez.oximeter = true;
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.racpWrites.size() == 1);
+
+        bluez.emit(new BluezEvent.ValueChanged(SPOT_CHECK, storedSpotCheck(97, 72, 0)));
+        bluez.emit(new BluezEvent.DeviceChanged(DEVICE, false, false, null)); // link lost mid-transfer
+        await().atMost(Duration.ofSeconds(5)).until(() -> stored("transfer-interrupted") == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.racpWrites.size() == 2);
+        assertThat(bluez.racpWrites.get(1)).containsExactly(0x01, 0x01); // asked again, never deleted
+
+        bluez.emit(new BluezEvent.ValueChanged(SPOT_CHECK, storedSpotCheck(97, 72, 0)));
+        bluez.emit(new BluezEvent.ValueChanged(RACP, REPORT_SUCCESS));
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.racpWrites.size() == 3);
+        assertThat(bluez.racpWrites.get(2)).containsExactly(0x02, 0x01);
+        assertThat(buffer.stats().unsent()).isEqualTo(2);
+    }
+
+    @Test
+    void spotChecks_noRecordsOrAFailedTransfer_nothingDeleted() {
+        bluez.oximeter = true;
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.racpWrites.size() == 1);
+        bluez.emit(new BluezEvent.ValueChanged(RACP, new byte[] {0x06, 0x00, 0x01, 0x06}));
+        await().atMost(Duration.ofSeconds(5)).until(() -> stored("no-records") == 1);
+
+        bluez.emit(new BluezEvent.DeviceChanged(DEVICE, false, false, null));
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.racpWrites.size() == 2);
+        bluez.emit(new BluezEvent.ValueChanged(SPOT_CHECK, storedSpotCheck(97, 72, 0)));
+        bluez.emit(new BluezEvent.ValueChanged(RACP, new byte[] {0x06, 0x00, 0x01, 0x08})); // procedure not done
+        await().atMost(Duration.ofSeconds(5)).until(() -> stored("transfer-failed") == 1);
+        assertThat(bluez.racpWrites).hasSize(2);
+        assertThat(stored("transfer-interrupted")).isZero();
+    }
+
     // ---- the device clock ----
 
     private void startWithDriftingClock(boolean enabled, ClockSync gateway) {
@@ -239,6 +363,8 @@ class BluezIntakeTest {
         volatile byte[] lastClockWrite;
         /** Also a glucose meter: Glucose Measurement and a Record Access Control Point. */
         volatile boolean glucose;
+        /** Also a pulse oximeter: PLX Spot-Check Measurement and a Record Access Control Point. */
+        volatile boolean oximeter;
         final List<byte[]> racpWrites = new CopyOnWriteArrayList<>();
         private volatile Consumer<BluezEvent> listener;
         private volatile boolean open;
@@ -300,6 +426,10 @@ class BluezIntakeTest {
             }
             if (glucose) {
                 emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(GLUCOSE, DEVICE, 0x2A18)));
+                emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(RACP, DEVICE, 0x2A52)));
+            }
+            if (oximeter) {
+                emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(SPOT_CHECK, DEVICE, 0x2A5E)));
                 emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(RACP, DEVICE, 0x2A52)));
             }
             if (valueOnConnect != null) {
