@@ -3,11 +3,8 @@ package io.vitalwire.sims.ble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.ClockQuality;
-import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.Reading;
-import io.vitalwire.contract.Topic;
 import io.vitalwire.sims.bluez.DbusDaemon;
 import io.vitalwire.sims.bluez.SimDeviceKind;
 import io.vitalwire.sims.bluez.SimulatedBluez;
@@ -23,10 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -42,7 +36,6 @@ class BluezClockSetIT {
     private static final ZoneId DEVICE_ZONE = ZoneId.of("Europe/Berlin");
     private static final SimDeviceKind CUFF = SimDeviceKind.BLOOD_PRESSURE_CUFF;
 
-    private final ContractCodec codec = new ContractCodec();
     private final List<Reading> received = new CopyOnWriteArrayList<>();
 
     @Test
@@ -119,19 +112,10 @@ class BluezClockSetIT {
     }
 
     private MqttClient subscribe(String gatewayId) throws Exception {
-        Topic readings = Topic.of("e2e", gatewayId, Channel.READINGS);
-        MqttClient observer = new MqttClient(STACK.mqttUrl(), "observer-" + gatewayId, new MemoryPersistence());
-        observer.connect();
-        observer.subscribe(new MqttSubscription[] {new MqttSubscription(readings.path(), 1)},
-                new IMqttMessageListener[] {(t, m) -> received.addAll(codec.decodeReadings(m.getPayload())
-                        .readings())});
-        return observer;
+        return GatewayObservers.readings(STACK, gatewayId, received);
     }
 
     private static long events(String prometheus, String type) {
-        return prometheus.lines()
-                .filter(l -> l.startsWith("vitalwire_ble_events_total{") && l.contains("type=\"" + type + "\""))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return GatewayObservers.counter(prometheus, "vitalwire_ble_events_total", "type=\"" + type + "\"");
     }
 }

@@ -3,11 +3,8 @@ package io.vitalwire.sims.ble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.ClockQuality;
-import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.Reading;
-import io.vitalwire.contract.Topic;
 import io.vitalwire.sims.bluez.DbusDaemon;
 import io.vitalwire.sims.bluez.SimDeviceKind;
 import io.vitalwire.sims.bluez.SimMeasurement;
@@ -29,10 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -53,7 +47,6 @@ class BluezGatewayIT {
     private static final Duration ARRIVAL = Duration.ofSeconds(20);
     private static final EnumSet<SimDeviceKind> ALL = EnumSet.allOf(SimDeviceKind.class);
 
-    private final ContractCodec codec = new ContractCodec();
     private final List<Reading> received = new CopyOnWriteArrayList<>();
 
     @Test
@@ -178,14 +171,7 @@ class BluezGatewayIT {
     }
 
     private MqttClient subscribe(String gatewayId) throws Exception {
-        Topic readings = Topic.of("e2e", gatewayId, Channel.READINGS);
-        MqttClient observer = new MqttClient(STACK.mqttUrl(), "observer-" + gatewayId, new MemoryPersistence());
-        observer.connect();
-        // (Paho 1.2.5's subscribe(topic, qos, listener) recurses forever; the array form works.)
-        observer.subscribe(new MqttSubscription[] {new MqttSubscription(readings.path(), 1)},
-                new IMqttMessageListener[] {(t, m) -> received.addAll(codec.decodeReadings(m.getPayload())
-                        .readings())});
-        return observer;
+        return GatewayObservers.readings(STACK, gatewayId, received);
     }
 
     private static void awaitListening(SimulatedBluez bluez, EnumSet<SimDeviceKind> kinds) {
@@ -306,12 +292,8 @@ class BluezGatewayIT {
 
     /** The gateway's count of refused BLE values for a reason and characteristic, from its Prometheus text. */
     private static long rejected(String prometheus, String reason, String characteristic) {
-        return prometheus.lines()
-                .filter(l -> l.startsWith("vitalwire_intake_rejected_total{") && l.contains("source=\"ble\"")
-                        && l.contains("reason=\"" + reason + "\"")
-                        && l.contains("characteristic=\"" + characteristic + "\""))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return GatewayObservers.counter(prometheus, "vitalwire_intake_rejected_total", "source=\"ble\"",
+                "reason=\"" + reason + "\"", "characteristic=\"" + characteristic + "\"");
     }
 
     private static int glucoseRecordsSent(SimulatedBluez bluez) {

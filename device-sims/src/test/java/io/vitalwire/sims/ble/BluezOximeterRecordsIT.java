@@ -3,10 +3,7 @@ package io.vitalwire.sims.ble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vitalwire.contract.Channel;
-import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.Reading;
-import io.vitalwire.contract.Topic;
 import io.vitalwire.sims.bluez.DbusDaemon;
 import io.vitalwire.sims.bluez.SimDeviceKind;
 import io.vitalwire.sims.bluez.SimMeasurement;
@@ -24,10 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
-import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -47,7 +41,6 @@ class BluezOximeterRecordsIT {
     private static final String REPORT_ALL = "01 01";
     private static final String DELETE_ALL = "02 01";
 
-    private final ContractCodec codec = new ContractCodec();
     private final List<Reading> received = new CopyOnWriteArrayList<>();
 
     @Test
@@ -173,21 +166,12 @@ class BluezOximeterRecordsIT {
     }
 
     private MqttClient subscribe(String gatewayId) throws Exception {
-        Topic readings = Topic.of("e2e", gatewayId, Channel.READINGS);
-        MqttClient observer = new MqttClient(STACK.mqttUrl(), "observer-" + gatewayId, new MemoryPersistence());
-        observer.connect();
-        observer.subscribe(new MqttSubscription[] {new MqttSubscription(readings.path(), 1)},
-                new IMqttMessageListener[] {(t, m) -> received.addAll(codec.decodeReadings(m.getPayload())
-                        .readings())});
-        return observer;
+        return GatewayObservers.readings(STACK, gatewayId, received);
     }
 
     private static long storedRecords(String prometheus, String outcome) {
-        return prometheus.lines()
-                .filter(l -> l.startsWith("vitalwire_ble_stored_records_total{")
-                        && l.contains("characteristic=\"2A5E\"") && l.contains("outcome=\"" + outcome + "\""))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return GatewayObservers.counter(prometheus, "vitalwire_ble_stored_records_total", "characteristic=\"2A5E\"",
+                "outcome=\"" + outcome + "\"");
     }
 
     private static String hex(byte[] value) {

@@ -1,0 +1,42 @@
+package io.vitalwire.sims.ble;
+
+import io.vitalwire.contract.Channel;
+import io.vitalwire.contract.ContractCodec;
+import io.vitalwire.contract.Reading;
+import io.vitalwire.contract.Topic;
+import io.vitalwire.sims.e2e.StackEnv;
+import java.util.Arrays;
+import java.util.List;
+import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+
+/** What the BLE integration tests watch of a running gateway: its readings on the broker, its Prometheus counters. */
+final class GatewayObservers {
+
+    private static final ContractCodec CODEC = new ContractCodec();
+
+    private GatewayObservers() {
+    }
+
+    /** Subscribes to the gateway's readings topic (tenant "e2e") and adds every reading that arrives to {@code sink}. */
+    static MqttClient readings(StackEnv stack, String gatewayId, List<Reading> sink) throws MqttException {
+        Topic readings = Topic.of("e2e", gatewayId, Channel.READINGS);
+        MqttClient observer = new MqttClient(stack.mqttUrl(), "observer-" + gatewayId, new MemoryPersistence());
+        observer.connect();
+        // (Paho 1.2.5's subscribe(topic, qos, listener) recurses forever; the array form works.)
+        observer.subscribe(new MqttSubscription[] {new MqttSubscription(readings.path(), 1)},
+                new IMqttMessageListener[] {(t, m) -> sink.addAll(CODEC.decodeReadings(m.getPayload()).readings())});
+        return observer;
+    }
+
+    /** The sum of a counter's samples whose labels contain every given fragment, e.g. {@code reason="malformed"}. */
+    static long counter(String prometheus, String metric, String... labelFragments) {
+        return prometheus.lines()
+                .filter(l -> l.startsWith(metric + "{") && Arrays.stream(labelFragments).allMatch(l::contains))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+}
