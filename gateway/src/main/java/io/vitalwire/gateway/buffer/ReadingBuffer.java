@@ -23,6 +23,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -56,6 +58,7 @@ public class ReadingBuffer implements AutoCloseable {
     // SQLite has one writer; one connection behind one lock keeps transactions from interleaving.
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
+    private final Queue<PendingAppend> pendingAppends = new ConcurrentLinkedQueue<>();
 
     public ReadingBuffer(GatewayConfig gateway, BufferConfig config) {
         this(config.getPath().map(Path::of).orElse(gateway.getDataDir().resolve("buffer.db")),
@@ -96,35 +99,81 @@ public class ReadingBuffer implements AutoCloseable {
         appendListeners.add(listener);
     }
 
-    /** New readings → {@link RowState#QUEUED}, durably. Readings whose key is already known are counted, not added. */
+    /**
+     * New readings → {@link RowState#QUEUED}, durably: returns only after the commit. Readings whose key is already
+     * known are counted, not added.
+     *
+     * <p>Group commit: concurrent callers queue their readings, and whoever holds the write lock next commits every
+     * queued request in one transaction — one fsync for many devices' packs instead of one each. A caller whose
+     * request someone else committed just returns its result.
+     */
     public AppendResult append(List<Reading> readings) {
-        int added;
+        PendingAppend mine = new PendingAppend(readings);
+        pendingAppends.add(mine);
         lock.lock();
-        try (PreparedStatement insert = db.prepareStatement(
-                "INSERT OR IGNORE INTO reading (reading_key, state, accepted_at, payload) VALUES (?, ?, ?, ?)")) {
-            long now = clock.millis();
-            for (Reading reading : readings) {
-                insert.setString(1, reading.key());
-                insert.setString(2, RowState.QUEUED.name());
-                insert.setLong(3, now);
-                insert.setBytes(4, codec.encodeReading(reading));
-                insert.addBatch();
+        try {
+            if (!mine.done) {
+                commitPendingAppends();
             }
-            added = 0;
-            for (int count : insert.executeBatch()) {
-                added += count;
-            }
-            db.commit();
-        } catch (SQLException e) {
-            rollback();
-            throw new BufferException("append of " + readings.size() + " readings failed", e);
         } finally {
             lock.unlock();
         }
-        if (added > 0) {
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        if (mine.added > 0) {
             appendListeners.forEach(Runnable::run);
         }
-        return new AppendResult(added, readings.size() - added);
+        return new AppendResult(mine.added, readings.size() - mine.added);
+    }
+
+    /** One caller's readings waiting for the next group commit; its fields are written and read under the lock. */
+    private static final class PendingAppend {
+        final List<Reading> readings;
+        boolean done;
+        int added;
+        BufferException failure;
+
+        PendingAppend(List<Reading> readings) {
+            this.readings = readings;
+        }
+    }
+
+    private void commitPendingAppends() {
+        List<PendingAppend> group = new ArrayList<>();
+        for (PendingAppend p = pendingAppends.poll(); p != null; p = pendingAppends.poll()) {
+            group.add(p);
+        }
+        try (PreparedStatement insert = db.prepareStatement(
+                "INSERT OR IGNORE INTO reading (reading_key, state, accepted_at, payload) VALUES (?, ?, ?, ?)")) {
+            long now = clock.millis();
+            for (PendingAppend p : group) {
+                for (Reading reading : p.readings) {
+                    insert.setString(1, reading.key());
+                    insert.setString(2, RowState.QUEUED.name());
+                    insert.setLong(3, now);
+                    insert.setBytes(4, codec.encodeReading(reading));
+                    insert.addBatch();
+                }
+            }
+            int[] counts = insert.executeBatch();
+            db.commit();
+            int i = 0;
+            for (PendingAppend p : group) {
+                for (int n = 0; n < p.readings.size(); n++) {
+                    p.added += counts[i++];
+                }
+                p.done = true;
+            }
+        } catch (SQLException | RuntimeException e) {
+            rollback();
+            int total = group.stream().mapToInt(p -> p.readings.size()).sum();
+            BufferException failure = new BufferException("append of " + total + " readings failed", e);
+            for (PendingAppend p : group) {
+                p.failure = failure;
+                p.done = true;
+            }
+        }
     }
 
     /** {@link RowState#QUEUED} → {@link RowState#IN_FLIGHT}: the oldest queued readings, at most {@code max}. */

@@ -15,7 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +35,40 @@ class ReadingBufferTest {
             assertThat(buffer.append(List.of(reading(1), reading(2)))).isEqualTo(new AppendResult(2, 0));
             assertThat(buffer.append(List.of(reading(2), reading(3)))).isEqualTo(new AppendResult(1, 1));
             assertThat(buffer.stats().unsent()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void concurrentAppends_areCommittedTogether_withEveryCallersOwnCount() throws Exception {
+        int threads = 8;
+        int appendsPerThread = 40;
+        try (ReadingBuffer buffer = open()) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<AppendResult>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                for (int a = 0; a < appendsPerThread; a++) {
+                    int append = a;
+                    // Two threads share every key: one of them adds it, the other finds it known.
+                    results.add(pool.submit(() -> buffer.append(List.of(
+                            reading(1_000L * (thread / 2) + 2L * append), reading(1_000L * (thread / 2) + 2L * append + 1)))));
+                }
+            }
+            int added = 0;
+            int known = 0;
+            for (Future<AppendResult> r : results) {
+                added += r.get().added();
+                known += r.get().alreadyKnown();
+            }
+            pool.shutdown();
+
+            int unique = threads / 2 * appendsPerThread * 2;
+            assertThat(added).isEqualTo(unique);
+            assertThat(known).isEqualTo(unique);
+            assertThat(buffer.stats().unsent()).isEqualTo(unique);
+        }
+        try (ReadingBuffer reopened = open()) {
+            assertThat(reopened.claimNext(10_000)).hasSize(threads / 2 * appendsPerThread * 2);
         }
     }
 
