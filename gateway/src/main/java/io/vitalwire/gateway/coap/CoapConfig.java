@@ -32,4 +32,12 @@ public interface CoapConfig {
     /** Largest SenML pack accepted, in bytes; larger ones get 4.13. Default 16384. */
     @Bindable(defaultValue = "16384")
     int getMaxPayloadBytes();
+
+    /**
+     * How often the gateway repeats a DTLS handshake flight before it gives the handshake up (the wait doubles each
+     * time from one second). A registered device presenting a wrong key is counted as {@code handshake-failed} only
+     * then, about 2^(n+1) s after it started. Default 4 (≈ 30 s), enough for a lossy home Wi-Fi link.
+     */
+    @Bindable(defaultValue = "4")
+    int getHandshakeRetransmissions();
 }

@@ -62,9 +62,11 @@ public class CoapIntake implements AutoCloseable {
                 .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY)
                 .setAsList(DtlsConfig.DTLS_CIPHER_SUITES, CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256,
                         CipherSuite.TLS_PSK_WITH_AES_128_CCM_8)
+                .set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, config.getHandshakeRetransmissions())
                 .setAdvancedPskStore(new CountingPskStore(keys, counters))
                 .build();
-        endpoint = new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new DTLSConnector(dtls)).build();
+        // The connector counts registered devices whose handshakes fail (a wrong key is visible nowhere else).
+        endpoint = new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new HandshakeCountingConnector(dtls, counters)).build();
         // Block-wise transfers larger than the limit are refused by Californium before any resource sees them;
         // counting every 4.13 on its way out counts those too, in one place.
         endpoint.addInterceptor(new MessageInterceptorAdapter() {

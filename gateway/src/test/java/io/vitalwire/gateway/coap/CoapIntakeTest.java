@@ -2,6 +2,7 @@ package io.vitalwire.gateway.coap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -92,7 +94,8 @@ class CoapIntakeTest {
     void aWrongKey_orAnUnknownIdentity_neverGetsIn() {
         assertThatThrownBy(() -> post("thermo-7", randomKey(), json(36.8), MediaTypeRegistry.APPLICATION_SENML_JSON))
                 .isInstanceOf(IOException.class);
-        // A wrong key for a known identity shows only as a handshake that never completes.
+        // A wrong key for a known identity shows only as a handshake that runs out of retransmissions.
+        await().atMost(Duration.ofSeconds(20)).until(() -> rejected("handshake-failed") == 1.0);
         assertThat(rejected("unknown-device")).isZero();
         assertThatThrownBy(() -> post("stranger", randomKey(), json(36.8), MediaTypeRegistry.APPLICATION_SENML_JSON))
                 .isInstanceOf(IOException.class);
@@ -235,6 +238,11 @@ class CoapIntakeTest {
             @Override
             public int getMaxPayloadBytes() {
                 return MAX_PAYLOAD;
+            }
+
+            @Override
+            public int getHandshakeRetransmissions() {
+                return 1;
             }
         };
     }
