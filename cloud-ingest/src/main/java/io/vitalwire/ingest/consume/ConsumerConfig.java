@@ -2,15 +2,36 @@ package io.vitalwire.ingest.consume;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The MQTT consumer ({@code vitalwire.ingest.mqtt.*}). */
 @ConfigurationProperties("vitalwire.ingest.mqtt")
 public interface ConsumerConfig {
 
-    /** Broker URL, {@code tcp://} or {@code ssl://}. Default {@code tcp://127.0.0.1:1883}. */
+    /**
+     * Broker URL, {@code tcp://} or {@code ssl://} (TLS 1.3 or 1.2, with the files below). Default
+     * {@code tcp://127.0.0.1:1883}.
+     */
     @Bindable(defaultValue = "tcp://127.0.0.1:1883")
     String getBrokerUrl();
+
+    /** PEM CA certificate(s) the broker's certificate must chain to. Default: none, the JVM's trusted CAs. */
+    Optional<Path> getCaFile();
+
+    /**
+     * PEM client certificate for mutual TLS, leaf first. The broker's ACL knows cloud-ingest by its CN
+     * ({@code cloud-ingest} in deploy/broker/acl). Default: none.
+     */
+    Optional<Path> getCertFile();
+
+    /** Its private key: PEM, unencrypted PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}), mode 0600. Default: none. */
+    Optional<Path> getKeyFile();
+
+    /** Check that the broker's certificate names the host of the broker URL. Default true. */
+    @Bindable(defaultValue = "true")
+    boolean isHostnameVerification();
 
     /**
      * Client id; the broker keeps this replica's session (and its unacknowledged messages) under it, so each

@@ -3,9 +3,11 @@ package io.vitalwire.ingest.consume;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.vitalwire.contract.Topic;
+import io.vitalwire.contract.tls.ClientTls;
 import io.vitalwire.ingest.ReadingsIngest;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -35,12 +37,16 @@ public class ReadingsConsumer implements MqttCallback, AutoCloseable {
     private final ReadingsIngest ingest;
     private final ConsumerConfig config;
     private final MqttAsyncClient client;
+    private final Optional<ClientTls> tls;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Thread connector;
 
     public ReadingsConsumer(ReadingsIngest ingest, ConsumerConfig config) throws MqttException {
         this.ingest = ingest;
         this.config = config;
+        // At start-up, so that an unusable certificate or key file stops the service with a message naming it.
+        this.tls = ClientTls.forBroker(config.getBrokerUrl(), config.getCaFile(), config.getCertFile(),
+                config.getKeyFile());
         this.client = new MqttAsyncClient(config.getBrokerUrl(), config.getClientId(), new MemoryPersistence());
         client.setManualAcks(true);
         client.setCallback(this);
@@ -59,6 +65,10 @@ public class ReadingsConsumer implements MqttCallback, AutoCloseable {
                     options.setSessionExpiryInterval(config.getSessionExpiry().toSeconds());
                     options.setAutomaticReconnect(false);
                     options.setKeepAliveInterval(30);
+                    tls.ifPresent(t -> {
+                        options.setSocketFactory(t.socketFactory());
+                        options.setHttpsHostnameVerificationEnabled(config.isHostnameVerification());
+                    });
                     client.connect(options).waitForCompletion(15_000);
                     IMqttToken sub = client.subscribe(Topic.sharedReadingsFilter(config.getShareGroup()), 1);
                     sub.waitForCompletion(15_000);

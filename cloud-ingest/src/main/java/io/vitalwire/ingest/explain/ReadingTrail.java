@@ -1,21 +1,32 @@
 package io.vitalwire.ingest.explain;
 
+import io.vitalwire.ingest.quarantine.QuarantineView;
 import java.util.List;
 
 /**
  * Where one reading went, by its key: the answer to "the device measured, why is there no data?". Holds ids and
  * reasons, never values or patients.
  *
- * @param outcome      "delivered" (an Observation exists), "quarantined" (set aside with a reason), or "unknown"
- *                     (not seen by cloud-ingest: still at the gateway, in flight, or never sent)
- * @param observations the FHIR Observation ids carrying this key (exactly one when delivered)
+ * @param outcome      "delivered" (an Observation holds it: its own, or its window's), "windowed" (a sample of a
+ *                     continuous stream, kept in a window whose Observation does not hold it yet: see
+ *                     {@code window.status}), "quarantined" (set aside with a reason), or "unknown" (not seen by
+ *                     cloud-ingest: still at the gateway, in flight, or never sent)
+ * @param observations the FHIR Observations holding this reading: the one carrying its key, or its window's
  * @param influxPoints the InfluxDB points carrying this key (one per value of the reading)
- * @param quarantine   every time the reading was set aside, with the reason
+ * @param window       the window of a stream sample; {@code null} for a spot measurement
+ * @param quarantine   every time the reading was set aside, with the reason and whether it was replayed since
  */
 public record ReadingTrail(String key, String outcome, List<String> observations, long influxPoints,
-                           List<Quarantined> quarantine) {
+                           Window window, List<QuarantineView> quarantine) {
 
-    /** One quarantine entry for the reading. */
-    public record Quarantined(long id, String at, String reason, String detail) {
+    /**
+     * The window holding a stream sample.
+     *
+     * @param status      "open" (the window has not ended), "awaiting-write" (ended, to be written after the grace
+     *                    period, or revised after a late sample), "write-failing" (its writes failed; retried with
+     *                    backoff, {@code lastError} says why), or "written" (its Observation holds this sample)
+     * @param observation the window's Observation, once written (it may not hold this sample yet: see status)
+     */
+    public record Window(long id, String start, String end, String status, String observation, String lastError) {
     }
 }

@@ -1,5 +1,6 @@
 package io.vitalwire.ingest.fhir;
 
+import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
@@ -62,7 +63,7 @@ public class FhirSink {
                 }
                 LOG.warn("FHIR server unreachable (attempt {}): {}", attempt, e.getMessage());
             } catch (BaseServerResponseException e) {
-                if (e.getStatusCode() >= 400 && e.getStatusCode() < 500 && !RETRYABLE.contains(e.getStatusCode())) {
+                if (permanent(e.getStatusCode())) {
                     throw new FhirRejectedException(e.getStatusCode(), e.getMessage());
                 }
                 if (!RETRYABLE.contains(e.getStatusCode()) || attempt >= config.getMaxAttempts()) {
@@ -73,6 +74,39 @@ public class FhirSink {
             sleep(delay);
             delay = delay.multipliedBy(2);
         }
+    }
+
+    /** The Observation a conditional update wrote: its reference ({@code Observation/…}), and whether it is new. */
+    public record Upserted(String observation, boolean created) {
+    }
+
+    /**
+     * Creates or replaces the one Observation carrying the identifier {@code system|value}: a conditional update
+     * ({@code PUT Observation?identifier=…}), so writing it again after a lost answer, or with more content, leaves
+     * one Observation, revised. One attempt: the caller keeps what it wanted written and decides when to retry.
+     *
+     * @throws FhirRejectedException when the server refuses it for good (a 4xx other than 409 and 429)
+     * @throws RuntimeException      when the server is unreachable or failing: try again later
+     */
+    public Upserted upsert(Observation observation, String system, String value) throws FhirRejectedException {
+        try {
+            MethodOutcome outcome = client.update()
+                    .resource(observation)
+                    .conditionalByUrl("Observation?identifier=" + encode(system) + "|" + encode(value))
+                    .execute();
+            return new Upserted("Observation/" + outcome.getId().getIdPart(),
+                    Boolean.TRUE.equals(outcome.getCreated()));
+        } catch (BaseServerResponseException e) {
+            if (permanent(e.getStatusCode())) {
+                throw new FhirRejectedException(e.getStatusCode(), e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /** A refusal that the same request cannot overcome: a 4xx other than a conflict or throttling. */
+    private static boolean permanent(int status) {
+        return status >= 400 && status < 500 && !RETRYABLE.contains(status);
     }
 
     private static String encode(String s) {

@@ -11,6 +11,11 @@ public final class FhirSystems {
 
     /** Observation.identifier: the reading's idempotency key, born at the gateway. */
     public static final String READING_KEY = "https://vitalwire.io/fhir/NamingSystem/reading-key";
+    /**
+     * Observation.identifier of a window of a continuous stream: the window's identity (device, code, start,
+     * length, patient), see {@code StreamWindow}. The readings in it are found through cloud-ingest's explain API.
+     */
+    public static final String READING_WINDOW = "https://vitalwire.io/fhir/NamingSystem/reading-window";
     /** Device.identifier: the serial number from Device Information or the CoAP device's credentials. */
     public static final String DEVICE_SERIAL = "https://vitalwire.io/fhir/NamingSystem/device-serial";
     /** Device.identifier: the BLE device address, AA:BB:CC:DD:EE:FF. */

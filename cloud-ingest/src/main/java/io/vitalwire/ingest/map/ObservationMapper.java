@@ -49,18 +49,8 @@ public class ObservationMapper {
             MeasurementType.BLOOD_GLUCOSE, Set.of("mg/dL", "mmol/L"));
 
     public Observation map(Reading reading, Resolution.Assigned owner) throws MappingException {
-        Observation o = new Observation();
-        String profile = PROFILES.get(reading.type());
-        if (profile != null) {
-            o.getMeta().addProfile(PROFILE_BASE + profile);
-            o.addCategory().addCoding()
-                    .setSystem(FhirSystems.OBSERVATION_CATEGORY).setCode("vital-signs").setDisplay("Vital Signs");
-        }
+        Observation o = observation(reading.type(), reading.mdc(), reading.loinc(), owner);
         o.addIdentifier().setSystem(FhirSystems.READING_KEY).setValue(reading.key());
-        o.setStatus(Observation.ObservationStatus.FINAL);
-        o.setCode(code(reading));
-        o.setSubject(new Reference(owner.patient()));
-        o.setDevice(new Reference(owner.device()));
         // In UTC and with the precision the gateway decided (seconds from most devices, milliseconds from some).
         o.setEffective(new DateTimeType(reading.measuredAt().toString()));
         if (reading.type() == MeasurementType.BLOOD_PRESSURE) {
@@ -68,24 +58,53 @@ public class ObservationMapper {
                 o.addComponent().setCode(valueCode(v)).setValue(quantity(reading.type(), v));
             }
         } else {
-            if (reading.values().size() != 1) {
-                throw new MappingException(reading.type() + " with " + reading.values().size() + " values");
-            }
-            o.setValue(quantity(reading.type(), reading.values().get(0)));
+            o.setValue(singleQuantity(reading));
         }
         return o;
     }
 
-    private static CodeableConcept code(Reading r) {
+    /**
+     * What every Observation of a kind of measurement carries, of one reading or of a window of a stream: profile,
+     * category, status, code (LOINC beside MDC), subject and device. Identifier, time and value are the caller's.
+     *
+     * @param mdc the MDC code for {@code Observation.code}; {@code null} leaves it out (a window's Observation
+     *            carries it on the component with the samples instead)
+     */
+    public Observation observation(MeasurementType type, String mdc, String loinc, Resolution.Assigned owner) {
+        Observation o = new Observation();
+        String profile = PROFILES.get(type);
+        if (profile != null) {
+            o.getMeta().addProfile(PROFILE_BASE + profile);
+            o.addCategory().addCoding()
+                    .setSystem(FhirSystems.OBSERVATION_CATEGORY).setCode("vital-signs").setDisplay("Vital Signs");
+        }
+        o.setStatus(Observation.ObservationStatus.FINAL);
+        o.setCode(code(type, mdc, loinc));
+        o.setSubject(new Reference(owner.patient()));
+        o.setDevice(new Reference(owner.device()));
+        return o;
+    }
+
+    /** The value of a single-valued reading, in a unit its profile allows. */
+    public Quantity singleQuantity(Reading reading) throws MappingException {
+        if (reading.values().size() != 1) {
+            throw new MappingException(reading.type() + " with " + reading.values().size() + " values");
+        }
+        return quantity(reading.type(), reading.values().get(0));
+    }
+
+    private static CodeableConcept code(MeasurementType type, String mdc, String loinc) {
         CodeableConcept code = new CodeableConcept();
-        if (r.type() == MeasurementType.OXYGEN_SATURATION) {
+        if (type == MeasurementType.OXYGEN_SATURATION) {
             // The oxygensat profile requires 2708-6; 59408-5 says it was measured by pulse oximetry.
             code.addCoding().setSystem(FhirSystems.LOINC).setCode("2708-6");
         }
-        if (r.loinc() != null) {
-            code.addCoding().setSystem(FhirSystems.LOINC).setCode(r.loinc());
+        if (loinc != null) {
+            code.addCoding().setSystem(FhirSystems.LOINC).setCode(loinc);
         }
-        code.addCoding().setSystem(FhirSystems.MDC).setCode(r.mdc());
+        if (mdc != null) {
+            code.addCoding().setSystem(FhirSystems.MDC).setCode(mdc);
+        }
         return code;
     }
 
@@ -109,6 +128,11 @@ public class ObservationMapper {
         if (!UNITS.getOrDefault(type, Set.of()).contains(unit)) {
             throw new MappingException(type + " in unit '" + unit + "' is not allowed by its profile");
         }
+        return ucum(value, unit);
+    }
+
+    /** A quantity in a UCUM unit, as the vital-signs profiles want it (unit, system and code). */
+    public static Quantity ucum(BigDecimal value, String unit) {
         return new Quantity().setValue(value).setUnit(unit).setSystem(FhirSystems.UCUM).setCode(unit);
     }
 }

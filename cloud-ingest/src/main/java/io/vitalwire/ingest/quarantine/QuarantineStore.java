@@ -9,15 +9,25 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
  * Keeps what cloud-ingest refused, with the reason, in PostgreSQL: nothing refused disappears, operators can list
- * it, and a later issue replays it once the cause is fixed (e.g. the device gets assigned).
+ * it, and readings held back for their device (unknown, unassigned) are replayed once it is assigned; each entry
+ * records when it was replayed and what became of the reading.
  */
 @Singleton
 public class QuarantineStore {
+
+    private static final String COLUMNS = "id, received_at, topic, reading_key, device, reason, detail, payload, "
+            + "replayed_at, replay_result";
+
+    /** A device's next entries awaiting replay; another replica's replay skips the rows locked here. */
+    private static final String AWAITING_REPLAY = "SELECT " + COLUMNS + " FROM quarantine WHERE device = ? "
+            + "AND id > ? AND replayed_at IS NULL AND reason = ANY (?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
 
     private final DataSource dataSource;
     private final MeterRegistry metrics;
@@ -27,22 +37,34 @@ public class QuarantineStore {
         this.metrics = metrics;
     }
 
-    /** One quarantined item: a whole payload, or one reading of a payload. */
-    public record Entry(long id, Instant at, String topic, String readingKey, QuarantineReason reason, String detail,
-                        byte[] payload) {
+    /**
+     * One quarantined item: a whole payload, or one reading of a payload.
+     *
+     * @param device       the reading's device serial, else its BLE address; {@code null} for whole payloads
+     * @param replayedAt   when the entry was replayed, {@code null} while it was not
+     * @param replayResult what became of the replayed reading ({@code ReadingOutcome.summary()})
+     */
+    public record Entry(long id, Instant at, String topic, String readingKey, String device, QuarantineReason reason,
+                        String detail, byte[] payload, Instant replayedAt, String replayResult) {
+    }
+
+    /** Which entries to list: each criterion is optional. */
+    public record Filter(QuarantineReason reason, String device) {
     }
 
     /** Commits the entry; returns only once it is durable, so the caller may then acknowledge the message. */
-    public void put(String topic, String readingKey, QuarantineReason reason, String detail, byte[] payload) {
+    public void put(String topic, String readingKey, String device, QuarantineReason reason, String detail,
+                    byte[] payload) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement insert = c.prepareStatement("INSERT INTO quarantine "
-                     + "(received_at, topic, reading_key, reason, detail, payload) VALUES (?, ?, ?, ?, ?, ?)")) {
+             PreparedStatement insert = c.prepareStatement("INSERT INTO quarantine (received_at, topic, "
+                     + "reading_key, device, reason, detail, payload) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             insert.setTimestamp(1, Timestamp.from(Instant.now()));
             insert.setString(2, topic);
             insert.setString(3, readingKey);
-            insert.setString(4, reason.name());
-            insert.setString(5, detail);
-            insert.setBytes(6, payload);
+            insert.setString(4, device);
+            insert.setString(5, reason.name());
+            insert.setString(6, detail);
+            insert.setBytes(7, payload);
             insert.executeUpdate();
             if (!c.getAutoCommit()) {
                 c.commit();
@@ -53,36 +75,127 @@ public class QuarantineStore {
         metrics.counter("vitalwire.ingest.quarantined", "reason", reason.name()).increment();
     }
 
-    /** The newest entries first. */
-    public List<Entry> list(int limit) {
-        return query("ORDER BY id DESC LIMIT ?", select -> select.setInt(1, limit));
+    /** A page of entries matching the filter, newest first, with ids below {@code beforeId}. */
+    public List<Entry> list(Filter filter, long beforeId, int limit) {
+        String reason = filter.reason() == null ? null : filter.reason().name();
+        return query("SELECT " + COLUMNS + " FROM quarantine WHERE id < ? AND (?::text IS NULL OR reason = ?) "
+                + "AND (?::text IS NULL OR device = ?) ORDER BY id DESC LIMIT ?", select -> {
+            select.setLong(1, beforeId);
+            select.setString(2, reason);
+            select.setString(3, reason);
+            select.setString(4, filter.device());
+            select.setString(5, filter.device());
+            select.setInt(6, limit);
+        });
     }
 
     /** Every entry of one reading, oldest first. */
     public List<Entry> forReading(String readingKey) {
-        return query("WHERE reading_key = ? ORDER BY id", select -> select.setString(1, readingKey));
+        return query("SELECT " + COLUMNS + " FROM quarantine WHERE reading_key = ? ORDER BY id",
+                select -> select.setString(1, readingKey));
+    }
+
+    /** Devices with entries for one of {@code reasons} that were not replayed yet. */
+    public List<String> devicesAwaitingReplay(Collection<QuarantineReason> reasons) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT DISTINCT device FROM quarantine "
+                     + "WHERE replayed_at IS NULL AND device IS NOT NULL AND reason = ANY (?) ORDER BY device")) {
+            select.setArray(1, c.createArrayOf("text", reasons.stream().map(Enum::name).toArray()));
+            List<String> devices = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    devices.add(rs.getString(1));
+                }
+            }
+            return devices;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the quarantine: " + e.getMessage(), e);
+        }
+    }
+
+    /** Replays entries: gets what became of each, by entry id; entries it leaves out stay awaiting replay. */
+    public interface Replayer {
+        Map<Long, String> replay(List<Entry> entries);
+    }
+
+    /**
+     * How one page of a replay went.
+     *
+     * @param examined entries taken from the quarantine
+     * @param replayed of those, the ones replayed (and marked so)
+     * @param lastId   the highest id examined: the next page starts after it
+     */
+    public record ReplayPage(int examined, int replayed, long lastId) {
+    }
+
+    /**
+     * Replays the next entries of a device that await replay for one of {@code reasons}, with ids above
+     * {@code afterId}: takes up to {@code limit} of them, locked so that another replica replaying at the same time
+     * skips them, hands them to the replayer, and marks those it replayed with the time and the result, all in one
+     * transaction. If the replayer fails, nothing is marked: a later replay tries again, and the sinks' idempotence
+     * makes that safe.
+     */
+    public ReplayPage replay(String device, Collection<QuarantineReason> reasons, long afterId, int limit,
+                             Replayer replayer) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<Entry> entries = read(c, AWAITING_REPLAY, select -> {
+                    select.setString(1, device);
+                    select.setLong(2, afterId);
+                    select.setArray(3, c.createArrayOf("text", reasons.stream().map(Enum::name).toArray()));
+                    select.setInt(4, limit);
+                });
+                Map<Long, String> results = entries.isEmpty() ? Map.of() : replayer.replay(entries);
+                try (PreparedStatement mark = c.prepareStatement(
+                        "UPDATE quarantine SET replayed_at = ?, replay_result = ? WHERE id = ?")) {
+                    Timestamp now = Timestamp.from(Instant.now());
+                    for (Map.Entry<Long, String> r : results.entrySet()) {
+                        mark.setTimestamp(1, now);
+                        mark.setString(2, r.getValue());
+                        mark.setLong(3, r.getKey());
+                        mark.addBatch();
+                    }
+                    mark.executeBatch();
+                }
+                c.commit();
+                long lastId = entries.isEmpty() ? afterId : entries.get(entries.size() - 1).id();
+                return new ReplayPage(entries.size(), results.size(), lastId);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot replay the quarantine: " + e.getMessage(), e);
+        }
     }
 
     private interface Binder {
         void bind(PreparedStatement select) throws SQLException;
     }
 
-    private List<Entry> query(String clauses, Binder binder) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement select = c.prepareStatement("SELECT id, received_at, topic, reading_key, reason, "
-                     + "detail, payload FROM quarantine " + clauses)) {
+    private List<Entry> query(String sql, Binder binder) {
+        try (Connection c = dataSource.getConnection()) {
+            return read(c, sql, binder);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the quarantine: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Entry> read(Connection c, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(sql)) {
             binder.bind(select);
             List<Entry> entries = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
+                    Timestamp replayed = rs.getTimestamp(9);
                     entries.add(new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3),
-                            rs.getString(4), QuarantineReason.valueOf(rs.getString(5)), rs.getString(6),
-                            rs.getBytes(7)));
+                            rs.getString(4), rs.getString(5), QuarantineReason.valueOf(rs.getString(6)),
+                            rs.getString(7), rs.getBytes(8), replayed == null ? null : replayed.toInstant(),
+                            rs.getString(10)));
                 }
             }
             return entries;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the quarantine: " + e.getMessage(), e);
         }
     }
 }

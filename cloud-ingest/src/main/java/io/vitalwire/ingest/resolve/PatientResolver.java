@@ -7,51 +7,151 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.ingest.fhir.FhirSystems;
 import jakarta.inject.Singleton;
-import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.r4.model.BaseDateTimeType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.DeviceUseStatement;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Period;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Finds the patient of a reading through the FHIR server's Device resources: the Device whose identifier is the
- * reading's device serial (or BLE address), and its {@code Device.patient}. Assigned devices are cached briefly;
- * unknown ones are not, so a device registered a moment ago is found on its next reading.
+ * Finds the patient of a reading through the FHIR server: the Device whose identifier is the reading's device
+ * serial (or BLE address), and the patient it was assigned to when the reading was measured.
+ *
+ * <p>Assignments over time are the clinical side's {@code DeviceUseStatement}s (R4): one per assignment, subject =
+ * the Patient, device = the Device, {@code timingPeriod} = from when to when (no end while ongoing). R4's
+ * {@code Device.patient} names only the current patient, so it cannot say whose a reading of last week is; it is
+ * used only for devices that have no DeviceUseStatement at all. Statements {@code entered-in-error} or merely
+ * {@code intended} do not count, nor do those without a Patient subject or a {@code timingPeriod}.
+ *
+ * <p>One search per device ({@code Device?identifier=…&_revinclude=DeviceUseStatement:device}); the result is
+ * cached for {@link ResolverConfig#getCacheTtl()}, which bounds how long a reassignment takes to be honoured.
+ * Unknown and wholly unassigned devices are not cached, so a device registered or assigned a moment ago is found on
+ * its next reading.
  */
 @Singleton
 public class PatientResolver {
 
-    private final IGenericClient fhir;
-    private final Cache<DeviceIdentity, Resolution.Assigned> assigned = Caffeine.newBuilder()
-            .expireAfterWrite(Duration.ofSeconds(60))
-            .maximumSize(100_000)
-            .build();
+    private static final Logger LOG = LoggerFactory.getLogger(PatientResolver.class);
+    private static final Set<DeviceUseStatement.DeviceUseStatementStatus> NOT_IN_USE = Set.of(
+            DeviceUseStatement.DeviceUseStatementStatus.ENTEREDINERROR,
+            DeviceUseStatement.DeviceUseStatementStatus.INTENDED);
 
-    public PatientResolver(IGenericClient fhir) {
+    private final IGenericClient fhir;
+    private final Cache<String, DeviceLookup.Registered> registered;
+
+    public PatientResolver(IGenericClient fhir, ResolverConfig config) {
         this.fhir = fhir;
+        this.registered = Caffeine.newBuilder()
+                .expireAfterWrite(config.getCacheTtl())
+                .maximumSize(100_000)
+                .build();
     }
 
-    public Resolution resolve(DeviceIdentity device) {
-        Resolution.Assigned cached = assigned.getIfPresent(device);
+    /** The owner of a reading of {@code device} measured at {@code measuredAt}. */
+    public Resolution resolve(DeviceIdentity device, Instant measuredAt) {
+        return lookup(device).at(measuredAt);
+    }
+
+    /** What the FHIR server knows about the device, from the cache when it is fresh enough. */
+    public DeviceLookup lookup(DeviceIdentity device) {
+        String identifier = identifier(device);
+        DeviceLookup.Registered cached = registered.getIfPresent(identifier);
         if (cached != null) {
             return cached;
         }
-        String system = device.serial() != null ? FhirSystems.DEVICE_SERIAL : FhirSystems.BLE_ADDRESS;
-        String value = device.serial() != null ? device.serial() : device.address();
+        DeviceLookup found = search(identifier);
+        if (found instanceof DeviceLookup.Registered r && r.assignsAnyone()) {
+            registered.put(identifier, r);
+        }
+        return found;
+    }
+
+    /** Forgets what is cached about a device identifier value (a serial or a BLE address). */
+    public void forget(String serialOrAddress) {
+        registered.invalidate(FhirSystems.DEVICE_SERIAL + "|" + serialOrAddress);
+        registered.invalidate(FhirSystems.BLE_ADDRESS + "|" + serialOrAddress);
+    }
+
+    /** {@code system|value} of the Device identifier a reading's device is registered under. */
+    public static String identifier(DeviceIdentity device) {
+        return device.serial() != null ? FhirSystems.DEVICE_SERIAL + "|" + device.serial()
+                : FhirSystems.BLE_ADDRESS + "|" + device.address();
+    }
+
+    private DeviceLookup search(String identifier) {
+        int bar = identifier.indexOf('|');
         Bundle found = fhir.search().forResource(Device.class)
-                .where(Device.IDENTIFIER.exactly().systemAndIdentifier(system, value))
+                .where(Device.IDENTIFIER.exactly()
+                        .systemAndIdentifier(identifier.substring(0, bar), identifier.substring(bar + 1)))
+                .revInclude(DeviceUseStatement.INCLUDE_DEVICE)
                 .returnBundle(Bundle.class)
-                // A server-side search cache would hide a device registered a moment ago.
+                // A server-side search cache would hide a device registered or reassigned a moment ago.
                 .cacheControl(new CacheControlDirective().setNoCache(true))
                 .execute();
-        if (found.getEntry().isEmpty()) {
-            return new Resolution.UnknownDevice(system + "|" + value);
+        List<Device> devices = new ArrayList<>();
+        List<DeviceUseStatement> statements = new ArrayList<>();
+        for (Bundle.BundleEntryComponent e : found.getEntry()) {
+            if (e.getResource() instanceof Device d) {
+                devices.add(d);
+            } else if (e.getResource() instanceof DeviceUseStatement s) {
+                statements.add(s);
+            }
         }
-        Device d = (Device) found.getEntryFirstRep().getResource();
+        if (devices.isEmpty()) {
+            return new DeviceLookup.Unknown(identifier);
+        }
+        if (devices.size() > 1) {
+            return new DeviceLookup.Ambiguous(identifier, devices.size());
+        }
+        Device d = devices.get(0);
         String deviceRef = "Device/" + d.getIdElement().getIdPart();
-        if (!d.hasPatient() || !d.getPatient().hasReference()) {
-            return new Resolution.UnassignedDevice(deviceRef);
+        String current = d.hasPatient() && d.getPatient().hasReference() ? patientRef(d.getPatient().getReference())
+                : null;
+        List<Assignment> history = new ArrayList<>();
+        for (DeviceUseStatement s : statements) {
+            Assignment a = assignment(s);
+            if (a != null) {
+                history.add(a);
+            }
         }
-        Resolution.Assigned result = new Resolution.Assigned(d.getPatient().getReference(), deviceRef);
-        assigned.put(device, result);
-        return result;
+        return new DeviceLookup.Registered(deviceRef, current, history);
+    }
+
+    private static Assignment assignment(DeviceUseStatement s) {
+        if (NOT_IN_USE.contains(s.getStatus()) || !s.hasTimingPeriod() || !s.getSubject().hasReference()) {
+            return null;
+        }
+        String patient = patientRef(s.getSubject().getReference());
+        if (patient == null) {
+            // A Group subject names no single patient whose readings these could be.
+            LOG.debug("ignoring DeviceUseStatement/{}: its subject is not a Patient", s.getIdElement().getIdPart());
+            return null;
+        }
+        Period p = s.getTimingPeriod();
+        return new Assignment(patient, instant(p.getStartElement()), instant(p.getEndElement()));
+    }
+
+    /** "Patient/7", "Patient/7/_history/2" or an absolute URL → "Patient/7"; anything else → null. */
+    private static String patientRef(String reference) {
+        IdType id = new IdType(reference);
+        return "Patient".equals(id.getResourceType()) && id.hasIdPart() ? "Patient/" + id.getIdPart() : null;
+    }
+
+    /**
+     * The first instant of a FHIR date or dateTime: assignments are expected to give the handover time; a bare date
+     * is read as its first instant (in its time zone, or the server's when it has none).
+     */
+    private static Instant instant(BaseDateTimeType t) {
+        if (t == null || t.getValue() == null) {
+            return null;
+        }
+        return t.getValue().toInstant();
     }
 }

@@ -5,13 +5,22 @@ public sealed interface Resolution {
 
     /** The device is registered and assigned: {@code patient} and {@code device} are FHIR references. */
     record Assigned(String patient, String device) implements Resolution {
+
+        /** The Patient's logical id (the reference without {@code Patient/}). */
+        public String patientId() {
+            return patient.substring(patient.indexOf('/') + 1);
+        }
     }
 
     /** No Device resource carries the reading's device identifier. */
     record UnknownDevice(String identifier) implements Resolution {
     }
 
-    /** The Device exists but names no patient. */
-    record UnassignedDevice(String device) implements Resolution {
+    /** The Device exists but no patient owns the reading: none assigned, or none at the time it was measured. */
+    record UnassignedDevice(String device, String why) implements Resolution {
+    }
+
+    /** The FHIR server's data contradicts itself about the owner (overlapping assignments, duplicate Devices). */
+    record ConflictingAssignments(String device, String why) implements Resolution {
     }
 }

@@ -3,11 +3,6 @@ package io.vitalwire.ingest.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
-import ca.uhn.fhir.validation.FhirValidator;
-import ca.uhn.fhir.validation.ResultSeverityEnum;
-import ca.uhn.fhir.validation.SingleValidationMessage;
 import io.vitalwire.contract.ClockQuality;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.MeasurementType;
@@ -16,17 +11,13 @@ import io.vitalwire.contract.ReadingValue;
 import io.vitalwire.contract.Source;
 import io.vitalwire.contract.Transport;
 import io.vitalwire.ingest.resolve.Resolution;
+import io.vitalwire.ingest.testing.VitalSignsValidator;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Observation;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every Observation the mapper produces is checked by HAPI's validator against the R4 vital-signs profiles. */
@@ -34,18 +25,7 @@ class ObservationMapperTest {
 
     private static final Resolution.Assigned OWNER = new Resolution.Assigned("Patient/p1", "Device/d1");
     private static final Instant AT = Instant.parse("2026-11-23T10:15:00Z");
-    private static FhirContext fhir;
-    private static FhirValidator validator;
-
     private final ObservationMapper mapper = new ObservationMapper();
-
-    @BeforeAll
-    static void validator() {
-        fhir = FhirContext.forR4();
-        ValidationSupportChain chain = new ValidationSupportChain(new DefaultProfileValidationSupport(fhir),
-                new InMemoryTerminologyServerValidationSupport(fhir), new CommonCodeSystemsTerminologyService(fhir));
-        validator = fhir.newValidator().registerValidatorModule(new FhirInstanceValidator(chain));
-    }
 
     @Test
     void bloodPressure_isThePanelWithComponents_andConformsToTheBpProfile() throws Exception {
@@ -124,10 +104,8 @@ class ObservationMapperTest {
     }
 
     private static void assertConforms(Observation o) {
-        List<SingleValidationMessage> errors = validator.validateWithResult(o).getMessages().stream()
-                .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
-                .toList();
-        assertThat(errors).as(() -> fhir.newJsonParser().setPrettyPrint(true).encodeResourceToString(o)).isEmpty();
+        VitalSignsValidator validator = VitalSignsValidator.get();
+        assertThat(validator.errors(o)).as(() -> validator.json(o)).isEmpty();
     }
 
     private static ReadingValue value(String mdc, String loinc, String value, String unit) {

@@ -1,27 +1,16 @@
 package io.vitalwire.sims.bench;
 
 import io.micronaut.context.ApplicationContext;
-import io.vitalwire.contract.DeviceIdentity;
-import io.vitalwire.contract.MeasurementType;
 import io.vitalwire.contract.Reading;
-import io.vitalwire.contract.Source;
-import io.vitalwire.contract.Transport;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
 import io.vitalwire.gateway.coap.CoapIntake;
-import io.vitalwire.gateway.normalize.DeviceMeasurement;
-import io.vitalwire.gateway.normalize.MeasuredValue;
-import io.vitalwire.gateway.normalize.Normalizer;
-import io.vitalwire.gateway.normalize.Quantity;
 import io.vitalwire.sims.coap.CoapHomeDevice;
 import io.vitalwire.sims.coap.HomeDeviceCredential;
 import io.vitalwire.sims.coap.HomeDeviceKind;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +33,6 @@ import org.eclipse.californium.core.coap.CoAP;
  */
 public final class CoapIntakeBenchmark {
 
-    private static final DeviceIdentity BASELINE_DEVICE = new DeviceIdentity(null, null, "BASE", null, null);
-
     private CoapIntakeBenchmark() {
     }
 
@@ -61,12 +48,8 @@ public final class CoapIntakeBenchmark {
         }
         HomeDeviceCredential.writeGatewayFile(dir.resolve("coap-devices.psk"), credentials);
 
-        try (ApplicationContext gateway = ApplicationContext.run(Map.of(
-                "vitalwire.gateway.id", "gw-bench",
-                "vitalwire.gateway.data-dir", dir.toString(),
-                "vitalwire.gateway.coap.port", 0,
-                "vitalwire.gateway.uplink.broker-url", "tcp://127.0.0.1:1",
-                "micronaut.server.port", -1))) {
+        try (ApplicationContext gateway = BenchGateway.start("gw-bench", dir, "tcp://127.0.0.1:1",
+                Map.of("vitalwire.gateway.coap.port", 0))) {
             URI coap = URI.create("coaps://127.0.0.1:" + gateway.getBean(CoapIntake.class).port());
             long packs = drive(coap, credentials, perPack, seconds);
             double intakeRate = packs * perPack / (double) seconds;
@@ -115,27 +98,18 @@ public final class CoapIntakeBenchmark {
         return accepted.get();
     }
 
-    private static double baseline(Path file, int perPack, int packs) throws Exception {
-        Normalizer normalizer = new Normalizer("gw-bench", ZoneOffset.UTC);
+    private static double baseline(Path file, int perPack, int packs) {
+        BenchReadings source = new BenchReadings("BASE");
         List<List<Reading>> batches = new ArrayList<>(packs);
-        Instant received = Instant.now();
         for (int p = 0; p < packs; p++) {
-            List<Reading> readings = new ArrayList<>(perPack);
-            for (int r = 0; r < perPack; r++) {
-                Instant at = Instant.parse("2026-01-01T00:00:00Z").plusSeconds((long) p * perPack + r);
-                readings.add(normalizer.normalize(new DeviceMeasurement(BASELINE_DEVICE,
-                        MeasurementType.BODY_TEMPERATURE, List.of(new MeasuredValue(Quantity.BODY_TEMPERATURE,
-                                new BigDecimal("36.8"), "Cel")), null, at.toString(), null,
-                        new Source(Transport.COAP, "/readings"), List.of()), received));
-            }
-            batches.add(readings);
+            batches.add(source.range((long) p * perPack, perPack));
         }
-        try (ReadingBuffer buffer = new ReadingBuffer(file, "FULL", Clock.systemUTC())) {
+        try (ReadingBuffer buffer = BenchBuffers.open(file)) {
             long start = System.nanoTime();
             for (List<Reading> batch : batches) {
-                buffer.append(batch);
+                BenchBuffers.appendLive(buffer, batch);
             }
-            return (double) packs * perPack / ((System.nanoTime() - start) / 1e9);
+            return (double) packs * perPack / BufferIntakeBenchmark.seconds(start);
         }
     }
 

@@ -3,6 +3,7 @@ package io.vitalwire.sims.coap;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
@@ -31,12 +32,24 @@ public final class CoapHomeDevice implements AutoCloseable {
         DtlsConfig.register();
     }
 
+    /** How long a request may take, retransmissions and handshake included, before it counts as failed. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
     private final HomeDeviceKind kind;
     private final String serial;
     private final CoapClient client;
 
     /** @param gateway the gateway's {@code coaps://host:port} */
     public CoapHomeDevice(HomeDeviceKind kind, String serial, byte[] key, URI gateway) {
+        this(kind, serial, key, gateway, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param timeout how long to wait for an answer. Fault scripts that restart the gateway give up sooner: a
+     *                restarted gateway has forgotten the DTLS session, so a request on it can only time out, and
+     *                what gets through is a new device object with a new handshake
+     */
+    public CoapHomeDevice(HomeDeviceKind kind, String serial, byte[] key, URI gateway, Duration timeout) {
         this.kind = kind;
         this.serial = serial;
         Configuration config = Configuration.createStandardWithoutFile();
@@ -47,7 +60,7 @@ public final class CoapHomeDevice implements AutoCloseable {
         this.client = new CoapClient(gateway.resolve("/readings"));
         client.setEndpoint(new CoapEndpoint.Builder().setConfiguration(config).setConnector(new DTLSConnector(dtls))
                 .build());
-        client.setTimeout(10_000L);
+        client.setTimeout(timeout.toMillis());
     }
 
     public CoapHomeDevice(HomeDeviceCredential credential, URI gateway) {

@@ -79,6 +79,11 @@ public final class ServiceProcess implements AutoCloseable {
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /** Its output so far (appended to across restarts under the same name). */
+    public Path log() {
+        return log;
+    }
+
     /** SIGKILL: no shutdown hooks, no goodbye; what a power cut looks like to the broker. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();

@@ -1,16 +1,21 @@
 package io.vitalwire.gateway.buffer;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.ContractViolation;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.gateway.GatewayConfig;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -21,9 +26,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,55 +40,117 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's durable buffer: every accepted reading is committed to a local SQLite file (WAL) before its source
- * acknowledges it to the device, and leaves the {@link RowState#QUEUED} state only through the uplink. One method per
- * state transition; each changes only rows in the state it expects.
+ * The gateway's durable buffer: every accepted reading is committed to a local SQLite file (WAL), its payload
+ * encrypted, before its source acknowledges it to the device, and leaves the {@link RowState#QUEUED} state only
+ * through the uplink. One method per state transition; each changes only rows in the state it expects.
+ *
+ * <p>Each row has a {@link Lane}. The uplink gets what arrived since the link last came up first, then the backlog
+ * lane by lane; a filling buffer refuses the lowest lanes first and records what it refused as a {@link Gap}.
  */
 @Singleton
 public class ReadingBuffer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReadingBuffer.class);
 
-    private static final String SCHEMA = """
-            CREATE TABLE IF NOT EXISTS reading (
-                id           INTEGER PRIMARY KEY AUTOINCREMENT,
-                reading_key  TEXT    NOT NULL UNIQUE,
-                state        TEXT    NOT NULL,
-                accepted_at  INTEGER NOT NULL,
-                payload      BLOB    NOT NULL
-            );
-            CREATE INDEX IF NOT EXISTS reading_state_id ON reading (state, id);
-            """;
+    /** Rows per purge transaction: short enough that intake never waits long for the write lock. */
+    private static final int PURGE_CHUNK = 1_000;
+    /** Purge chunks an append at capacity may spend before refusing: bounds the wait of that append. */
+    private static final int CAPACITY_PURGE_CHUNKS = 4;
+    /** Pages per incremental-vacuum transaction (4 MiB of 4 KiB pages). */
+    private static final int VACUUM_CHUNK_PAGES = 1_024;
+    /** Free pages below this stay in the file for the next appends instead of being given back. */
+    private static final int RELEASE_THRESHOLD_PAGES = 256;
+    /** Rows tried at start-up to prove the key is the one the buffer was written with. */
+    private static final int KEY_CHECK_SAMPLE = 8;
+
+    /** One lane's queued rows in an id range, oldest first: an index seek however large the backlog. */
+    static final String CLAIM_SQL = "SELECT id, reading_key, payload FROM reading "
+            + "WHERE state = 'QUEUED' AND lane = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?";
+    /**
+     * The oldest acknowledged rows before a cutoff, one chunk. INDEXED BY: without ANALYZE statistics the planner
+     * guesses the (state, …) index and would visit every acknowledged row to check its age.
+     */
+    static final String PURGE_SQL = "DELETE FROM reading WHERE id IN (SELECT id FROM reading "
+            + "INDEXED BY reading_acknowledged_at WHERE state = 'ACKNOWLEDGED' AND acknowledged_at < ? "
+            + "ORDER BY acknowledged_at LIMIT " + PURGE_CHUNK + ")";
+    /**
+     * SQLite pages in use (free pages excluded: they are reused before the file grows), in bytes. From the database
+     * header: it costs the same with a million rows as with none.
+     */
+    private static final String USED_BYTES_SQL = "SELECT (p.page_count - f.freelist_count) * z.page_size "
+            + "FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() z";
+    /** Per state and lane: counted from the index alone, never the table. */
+    static final String STATS_SQL = "SELECT state, lane, COUNT(*), MIN(id) FROM reading GROUP BY state, lane";
 
     private final ContractCodec codec = new ContractCodec();
     private final Clock clock;
     private final Path file;
+    private final BufferSettings settings;
+    private final BufferCounters counters;
     private final Connection db;
     // SQLite has one writer; one connection behind one lock keeps transactions from interleaving.
     private final ReentrantLock lock = new ReentrantLock();
+    // Stats and gap reads use their own connection: WAL lets them read while the writer commits, so a count over a
+    // million rows never delays a device's append.
+    private final Connection reader;
+    private final PayloadCipher cipher;
+    private final String keySource;
     private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
     private final Queue<PendingAppend> pendingAppends = new ConcurrentLinkedQueue<>();
+    private PreparedStatement usedBytesQuery;
+    /** Rows with a higher id were appended since the uplink last came up: they go before the backlog. */
+    private volatile long liveAbove;
 
-    public ReadingBuffer(GatewayConfig gateway, BufferConfig config) {
-        this(config.getPath().map(Path::of).orElse(gateway.getDataDir().resolve("buffer.db")),
-                config.getSynchronous(), Clock.systemUTC());
+    @Inject
+    public ReadingBuffer(GatewayConfig gateway, BufferConfig config, MeterRegistry meters) {
+        this(BufferSettings.of(gateway, config, System.getenv(BufferKey.ENVIRONMENT_VARIABLE)), Clock.systemUTC(),
+                meters);
     }
 
+    /** A buffer with the configuration's defaults ({@link BufferSettings#defaults}): for tests and tools. */
     public ReadingBuffer(Path file, String synchronous, Clock clock) {
+        this(BufferSettings.defaults(file).withSynchronous(synchronous), clock, new SimpleMeterRegistry());
+    }
+
+    /**
+     * Opens (or creates) the buffer. Refuses to start, changing nothing, if the buffer holds readings that the key
+     * cannot decrypt, or holds readings and has no key at all.
+     */
+    public ReadingBuffer(BufferSettings settings, Clock clock, MeterRegistry meters) {
         this.clock = clock;
-        this.file = file;
+        this.settings = settings;
+        this.file = settings.file();
+        this.counters = new BufferCounters(meters);
+        requireSynchronousMode(settings.synchronous());
+        createPrivateFile(file);
+        Connection writer = null;
+        Connection readOnly = null;
         try {
-            createPrivateFile(file);
-            db = DriverManager.getConnection("jdbc:sqlite:" + file);
-            try (Statement s = db.createStatement()) {
-                s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=" + requireSynchronousMode(synchronous));
-                s.execute("PRAGMA busy_timeout=5000");
-                s.executeUpdate(SCHEMA);
+            writer = DriverManager.getConnection("jdbc:sqlite:" + file);
+            BufferKey key = openFile(writer, settings);
+            this.cipher = new PayloadCipher(key);
+            this.keySource = key.source();
+            if (BufferSchema.isFirstLayout(writer)) {
+                BufferSchema.upgradeFirstLayout(writer, cipher);
+            } else if (BufferSchema.holdsReadings(writer)) {
+                requireKeyOpensSomeRow(writer);
             }
-            db.setAutoCommit(false);
-            db.commit();
-        } catch (SQLException e) {
+            BufferSchema.create(writer);
+            convertToIncrementalVacuum(writer);
+            writer.setAutoCommit(false);
+            this.db = writer;
+            readOnly = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement s = readOnly.createStatement()) {
+                s.execute("PRAGMA busy_timeout=5000");
+                s.execute("PRAGMA query_only=1");
+            }
+            this.reader = readOnly;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(readOnly);
+            closeQuietly(writer);
+            if (e instanceof IllegalStateException ise) {
+                throw ise;
+            }
             // Never recreate or silently replace a buffer we cannot open: it may hold unsent readings.
             throw new IllegalStateException("cannot open the reading buffer at " + file + ": " + e.getMessage(), e);
         }
@@ -87,6 +158,7 @@ public class ReadingBuffer implements AutoCloseable {
         if (requeued > 0) {
             LOG.info("buffer recovery: {} in-flight readings returned to the queue", requeued);
         }
+        liveAbove = maxId();
     }
 
     /** The SQLite file; other small stores of the gateway's state keep their tables in it. */
@@ -100,15 +172,27 @@ public class ReadingBuffer implements AutoCloseable {
     }
 
     /**
-     * New readings → {@link RowState#QUEUED}, durably: returns only after the commit. Readings whose key is already
-     * known are counted, not added.
+     * New readings → {@link RowState#QUEUED} in {@code lane}, durably: returns only after the commit. Readings whose
+     * key is already known are counted, not added.
      *
-     * <p>Group commit: concurrent callers queue their readings, and whoever holds the write lock next commits every
-     * queued request in one transaction — one fsync for many devices' packs instead of one each. A caller whose
-     * request someone else committed just returns its result.
+     * <p>Group commit: concurrent callers queue their readings (encoded and encrypted on their own threads), and
+     * whoever holds the write lock next commits every queued request in one transaction — one fsync for many devices'
+     * packs instead of one each. A caller whose request someone else committed just returns its result.
+     *
+     * @throws BufferFullException the buffer is at capacity for this lane; nothing was stored, the refusal is
+     *                             counted and recorded as a gap
+     * @throws BufferException     nothing was stored
      */
-    public AppendResult append(List<Reading> readings) {
-        PendingAppend mine = new PendingAppend(readings);
+    public AppendResult append(Lane lane, List<Reading> readings) {
+        if (readings.isEmpty()) {
+            return new AppendResult(0, 0);
+        }
+        PendingAppend mine;
+        try {
+            mine = new PendingAppend(lane, readings.stream().map(this::seal).toList());
+        } catch (RuntimeException e) {
+            throw new BufferException("append of " + readings.size() + " readings failed", e);
+        }
         pendingAppends.add(mine);
         lock.lock();
         try {
@@ -127,14 +211,32 @@ public class ReadingBuffer implements AutoCloseable {
         return new AppendResult(mine.added, readings.size() - mine.added);
     }
 
+    /** A reading as stored: its key in the clear (the contract keeps keys free of patient data), payload sealed. */
+    private record SealedReading(String key, String device, byte[] payload) {
+    }
+
+    private SealedReading seal(Reading reading) {
+        byte[] key = reading.key().getBytes(StandardCharsets.UTF_8);
+        byte[] sealed = cipher.seal(codec.encodeReading(reading), key);
+        return new SealedReading(reading.key(), deviceOf(reading.key()), sealed);
+    }
+
+    /** The device segment of a reading key ({@code gatewayId/deviceId[.uN]/moment/mdc}), as gaps name devices. */
+    private static String deviceOf(String readingKey) {
+        String[] parts = readingKey.split("/", 3);
+        return parts.length > 1 ? parts[1] : "unknown";
+    }
+
     /** One caller's readings waiting for the next group commit; its fields are written and read under the lock. */
     private static final class PendingAppend {
-        final List<Reading> readings;
+        final Lane lane;
+        final List<SealedReading> readings;
         boolean done;
         int added;
         BufferException failure;
 
-        PendingAppend(List<Reading> readings) {
+        PendingAppend(Lane lane, List<SealedReading> readings) {
+            this.lane = lane;
             this.readings = readings;
         }
     }
@@ -144,26 +246,37 @@ public class ReadingBuffer implements AutoCloseable {
         for (PendingAppend p = pendingAppends.poll(); p != null; p = pendingAppends.poll()) {
             group.add(p);
         }
-        try (PreparedStatement insert = db.prepareStatement(
-                "INSERT OR IGNORE INTO reading (reading_key, state, accepted_at, payload) VALUES (?, ?, ?, ?)")) {
+        try {
+            List<PendingAppend> refused = refuseAtCapacity(group);
             long now = clock.millis();
-            for (PendingAppend p : group) {
-                for (Reading reading : p.readings) {
-                    insert.setString(1, reading.key());
-                    insert.setString(2, RowState.QUEUED.name());
-                    insert.setLong(3, now);
-                    insert.setBytes(4, codec.encodeReading(reading));
-                    insert.addBatch();
+            try (PreparedStatement insert = db.prepareStatement("INSERT OR IGNORE INTO reading "
+                    + "(reading_key, state, lane, accepted_at, payload) VALUES (?, 'QUEUED', ?, ?, ?)")) {
+                for (PendingAppend p : group) {
+                    if (refused.contains(p)) {
+                        continue;
+                    }
+                    for (SealedReading r : p.readings) {
+                        insert.setString(1, r.key());
+                        insert.setInt(2, p.lane.rank());
+                        insert.setLong(3, now);
+                        insert.setBytes(4, r.payload());
+                        insert.addBatch();
+                    }
                 }
-            }
-            int[] counts = insert.executeBatch();
-            db.commit();
-            int i = 0;
-            for (PendingAppend p : group) {
-                for (int n = 0; n < p.readings.size(); n++) {
-                    p.added += counts[i++];
+                int[] counts = insert.executeBatch();
+                for (PendingAppend p : refused) {
+                    recordGap(p, now);
                 }
-                p.done = true;
+                db.commit();
+                int i = 0;
+                for (PendingAppend p : group) {
+                    if (!refused.contains(p)) {
+                        for (int n = 0; n < p.readings.size(); n++) {
+                            p.added += counts[i++];
+                        }
+                    }
+                    p.done = true;
+                }
             }
         } catch (SQLException | RuntimeException e) {
             rollback();
@@ -176,23 +289,102 @@ public class ReadingBuffer implements AutoCloseable {
         }
     }
 
-    /** {@link RowState#QUEUED} → {@link RowState#IN_FLIGHT}: the oldest queued readings, at most {@code max}. */
+    /**
+     * The appends of the group this buffer must refuse, each given its {@link BufferFullException}. Acknowledged rows
+     * go first: while a lane is refused, expired-or-not acknowledged rows are purged (a few chunks) before refusing.
+     * An append whose readings are all already stored is never refused: they are durable, the device may forget them.
+     */
+    private List<PendingAppend> refuseAtCapacity(List<PendingAppend> group) throws SQLException {
+        long max = settings.maxSizeBytes();
+        long used = usedBytes();
+        List<PendingAppend> refused = new ArrayList<>();
+        int purgeChunks = 0;
+        for (PendingAppend p : group) {
+            while (p.lane.refusedAt(used, max) && purgeChunks < CAPACITY_PURGE_CHUNKS
+                    && purgeAcknowledgedChunk(Long.MAX_VALUE) > 0) {
+                db.commit();
+                purgeChunks++;
+                used = usedBytes();
+            }
+            if (p.lane.refusedAt(used, max) && !allKnown(p.readings)) {
+                p.failure = new BufferFullException(p.lane, used, max);
+                refused.add(p);
+            }
+        }
+        return refused;
+    }
+
+    private boolean allKnown(List<SealedReading> readings) throws SQLException {
+        try (PreparedStatement q = db.prepareStatement("SELECT 1 FROM reading WHERE reading_key = ?")) {
+            for (SealedReading r : readings) {
+                q.setString(1, r.key());
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+    }
+
+    private void recordGap(PendingAppend p, long now) throws SQLException {
+        Set<String> devices = new LinkedHashSet<>();
+        p.readings.forEach(r -> devices.add(r.device()));
+        if (GapLog.record(db, p.lane, now, p.readings.size(), devices)) {
+            LOG.warn("{}: refusing them until there is room; a gap is recorded for the cloud", p.failure.getMessage());
+        }
+        counters.refusedAtCapacity(p.lane, p.readings.size());
+    }
+
+    /**
+     * The uplink (re)connected: rows appended from now on are live and go first; everything already buffered is
+     * backlog. Called on every connection, so a reading taken during a long drain overtakes the backlog.
+     */
+    public void markLinkUp() {
+        liveAbove = maxId();
+    }
+
+    /**
+     * {@link RowState#QUEUED} → {@link RowState#IN_FLIGHT}: at most {@code max} readings, in this order —
+     *
+     * <ol>
+     *   <li>live rows (appended since {@link #markLinkUp()}), lane by lane in priority order;</li>
+     *   <li>then the backlog, lane by lane ({@link Lane#LIFECYCLE}, {@link Lane#CRITICAL}, {@link Lane#ROUTINE}).</li>
+     * </ol>
+     * Within a lane, rows go oldest first (id order), so each device's readings keep their order within the live
+     * rows and within the backlog. A live reading overtakes its own device's backlog on purpose: every reading carries
+     * its measurement time, and the cloud orders by that, not by arrival.
+     *
+     * <p>Rows that no longer decrypt or decode go to {@link RowState#UNREADABLE} instead, counted and logged by row id.
+     */
     public List<BufferedReading> claimNext(int max) {
         lock.lock();
-        try (PreparedStatement select = db.prepareStatement(
-                "SELECT id, payload FROM reading WHERE state = ? ORDER BY id LIMIT ?")) {
-            select.setString(1, RowState.QUEUED.name());
-            select.setInt(2, max);
+        try (PreparedStatement select = db.prepareStatement(CLAIM_SQL)) {
+            long live = liveAbove;
             List<BufferedReading> claimed = new ArrayList<>();
             List<Long> unreadable = new ArrayList<>();
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    long id = rs.getLong(1);
-                    try {
-                        claimed.add(new BufferedReading(id, codec.decodeReading(rs.getBytes(2))));
-                    } catch (ContractViolation e) {
-                        LOG.error("buffer row {} is unreadable, set aside as UNREADABLE: {}", id, e.getMessage());
-                        unreadable.add(id);
+            long[][] liveThenBacklog = {{live, Long.MAX_VALUE}, {Long.MIN_VALUE, live}};
+            for (long[] ids : liveThenBacklog) {
+                for (Lane lane : Lane.values()) {
+                    int room = max - claimed.size() - unreadable.size();
+                    if (room <= 0) {
+                        break;
+                    }
+                    select.setInt(1, lane.rank());
+                    select.setLong(2, ids[0]);
+                    select.setLong(3, ids[1]);
+                    select.setInt(4, room);
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            long id = rs.getLong(1);
+                            Reading reading = open(id, rs.getString(2), rs.getBytes(3));
+                            if (reading == null) {
+                                unreadable.add(id);
+                            } else {
+                                claimed.add(new BufferedReading(id, reading));
+                            }
+                        }
                     }
                 }
             }
@@ -206,6 +398,21 @@ public class ReadingBuffer implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The stored reading, or null (logged and counted, without its content) if it does not decrypt or decode. */
+    private Reading open(long id, String key, byte[] payload) {
+        try {
+            return codec.decodeReading(cipher.open(payload, key.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            counters.unreadable("undecryptable");
+            LOG.error("buffer row {} does not decrypt with the key from {} (another key, or altered): set aside as "
+                    + "UNREADABLE", id, keySource);
+        } catch (ContractViolation e) {
+            counters.unreadable("undecodable");
+            LOG.error("buffer row {} is unreadable, set aside as UNREADABLE: {}", id, e.getMessage());
+        }
+        return null;
     }
 
     /** {@link RowState#IN_FLIGHT} → {@link RowState#ACKNOWLEDGED}: the broker confirmed them. */
@@ -240,24 +447,142 @@ public class ReadingBuffer implements AutoCloseable {
         }
     }
 
-    public BufferStats stats() {
+    /** Gaps not yet reported to the cloud, oldest first. */
+    public List<Gap> unreportedGaps() {
+        synchronized (reader) {
+            try {
+                return GapLog.unreported(reader);
+            } catch (SQLException e) {
+                throw new BufferException("reading gaps failed", e);
+            }
+        }
+    }
+
+    /**
+     * Unreported → reported, after the broker acknowledged the gap's event. Only if the gap is still as reported:
+     * one that grew meanwhile stays unreported and is reported again with its new totals (same gap id).
+     *
+     * @return whether the gap is now marked reported
+     */
+    public boolean markGapReported(Gap gap) {
         lock.lock();
-        try (Statement s = db.createStatement();
-             ResultSet rs = s.executeQuery("SELECT "
-                     + "SUM(state = 'QUEUED'), SUM(state = 'IN_FLIGHT'), SUM(state = 'ACKNOWLEDGED'), "
-                     + "MIN(CASE WHEN state IN ('QUEUED', 'IN_FLIGHT') THEN accepted_at END) FROM reading")) {
-            rs.next();
-            long oldest = rs.getLong(4);
-            Optional<Duration> age = rs.wasNull() ? Optional.empty()
-                    : Optional.of(Duration.between(Instant.ofEpochMilli(oldest), clock.instant()));
-            BufferStats stats = new BufferStats(rs.getLong(1) + rs.getLong(2), rs.getLong(2), rs.getLong(3), age);
+        try {
+            boolean marked = GapLog.markReported(db, gap, clock.millis());
             db.commit();
-            return stats;
+            return marked;
         } catch (SQLException e) {
             rollback();
-            throw new BufferException("stats failed", e);
+            throw new BufferException("marking gap " + gap.id() + " reported failed", e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Space reclamation, in short transactions so intake never waits long: deletes acknowledged readings (and reported
+     * gaps) older than the retention, gives free pages back to the file system once there are enough of them, and
+     * truncates the WAL.
+     */
+    public MaintenanceResult maintain() {
+        long cutoff = clock.millis() - settings.acknowledgedRetention().toMillis();
+        int purged = 0;
+        int n;
+        do {
+            n = locked("purge", () -> {
+                int deleted = purgeAcknowledgedChunk(cutoff);
+                if (deleted < PURGE_CHUNK) {
+                    GapLog.purgeReported(db, cutoff);
+                }
+                return deleted;
+            });
+            purged += n;
+        } while (n == PURGE_CHUNK);
+        long released = 0;
+        long freed;
+        boolean first = true;
+        do {
+            boolean starting = first;
+            freed = locked("incremental vacuum", () -> releaseFreePages(starting));
+            released += freed;
+            first = false;
+        } while (freed > 0);
+        boolean truncated = locked("WAL checkpoint", this::truncateWal);
+        return new MaintenanceResult(purged, released, truncated);
+    }
+
+    /** @return rows deleted: acknowledged before {@code cutoffMillis}, at most {@link #PURGE_CHUNK} */
+    private int purgeAcknowledgedChunk(long cutoffMillis) throws SQLException {
+        try (PreparedStatement delete = db.prepareStatement(PURGE_SQL)) {
+            delete.setLong(1, cutoffMillis);
+            return delete.executeUpdate();
+        }
+    }
+
+    /** @return bytes given back; none while fewer than the threshold's pages are free at the start of a pass */
+    private long releaseFreePages(boolean startingPass) throws SQLException {
+        try (Statement s = db.createStatement()) {
+            long free = pragma(s, "freelist_count");
+            if (free == 0 || (startingPass && free < RELEASE_THRESHOLD_PAGES)) {
+                return 0;
+            }
+            long pageSize = pragma(s, "page_size");
+            // executeUpdate steps the pragma to completion; each step frees one page.
+            s.executeUpdate("PRAGMA incremental_vacuum(" + VACUUM_CHUNK_PAGES + ")");
+            return (free - pragma(s, "freelist_count")) * pageSize;
+        }
+    }
+
+    private boolean truncateWal() throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            // Columns: busy (a reader kept it from finishing), WAL frames, frames checkpointed.
+            return rs.next() && rs.getInt(1) == 0;
+        }
+    }
+
+    public BufferStats stats() {
+        synchronized (reader) {
+            try (Statement s = reader.createStatement()) {
+                Map<RowState, Long> byState = new EnumMap<>(RowState.class);
+                Map<Lane, Long> unsentByLane = new EnumMap<>(Lane.class);
+                for (Lane lane : Lane.values()) {
+                    unsentByLane.put(lane, 0L);
+                }
+                long oldestUnsentId = Long.MAX_VALUE;
+                try (ResultSet rs = s.executeQuery(STATS_SQL)) {
+                    while (rs.next()) {
+                        RowState state = RowState.valueOf(rs.getString(1));
+                        long count = rs.getLong(3);
+                        byState.merge(state, count, Long::sum);
+                        if (state == RowState.QUEUED || state == RowState.IN_FLIGHT) {
+                            unsentByLane.merge(Lane.ofRank(rs.getInt(2)), count, Long::sum);
+                            oldestUnsentId = Math.min(oldestUnsentId, rs.getLong(4));
+                        }
+                    }
+                }
+                Optional<Duration> oldestAge = Optional.empty();
+                // Ids grow with acceptance, so the lowest unsent id is the oldest unsent reading.
+                if (oldestUnsentId != Long.MAX_VALUE) {
+                    try (ResultSet rs = s.executeQuery(
+                            "SELECT accepted_at FROM reading WHERE id = " + oldestUnsentId)) {
+                        if (rs.next()) {
+                            oldestAge = Optional.of(Duration.between(Instant.ofEpochMilli(rs.getLong(1)),
+                                    clock.instant()));
+                        }
+                    }
+                }
+                long unreported;
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM gap WHERE reported_at IS NULL")) {
+                    rs.next();
+                    unreported = rs.getLong(1);
+                }
+                long queued = byState.getOrDefault(RowState.QUEUED, 0L);
+                long inFlight = byState.getOrDefault(RowState.IN_FLIGHT, 0L);
+                return new BufferStats(queued + inFlight, inFlight, byState.getOrDefault(RowState.ACKNOWLEDGED, 0L),
+                        oldestAge, unsentByLane, byState.getOrDefault(RowState.UNREADABLE, 0L), unreported,
+                        usedBytes(reader), settings.maxSizeBytes());
+            } catch (SQLException e) {
+                throw new BufferException("stats failed", e);
+            }
         }
     }
 
@@ -266,9 +591,144 @@ public class ReadingBuffer implements AutoCloseable {
     public void close() {
         lock.lock();
         try {
+            synchronized (reader) {
+                reader.close();
+            }
             db.close();
         } catch (SQLException e) {
             LOG.warn("closing the buffer: {}", e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- opening ----
+
+    /** Pragmas, then the key: from the environment or the key file, generated only for a buffer holding nothing. */
+    private static BufferKey openFile(Connection writer, BufferSettings settings) throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            // Must precede the first table of a new file; an existing file keeps its mode until a VACUUM.
+            s.execute("PRAGMA auto_vacuum=INCREMENTAL");
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=" + settings.synchronous());
+            s.execute("PRAGMA busy_timeout=5000");
+        }
+        // A first-layout file's plaintext readings need no old key: a new one may encrypt them.
+        boolean mayGenerate = !BufferSchema.holdsReadings(writer) || BufferSchema.isFirstLayout(writer);
+        return BufferKey.load(settings.environmentKey(), settings.keyFile(), mayGenerate);
+    }
+
+    /**
+     * A file created without incremental auto-vacuum (one of the first layout) is rewritten once by VACUUM, which
+     * switches the mode; this also wipes plaintext left in free pages by an upgrade. Failing that (e.g. no room for
+     * the copy VACUUM needs), the buffer works on, but its file does not shrink.
+     */
+    private void convertToIncrementalVacuum(Connection writer) throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            if (pragma(s, "auto_vacuum") == 2) {
+                return;
+            }
+            try {
+                s.execute("PRAGMA auto_vacuum=INCREMENTAL");
+                s.executeUpdate("VACUUM");
+                try (ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                    rs.next();
+                }
+                LOG.info("buffer file {} rewritten once to enable incremental vacuum", file);
+            } catch (SQLException e) {
+                LOG.warn("buffer file {} could not be rewritten for incremental vacuum ({}); it will not shrink",
+                        file, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Tries the newest rows and the oldest unsent ones. If there are rows and none of them decrypts, the key is not
+     * the one they were written with: starting would set every reading aside as unreadable, so refuse, naming where
+     * the key came from. Rows that fail beside rows that open are set aside one by one when claimed.
+     */
+    private void requireKeyOpensSomeRow(Connection writer) throws SQLException {
+        int tried = 0;
+        int opened = 0;
+        String[] samples = {
+            "SELECT id, reading_key, payload FROM reading WHERE state <> 'UNREADABLE' ORDER BY id DESC LIMIT ?",
+            "SELECT id, reading_key, payload FROM reading WHERE state = 'QUEUED' ORDER BY id LIMIT ?"};
+        for (String sample : samples) {
+            try (PreparedStatement q = writer.prepareStatement(sample)) {
+                q.setInt(1, KEY_CHECK_SAMPLE);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        tried++;
+                        try {
+                            cipher.open(rs.getBytes(3), rs.getString(2).getBytes(StandardCharsets.UTF_8));
+                            opened++;
+                        } catch (GeneralSecurityException e) {
+                            // counted below
+                        }
+                    }
+                }
+            }
+        }
+        if (tried > 0 && opened == 0) {
+            throw new IllegalStateException("the buffer key from " + keySource + " decrypts none of the " + tried
+                    + " readings checked in " + file + ": it is not the key this buffer was written with. Nothing "
+                    + "was changed. Start with the original key (" + BufferKey.ENVIRONMENT_VARIABLE + " or the "
+                    + "key file), or move the buffer file aside to start with an empty buffer");
+        }
+    }
+
+    // ---- helpers ----
+
+    /** The writer's {@link #USED_BYTES_SQL}, prepared once: it runs with every group commit. Under the lock. */
+    private long usedBytes() throws SQLException {
+        if (usedBytesQuery == null) {
+            usedBytesQuery = db.prepareStatement(USED_BYTES_SQL);
+        }
+        try (ResultSet rs = usedBytesQuery.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long usedBytes(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(USED_BYTES_SQL)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long pragma(Statement s, String name) throws SQLException {
+        try (ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private long maxId() {
+        return locked("reading the highest id", () -> {
+            try (Statement s = db.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM reading")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /** One short transaction under the write lock. */
+    private <T> T locked(String what, Work<T> work) {
+        lock.lock();
+        try {
+            T result = work.run();
+            db.commit();
+            return result;
+        } catch (SQLException e) {
+            rollback();
+            throw new BufferException(what + " failed", e);
         } finally {
             lock.unlock();
         }
@@ -292,11 +752,18 @@ public class ReadingBuffer implements AutoCloseable {
         if (rowIds.isEmpty()) {
             return 0;
         }
-        try (PreparedStatement update = db.prepareStatement("UPDATE reading SET state = ? WHERE id = ? AND state = ?")) {
+        try (PreparedStatement update = db.prepareStatement(
+                "UPDATE reading SET state = ?, acknowledged_at = ? WHERE id = ? AND state = ?")) {
+            long now = clock.millis();
             for (long id : rowIds) {
                 update.setString(1, to.name());
-                update.setLong(2, id);
-                update.setString(3, from.name());
+                if (to == RowState.ACKNOWLEDGED) {
+                    update.setLong(2, now);
+                } else {
+                    update.setNull(2, java.sql.Types.INTEGER);
+                }
+                update.setLong(3, id);
+                update.setString(4, from.name());
                 update.addBatch();
             }
             int changed = 0;
@@ -315,11 +782,20 @@ public class ReadingBuffer implements AutoCloseable {
         }
     }
 
-    private static String requireSynchronousMode(String mode) {
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // already failing; the first error is the one reported
+            }
+        }
+    }
+
+    private static void requireSynchronousMode(String mode) {
         if (!List.of("FULL", "NORMAL", "EXTRA").contains(mode)) {
             throw new IllegalArgumentException("vitalwire.gateway.buffer.synchronous must be FULL, NORMAL or EXTRA");
         }
-        return mode;
     }
 
     /** Readings are medical data: the file is readable by the gateway's user only, from its first byte. */

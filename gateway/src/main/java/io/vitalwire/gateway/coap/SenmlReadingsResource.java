@@ -4,6 +4,8 @@ import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.gateway.buffer.AppendResult;
 import io.vitalwire.gateway.buffer.BufferException;
+import io.vitalwire.gateway.buffer.BufferFullException;
+import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
 import io.vitalwire.gateway.normalize.DeviceMeasurement;
 import io.vitalwire.gateway.normalize.NormalizationException;
@@ -17,6 +19,7 @@ import java.util.Optional;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
 import org.slf4j.Logger;
@@ -32,6 +35,8 @@ final class SenmlReadingsResource extends CoapResource {
 
     static final String PATH = "readings";
     private static final Logger LOG = LoggerFactory.getLogger(SenmlReadingsResource.class);
+    /** Max-Age of a 5.03 at capacity: when the device should try again (RFC 7252 §5.9.3.4). */
+    static final int FULL_RETRY_SECONDS = 60;
 
     private final SenmlPackReader reader = new SenmlPackReader("/" + PATH);
     private final DeviceCredentials credentials;
@@ -101,9 +106,19 @@ final class SenmlReadingsResource extends CoapResource {
             return;
         }
         try {
-            AppendResult result = buffer.append(readings);
+            // A pack is what the device measured just now: live, so it may be critical.
+            AppendResult result = buffer.append(Lane.CRITICAL, readings);
             counters.accepted(result.added(), result.alreadyKnown());
             exchange.respond(ResponseCode.CHANGED);
+        } catch (BufferFullException e) {
+            // Refused whole and not acknowledged: the device keeps the readings and retries after Max-Age.
+            counters.rejected("buffer-full");
+            // Counted per pack; the buffer logs each gap once rather than every refused pack.
+            LOG.debug("buffer at capacity; answering 5.03 so the device retries later: {}", e.getMessage());
+            Response full = new Response(ResponseCode.SERVICE_UNAVAILABLE);
+            full.getOptions().setContentFormat(MediaTypeRegistry.TEXT_PLAIN).setMaxAge(FULL_RETRY_SECONDS);
+            full.setPayload("gateway buffer at capacity, retry later");
+            exchange.respond(full);
         } catch (BufferException e) {
             // Not durable, so not acknowledged: the device keeps the readings and retries.
             LOG.error("buffer append failed; answering 5.03 so the device retries", e);

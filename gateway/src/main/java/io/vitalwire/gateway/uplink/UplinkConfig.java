@@ -2,6 +2,7 @@ package io.vitalwire.gateway.uplink;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -9,9 +10,38 @@ import java.util.Optional;
 @ConfigurationProperties("vitalwire.gateway.uplink")
 public interface UplinkConfig {
 
-    /** Broker URL, {@code tcp://} or {@code ssl://}. Default {@code tcp://127.0.0.1:1883}. */
+    /**
+     * Broker URL, {@code tcp://} or {@code ssl://} (TLS 1.3 or 1.2, with the files below). Default
+     * {@code tcp://127.0.0.1:1883}.
+     */
     @Bindable(defaultValue = "tcp://127.0.0.1:1883")
     String getBrokerUrl();
+
+    /**
+     * PEM file of the CA certificate(s) the broker's certificate must chain to ({@code ssl://} only). Default: none,
+     * the JVM's trusted CAs.
+     */
+    Optional<Path> getCaFile();
+
+    /**
+     * PEM file of this gateway's client certificate for mutual TLS, leaf first, then any intermediates. Its CN must
+     * be {@code vitalwire.gateway.id}: the broker knows the gateway by it, and its ACL lets the gateway write only
+     * below its own topics. Default: none (no client certificate).
+     */
+    Optional<Path> getCertFile();
+
+    /**
+     * The client certificate's private key: PEM, unencrypted PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}; EC, RSA
+     * or EdDSA), mode 0600. Required with {@link #getCertFile()}. Default: none.
+     */
+    Optional<Path> getKeyFile();
+
+    /**
+     * Check that the broker's certificate names the host of {@link #getBrokerUrl()} (a DNS or IP subject alternative
+     * name). Turning it off lets anyone holding a certificate of the same CA pose as the broker. Default true.
+     */
+    @Bindable(defaultValue = "true")
+    boolean isHostnameVerification();
 
     /** MQTT client id; the broker keeps the session under it. Default: the gateway id. */
     Optional<String> getClientId();
@@ -19,6 +49,21 @@ public interface UplinkConfig {
     /** Most readings packed into one MQTT message. Default 500. */
     @Bindable(defaultValue = "500")
     int getBatchSize();
+
+    /**
+     * Largest MQTT message payload in bytes; a batch that would be larger goes as several messages. Lowered further
+     * to the broker's Maximum Packet Size if it announces a smaller one. Default 524288 (512 KiB: 500 blood-pressure
+     * readings take about 330 KB; the contract allows 2 MiB).
+     */
+    @Bindable(defaultValue = "524288")
+    int getMaxMessageBytes();
+
+    /**
+     * Most batches awaiting their PUBACK at once; the broker's Receive Maximum (Mosquitto: max_inflight_messages,
+     * 20 by default) lowers it, less 2 kept for heartbeats and events. Default 16.
+     */
+    @Bindable(defaultValue = "16")
+    int getMaxInflight();
 
     /** How long to wait for a PUBACK before the batch is requeued. Default 30s. */
     @Bindable(defaultValue = "30s")

@@ -1,20 +1,13 @@
 package io.vitalwire.gateway.buffer;
 
+import static io.vitalwire.gateway.buffer.TestReadings.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vitalwire.contract.ClockQuality;
-import io.vitalwire.contract.DeviceIdentity;
-import io.vitalwire.contract.MeasurementType;
 import io.vitalwire.contract.Reading;
-import io.vitalwire.contract.ReadingValue;
-import io.vitalwire.contract.Source;
-import io.vitalwire.contract.Transport;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -32,8 +25,8 @@ class ReadingBufferTest {
     @Test
     void append_isIdempotentByKey() {
         try (ReadingBuffer buffer = open()) {
-            assertThat(buffer.append(List.of(reading(1), reading(2)))).isEqualTo(new AppendResult(2, 0));
-            assertThat(buffer.append(List.of(reading(2), reading(3)))).isEqualTo(new AppendResult(1, 1));
+            assertThat(buffer.append(Lane.CRITICAL, List.of(reading(1), reading(2)))).isEqualTo(new AppendResult(2, 0));
+            assertThat(buffer.append(Lane.CRITICAL, List.of(reading(2), reading(3)))).isEqualTo(new AppendResult(1, 1));
             assertThat(buffer.stats().unsent()).isEqualTo(3);
         }
     }
@@ -50,7 +43,7 @@ class ReadingBufferTest {
                 for (int a = 0; a < appendsPerThread; a++) {
                     int append = a;
                     // Two threads share every key: one of them adds it, the other finds it known.
-                    results.add(pool.submit(() -> buffer.append(List.of(
+                    results.add(pool.submit(() -> buffer.append(Lane.CRITICAL, List.of(
                             reading(1_000L * (thread / 2) + 2L * append), reading(1_000L * (thread / 2) + 2L * append + 1)))));
                 }
             }
@@ -75,7 +68,7 @@ class ReadingBufferTest {
     @Test
     void claim_acknowledge_requeue_followTheStates() {
         try (ReadingBuffer buffer = open()) {
-            buffer.append(List.of(reading(1), reading(2), reading(3)));
+            buffer.append(Lane.CRITICAL, List.of(reading(1), reading(2), reading(3)));
 
             List<BufferedReading> first = buffer.claimNext(2);
             assertThat(first).extracting(b -> b.reading().sequence()).containsExactly(1L, 2L);
@@ -98,7 +91,7 @@ class ReadingBufferTest {
     @Test
     void inFlightRows_areRequeuedWhenTheBufferIsReopened() {
         try (ReadingBuffer buffer = open()) {
-            buffer.append(List.of(reading(1), reading(2)));
+            buffer.append(Lane.CRITICAL, List.of(reading(1), reading(2)));
             buffer.claimNext(10);
         }
         try (ReadingBuffer reopened = open()) {
@@ -110,7 +103,7 @@ class ReadingBufferTest {
     void readingsSurviveReopening_byteForByte() {
         Reading original = reading(7);
         try (ReadingBuffer buffer = open()) {
-            buffer.append(List.of(original));
+            buffer.append(Lane.CRITICAL, List.of(original));
         }
         try (ReadingBuffer reopened = open()) {
             assertThat(reopened.claimNext(1).get(0).reading()).isEqualTo(original);
@@ -120,22 +113,15 @@ class ReadingBufferTest {
     @Test
     void file_isPrivateToTheGatewayUser() throws Exception {
         try (ReadingBuffer buffer = open()) {
-            buffer.append(List.of(reading(1)));
+            buffer.append(Lane.CRITICAL, List.of(reading(1)));
         }
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("buffer.db"))))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("buffer.key"))))
                 .isEqualTo("rw-------");
     }
 
     private ReadingBuffer open() {
         return new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC());
-    }
-
-    private static Reading reading(long sequence) {
-        DeviceIdentity meter = new DeviceIdentity(null, null, "GM-1", null, null);
-        Instant at = Instant.parse("2026-11-23T10:00:00Z");
-        return new Reading("gw-1/sn.GM-1/s" + sequence + "/160184", MeasurementType.BLOOD_GLUCOSE, "160184",
-                "2339-0", List.of(new ReadingValue("160184", "2339-0", new BigDecimal("101"), "mg/dL")), meter,
-                sequence, null, at, at, null, ClockQuality.RECEIVE_TIME, new Source(Transport.COAP, "/readings"),
-                List.of());
     }
 }

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vitalwire.contract.DeviceIdentity;
+import io.vitalwire.gateway.buffer.BufferSettings;
 import io.vitalwire.gateway.buffer.BufferedReading;
+import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
 import io.vitalwire.gateway.normalize.Normalizer;
 import java.io.ByteArrayOutputStream;
@@ -53,7 +55,11 @@ class CoapIntakeTest {
 
     @BeforeEach
     void start() {
-        buffer = new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC());
+        startWith(new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC()));
+    }
+
+    private void startWith(ReadingBuffer behind) {
+        buffer = behind;
         metrics = new SimpleMeterRegistry();
         DeviceCredentials credentials = DeviceCredentials.of(List.of(new DeviceCredentials.Device("thermo-7",
                 new DeviceIdentity(null, null, "TH-7", null, null), THERMOMETER_KEY)));
@@ -77,6 +83,26 @@ class CoapIntakeTest {
         assertThat(stored.get(0).reading().device().serial()).isEqualTo("TH-7");
         assertThat(stored.get(0).reading().values().get(0).value()).isEqualByComparingTo("36.8");
         assertThat(stored.get(0).reading().source().ref()).isEqualTo("/readings");
+    }
+
+    @Test
+    void aFullBuffer_answersServiceUnavailableWithMaxAge_countsIt_andRecordsAGap() throws Exception {
+        stop();
+        // Smaller than an empty buffer file: every live reading is refused.
+        startWith(new ReadingBuffer(BufferSettings.defaults(dir.resolve("full.db")).withMaxSizeBytes(16 * 1024),
+                Clock.systemUTC(), new SimpleMeterRegistry()));
+
+        CoapResponse response = post("thermo-7", THERMOMETER_KEY, json(36.8), MediaTypeRegistry.APPLICATION_SENML_JSON);
+
+        assertThat(response.getCode()).isEqualTo(ResponseCode.SERVICE_UNAVAILABLE);
+        assertThat(response.getOptions().getMaxAge()).isEqualTo(SenmlReadingsResource.FULL_RETRY_SECONDS);
+        assertThat(response.getResponseText()).contains("capacity");
+        assertThat(rejected("buffer-full")).isEqualTo(1.0);
+        assertThat(buffer.stats().unsent()).isZero();
+        assertThat(buffer.unreportedGaps()).singleElement().satisfies(gap -> {
+            assertThat(gap.lane()).isEqualTo(Lane.CRITICAL);
+            assertThat(gap.devices()).containsExactly("sn.TH-7");
+        });
     }
 
     @Test

@@ -24,7 +24,9 @@ class BleCounters {
 
     /**
      * @param reason        {@code malformed} (does not decode), {@code refused} (must not become a reading),
-     *                      {@code invalid} (breaks the contract), {@code buffer-unavailable}
+     *                      {@code invalid} (breaks the contract), {@code buffer-unavailable}, at capacity
+     *                      {@code lost-at-capacity} (a live value) or {@code kept-on-device-at-capacity} (a stored
+     *                      record)
      * @param characteristic the 16-bit UUID, e.g. "2A35"
      */
     void rejected(String reason, String characteristic) {

@@ -7,6 +7,7 @@ import io.vitalwire.gateway.GatewayConfig;
 import io.vitalwire.gateway.backoff.Backoff;
 import io.vitalwire.gateway.ble.gatt.HealthCharacteristic;
 import io.vitalwire.gateway.buffer.BufferException;
+import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.gateway.buffer.RecordCursors;
 import io.vitalwire.gateway.clock.GatewayClockSync;
 import jakarta.annotation.PostConstruct;
@@ -363,7 +364,7 @@ public class BluezIntake implements AutoCloseable {
 
     private void deliver(DeviceLink link, HealthCharacteristic characteristic, byte[] value, Instant receivedAt) {
         GattIntake.Result result = intake.accept(link.identity, characteristic, value, link.clockOffsetMillis,
-                receivedAt);
+                receivedAt, isStoredRecord(link, characteristic) ? Lane.ROUTINE : Lane.CRITICAL);
         List<Reading> readings = result.readings();
         DeviceLink.StoredTransfer transfer = link.storedTransfer;
         if (characteristic == HealthCharacteristic.PLX_SPOT_CHECK_MEASUREMENT && transfer != null
@@ -374,13 +375,14 @@ public class BluezIntake implements AutoCloseable {
             transfer.allDurable &= result.durable();
         }
         if (characteristic == HealthCharacteristic.GLUCOSE_MEASUREMENT) {
+            link.glucoseCursorHeld |= result.bufferRefused();
             Long highest = null;
             for (Reading r : readings) {
                 if (r.sequence() != null && (highest == null || r.sequence() > highest)) {
                     highest = r.sequence();
                 }
             }
-            if (highest != null) {
+            if (highest != null && !link.glucoseCursorHeld) {
                 try {
                     cursors.advance(link.identity.stableId(), characteristic.hex(), highest);
                 } catch (BufferException e) {
@@ -389,6 +391,17 @@ public class BluezIntake implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * A record from the device's memory rather than a value just taken: every glucose record (the Glucose Profile
+     * delivers records through the Record Access Control Point) and the spot-checks of a stored-records transfer.
+     */
+    private static boolean isStoredRecord(DeviceLink link, HealthCharacteristic characteristic) {
+        return characteristic == HealthCharacteristic.GLUCOSE_MEASUREMENT
+                || characteristic == HealthCharacteristic.GLUCOSE_MEASUREMENT_CONTEXT
+                || (characteristic == HealthCharacteristic.PLX_SPOT_CHECK_MEASUREMENT && link.storedTransfer != null
+                        && !link.storedTransfer.deleting);
     }
 
     private void racpResponse(DeviceLink link, byte[] value) {
@@ -513,6 +526,7 @@ public class BluezIntake implements AutoCloseable {
             setup.enableNotifications(link);
             boolean records = setup.requestStoredRecords(link, lastGlucoseRecord(identity.stableId()));
             link.storedTransfer = null;
+            link.glucoseCursorHeld = false;
             if (!records && setup.requestStoredSpotChecks(link)) {
                 records = true;
                 link.storedTransfer = new DeviceLink.StoredTransfer();

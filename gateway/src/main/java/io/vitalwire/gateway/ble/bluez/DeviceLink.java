@@ -41,6 +41,11 @@ final class DeviceLink {
     Integer batteryPercent;
     /** The stored spot-check transfer under way on this connection (Report Stored Records sent), or null. */
     StoredTransfer storedTransfer;
+    /**
+     * The buffer refused a glucose record on this connection: the record cursor stays where it is until the next
+     * connection, so the refused record is asked for again instead of being skipped by a later one's number.
+     */
+    boolean glucoseCursorHeld;
 
     /**
      * One Report Stored Records transfer of a pulse oximeter: how many records came and whether every one of them
@@ -107,5 +112,6 @@ final class DeviceLink {
         identity = null;
         clockOffsetMillis = null;
         storedTransfer = null;
+        glucoseCursorHeld = false;
     }
 }

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vitalwire.contract.ClockSync;
+import io.vitalwire.gateway.buffer.BufferSettings;
+import io.vitalwire.gateway.buffer.Gap;
+import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
 import io.vitalwire.gateway.buffer.RecordCursors;
 import io.vitalwire.gateway.normalize.Normalizer;
@@ -55,12 +58,13 @@ class BluezIntakeTest {
     void setUp() {
         buffer = new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC()) {
             @Override
-            public io.vitalwire.gateway.buffer.AppendResult append(List<io.vitalwire.contract.Reading> readings) {
+            public io.vitalwire.gateway.buffer.AppendResult append(io.vitalwire.gateway.buffer.Lane lane,
+                                                                  List<io.vitalwire.contract.Reading> readings) {
                 if (bufferRefuses) {
                     throw new io.vitalwire.gateway.buffer.BufferException("append failed",
                             new java.sql.SQLException("disk full (scripted)"));
                 }
-                return super.append(readings);
+                return super.append(lane, readings);
             }
         };
         bluez = new ScriptedBluez();
@@ -167,6 +171,66 @@ class BluezIntakeTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> cursors.last("sn.HRS-0001", "2A18").isPresent());
         assertThat(cursors.last("sn.HRS-0001", "2A18")).hasValue(7);
         assertThat(buffer.stats().unsent()).isEqualTo(1);
+    }
+
+    /** Glucose Measurement, flags 0x02, the given sequence number, 95e-5 kg/L, capillary whole blood, finger. */
+    private static byte[] glucoseRecord(int sequence) {
+        return new byte[] {0x02, (byte) sequence, 0x00, (byte) 0xEA, 0x07, 0x03, 0x01, 0x08, 0x00, 0x00, 0x5F,
+            (byte) 0xB0, 0x11};
+    }
+
+    @Test
+    void storedRecords_goToTheRoutineLane_liveValuesToTheCriticalOne() {
+        bluez.glucose = true;
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.racpWrites.size() == 1);
+
+        bluez.emit(new BluezEvent.ValueChanged(GLUCOSE, glucoseRecord(7)));
+        bluez.emit(new BluezEvent.ValueChanged(HEART_RATE, new byte[] {0x00, 72}));
+        await().atMost(Duration.ofSeconds(5)).until(() -> buffer.stats().unsent() == 2);
+        assertThat(buffer.stats().unsentByLane()).containsEntry(Lane.ROUTINE, 1L).containsEntry(Lane.CRITICAL, 1L);
+    }
+
+    @Test
+    void aGlucoseRecordTheBufferRefused_holdsTheCursor_soItIsAskedForAgain() {
+        bluez.glucose = true;
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.racpWrites.size() == 1);
+
+        bufferRefuses = true;
+        bluez.emit(new BluezEvent.ValueChanged(GLUCOSE, glucoseRecord(7)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> rejected("buffer-unavailable", "2A18") == 1);
+        bufferRefuses = false;
+        bluez.emit(new BluezEvent.ValueChanged(GLUCOSE, glucoseRecord(8)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> buffer.stats().unsent() == 1);
+
+        assertThat(cursors.last("sn.HRS-0001", "2A18")).as("not past the refused record 7").isEmpty();
+    }
+
+    @Test
+    void atCapacity_aLiveValueIsCountedLost_aStoredRecordStaysOnTheDevice() {
+        cursors.close();
+        buffer.close();
+        // Smaller than an empty buffer file: everything below lifecycle is refused.
+        buffer = new ReadingBuffer(BufferSettings.defaults(dir.resolve("full.db")).withMaxSizeBytes(16 * 1024),
+                Clock.systemUTC(), new SimpleMeterRegistry());
+        cursors = new RecordCursors(buffer);
+        bluez.glucose = true;
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.racpWrites.size() == 1);
+
+        bluez.emit(new BluezEvent.ValueChanged(HEART_RATE, new byte[] {0x00, 72}));
+        bluez.emit(new BluezEvent.ValueChanged(GLUCOSE, glucoseRecord(7)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> rejected("kept-on-device-at-capacity", "2A18") == 1);
+        assertThat(rejected("lost-at-capacity", "2A37")).isEqualTo(1);
+        assertThat(cursors.last("sn.HRS-0001", "2A18")).isEmpty();
+        assertThat(buffer.unreportedGaps()).extracting(Gap::lane).containsExactly(Lane.CRITICAL, Lane.ROUTINE);
+    }
+
+    private double rejected(String reason, String characteristic) {
+        var c = meters.find("vitalwire.intake.rejected").tag("reason", reason).tag("characteristic", characteristic)
+                .counter();
+        return c == null ? 0 : c.count();
     }
 
     // ---- stored pulse oximeter spot-checks (PLX RACP: "all records" only) ----

@@ -1,0 +1,52 @@
+package io.vitalwire.ingest.quarantine;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code GET /admin/quarantine?reason=&device=&before=&limit=}: for operators, what was set aside, newest first,
+ * filtered by reason and device (serial or BLE address), a page at a time: {@code next} is the {@code before} of
+ * the next page, {@code null} on the last one. Loopback only, like the whole admin API (authentication pending).
+ */
+@Controller("/admin/quarantine")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class QuarantineController {
+
+    private static final int MAX_LIMIT = 500;
+
+    private final QuarantineStore store;
+
+    public QuarantineController(QuarantineStore store) {
+        this.store = store;
+    }
+
+    /** One page of entries; {@code next} is the {@code before} of the following page, {@code null} at the end. */
+    public record Page(List<QuarantineView> entries, Long next) {
+    }
+
+    @Get
+    public HttpResponse<?> list(@Nullable @QueryValue String reason, @Nullable @QueryValue String device,
+                                @Nullable @QueryValue Long before, @QueryValue(defaultValue = "50") int limit) {
+        QuarantineReason wanted = null;
+        if (reason != null) {
+            if (Arrays.stream(QuarantineReason.values()).noneMatch(r -> r.name().equals(reason))) {
+                return HttpResponse.badRequest("unknown reason; one of " + Arrays.toString(QuarantineReason.values()));
+            }
+            wanted = QuarantineReason.valueOf(reason);
+        }
+        if (limit < 1 || limit > MAX_LIMIT || (device != null && (device.isBlank() || device.length() > 64))) {
+            return HttpResponse.badRequest("limit must be 1.." + MAX_LIMIT + ", device 1..64 characters");
+        }
+        List<QuarantineStore.Entry> entries = store.list(new QuarantineStore.Filter(wanted, device),
+                before == null ? Long.MAX_VALUE : before, limit);
+        Long next = entries.size() < limit ? null : entries.get(entries.size() - 1).id();
+        return HttpResponse.ok(new Page(entries.stream().map(QuarantineView::of).toList(), next));
+    }
+}

@@ -1,0 +1,151 @@
+package io.vitalwire.ingest.resolve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.vitalwire.contract.DeviceIdentity;
+import io.vitalwire.contract.Reading;
+import io.vitalwire.ingest.ReadingOutcome;
+import io.vitalwire.ingest.fhir.FhirSystems;
+import io.vitalwire.ingest.quarantine.QuarantineReason;
+import io.vitalwire.ingest.quarantine.QuarantineStore;
+import io.vitalwire.ingest.testing.StackTest;
+import io.vitalwire.ingest.testing.TestReadings;
+import io.vitalwire.ingest.window.WindowCloser;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Observation;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A device handed from one patient to another: assignments over time as DeviceUseStatements on the real FHIR
+ * server, readings resolved by their measurement time, and the cache's bound on how late a reassignment is
+ * honoured.
+ */
+@MicronautTest
+class ReassignmentIT extends StackTest {
+
+    private static final Duration CACHE_TTL = Duration.ofSeconds(3);
+
+    @Inject
+    PatientResolver resolver;
+    @Inject
+    WindowCloser closer;
+    @Inject
+    QuarantineStore quarantine;
+
+    ReassignmentIT() {
+        super("gw-reassign");
+    }
+
+    @Override
+    protected Map<String, String> overrides() {
+        return Map.of("vitalwire.ingest.resolve.cache-ttl", CACHE_TTL.toSeconds() + "s",
+                "vitalwire.ingest.window.grace", "0s");
+    }
+
+    @Test
+    void readingsBeforeAndAfterAReassignment_stayWithThePatientOfTheirTime() throws Exception {
+        String former = fixtures.patient();
+        String current = fixtures.patient();
+        DeviceIdentity scale = TestReadings.serial("SCALE-" + run);
+        // Device.patient names only the current patient; the history is in the DeviceUseStatements.
+        String device = fixtures.device(scale.serial(), current);
+        Instant handover = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(1)).plusSeconds(30);
+        fixtures.assign(device, former, handover.minus(Duration.ofDays(7)), handover);
+        fixtures.assign(device, current, handover, null);
+
+        Reading before = TestReadings.weight(gateway, scale, handover.minus(Duration.ofMinutes(30)), "81.2");
+        Reading atHandover = TestReadings.weight(gateway, scale, handover, "81.0");
+        Reading after = TestReadings.weight(gateway, scale, handover.plus(Duration.ofMinutes(30)), "80.9");
+        Reading beforeAnyAssignment = TestReadings.weight(gateway, scale, handover.minus(Duration.ofDays(8)), "83.0");
+        Map<String, ReadingOutcome> outcomes = ingest.ingest(TestReadings.topic(gateway),
+                List.of(before, atHandover, after, beforeAnyAssignment));
+
+        assertThat(subjectOf(before)).isEqualTo(former);
+        assertThat(subjectOf(atHandover)).as("the handover instant belongs to the new assignment").isEqualTo(current);
+        assertThat(subjectOf(after)).isEqualTo(current);
+        assertThat(outcomes.get(beforeAnyAssignment.key()))
+                .isEqualTo(new ReadingOutcome.Quarantined(beforeAnyAssignment.key(),
+                        QuarantineReason.UNASSIGNED_DEVICE));
+        assertThat(quarantine.forReading(beforeAnyAssignment.key())).singleElement()
+                .satisfies(e -> assertThat(e.detail()).isEqualTo(device
+                        + " has no assignment covering the reading's time"));
+    }
+
+    @Test
+    void aStreamWindowSpanningTheHandover_isSplitBetweenThePatients() throws Exception {
+        String former = fixtures.patient();
+        String current = fixtures.patient();
+        DeviceIdentity strap = TestReadings.serial("HR-" + run);
+        String device = fixtures.device(strap.serial(), current);
+        Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(2));
+        Instant handover = minute.plusSeconds(30);
+        fixtures.assign(device, former, minute.minus(Duration.ofDays(1)), handover);
+        fixtures.assign(device, current, handover, null);
+        List<Reading> stream = new ArrayList<>();
+        for (int s = 20; s < 40; s++) {
+            stream.add(TestReadings.heartRate(gateway, strap, minute.plusSeconds(s), s < 30 ? "70" : "90"));
+        }
+        send(stream);
+        closer.closeDue(Instant.now().plusSeconds(1));
+
+        Observation formers = fixtures.observationsOf(former).get(0);
+        Observation currents = fixtures.observationsOf(current).get(0);
+        assertThat(formers.getValueQuantity().getValue()).isEqualByComparingTo("70");
+        assertThat(currents.getValueQuantity().getValue()).isEqualByComparingTo("90");
+        assertThat(formers.getEffectivePeriod().getStart()).isEqualTo(currents.getEffectivePeriod().getStart());
+        assertThat(formers.getIdentifierFirstRep().getValue())
+                .isNotEqualTo(currents.getIdentifierFirstRep().getValue());
+        assertThat(formers.getComponentFirstRep().getValueSampledData().getData().split(" "))
+                .filteredOn(v -> !v.equals("E")).hasSize(10);
+    }
+
+    @Test
+    void aReassignmentMadeInFhir_isHonouredWithinTheCacheTtl() throws Exception {
+        String former = fixtures.patient();
+        String current = fixtures.patient();
+        DeviceIdentity cuff = TestReadings.serial("CUFF-" + run);
+        String device = fixtures.device(cuff.serial(), former);
+        String assignment = fixtures.assign(device, former, Instant.now().minus(Duration.ofDays(30)), null);
+        Instant measured = Instant.now();
+        assertThat(resolver.resolve(cuff, measured)).isEqualTo(new Resolution.Assigned(former, device));
+
+        Instant handover = measured.minusSeconds(60);
+        fixtures.end(assignment, handover);
+        fixtures.assign(device, current, handover, null);
+        Instant changed = Instant.now();
+
+        await().atMost(CACHE_TTL.plusSeconds(2)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(resolver.resolve(cuff, measured)).isEqualTo(new Resolution.Assigned(current, device)));
+        assertThat(Duration.between(changed, Instant.now())).isLessThanOrEqualTo(CACHE_TTL.plusSeconds(2));
+        assertThat(resolver.resolve(cuff, handover.minusMillis(1))).isEqualTo(new Resolution.Assigned(former,
+                device));
+    }
+
+    @Test
+    void overlappingAssignmentsToDifferentPatients_areAConflict_notAGuess() throws Exception {
+        DeviceIdentity scale = TestReadings.serial("SCALE-" + run + "-X");
+        String device = fixtures.device(scale.serial(), null);
+        Instant now = Instant.now();
+        fixtures.assign(device, fixtures.patient(), now.minus(Duration.ofDays(2)), null);
+        fixtures.assign(device, fixtures.patient(), now.minus(Duration.ofDays(1)), null);
+
+        assertThat(resolver.resolve(scale, now.minus(Duration.ofHours(36))))
+                .isInstanceOf(Resolution.Assigned.class);
+        assertThat(resolver.resolve(scale, now.minus(Duration.ofHours(1))))
+                .isInstanceOf(Resolution.ConflictingAssignments.class);
+    }
+
+    private String subjectOf(Reading reading) {
+        List<Observation> found = fixtures.observations(FhirSystems.READING_KEY, reading.key());
+        assertThat(found).as(reading.key()).hasSize(1);
+        return found.get(0).getSubject().getReference();
+    }
+}

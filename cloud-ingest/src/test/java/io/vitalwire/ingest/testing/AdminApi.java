@@ -1,0 +1,60 @@
+package io.vitalwire.ingest.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+/** cloud-ingest's admin API over real HTTP, as an operator's tool would call it. */
+public final class AdminApi {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+    private final URI base;
+
+    public AdminApi(URL server) {
+        this.base = URI.create(server.toString());
+    }
+
+    /** {@code GET /admin/readings?key=}: where a reading went. */
+    public JsonNode explain(String readingKey) throws IOException, InterruptedException {
+        return get("/admin/readings?key=" + encode(readingKey));
+    }
+
+    /** GET a path; the answer must be 200 and JSON. */
+    public JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
+        return ok(send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET().build()));
+    }
+
+    /** POST to a path without a body; the answer must be 200 and JSON. */
+    public JsonNode post(String pathAndQuery) throws IOException, InterruptedException {
+        return ok(send(HttpRequest.newBuilder(base.resolve(pathAndQuery))
+                .POST(HttpRequest.BodyPublishers.noBody()).build()));
+    }
+
+    /** The status of a GET, for requests that are to be refused. */
+    public int status(String pathAndQuery) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET().build()).statusCode();
+    }
+
+    public static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode ok(HttpResponse<String> response) throws IOException {
+        if (response.statusCode() != 200) {
+            throw new AssertionError("HTTP " + response.statusCode() + ": " + response.body());
+        }
+        return json.readTree(response.body());
+    }
+}

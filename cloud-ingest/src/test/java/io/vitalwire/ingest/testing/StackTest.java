@@ -1,0 +1,83 @@
+package io.vitalwire.ingest.testing;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.vitalwire.contract.DeviceIdentity;
+import io.vitalwire.contract.Reading;
+import io.vitalwire.ingest.ReadingsIngest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What every integration test of cloud-ingest starts from: the application context on the local stack with a
+ * PostgreSQL schema of its own ({@link TestStack}), a gateway id of its own, the FHIR fixtures and the admin API.
+ * Subclasses add {@code @MicronautTest}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class StackTest implements TestPropertyProvider {
+
+    protected final TestStack stack = new TestStack();
+    protected final String run = UUID.randomUUID().toString().substring(0, 8);
+    protected final String gateway;
+
+    @Inject
+    protected ReadingsIngest ingest;
+    @Inject
+    protected IGenericClient fhir;
+    @Inject
+    protected EmbeddedServer server;
+
+    protected FhirFixtures fixtures;
+    protected AdminApi admin;
+
+    protected StackTest(String gatewayPrefix) {
+        this.gateway = gatewayPrefix + "-" + run;
+    }
+
+    /** Properties of this test's context beyond {@link TestStack#properties}. */
+    protected Map<String, String> overrides() {
+        return Map.of();
+    }
+
+    @Override
+    public Map<String, String> getProperties() {
+        return stack.properties(overrides());
+    }
+
+    @BeforeAll
+    void clients() {
+        fixtures = new FhirFixtures(fhir);
+        admin = new AdminApi(server.getURL());
+    }
+
+    @AfterAll
+    void dropSchema() throws Exception {
+        stack.dropSchema();
+    }
+
+    /** A device of this run, registered in FHIR with {@code patient} as its Device.patient. */
+    protected DeviceIdentity registered(String name, String patient) {
+        DeviceIdentity device = TestReadings.serial(name + "-" + run);
+        fixtures.device(device.serial(), patient);
+        return device;
+    }
+
+    /** The start of the minute {@code ago} before now: a window long ended. */
+    protected static Instant minuteBefore(Duration ago) {
+        return Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(ago);
+    }
+
+    /** Hands the readings to ingest as one message from this test's gateway, as the MQTT consumer would. */
+    protected void send(List<Reading> readings) {
+        ingest.handle(TestReadings.topic(gateway), TestReadings.batch(gateway, readings));
+    }
+}

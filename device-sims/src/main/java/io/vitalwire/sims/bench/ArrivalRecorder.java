@@ -1,0 +1,117 @@
+package io.vitalwire.sims.bench;
+
+import io.vitalwire.contract.Channel;
+import io.vitalwire.contract.ContractCodec;
+import io.vitalwire.contract.ContractViolation;
+import io.vitalwire.contract.Reading;
+import io.vitalwire.contract.Topic;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * The cloud side of an uplink benchmark: subscribes to one gateway's readings at QoS 1 and records when each
+ * reading key first arrived, counting repeats, so a benchmark can check that nothing was lost or doubled and measure
+ * latencies against its own send times.
+ */
+final class ArrivalRecorder implements AutoCloseable {
+
+    private final ContractCodec codec = new ContractCodec();
+    private final MqttAsyncClient client;
+    private final Map<String, Long> firstArrival = new ConcurrentHashMap<>();
+    private final AtomicLong repeats = new AtomicLong();
+    private final AtomicLong messages = new AtomicLong();
+    private volatile long lastArrivalNanos;
+
+    ArrivalRecorder(String brokerUrl, String tenant, String gatewayId) throws MqttException {
+        client = new MqttAsyncClient(brokerUrl, "bench-recorder-" + gatewayId, new MemoryPersistence());
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage message) throws ContractViolation {
+                long now = System.nanoTime();
+                messages.incrementAndGet();
+                for (Reading reading : codec.decodeReadings(message.getPayload()).readings()) {
+                    if (firstArrival.putIfAbsent(reading.key(), now) != null) {
+                        repeats.incrementAndGet();
+                    }
+                }
+                lastArrivalNanos = now;
+            }
+
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverUri) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            }
+        });
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        client.connect(options).waitForCompletion(10_000);
+        client.subscribe(new MqttSubscription[] {
+                new MqttSubscription(Topic.of(tenant, gatewayId, Channel.READINGS).path(), 1)}).waitForCompletion(10_000);
+    }
+
+    int distinct() {
+        return firstArrival.size();
+    }
+
+    long repeats() {
+        return repeats.get();
+    }
+
+    long messages() {
+        return messages.get();
+    }
+
+    long lastArrivalNanos() {
+        return lastArrivalNanos;
+    }
+
+    /** {@link System#nanoTime()} when the key first arrived, or null. */
+    Long arrivalNanos(String key) {
+        return firstArrival.get(key);
+    }
+
+    /** Waits until {@code expected} distinct readings arrived; false on timeout. */
+    boolean awaitDistinct(int expected, long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (distinct() < expected) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
+    @Override
+    public void close() throws MqttException {
+        client.disconnect().waitForCompletion(5_000);
+        client.close();
+    }
+}

@@ -1,0 +1,89 @@
+package io.vitalwire.sims.faults;
+
+import io.vitalwire.sims.coap.HomeDeviceCredential;
+import io.vitalwire.sims.e2e.ServiceProcess;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The gateway jar as one home hub of a fault test: its data directory, CoAP port and registered devices stay the
+ * same across restarts, as on a real hub; it talks mutual TLS to the test's broker with its own certificate.
+ */
+final class FaultGateway implements AutoCloseable {
+
+    static final String TENANT = "faults";
+    private static final Path JAR = Path.of("..", "gateway", "target", "gateway.jar");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String name;
+    private final Map<String, String> properties;
+    private final URI coap;
+    private ServiceProcess process;
+
+    FaultGateway(String id, TestPki pki, TlsBroker broker, Path dataDir, List<HomeDeviceCredential> devices)
+            throws IOException {
+        Files.createDirectories(dataDir);
+        HomeDeviceCredential.writeGatewayFile(dataDir.resolve("coap-devices.psk"), devices);
+        int coapPort;
+        try (DatagramSocket probe = new DatagramSocket(0)) {
+            coapPort = probe.getLocalPort();
+        }
+        this.name = "faults-" + id + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.coap = URI.create("coaps://127.0.0.1:" + coapPort);
+        this.properties = Map.ofEntries(
+                Map.entry("vitalwire.gateway.id", id),
+                Map.entry("vitalwire.gateway.tenant", TENANT),
+                Map.entry("vitalwire.gateway.data-dir", dataDir.toString()),
+                Map.entry("vitalwire.gateway.coap.port", Integer.toString(coapPort)),
+                Map.entry("vitalwire.gateway.uplink.broker-url", broker.url()),
+                Map.entry("vitalwire.gateway.uplink.ca-file", pki.ca().toString()),
+                Map.entry("vitalwire.gateway.uplink.cert-file", pki.cert(id).toString()),
+                Map.entry("vitalwire.gateway.uplink.key-file", pki.key(id).toString()),
+                // A lower cap than the 60 s default keeps the tests short; the drain after an outage starts on the
+                // first successful reconnect either way, not on a timer.
+                Map.entry("vitalwire.gateway.uplink.min-backoff", "200ms"),
+                Map.entry("vitalwire.gateway.uplink.max-backoff", "2s"));
+    }
+
+    URI coap() {
+        return coap;
+    }
+
+    /** Starts the jar; {@link #awaitConnected()} waits until its uplink is up. */
+    void start() throws IOException {
+        process = ServiceProcess.start(name, JAR, properties);
+    }
+
+    /** Health UP: the process runs and its uplink is connected to the broker. */
+    void awaitConnected() throws Exception {
+        process.awaitHealth(200, START_TIMEOUT);
+    }
+
+    /** Health DOWN: the process runs but its uplink is not connected. */
+    void awaitDisconnected() throws Exception {
+        process.awaitHealth(503, START_TIMEOUT);
+    }
+
+    /** kill -9. */
+    void kill() throws InterruptedException {
+        process.kill();
+    }
+
+    String log() throws IOException {
+        return Files.readString(process.log());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null) {
+            process.close();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.vitalwire.sims.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vitalwire.sims.coap.HomeDeviceCredential;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.paho.mqttv5.common.MqttException;
+
+/**
+ * What every gateway fault test starts from: its own CA and broker, cloud-ingest's side subscribed and counting, and
+ * one gateway with two thermometers registered, connected. The test then streams, breaks something, and checks with
+ * {@link #assertEveryReadingArrives} that nothing the gateway accepted was lost.
+ */
+final class FaultScenario implements AutoCloseable {
+
+    private static final Duration ARRIVAL = Duration.ofSeconds(60);
+
+    final TestPki pki;
+    final TlsBroker broker;
+    final ArrivalLedger ledger = new ArrivalLedger();
+    final FaultGateway gateway;
+    private final String gatewayId;
+    private final List<HomeDeviceCredential> devices;
+    private ReadingsSubscriber subscriber;
+
+    private FaultScenario(Path dir, String gatewayId) throws Exception {
+        this.gatewayId = gatewayId;
+        this.devices = ReadingStream.thermometers(gatewayId.toUpperCase(), 2);
+        this.pki = TestPki.issue(dir.resolve("pki"), gatewayId, TestPki.INGEST);
+        this.broker = TlsBroker.start(pki, dir.resolve("broker"));
+        this.gateway = new FaultGateway(gatewayId, pki, broker, dir.resolve("gateway"), devices);
+    }
+
+    static FaultScenario start(Path dir, String gatewayId) throws Exception {
+        FaultScenario scenario = new FaultScenario(dir, gatewayId);
+        try {
+            scenario.subscribe();
+            scenario.gateway.start();
+            scenario.gateway.awaitConnected();
+            return scenario;
+        } catch (Exception e) {
+            scenario.close();
+            throw e;
+        }
+    }
+
+    /** The thermometers, measuring without pause into the gateway. */
+    ReadingStream stream() {
+        return new ReadingStream(gatewayId, devices, gateway.coap()).start();
+    }
+
+    /** cloud-ingest's side goes away (its session stays on the broker, if the broker keeps it). */
+    void unsubscribe() throws MqttException {
+        subscriber.close();
+        subscriber = null;
+    }
+
+    /** cloud-ingest's side (back) on the broker: a persistent session with the shared subscription. */
+    void subscribe() throws MqttException {
+        subscriber = ReadingsSubscriber.connect(broker.url(), pki.tls(TestPki.INGEST), ledger);
+    }
+
+    /** Waits for every accepted reading at the subscriber; none may be missing, and no message may be malformed. */
+    void assertEveryReadingArrives(Set<String> accepted) {
+        await().atMost(ARRIVAL).pollInterval(Duration.ofMillis(200)).until(() -> ledger.missing(accepted).isEmpty());
+        assertThat(ledger.missing(accepted)).as("accepted (2.04) but never delivered").isEmpty();
+        assertThat(ledger.refused()).isEmpty();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try (broker; gateway) {
+            if (subscriber != null) {
+                subscriber.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.vitalwire.sims.faults;
+
+import io.vitalwire.contract.ContractCodec;
+import io.vitalwire.contract.ContractViolation;
+import io.vitalwire.contract.ReadingBatch;
+import io.vitalwire.contract.Topic;
+import io.vitalwire.contract.tls.ClientTls;
+import java.time.Instant;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * cloud-ingest's side of the broker, reduced to counting: connected as {@code cloud-ingest} over mutual TLS with a
+ * persistent session, the shared subscription to every gateway's readings, each reading's key into the ledger.
+ * It reconnects by itself within a second or two of the broker coming back, and subscribes again on every connect,
+ * since a broker that lost its state has forgotten the subscription.
+ */
+final class ReadingsSubscriber implements MqttCallback, AutoCloseable {
+
+    static final String SHARE_GROUP = "faults";
+
+    private final ArrivalLedger ledger;
+    private final MqttAsyncClient client;
+    private final ContractCodec codec = new ContractCodec();
+
+    private ReadingsSubscriber(String brokerUrl, ArrivalLedger ledger) throws MqttException {
+        this.ledger = ledger;
+        this.client = new MqttAsyncClient(brokerUrl, "faults-ingest", new MemoryPersistence());
+        client.setCallback(this);
+    }
+
+    static ReadingsSubscriber connect(String brokerUrl, ClientTls tls, ArrivalLedger ledger) throws MqttException {
+        ReadingsSubscriber subscriber = new ReadingsSubscriber(brokerUrl, ledger);
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setSocketFactory(tls.socketFactory());
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(3600L);
+        options.setAutomaticReconnect(true);
+        options.setAutomaticReconnectDelay(1, 2);
+        subscriber.client.connect(options).waitForCompletion(15_000);
+        subscriber.subscribe().waitForCompletion(15_000);
+        return subscriber;
+    }
+
+    private IMqttToken subscribe() throws MqttException {
+        return client.subscribe(new MqttSubscription(Topic.sharedReadingsFilter(SHARE_GROUP), 1));
+    }
+
+    @Override
+    public void connectComplete(boolean reconnect, String serverUri) {
+        if (!reconnect) {
+            return;
+        }
+        try {
+            subscribe();
+        } catch (MqttException e) {
+            ledger.refused("(subscribe)", e.toString());
+        }
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+        try {
+            ledger.record((ReadingBatch) codec.decode(Topic.parse(topic), message.getPayload()), Instant.now());
+        } catch (ContractViolation | ClassCastException e) {
+            ledger.refused(topic, e.getMessage());
+        }
+    }
+
+    @Override
+    public void disconnected(MqttDisconnectResponse response) {
+        // Paho reconnects by itself.
+    }
+
+    @Override
+    public void mqttErrorOccurred(MqttException exception) {
+        // Reconnecting covers it.
+    }
+
+    @Override
+    public void deliveryComplete(IMqttToken token) {
+        // Publishes nothing.
+    }
+
+    @Override
+    public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        // No enhanced authentication.
+    }
+
+    @Override
+    public void close() throws MqttException {
+        if (client.isConnected()) {
+            client.disconnect().waitForCompletion(5_000);
+        }
+        client.close(true);
+    }
+}

@@ -1,0 +1,137 @@
+package io.vitalwire.gateway.buffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The 256-bit key that encrypts buffered payloads, and where it came from. {@link #source()} names the origin for
+ * error messages and logs; the key itself is never printed.
+ */
+public final class BufferKey {
+
+    /** Wins over the key file, so that an operator can keep the key off the SD card (e.g. from a TPM-backed store). */
+    public static final String ENVIRONMENT_VARIABLE = "VITALWIRE_BUFFER_KEY";
+
+    static final int LENGTH = 32;
+    private static final Logger LOG = LoggerFactory.getLogger(BufferKey.class);
+
+    private final byte[] bytes;
+    private final String source;
+
+    private BufferKey(byte[] bytes, String source) {
+        if (bytes.length != LENGTH) {
+            throw new IllegalStateException("the buffer key from " + source + " is " + bytes.length
+                    + " bytes; it must be the base64 of exactly " + LENGTH + " random bytes");
+        }
+        this.bytes = bytes.clone();
+        this.source = source;
+    }
+
+    /**
+     * The key from the environment variable's value if set, else from the key file; without either, a new random key
+     * written to the key file (mode 0600) — but only if {@code mayGenerate}, i.e. the buffer holds nothing yet. A
+     * buffer that holds readings gets no new key: that would make every one of them unreadable.
+     *
+     * @param environmentValue the value of {@link #ENVIRONMENT_VARIABLE}, or null
+     */
+    static BufferKey load(String environmentValue, Path keyFile, boolean mayGenerate) {
+        if (environmentValue != null && !environmentValue.isBlank()) {
+            return new BufferKey(decode(environmentValue, "environment variable " + ENVIRONMENT_VARIABLE),
+                    "environment variable " + ENVIRONMENT_VARIABLE);
+        }
+        String fileSource = "key file " + keyFile;
+        if (Files.exists(keyFile)) {
+            warnIfShared(keyFile);
+            try {
+                return new BufferKey(decode(Files.readString(keyFile, StandardCharsets.US_ASCII), fileSource),
+                        fileSource);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the buffer " + fileSource, e);
+            }
+        }
+        if (!mayGenerate) {
+            throw new IllegalStateException("the reading buffer holds readings but there is no key to read them: "
+                    + ENVIRONMENT_VARIABLE + " is not set and " + keyFile + " does not exist. Restore the key the "
+                    + "buffer was written with; no new key is generated, as it would make every buffered reading "
+                    + "unreadable");
+        }
+        byte[] fresh = new byte[LENGTH];
+        new SecureRandom().nextBytes(fresh);
+        writePrivately(keyFile, Base64.getEncoder().encodeToString(fresh) + "\n");
+        LOG.warn("generated a new buffer encryption key in {}; keep a copy away from the buffer's disk "
+                + "(without it the buffered readings cannot be read)", keyFile);
+        return new BufferKey(fresh, fileSource);
+    }
+
+    byte[] bytes() {
+        return bytes.clone();
+    }
+
+    /** Where the key came from, e.g. "key file /var/lib/vitalwire/buffer.key"; never the key. */
+    public String source() {
+        return source;
+    }
+
+    @Override
+    public String toString() {
+        return "BufferKey[" + source + "]";
+    }
+
+    private static byte[] decode(String base64, String source) {
+        try {
+            return Base64.getDecoder().decode(base64.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the buffer key from " + source + " is not base64: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Written to a private temporary file, flushed and then renamed into place, so that a crash never leaves a
+     * truncated key behind (a truncated key would lock the readings written with the whole one away).
+     */
+    private static void writePrivately(Path keyFile, String content) {
+        Path dir = keyFile.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+            Path temp = Files.createTempFile(dir, ".buffer-key", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                out.write(StandardCharsets.US_ASCII.encode(content));
+                out.force(true);
+            }
+            Files.move(temp, keyFile, StandardCopyOption.ATOMIC_MOVE);
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            } catch (IOException e) {
+                // Not every file system lets a directory be synced; the key file itself is.
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a new buffer key to " + keyFile, e);
+        }
+    }
+
+    private static void warnIfShared(Path keyFile) {
+        try {
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(keyFile);
+            if (p.stream().anyMatch(x -> x.name().startsWith("GROUP") || x.name().startsWith("OTHERS"))) {
+                LOG.warn("buffer key file {} is readable by others ({}); make it mode 0600", keyFile,
+                        PosixFilePermissions.toString(p));
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not a POSIX file system: nothing to check.
+        }
+    }
+}

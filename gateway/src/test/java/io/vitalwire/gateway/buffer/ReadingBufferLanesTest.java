@@ -1,0 +1,151 @@
+package io.vitalwire.gateway.buffer;
+
+import static io.vitalwire.gateway.buffer.TestReadings.reading;
+import static io.vitalwire.gateway.buffer.TestReadings.readings;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Priority lanes and live-first claiming, against a real SQLite file. */
+class ReadingBufferLanesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void claimNext_drainsTheBacklogLaneByLane_oldestFirstWithinALane() {
+        try (ReadingBuffer buffer = open()) {
+            buffer.append(Lane.ROUTINE, List.of(reading("GM-1", 1), reading("GM-1", 2)));
+            buffer.append(Lane.CRITICAL, List.of(reading("BP-1", 1)));
+            buffer.append(Lane.LIFECYCLE, List.of(reading("HUB", 1)));
+            buffer.append(Lane.CRITICAL, List.of(reading("BP-1", 2)));
+            buffer.markLinkUp();
+
+            assertThat(keys(buffer.claimNext(10))).containsExactly("gw-1/sn.HUB/s1/160184",
+                    "gw-1/sn.BP-1/s1/160184", "gw-1/sn.BP-1/s2/160184", "gw-1/sn.GM-1/s1/160184",
+                    "gw-1/sn.GM-1/s2/160184");
+        }
+    }
+
+    @Test
+    void claimNext_aReadingTakenNow_goesInTheNextBatchAheadOfTheBacklog() {
+        try (ReadingBuffer buffer = open()) {
+            buffer.append(Lane.CRITICAL, readings("BP-1", 1, 50));
+            buffer.append(Lane.ROUTINE, readings("GM-1", 1, 50));
+            buffer.markLinkUp(); // the uplink comes back to a backlog of 100
+            assertThat(buffer.claimNext(10)).hasSize(10);
+
+            // A live routine record and a live critical value, appended during the drain.
+            buffer.append(Lane.ROUTINE, List.of(reading("GM-1", 500)));
+            buffer.append(Lane.CRITICAL, List.of(reading("BP-1", 500)));
+
+            List<BufferedReading> next = buffer.claimNext(5);
+            assertThat(keys(next)).startsWith("gw-1/sn.BP-1/s500/160184", "gw-1/sn.GM-1/s500/160184");
+            // Then the backlog again, where it left off.
+            assertThat(keys(next).subList(2, 5)).containsExactly("gw-1/sn.BP-1/s11/160184",
+                    "gw-1/sn.BP-1/s12/160184", "gw-1/sn.BP-1/s13/160184");
+        }
+    }
+
+    @Test
+    void markLinkUp_turnsWhatWasLiveIntoBacklog() {
+        try (ReadingBuffer buffer = open()) {
+            buffer.markLinkUp();
+            buffer.append(Lane.ROUTINE, List.of(reading("GM-1", 1)));
+            buffer.append(Lane.CRITICAL, List.of(reading("BP-1", 1)));
+            buffer.append(Lane.ROUTINE, List.of(reading("GM-1", 2)));
+            buffer.markLinkUp(); // reconnected: all three are backlog now, in lane order
+            buffer.append(Lane.ROUTINE, List.of(reading("GM-1", 3)));
+
+            assertThat(keys(buffer.claimNext(10))).containsExactly("gw-1/sn.GM-1/s3/160184",
+                    "gw-1/sn.BP-1/s1/160184", "gw-1/sn.GM-1/s1/160184", "gw-1/sn.GM-1/s2/160184");
+        }
+    }
+
+    @Test
+    void readingsBufferedBeforeARestart_areBacklog_newOnesAfterItAreLive() {
+        try (ReadingBuffer buffer = open()) {
+            buffer.append(Lane.CRITICAL, readings("BP-1", 1, 3));
+        }
+        try (ReadingBuffer reopened = open()) {
+            reopened.append(Lane.ROUTINE, List.of(reading("GM-1", 9)));
+            assertThat(keys(reopened.claimNext(2))).containsExactly("gw-1/sn.GM-1/s9/160184",
+                    "gw-1/sn.BP-1/s1/160184");
+        }
+    }
+
+    @Test
+    void aRequeuedBatch_keepsEachDevicesOrderWithinItsLane() {
+        try (ReadingBuffer buffer = open()) {
+            buffer.append(Lane.CRITICAL, readings("BP-1", 1, 4));
+            List<BufferedReading> first = buffer.claimNext(2);
+            buffer.requeue(first.stream().map(BufferedReading::rowId).toList());
+
+            assertThat(keys(buffer.claimNext(10))).containsExactly("gw-1/sn.BP-1/s1/160184",
+                    "gw-1/sn.BP-1/s2/160184", "gw-1/sn.BP-1/s3/160184", "gw-1/sn.BP-1/s4/160184");
+        }
+    }
+
+    @Test
+    void stats_countUnsentReadingsPerLane() {
+        try (ReadingBuffer buffer = open()) {
+            buffer.append(Lane.CRITICAL, readings("BP-1", 1, 2));
+            buffer.append(Lane.ROUTINE, readings("GM-1", 1, 3));
+            buffer.markLinkUp();
+            buffer.markAcknowledged(buffer.claimNext(1).stream().map(BufferedReading::rowId).toList());
+
+            BufferStats stats = buffer.stats();
+            assertThat(stats.unsentByLane()).containsEntry(Lane.LIFECYCLE, 0L).containsEntry(Lane.CRITICAL, 1L)
+                    .containsEntry(Lane.ROUTINE, 3L);
+            assertThat(stats.unsent()).isEqualTo(4);
+            assertThat(stats.acknowledged()).isEqualTo(1);
+        }
+    }
+
+    /** The queries that run per batch and per maintenance pass must stay index seeks with a million rows. */
+    @Test
+    void claimPurgeAndStats_useTheirIndexes() throws Exception {
+        try (ReadingBuffer buffer = open()) {
+            buffer.append(Lane.CRITICAL, List.of(reading(1)));
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("buffer.db"))) {
+            assertThat(plan(c, ReadingBuffer.CLAIM_SQL))
+                    .contains("SEARCH reading USING INDEX reading_state_lane_id (state=? AND lane=? AND id>? AND id<?)")
+                    .doesNotContain("TEMP B-TREE");
+            assertThat(plan(c, ReadingBuffer.PURGE_SQL))
+                    .contains("INDEX reading_acknowledged_at (acknowledged_at<?)")
+                    .doesNotContain("SCAN reading");
+            assertThat(plan(c, ReadingBuffer.STATS_SQL)).contains("USING COVERING INDEX reading_state_lane_id");
+        }
+    }
+
+    private static String plan(Connection c, String sql) throws Exception {
+        StringBuilder plan = new StringBuilder();
+        // Parameters left unbound: the plan does not depend on their values.
+        try (PreparedStatement q = c.prepareStatement("EXPLAIN QUERY PLAN " + sql); ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                plan.append(rs.getString("detail")).append('\n');
+            }
+        }
+        return plan.toString();
+    }
+
+    private static List<String> keys(List<BufferedReading> claimed) {
+        List<String> keys = new ArrayList<>();
+        claimed.forEach(b -> keys.add(b.reading().key()));
+        return keys;
+    }
+
+    private ReadingBuffer open() {
+        return new ReadingBuffer(dir.resolve("buffer.db"), "NORMAL", Clock.systemUTC());
+    }
+}

@@ -1,0 +1,79 @@
+package io.vitalwire.gateway.uplink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vitalwire.contract.ClockQuality;
+import io.vitalwire.contract.ContractCodec;
+import io.vitalwire.contract.DeviceIdentity;
+import io.vitalwire.contract.MeasurementType;
+import io.vitalwire.contract.Reading;
+import io.vitalwire.contract.ReadingBatch;
+import io.vitalwire.contract.ReadingValue;
+import io.vitalwire.contract.Source;
+import io.vitalwire.contract.Transport;
+import io.vitalwire.gateway.buffer.BufferedReading;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/** Batches bounded in bytes as well as in count, decoded back with the contract's codec. */
+class BatchEncoderTest {
+
+    private static final Instant SENT = Instant.parse("2026-11-23T10:00:05Z");
+    private final BatchEncoder encoder = new BatchEncoder();
+    private final ContractCodec codec = new ContractCodec();
+
+    @Test
+    void encode_withinTheLimit_isOneMessage() throws Exception {
+        List<BufferedReading> rows = rows(10);
+
+        List<EncodedBatch> messages = encoder.encode("gw-1", SENT, rows, 1 << 20);
+
+        assertThat(messages).hasSize(1);
+        assertThat(messages.get(0).rowIds()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+        ReadingBatch batch = codec.decodeReadings(messages.get(0).payload());
+        assertThat(batch.gatewayId()).isEqualTo("gw-1");
+        assertThat(batch.sentAt()).isEqualTo(SENT);
+        assertThat(batch.readings()).extracting(Reading::key).containsExactlyElementsOf(
+                rows.stream().map(r -> r.reading().key()).toList());
+    }
+
+    @Test
+    void encode_overTheLimit_splitsIntoMessagesThatFitAndKeepOrder() throws Exception {
+        List<BufferedReading> rows = rows(100);
+        int oneMessage = encoder.encode("gw-1", SENT, rows, Integer.MAX_VALUE).get(0).payload().length;
+        int limit = oneMessage / 3;
+
+        List<EncodedBatch> messages = encoder.encode("gw-1", SENT, rows, limit);
+
+        assertThat(messages).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(messages).allSatisfy(m -> assertThat(m.payload().length).isLessThanOrEqualTo(limit));
+        assertThat(messages.stream().flatMap(m -> m.rowIds().stream()).toList())
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
+        for (EncodedBatch m : messages) {
+            assertThat(codec.decodeReadings(m.payload()).readings()).hasSize(m.rowIds().size());
+        }
+    }
+
+    @Test
+    void encode_aSingleReadingOverTheLimit_goesAlone() {
+        List<EncodedBatch> messages = encoder.encode("gw-1", SENT, rows(2), 10);
+
+        assertThat(messages).extracting(EncodedBatch::rowIds).containsExactly(List.of(1L), List.of(2L));
+    }
+
+    private static List<BufferedReading> rows(int n) {
+        return LongStream.rangeClosed(1, n).mapToObj(i -> new BufferedReading(i, reading(i))).toList();
+    }
+
+    private static Reading reading(long sequence) {
+        DeviceIdentity meter = new DeviceIdentity(null, null, "GM-1", null, null);
+        Instant at = Instant.parse("2026-11-23T10:00:00Z");
+        return new Reading("gw-1/sn.GM-1/s" + sequence + "/160184", MeasurementType.BLOOD_GLUCOSE, "160184",
+                "2339-0", List.of(new ReadingValue("160184", "2339-0", new BigDecimal("101"), "mg/dL")), meter,
+                sequence, null, at, at, null, ClockQuality.RECEIVE_TIME, new Source(Transport.COAP, "/readings"),
+                List.of());
+    }
+}
