@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,26 @@ class ContractCodecTest {
         Reading reading = Samples.bloodPressure();
 
         assertThat(codec.decodeReading(codec.encodeReading(reading))).isEqualTo(reading);
+    }
+
+    @Test
+    void aBatchSplicedFromEncodedReadings_isByteForByteTheEncodedBatch() throws Exception {
+        Reading first = Samples.bloodPressure();
+        Reading second = Samples.bloodPressure(Instant.parse("2026-11-23T10:20:00Z"));
+        ReadingBatch batch = Samples.batch(first, second);
+
+        byte[] spliced = codec.encodeReadingBatch(batch.gatewayId(), batch.sentAt(),
+                List.of(codec.encodeReading(first), codec.encodeReading(second)));
+
+        assertThat(new String(spliced, StandardCharsets.UTF_8))
+                .isEqualTo(new String(codec.encode(batch), StandardCharsets.UTF_8));
+        assertThat(codec.decodeReadings(spliced)).isEqualTo(batch);
+    }
+
+    @Test
+    void aSplicedBatch_keepsTheBatchRules() {
+        assertThatThrownBy(() -> codec.encodeReadingBatch("gw-1", Samples.RECEIVED, List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readings");
     }
 
     @Test

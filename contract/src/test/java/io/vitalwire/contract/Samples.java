@@ -13,15 +13,20 @@ final class Samples {
     }
 
     static Reading bloodPressure() {
+        return bloodPressure(Instant.parse("2026-11-23T10:14:58Z"));
+    }
+
+    /** The cuff's record measured at {@code measuredAt} (device time one hour ahead, as a CET cuff keeps it). */
+    static Reading bloodPressure(Instant measuredAt) {
         DeviceIdentity cuff = new DeviceIdentity("Acme", "BP-1", "SN0001", "AA:BB:CC:DD:EE:01", 1);
-        String deviceTime = "2026-11-23T11:15:00";
+        String deviceTime = measuredAt.plusSeconds(3_602).toString().substring(0, 19);
         return new Reading(
                 ReadingKey.of("gw-1", cuff, null, deviceTime, RECEIVED, "150020"),
                 MeasurementType.BLOOD_PRESSURE, "150020", "85354-9",
                 List.of(new ReadingValue("150021", "8480-6", new BigDecimal("128.0"), "mm[Hg]"),
                         new ReadingValue("150022", "8462-4", new BigDecimal("84"), "mm[Hg]"),
                         new ReadingValue("150023", "8478-0", new BigDecimal("98.7"), "mm[Hg]")),
-                cuff, null, deviceTime, Instant.parse("2026-11-23T10:14:58Z"), RECEIVED, 3_600_000L + 2_000L,
+                cuff, null, deviceTime, measuredAt, RECEIVED, 3_600_000L + 2_000L,
                 ClockQuality.CORRECTED, new Source(Transport.BLE, "2A35"), List.of("irregular-pulse"));
     }
 

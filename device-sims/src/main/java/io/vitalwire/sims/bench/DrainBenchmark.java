@@ -53,7 +53,7 @@ public final class DrainBenchmark {
         try (ArrivalRecorder recorder = new ArrivalRecorder(broker, "default", gatewayId);
              ApplicationContext gateway = BenchGateway.start(gatewayId, dir, broker,
                      Map.of("vitalwire.gateway.coap.enabled", false,
-                             "vitalwire.gateway.uplink.client-id", gatewayId + "-" + System.nanoTime()))) {
+                             "vitalwire.gateway.uplink.session-expiry", "0s"))) {
             ReadingBuffer buffer = gateway.getBean(ReadingBuffer.class);
             ScheduledExecutorService patients = Executors.newSingleThreadScheduledExecutor();
             patients.scheduleAtFixedRate(() -> {

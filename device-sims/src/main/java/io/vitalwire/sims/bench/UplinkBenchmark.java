@@ -74,7 +74,7 @@ public final class UplinkBenchmark {
         try (ArrivalRecorder recorder = new ArrivalRecorder(broker, TENANT, gatewayId);
              ApplicationContext gateway = BenchGateway.start(gatewayId, dir, broker,
                      Map.of("vitalwire.gateway.coap.enabled", false,
-                             "vitalwire.gateway.uplink.client-id", gatewayId + "-" + System.nanoTime()))) {
+                             "vitalwire.gateway.uplink.session-expiry", "0s"))) {
             return rate(recorder, readings);
         }
     }

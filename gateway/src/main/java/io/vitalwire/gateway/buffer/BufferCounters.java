@@ -18,7 +18,7 @@ final class BufferCounters {
                 "reason", "capacity").increment(readings);
     }
 
-    /** A row set aside as UNREADABLE: {@code undecryptable} (wrong key or altered) or {@code undecodable}. */
+    /** A row set aside as UNREADABLE: {@code undecryptable} (wrong key or altered). */
     void unreadable(String reason) {
         registry.counter("vitalwire.buffer.unreadable", "reason", reason).increment();
     }

@@ -1,7 +1,23 @@
 package io.vitalwire.gateway.buffer;
 
+import io.vitalwire.contract.ContractCodec;
+import io.vitalwire.contract.ContractViolation;
 import io.vitalwire.contract.Reading;
 
-/** A reading claimed from the buffer, with the row id that acknowledges or releases it. */
-public record BufferedReading(long rowId, Reading reading) {
+/**
+ * A reading claimed from the buffer: the row id that acknowledges or releases it, its idempotency key, and the reading
+ * as {@link ContractCodec#encodeReading} wrote it — what the uplink splices into a batch without decoding it.
+ */
+public record BufferedReading(long rowId, String key, byte[] encoded) {
+
+    private static final ContractCodec CODEC = new ContractCodec();
+
+    /** The reading itself, decoded: for diagnostics and tests; the uplink never needs it. */
+    public Reading reading() {
+        try {
+            return CODEC.decodeReading(encoded);
+        } catch (ContractViolation e) {
+            throw new IllegalStateException("buffered reading " + key + " does not decode", e);
+        }
+    }
 }

@@ -3,7 +3,6 @@ package io.vitalwire.gateway.buffer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vitalwire.contract.ContractCodec;
-import io.vitalwire.contract.ContractViolation;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.gateway.GatewayConfig;
 import jakarta.annotation.PreDestroy;
@@ -93,13 +92,21 @@ public class ReadingBuffer implements AutoCloseable {
     // Stats and gap reads use their own connection: WAL lets them read while the writer commits, so a count over a
     // million rows never delays a device's append.
     private final Connection reader;
+    /**
+     * Acknowledgements commit on their own connection, without waiting for the disk ({@code synchronous=NORMAL}):
+     * should a power cut take such a commit back, its rows are QUEUED again and sent again, which the cloud
+     * deduplicates by key — while syncing every acknowledgement cost the uplink as much as all the rest of its work.
+     * WAL commits reach the disk in order, so the next synchronous commit carries the acknowledgements with it.
+     * Used under {@link #lock}, like {@link #db}, so the two never write at once.
+     */
+    private final Connection acks;
     private final PayloadCipher cipher;
     private final String keySource;
     private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
     private final Queue<PendingAppend> pendingAppends = new ConcurrentLinkedQueue<>();
     private PreparedStatement usedBytesQuery;
-    /** Rows with a higher id were appended since the uplink last came up: they go before the backlog. */
-    private volatile long liveAbove;
+    /** Rows the uplink holds, and the live/backlog boundary of the claims; guarded by {@link #lock}. */
+    private final InFlightRows inFlight = new InFlightRows();
 
     @Inject
     public ReadingBuffer(GatewayConfig gateway, BufferConfig config, MeterRegistry meters) {
@@ -125,6 +132,7 @@ public class ReadingBuffer implements AutoCloseable {
         createPrivateFile(file);
         Connection writer = null;
         Connection readOnly = null;
+        Connection acknowledging = null;
         try {
             writer = DriverManager.getConnection("jdbc:sqlite:" + file);
             BufferKey key = openFile(writer, settings);
@@ -145,7 +153,15 @@ public class ReadingBuffer implements AutoCloseable {
                 s.execute("PRAGMA query_only=1");
             }
             this.reader = readOnly;
+            acknowledging = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement s = acknowledging.createStatement()) {
+                s.execute("PRAGMA busy_timeout=5000");
+                s.execute("PRAGMA synchronous=NORMAL");
+            }
+            acknowledging.setAutoCommit(false);
+            this.acks = acknowledging;
         } catch (SQLException | RuntimeException e) {
+            closeQuietly(acknowledging);
             closeQuietly(readOnly);
             closeQuietly(writer);
             if (e instanceof IllegalStateException ise) {
@@ -158,7 +174,8 @@ public class ReadingBuffer implements AutoCloseable {
         if (requeued > 0) {
             LOG.info("buffer recovery: {} in-flight readings returned to the queue", requeued);
         }
-        liveAbove = maxId();
+        long highest = maxId();
+        withLock(() -> inFlight.restart(highest));
     }
 
     /** The SQLite file; other small stores of the gateway's state keep their tables in it. */
@@ -342,7 +359,8 @@ public class ReadingBuffer implements AutoCloseable {
      * backlog. Called on every connection, so a reading taken during a long drain overtakes the backlog.
      */
     public void markLinkUp() {
-        liveAbove = maxId();
+        long highest = maxId();
+        withLock(() -> inFlight.restart(highest));
     }
 
     /**
@@ -361,35 +379,17 @@ public class ReadingBuffer implements AutoCloseable {
     public List<BufferedReading> claimNext(int max) {
         lock.lock();
         try (PreparedStatement select = db.prepareStatement(CLAIM_SQL)) {
-            long live = liveAbove;
             List<BufferedReading> claimed = new ArrayList<>();
             List<Long> unreadable = new ArrayList<>();
-            long[][] liveThenBacklog = {{live, Long.MAX_VALUE}, {Long.MIN_VALUE, live}};
-            for (long[] ids : liveThenBacklog) {
+            for (boolean live : new boolean[] {true, false}) {
                 for (Lane lane : Lane.values()) {
-                    int room = max - claimed.size() - unreadable.size();
-                    if (room <= 0) {
-                        break;
-                    }
-                    select.setInt(1, lane.rank());
-                    select.setLong(2, ids[0]);
-                    select.setLong(3, ids[1]);
-                    select.setInt(4, room);
-                    try (ResultSet rs = select.executeQuery()) {
-                        while (rs.next()) {
-                            long id = rs.getLong(1);
-                            Reading reading = open(id, rs.getString(2), rs.getBytes(3));
-                            if (reading == null) {
-                                unreadable.add(id);
-                            } else {
-                                claimed.add(new BufferedReading(id, reading));
-                            }
-                        }
-                    }
+                    claimFrom(select, live, lane, max, claimed, unreadable);
                 }
             }
-            transition(claimed.stream().map(BufferedReading::rowId).toList(), RowState.QUEUED, RowState.IN_FLIGHT);
+            inFlight.claimed(claimed.stream().map(BufferedReading::rowId).toList());
             transition(unreadable, RowState.QUEUED, RowState.UNREADABLE);
+            // Also ends the read transaction: left open, its snapshot would go stale under the acknowledgements'
+            // commits on their own connection, and this connection's next write would fail with SQLITE_BUSY_SNAPSHOT.
             db.commit();
             return claimed;
         } catch (SQLException e) {
@@ -400,38 +400,121 @@ public class ReadingBuffer implements AutoCloseable {
         }
     }
 
-    /** The stored reading, or null (logged and counted, without its content) if it does not decrypt or decode. */
-    private Reading open(long id, String key, byte[] payload) {
+    /** Fills {@code claimed} up to {@code max} from one lane of the live rows or of the backlog, skipping rows in flight. */
+    private void claimFrom(PreparedStatement select, boolean live, Lane lane, int max, List<BufferedReading> claimed,
+                           List<Long> unreadable) throws SQLException {
+        while (claimed.size() + unreadable.size() < max) {
+            int room = max - claimed.size() - unreadable.size();
+            long[] range = inFlight.range(live, lane);
+            select.setInt(1, lane.rank());
+            select.setLong(2, range[0]);
+            select.setLong(3, range[1]);
+            select.setInt(4, room);
+            int rows = 0;
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    rows++;
+                    long id = rs.getLong(1);
+                    inFlight.passed(live, lane, id);
+                    if (inFlight.holds(id)) {
+                        continue;
+                    }
+                    String key = rs.getString(2);
+                    byte[] encoded = open(id, key, rs.getBytes(3));
+                    if (encoded == null) {
+                        unreadable.add(id);
+                    } else {
+                        claimed.add(new BufferedReading(id, key, encoded));
+                    }
+                }
+            }
+            if (rows < room) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * The reading as {@link ContractCodec#encodeReading} wrote it, or null if the row does not decrypt. It is not
+     * decoded again: it was a valid {@link Reading} when it was encoded, and the authenticated encryption proves the
+     * bytes unchanged since — decoding 500 readings per batch only to encode them again was most of the uplink's CPU.
+     */
+    private byte[] open(long id, String key, byte[] payload) {
         try {
-            return codec.decodeReading(cipher.open(payload, key.getBytes(StandardCharsets.UTF_8)));
+            return cipher.open(payload, key.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             counters.unreadable("undecryptable");
             LOG.error("buffer row {} does not decrypt with the key from {} (another key, or altered): set aside as "
                     + "UNREADABLE", id, keySource);
-        } catch (ContractViolation e) {
-            counters.unreadable("undecodable");
-            LOG.error("buffer row {} is unreadable, set aside as UNREADABLE: {}", id, e.getMessage());
+            return null;
         }
-        return null;
     }
 
     /** {@link RowState#IN_FLIGHT} → {@link RowState#ACKNOWLEDGED}: the broker confirmed them. */
     public int markAcknowledged(List<Long> rowIds) {
-        return transitionCommitted(rowIds, RowState.IN_FLIGHT, RowState.ACKNOWLEDGED);
+        lock.lock();
+        try {
+            List<Long> held = inFlight.release(rowIds);
+            int n = acknowledge(held);
+            acks.commit();
+            return n;
+        } catch (SQLException e) {
+            rollback(acks);
+            throw new BufferException("IN_FLIGHT → ACKNOWLEDGED failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * One UPDATE per run of consecutive ids (a batch claimed from one lane is mostly one run) rather than one per row.
+     * {@code +state}: without the unary plus SQLite would pick the (state, lane, id) index and scan every queued row
+     * of the file instead of the id range.
+     */
+    private int acknowledge(List<Long> rowIds) throws SQLException {
+        if (rowIds.isEmpty()) {
+            return 0;
+        }
+        List<Long> sorted = rowIds.stream().sorted().toList();
+        int changed = 0;
+        try (PreparedStatement update = acks.prepareStatement("UPDATE reading SET state = 'ACKNOWLEDGED', "
+                + "acknowledged_at = ? WHERE id BETWEEN ? AND ? AND +state = 'QUEUED'")) {
+            long now = clock.millis();
+            int first = 0;
+            for (int i = 1; i <= sorted.size(); i++) {
+                if (i == sorted.size() || sorted.get(i) != sorted.get(i - 1) + 1) {
+                    update.setLong(1, now);
+                    update.setLong(2, sorted.get(first));
+                    update.setLong(3, sorted.get(i - 1));
+                    changed += update.executeUpdate();
+                    first = i;
+                }
+            }
+        }
+        return changed;
     }
 
     /** {@link RowState#IN_FLIGHT} → {@link RowState#QUEUED}: the publish failed or its outcome is unknown. */
     public int requeue(List<Long> rowIds) {
-        return transitionCommitted(rowIds, RowState.IN_FLIGHT, RowState.QUEUED);
+        lock.lock();
+        try {
+            int n = inFlight.release(rowIds).size();
+            inFlight.rewind();
+            return n;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
-     * After a crash every {@link RowState#IN_FLIGHT} row goes back to {@link RowState#QUEUED}: its PUBACK may never
-     * have come. Sending it again is safe, because the cloud deduplicates by reading key.
+     * After a crash every row that was in flight is sent again: its PUBACK may never have come, and a resend is safe
+     * because the cloud deduplicates by reading key. In-flight rows are QUEUED on disk already (see
+     * {@link InFlightRows}); only a file written by an older gateway version may still hold {@link RowState#IN_FLIGHT}
+     * rows, which go back to {@link RowState#QUEUED} here.
      *
      * @return how many rows were requeued
      */
-    public int recoverOnStartup() {
+    private int recoverOnStartup() {
         lock.lock();
         try (PreparedStatement update = db.prepareStatement("UPDATE reading SET state = ? WHERE state = ?")) {
             update.setString(1, RowState.QUEUED.name());
@@ -575,9 +658,11 @@ public class ReadingBuffer implements AutoCloseable {
                     rs.next();
                     unreported = rs.getLong(1);
                 }
-                long queued = byState.getOrDefault(RowState.QUEUED, 0L);
-                long inFlight = byState.getOrDefault(RowState.IN_FLIGHT, 0L);
-                return new BufferStats(queued + inFlight, inFlight, byState.getOrDefault(RowState.ACKNOWLEDGED, 0L),
+                // QUEUED on disk includes the rows in flight (IN_FLIGHT is kept in memory, see InFlightRows);
+                // IN_FLIGHT on disk is only ever a row from a file an older gateway version wrote.
+                long unsent = byState.getOrDefault(RowState.QUEUED, 0L) + byState.getOrDefault(RowState.IN_FLIGHT, 0L);
+                long inFlightNow = withLock(inFlight::size);
+                return new BufferStats(unsent, inFlightNow, byState.getOrDefault(RowState.ACKNOWLEDGED, 0L),
                         oldestAge, unsentByLane, byState.getOrDefault(RowState.UNREADABLE, 0L), unreported,
                         usedBytes(reader), settings.maxSizeBytes());
             } catch (SQLException e) {
@@ -594,6 +679,7 @@ public class ReadingBuffer implements AutoCloseable {
             synchronized (reader) {
                 reader.close();
             }
+            acks.close();
             db.close();
         } catch (SQLException e) {
             LOG.warn("closing the buffer: {}", e.getMessage());
@@ -704,6 +790,22 @@ public class ReadingBuffer implements AutoCloseable {
         }
     }
 
+    private <T> T withLock(java.util.function.Supplier<T> work) {
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void withLock(Runnable work) {
+        withLock(() -> {
+            work.run();
+            return null;
+        });
+    }
+
     private long maxId() {
         return locked("reading the highest id", () -> {
             try (Statement s = db.createStatement();
@@ -729,20 +831,6 @@ public class ReadingBuffer implements AutoCloseable {
         } catch (SQLException e) {
             rollback();
             throw new BufferException(what + " failed", e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private int transitionCommitted(List<Long> rowIds, RowState from, RowState to) {
-        lock.lock();
-        try {
-            int n = transition(rowIds, from, to);
-            db.commit();
-            return n;
-        } catch (SQLException e) {
-            rollback();
-            throw new BufferException(from + " → " + to + " failed", e);
         } finally {
             lock.unlock();
         }
@@ -775,8 +863,12 @@ public class ReadingBuffer implements AutoCloseable {
     }
 
     private void rollback() {
+        rollback(db);
+    }
+
+    private static void rollback(Connection connection) {
         try {
-            db.rollback();
+            connection.rollback();
         } catch (SQLException e) {
             LOG.warn("rollback failed: {}", e.getMessage());
         }

@@ -8,11 +8,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Claimed readings as {@link ReadingBatch} messages of at most a given size, in buffer order: a batch that is too
- * large is halved until each part fits. Readings vary in size (a blood-pressure panel is several times a weight), so
- * a count alone cannot bound a message.
+ * Claimed readings as {@link ReadingBatch} messages of at most a given size, in buffer order. Readings vary in size (a
+ * blood-pressure panel is several times a weight), so a count alone cannot bound a message; each reading's encoded
+ * size is known from the buffer, so the split is decided before anything is encoded.
  */
 final class BatchEncoder {
+
+    /**
+     * Upper bound of a batch's envelope besides the gateway id: {@code {"v":"1.0","gatewayId":"","sentAt":"…",
+     * "readings":[]}} with the longest ISO instant, plus a comma per reading counted separately.
+     */
+    private static final int ENVELOPE_BYTES = 96;
 
     private final ContractCodec codec = new ContractCodec();
 
@@ -22,20 +28,26 @@ final class BatchEncoder {
      */
     List<EncodedBatch> encode(String gatewayId, Instant sentAt, List<BufferedReading> rows, int maxBytes) {
         List<EncodedBatch> out = new ArrayList<>();
-        encodeInto(out, gatewayId, sentAt, rows, maxBytes);
+        int envelope = ENVELOPE_BYTES + gatewayId.length();
+        int first = 0;
+        int size = envelope;
+        for (int i = 0; i < rows.size(); i++) {
+            int bytes = rows.get(i).encoded().length + 1;
+            if (i > first && size + bytes > maxBytes) {
+                out.add(batch(gatewayId, sentAt, rows.subList(first, i)));
+                first = i;
+                size = envelope;
+            }
+            size += bytes;
+        }
+        if (first < rows.size()) {
+            out.add(batch(gatewayId, sentAt, rows.subList(first, rows.size())));
+        }
         return out;
     }
 
-    private void encodeInto(List<EncodedBatch> out, String gatewayId, Instant sentAt, List<BufferedReading> rows,
-                            int maxBytes) {
-        byte[] payload = codec.encode(ReadingBatch.of(gatewayId, sentAt,
-                rows.stream().map(BufferedReading::reading).toList()));
-        if (payload.length <= maxBytes || rows.size() == 1) {
-            out.add(new EncodedBatch(rows.stream().map(BufferedReading::rowId).toList(), payload));
-            return;
-        }
-        int half = rows.size() / 2;
-        encodeInto(out, gatewayId, sentAt, rows.subList(0, half), maxBytes);
-        encodeInto(out, gatewayId, sentAt, rows.subList(half, rows.size()), maxBytes);
+    private EncodedBatch batch(String gatewayId, Instant sentAt, List<BufferedReading> rows) {
+        return new EncodedBatch(rows.stream().map(BufferedReading::rowId).toList(),
+                codec.encodeReadingBatch(gatewayId, sentAt, rows.stream().map(BufferedReading::encoded).toList()));
     }
 }

@@ -65,7 +65,10 @@ class BatchEncoderTest {
     }
 
     private static List<BufferedReading> rows(int n) {
-        return LongStream.rangeClosed(1, n).mapToObj(i -> new BufferedReading(i, reading(i))).toList();
+        return LongStream.rangeClosed(1, n).mapToObj(i -> {
+            Reading reading = reading(i);
+            return new BufferedReading(i, reading.key(), new ContractCodec().encodeReading(reading));
+        }).toList();
     }
 
     private static Reading reading(long sequence) {
