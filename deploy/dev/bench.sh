@@ -6,7 +6,10 @@
 #   deploy/dev/bench.sh uplink [readings]              uplink readings/s vs a bare client (packed, one per message)
 #   deploy/dev/bench.sh drain [backlog] [live/s]       1M-reading drain after reconnect, live latency meanwhile
 #   deploy/dev/bench.sh footprint [heap] [devices] [s] gateway RSS and start-up vs an idle JVM
-# uplink, drain and footprint use the dev stack's broker (started here if needed).
+#   deploy/dev/bench.sh ingest-influx [readings] [per write] [straps]   InfluxSink vs raw line protocol to /write
+#   deploy/dev/bench.sh ingest-fhir [observations] [per bundle] [clients] FhirSink vs a plain HAPI client
+#   deploy/dev/bench.sh ingest-windows [readings] [per message]          FHIR writes of a 1 Hz stream: windows vs spot
+# uplink, drain, footprint and the ingest-* benchmarks use the dev stack (started here if needed).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 
@@ -16,11 +19,19 @@ run() {
   java -cp "device-sims/target/classes:$(cat device-sims/target/classpath.txt)" "$@"
 }
 
+# cloud-ingest's benchmarks live in its test sources (io.vitalwire.ingest.bench): they start cloud-ingest's own
+# application context, which cannot share a classpath with the gateway's (see BENCHMARKS.md).
+run_ingest() {
+  mvn -B -q -ntp install -DskipTests -pl cloud-ingest -am
+  mvn -B -q -ntp -pl cloud-ingest dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=target/test-classpath.txt >/dev/null
+  java -cp "cloud-ingest/target/test-classes:cloud-ingest/target/classes:$(cat cloud-ingest/target/test-classpath.txt)" "$@"
+}
+
 case "${1:-}" in
   decode) run io.vitalwire.sims.bench.DecodeBenchmarks ;;
   coap) shift; run io.vitalwire.sims.bench.CoapIntakeBenchmark "$@" ;;
   intake) shift; run io.vitalwire.sims.bench.BufferIntakeBenchmark "$@" ;;
-  uplink|drain|footprint)
+  uplink|drain|footprint|ingest-influx|ingest-fhir|ingest-windows)
     what=$1; shift
     deploy/dev/stack.sh start >/dev/null
     eval "$(deploy/dev/stack.sh env)"
@@ -28,11 +39,16 @@ case "${1:-}" in
       uplink) run io.vitalwire.sims.bench.UplinkBenchmark "$@" ;;
       drain) run io.vitalwire.sims.bench.DrainBenchmark "$@" ;;
       footprint) run io.vitalwire.sims.bench.FootprintBenchmark "$@" ;;
+      ingest-influx) run_ingest io.vitalwire.ingest.bench.InfluxIngestBenchmark "$@" ;;
+      ingest-fhir) run_ingest io.vitalwire.ingest.bench.FhirIngestBenchmark "$@" ;;
+      ingest-windows) run_ingest io.vitalwire.ingest.bench.WriteAmplificationBenchmark "$@" ;;
     esac
     ;;
   *)
     echo "usage: $0 decode | coap [devices] [per pack] [s] | intake [readings] [batch] [writers] [pack]" >&2
     echo "       | uplink [readings] | drain [backlog] [live/s] | footprint [heap] [devices] [s]" >&2
+    echo "       | ingest-influx [readings] [per write] [straps] | ingest-fhir [observations] [per bundle] [clients]" >&2
+    echo "       | ingest-windows [readings] [per message]" >&2
     exit 2
     ;;
 esac

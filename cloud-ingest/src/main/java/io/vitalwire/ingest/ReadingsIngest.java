@@ -6,58 +6,50 @@ import io.vitalwire.contract.ContractViolation;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.ReadingBatch;
 import io.vitalwire.contract.Topic;
-import io.vitalwire.ingest.fhir.FhirRejectedException;
-import io.vitalwire.ingest.fhir.FhirSink;
+import io.vitalwire.ingest.inbox.Inbox;
 import io.vitalwire.ingest.influx.InfluxSink;
-import io.vitalwire.ingest.map.MappingException;
-import io.vitalwire.ingest.map.ObservationMapper;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
-import io.vitalwire.ingest.resolve.DeviceLookup;
-import io.vitalwire.ingest.resolve.PatientResolver;
-import io.vitalwire.ingest.resolve.Resolution;
-import io.vitalwire.ingest.window.StreamWindows;
-import io.vitalwire.ingest.window.WindowedSample;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Observation;
 
 /**
- * Handles one readings message from start to end: decode → resolve each reading's patient at its measurement time
- * → spot measurements mapped and written to FHIR, samples of continuous streams stored in their windows (written to
- * FHIR per window later, by the window closer) → every reading to InfluxDB. Returns normally only when every reading
- * is written, durably windowed or quarantined; any exception means "not handled, do not acknowledge", and the
- * broker will deliver the message again.
+ * The pipeline in order. A readings message is decoded and its readings committed to the durable {@link Inbox}
+ * ({@link #handle}), whose workers take each reading through {@link ReadingRouter} (whose patient, spot or stream
+ * sample) and then, independently, {@link FhirDelivery} (Observation, or stream window) and InfluxDB. Readings that
+ * must be handled at once instead — quarantined readings replayed — go through the same stages synchronously
+ * ({@link #ingest}).
  */
 @Singleton
 public class ReadingsIngest {
 
     private final ContractCodec codec = new ContractCodec();
-    private final PatientResolver resolver;
-    private final ObservationMapper mapper;
-    private final StreamWindows windows;
-    private final FhirSink fhir;
+    private final Inbox inbox;
+    private final ReadingRouter router;
+    private final FhirDelivery fhir;
     private final InfluxSink influx;
     private final QuarantineStore quarantine;
     private final MeterRegistry metrics;
 
-    public ReadingsIngest(PatientResolver resolver, ObservationMapper mapper, StreamWindows windows, FhirSink fhir,
-                          InfluxSink influx, QuarantineStore quarantine, MeterRegistry metrics) {
-        this.resolver = resolver;
-        this.mapper = mapper;
-        this.windows = windows;
+    public ReadingsIngest(Inbox inbox, ReadingRouter router, FhirDelivery fhir, InfluxSink influx,
+                          QuarantineStore quarantine, MeterRegistry metrics) {
+        this.inbox = inbox;
+        this.router = router;
         this.fhir = fhir;
         this.influx = influx;
         this.quarantine = quarantine;
         this.metrics = metrics;
     }
 
+    /**
+     * Takes one readings message: returns normally once its readings are committed to the inbox (or the payload to
+     * the quarantine), so the message may then be acknowledged. Any exception means "not durable, do not
+     * acknowledge": the broker delivers the message again.
+     */
     public void handle(String topicName, byte[] payload) {
         ReadingBatch batch;
         try {
@@ -66,87 +58,54 @@ public class ReadingsIngest {
         } catch (ContractViolation v) {
             quarantine.put(topicName, null, null, QuarantineReason.CONTRACT_VIOLATION,
                     v.reason() + ": " + v.getMessage(), payload);
+            metrics.counter("vitalwire.ingest.messages", "channel", "readings", "outcome", "quarantined").increment();
             return;
         }
-        ingest(topicName, batch.readings());
+        inbox.accept(topicName, batch.readings());
+        metrics.counter("vitalwire.ingest.messages", "channel", "readings", "outcome", "inboxed").increment();
     }
 
     /**
-     * Ingests readings that arrived together on {@code topicName} (a message, or quarantined readings replayed).
-     * Readings must have distinct keys.
+     * Ingests readings that arrived together on {@code topicName} at once, every stage before returning
+     * (quarantined readings replayed). Readings must have distinct keys.
      *
      * @return what became of each reading, by key, in the readings' order
+     * @throws RuntimeException when a stage's service is unreachable or failing; what was done is idempotent
      */
     public Map<String, ReadingOutcome> ingest(String topicName, List<Reading> readings) {
-        Map<String, ReadingOutcome> outcomes = new LinkedHashMap<>();
-        // One lookup per device and message: a stream's readings come in dozens per message.
-        Map<String, DeviceLookup> lookups = new HashMap<>();
-        List<Reading> spot = new ArrayList<>();
-        List<Observation> observations = new ArrayList<>();
-        List<WindowedSample> samples = new ArrayList<>();
-        List<InfluxSink.Owned> spotPoints = new ArrayList<>();
+        Map<String, ReadingOutcome> outcomes = new HashMap<>();
+        List<Route.Sample> samples = new ArrayList<>();
+        List<Route.Spot> spots = new ArrayList<>();
         List<InfluxSink.Owned> points = new ArrayList<>();
-        for (Reading reading : readings) {
-            Resolution resolution = lookups.computeIfAbsent(PatientResolver.identifier(reading.device()),
-                    id -> resolver.lookup(reading.device())).at(reading.measuredAt());
-            if (resolution instanceof Resolution.Assigned owner) {
-                try {
-                    InfluxSink.Owned point = new InfluxSink.Owned(reading, owner.patientId());
-                    if (windows.isContinuous(reading)) {
-                        samples.add(windows.sample(reading, owner, mapper.singleQuantity(reading)));
-                        points.add(point);
-                    } else {
-                        observations.add(mapper.map(reading, owner));
-                        spot.add(reading);
-                        spotPoints.add(point);
-                    }
-                } catch (MappingException e) {
-                    quarantine(outcomes, topicName, reading, QuarantineReason.UNMAPPABLE, e.getMessage());
-                }
-            } else if (resolution instanceof Resolution.UnknownDevice unknown) {
-                quarantine(outcomes, topicName, reading, QuarantineReason.UNKNOWN_DEVICE,
-                        "no Device with identifier " + unknown.identifier());
-            } else if (resolution instanceof Resolution.UnassignedDevice unassigned) {
-                quarantine(outcomes, topicName, reading, QuarantineReason.UNASSIGNED_DEVICE,
-                        unassigned.device() + " " + unassigned.why());
-            } else if (resolution instanceof Resolution.ConflictingAssignments conflict) {
-                quarantine(outcomes, topicName, reading, QuarantineReason.CONFLICTING_ASSIGNMENTS,
-                        conflict.device() + ": " + conflict.why());
+        for (Route route : router.route(readings)) {
+            if (route instanceof Route.Refused refused) {
+                quarantine(outcomes, topicName, refused);
+                continue;
             }
-        }
-        if (!samples.isEmpty()) {
-            // Durable before the acknowledgement; the window's Observation is written once the window has ended.
-            windows.add(samples).forEach((key, window) -> outcomes.put(key, new ReadingOutcome.Windowed(key, window)));
-            metrics.counter("vitalwire.ingest.readings", "outcome", "windowed").increment(samples.size());
-        }
-        if (!observations.isEmpty()) {
-            try {
-                Bundle response = fhir.write(observations);
-                for (int i = 0; i < spot.size(); i++) {
-                    String location = response.getEntry().get(i).getResponse().getLocation();
-                    String key = spot.get(i).key();
-                    outcomes.put(key, new ReadingOutcome.Delivered(key,
-                            new IdType(location).toUnqualifiedVersionless().getValue()));
-                }
-                points.addAll(spotPoints);
-                metrics.counter("vitalwire.ingest.readings", "outcome", "written").increment(observations.size());
-            } catch (FhirRejectedException e) {
-                // A poison message must not block the subscription: set its readings aside, with the server's answer.
-                for (Reading reading : spot) {
-                    quarantine(outcomes, topicName, reading, QuarantineReason.FHIR_REJECTED, e.getMessage());
-                }
+            Route.Owned owned = (Route.Owned) route;
+            if (owned instanceof Route.Sample sample) {
+                samples.add(sample);
+            } else {
+                spots.add((Route.Spot) owned);
             }
+            points.add(new InfluxSink.Owned(owned.reading(), owned.owner().patientId()));
         }
-        influx.write(points);
+        outcomes.putAll(fhir.storeSamples(samples));
+        FhirDelivery.Written written = fhir.writeSpots(spots);
+        written.delivered().forEach(d -> outcomes.put(d.readingKey(), d));
+        written.refused().forEach(r -> quarantine(outcomes, topicName, r));
+        for (InfluxSink.Refusal r : influx.write(points)) {
+            // Its FHIR outcome stands; the time series lacks it, and the quarantine says why.
+            quarantine.putReading(topicName, r.reading(), QuarantineReason.INFLUX_REJECTED, r.why());
+        }
         Map<String, ReadingOutcome> ordered = new LinkedHashMap<>();
         readings.forEach(r -> ordered.put(r.key(), outcomes.get(r.key())));
         return ordered;
     }
 
-    private void quarantine(Map<String, ReadingOutcome> outcomes, String topic, Reading reading,
-                            QuarantineReason reason, String detail) {
-        String device = reading.device().serial() != null ? reading.device().serial() : reading.device().address();
-        quarantine.put(topic, reading.key(), device, reason, detail, codec.encodeReading(reading));
-        outcomes.put(reading.key(), new ReadingOutcome.Quarantined(reading.key(), reason));
+    private void quarantine(Map<String, ReadingOutcome> outcomes, String topic, Route.Refused refused) {
+        quarantine.putReading(topic, refused.reading(), refused.reason(), refused.detail());
+        String key = refused.reading().key();
+        outcomes.put(key, new ReadingOutcome.Quarantined(key, refused.reason()));
     }
 }

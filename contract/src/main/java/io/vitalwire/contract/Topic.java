@@ -44,8 +44,16 @@ public record Topic(int majorVersion, String tenant, String gatewayId, Channel c
      * reason instead of never arriving.
      */
     public static String sharedReadingsFilter(String group) {
+        return sharedFilter(group, Channel.READINGS);
+    }
+
+    /**
+     * The shared subscription to one channel of every gateway, every version (see
+     * {@link #sharedReadingsFilter}): replicas in {@code group} split the messages between them.
+     */
+    public static String sharedFilter(String group, Channel channel) {
         requireSegment("group", group);
-        return "$share/" + group + "/" + ROOT + "/+/+/+/" + Channel.READINGS.segment();
+        return "$share/" + group + "/" + ROOT + "/+/+/+/" + channel.segment();
     }
 
     /** Parses a topic a message arrived on; refuses anything that is not exactly of the contract's shape. */

@@ -53,4 +53,12 @@ class TopicTest {
         assertThat(Topic.sharedReadingsFilter("cloud-ingest"))
                 .isEqualTo("$share/cloud-ingest/vitalwire/+/+/+/readings");
     }
+
+    @Test
+    void sharedFilter_namesTheChannel_andRefusesAGroupThatIsNoTopicSegment() {
+        assertThat(Topic.sharedFilter("cloud-ingest", Channel.EVENTS))
+                .isEqualTo("$share/cloud-ingest/vitalwire/+/+/+/events");
+        assertThatThrownBy(() -> Topic.sharedFilter("a/b", Channel.EVENTS))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -48,7 +48,10 @@ public interface ConsumerConfig {
     @Bindable(defaultValue = "1d")
     Duration getSessionExpiry();
 
-    /** Longest pause between attempts to handle a message that failed. Default 30s. */
+    /**
+     * Longest pause between attempts to make a message durable (only PostgreSQL failing makes that fail; FHIR and
+     * InfluxDB are the inbox workers' business). Default 30s.
+     */
     @Bindable(defaultValue = "30s")
     Duration getMaxRetryDelay();
 }

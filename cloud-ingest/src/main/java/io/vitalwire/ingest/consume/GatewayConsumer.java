@@ -1,10 +1,13 @@
 package io.vitalwire.ingest.consume;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.Topic;
 import io.vitalwire.contract.tls.ClientTls;
 import io.vitalwire.ingest.ReadingsIngest;
+import io.vitalwire.ingest.events.GatewayEvents;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,32 +21,44 @@ import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Subscribes to every gateway's readings through a shared subscription and hands each message to
- * {@link ReadingsIngest}. Acknowledgements are manual: a message is PUBACKed only after it was handled (written or
- * quarantined). While handling fails (FHIR or InfluxDB down) the message is retried here with growing pauses and
- * stays unacknowledged, so a crash in the meantime gets it redelivered by the broker.
+ * Subscribes to every gateway's readings and events through shared subscriptions (replicas in one share group
+ * split the messages) and hands readings to {@link ReadingsIngest}, events to {@link GatewayEvents}. Acknowledgements
+ * are manual: a message is PUBACKed once what it carries is durable in PostgreSQL — readings committed to the
+ * inbox, an event stored, a refused payload quarantined — which takes milliseconds whether or not FHIR and
+ * InfluxDB are up, so the broker's in-flight window never waits for them. Only while PostgreSQL itself fails is a
+ * message retried here with growing pauses, unacknowledged, so a crash meanwhile gets it redelivered.
+ *
+ * <p>Metrics: {@code vitalwire.ingest.messages{channel, outcome}} (see the handlers),
+ * {@code vitalwire.ingest.acks{outcome=sent|failed}}.
  */
 @Context
 @Requires(property = "vitalwire.ingest.mqtt.enabled", notEquals = "false")
-public class ReadingsConsumer implements MqttCallback, AutoCloseable {
+public class GatewayConsumer implements MqttCallback, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ReadingsConsumer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayConsumer.class);
+    private static final String EVENTS_SUFFIX = "/" + Channel.EVENTS.segment();
 
     private final ReadingsIngest ingest;
+    private final GatewayEvents events;
     private final ConsumerConfig config;
+    private final MeterRegistry metrics;
     private final MqttAsyncClient client;
     private final Optional<ClientTls> tls;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Thread connector;
 
-    public ReadingsConsumer(ReadingsIngest ingest, ConsumerConfig config) throws MqttException {
+    public GatewayConsumer(ReadingsIngest ingest, GatewayEvents events, ConsumerConfig config, MeterRegistry metrics)
+            throws MqttException {
         this.ingest = ingest;
+        this.events = events;
         this.config = config;
+        this.metrics = metrics;
         // At start-up, so that an unusable certificate or key file stops the service with a message naming it.
         this.tls = ClientTls.forBroker(config.getBrokerUrl(), config.getCaFile(), config.getCertFile(),
                 config.getKeyFile());
@@ -70,10 +85,13 @@ public class ReadingsConsumer implements MqttCallback, AutoCloseable {
                         options.setHttpsHostnameVerificationEnabled(config.isHostnameVerification());
                     });
                     client.connect(options).waitForCompletion(15_000);
-                    IMqttToken sub = client.subscribe(Topic.sharedReadingsFilter(config.getShareGroup()), 1);
+                    String group = config.getShareGroup();
+                    IMqttToken sub = client.subscribe(new MqttSubscription[] {
+                            new MqttSubscription(Topic.sharedFilter(group, Channel.READINGS), 1),
+                            new MqttSubscription(Topic.sharedFilter(group, Channel.EVENTS), 1)});
                     sub.waitForCompletion(15_000);
-                    LOG.info("consuming {} from {}", Topic.sharedReadingsFilter(config.getShareGroup()),
-                            config.getBrokerUrl());
+                    LOG.info("consuming {} and {} from {}", Topic.sharedFilter(group, Channel.READINGS),
+                            Topic.sharedFilter(group, Channel.EVENTS), config.getBrokerUrl());
                     delay = 500;
                 }
                 stopping.await(1, TimeUnit.SECONDS);
@@ -94,18 +112,28 @@ public class ReadingsConsumer implements MqttCallback, AutoCloseable {
         long delay = 200;
         while (stopping.getCount() > 0) {
             try {
-                ingest.handle(topic, message.getPayload());
-                client.messageArrivedComplete(message.getId(), message.getQos());
-                return;
-            } catch (MqttException e) {
-                // Handled, but the PUBACK did not go out: the broker redelivers and the sinks deduplicate.
-                LOG.warn("acknowledging message {} failed: {}", message.getId(), e.getMessage());
-                return;
+                if (topic.endsWith(EVENTS_SUFFIX)) {
+                    events.handle(topic, message.getPayload());
+                } else {
+                    ingest.handle(topic, message.getPayload());
+                }
             } catch (RuntimeException e) {
-                LOG.warn("handling a message from {} failed, retrying in {} ms: {}", topic, delay, e.toString());
+                LOG.warn("a message from {} could not be made durable, retrying in {} ms: {}", topic, delay,
+                        e.toString());
                 await(delay);
                 delay = Math.min(delay * 2, config.getMaxRetryDelay().toMillis());
+                continue;
             }
+            try {
+                client.messageArrivedComplete(message.getId(), message.getQos());
+                metrics.counter("vitalwire.ingest.acks", "outcome", "sent").increment();
+            } catch (MqttException e) {
+                // Durable, but the PUBACK did not go out: the broker redelivers, and the inbox keeps one entry
+                // per reading key.
+                metrics.counter("vitalwire.ingest.acks", "outcome", "failed").increment();
+                LOG.warn("acknowledging message {} failed: {}", message.getId(), e.getMessage());
+            }
+            return;
         }
     }
 

@@ -9,6 +9,8 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.vitalwire.ingest.fhir.FhirSystems;
+import io.vitalwire.ingest.inbox.InboxState;
+import io.vitalwire.ingest.inbox.InboxStore;
 import io.vitalwire.ingest.influx.InfluxSink;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
 import io.vitalwire.ingest.quarantine.QuarantineView;
@@ -16,13 +18,16 @@ import io.vitalwire.ingest.window.WindowStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 
 /**
  * {@code GET /admin/readings?key=…}: for operators, where a reading went. Answers from the systems of record
- * themselves (the FHIR server, InfluxDB, the window store, the quarantine), so it cannot disagree with them.
+ * themselves (the FHIR server, InfluxDB, the window store, the quarantine), so it cannot disagree with them, and
+ * from the inbox, stage by stage, for a reading on its way (e.g. waiting for FHIR to come back).
  */
 @Controller("/admin/readings")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -32,13 +37,15 @@ public class ReadingExplainController {
     private final InfluxSink influx;
     private final WindowStore windows;
     private final QuarantineStore quarantine;
+    private final InboxStore inbox;
 
     public ReadingExplainController(IGenericClient fhir, InfluxSink influx, WindowStore windows,
-                                    QuarantineStore quarantine) {
+                                    QuarantineStore quarantine, InboxStore inbox) {
         this.fhir = fhir;
         this.influx = influx;
         this.windows = windows;
         this.quarantine = quarantine;
+        this.inbox = inbox;
     }
 
     @Get
@@ -46,22 +53,52 @@ public class ReadingExplainController {
         if (key.isBlank() || key.length() > 256) {
             return HttpResponse.badRequest();
         }
-        List<String> observations = new ArrayList<>(observations(FhirSystems.READING_KEY, key));
-        ReadingTrail.Window window = windows.trail(key).map(this::window).orElse(null);
+        // A sink that cannot be asked is named, not fatal: an outage is when operators ask most.
+        List<String> unavailable = new ArrayList<>();
+        List<String> observations = new ArrayList<>(ask("fhir", unavailable, List.of(),
+                () -> observations(FhirSystems.READING_KEY, key)));
+        ReadingTrail.Window window = windows.trail(key).map(t -> window(t, unavailable)).orElse(null);
         if (window != null && window.status().equals("written")) {
             observations.add(window.observation());
         }
         List<QuarantineView> setAside = quarantine.forReading(key).stream().map(QuarantineView::of).toList();
+        ReadingTrail.Inbox inInbox = inbox.trail(key).map(ReadingExplainController::inbox).orElse(null);
+        boolean pending = inInbox != null && inInbox.stages().stream()
+                .anyMatch(s -> s.state().equals(state(InboxState.PENDING)));
         String outcome = !observations.isEmpty() ? "delivered"
                 : window != null ? "windowed"
                 : !setAside.isEmpty() ? "quarantined"
+                : pending ? "pending"
                 : "unknown";
-        return HttpResponse.ok(new ReadingTrail(key, outcome, observations, influx.countPoints(key), window,
-                setAside));
+        Long points = ask("influxdb", unavailable, null, () -> influx.countPoints(key));
+        return HttpResponse.ok(new ReadingTrail(key, outcome, observations, points, window, setAside, inInbox,
+                unavailable));
     }
 
-    private ReadingTrail.Window window(WindowStore.SampleTrail t) {
-        Optional<String> observation = observations(FhirSystems.READING_WINDOW, t.identifier()).stream().findFirst();
+    private static <T> T ask(String system, List<String> unavailable, T unknown, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            unavailable.add(system + ": " + e.getMessage());
+            return unknown;
+        }
+    }
+
+    private static ReadingTrail.Inbox inbox(InboxStore.EntryTrail t) {
+        return new ReadingTrail.Inbox(t.receivedAt().toString(), t.stages().stream()
+                .map(s -> new ReadingTrail.Stage(s.stage().tag(), state(s.state()), s.attempts(), s.lastError(),
+                        s.state() == InboxState.PENDING ? s.nextAt().toString() : null,
+                        s.doneAt() == null ? null : s.doneAt().toString(), s.outcome()))
+                .toList());
+    }
+
+    private static String state(InboxState state) {
+        return state.name().toLowerCase(Locale.ROOT);
+    }
+
+    private ReadingTrail.Window window(WindowStore.SampleTrail t, List<String> unavailable) {
+        Optional<String> observation = ask("fhir", unavailable, List.<String>of(),
+                () -> observations(FhirSystems.READING_WINDOW, t.identifier())).stream().findFirst();
         String status = t.written() && observation.isPresent() ? "written"
                 : t.attempts() > 0 ? "write-failing"
                 : t.end().isAfter(Instant.now()) ? "open"

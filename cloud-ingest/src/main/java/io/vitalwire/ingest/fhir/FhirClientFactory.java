@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import io.micronaut.context.annotation.Factory;
+import io.vitalwire.ingest.fhir.auth.FhirAuth;
 import jakarta.inject.Singleton;
 
 /** One FhirContext per process: building it scans the R4 model and costs seconds. */
@@ -16,10 +17,13 @@ class FhirClientFactory {
     }
 
     @Singleton
-    IGenericClient fhirClient(FhirContext context, FhirConfig config) {
+    IGenericClient fhirClient(FhirContext context, FhirConfig config, FhirAuth auth) {
         context.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         context.getRestfulClientFactory().setSocketTimeout((int) config.getTimeout().toMillis());
         context.getRestfulClientFactory().setConnectTimeout(10_000);
-        return context.newRestfulGenericClient(config.getUrl());
+        IGenericClient client = context.newRestfulGenericClient(config.getUrl());
+        // Every request of the one client — resolving devices, writing Observations and windows — carries the token.
+        auth.apply(client);
+        return client;
     }
 }

@@ -17,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes Observations to the FHIR server exactly once per reading key: one transaction bundle per message, each
- * entry a conditional create on the key ({@code ifNoneExist}), so a redelivered message or a racing replica finds
- * the existing Observation instead of adding one. Conflicts (409, two creates of the same new key at once),
- * throttling (429) and server errors (5xx) are retried with backoff.
+ * Writes Observations to the FHIR server exactly once per reading key: one transaction bundle per call (an inbox
+ * claim's spot readings), each entry a conditional create on the key ({@code ifNoneExist}), so a repeated write or a
+ * racing replica finds the existing Observation instead of adding one. Conflicts (409, two creates of the same new
+ * key at once), throttling (429) and server errors (5xx) are retried briefly here; longer outages are the inbox's to
+ * wait out.
  */
 @Singleton
 public class FhirSink {
@@ -39,7 +40,7 @@ public class FhirSink {
     /**
      * @return the server's response bundle, one entry per observation, in order
      * @throws FhirRejectedException when the server refuses the bundle for good (a 4xx other than 409 and 429)
-     * @throws RuntimeException      when the server stayed unreachable or failing: retry the whole message later
+     * @throws RuntimeException      when the server stayed unreachable or failing: retry them all later
      */
     public Bundle write(List<Observation> observations) throws FhirRejectedException {
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);

@@ -4,9 +4,15 @@ import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.ReadingValue;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBException;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.BatchPoints;
 import org.influxdb.dto.BoundParameterQuery;
@@ -15,17 +21,21 @@ import org.influxdb.dto.Query;
 import org.influxdb.dto.QueryResult;
 
 /**
- * Writes every reading at full resolution to InfluxDB, one point per value, in one batch per message.
+ * Writes every reading at full resolution to InfluxDB, one point per value, in one batch per call.
  *
- * <p>Schema: measurement {@code vitals}; tags {@code patient} (the FHIR Patient id: an opaque id, one series set per
- * patient), {@code code} (MDC of the value), {@code device} (stable device id); fields {@code value} and
- * {@code reading_key}; time = the reading's measurement time in milliseconds. A redelivered reading has the same
- * series and time, so it overwrites its own point instead of adding one.
+ * <p>Schema: measurement {@code vitals}; tags {@code patient} (the FHIR Patient id: opaque, one series set per
+ * patient), {@code code} (MDC of the value) and {@code device} (stable device id); fields {@code value}, {@code unit}
+ * and {@code reading_key}. InfluxDB identifies a point by series and time, so the time carries the reading's
+ * identity: the measurement time in milliseconds plus a nanosecond offset below one millisecond derived from the
+ * reading key ({@link #pointTime}). Two readings of one series in the same millisecond (samples sharing a
+ * timestamp) get different times and both stay; a redelivered reading gets its own time again and overwrites its
+ * own point. The key is not a tag: one series per reading would grow the series index without bound.
  */
 @Singleton
 public class InfluxSink implements AutoCloseable {
 
     static final String MEASUREMENT = "vitals";
+    private static final long NANOS_PER_MILLI = 1_000_000L;
 
     private final InfluxDB influx;
     private final String database;
@@ -41,16 +51,51 @@ public class InfluxSink implements AutoCloseable {
     public record Owned(Reading reading, String patientId) {
     }
 
-    public void write(List<Owned> readings) {
+    /** A reading whose points InfluxDB refused for good (e.g. a field type conflict), with its answer. */
+    public record Refusal(Reading reading, String why) {
+    }
+
+    /**
+     * Writes the readings' points. A batch InfluxDB refuses for good is written again one reading at a time, so that
+     * only the readings it refuses are left out.
+     *
+     * @return the readings InfluxDB refused; every other one is written
+     * @throws RuntimeException when InfluxDB is unreachable or failing: try them all again later (each point's
+     *                          identity makes a repeat overwrite, not add)
+     */
+    public List<Refusal> write(List<Owned> readings) {
+        List<Refusal> refused = new ArrayList<>();
         if (readings.isEmpty()) {
-            return;
+            return refused;
         }
-        BatchPoints.Builder batch = BatchPoints.database(database).precision(TimeUnit.MILLISECONDS);
+        try {
+            writeBatch(readings);
+        } catch (InfluxDBException e) {
+            if (!refusedForGood(e)) {
+                throw e;
+            }
+            for (Owned owned : readings) {
+                try {
+                    writeBatch(List.of(owned));
+                } catch (InfluxDBException single) {
+                    if (!refusedForGood(single)) {
+                        throw single;
+                    }
+                    refused.add(new Refusal(owned.reading(), single.getMessage()));
+                }
+            }
+        }
+        return refused;
+    }
+
+    private void writeBatch(List<Owned> readings) {
+        BatchPoints.Builder batch = BatchPoints.database(database).precision(TimeUnit.NANOSECONDS);
         for (Owned owned : readings) {
             Reading r = owned.reading();
+            long time = pointTime(r);
             for (ReadingValue v : r.values()) {
                 batch.point(Point.measurement(MEASUREMENT)
-                        .time(r.measuredAt().toEpochMilli(), TimeUnit.MILLISECONDS)
+                        .time(time, TimeUnit.NANOSECONDS)
                         .tag("patient", owned.patientId())
                         .tag("code", v.mdc())
                         .tag("device", r.device().stableId())
@@ -61,6 +106,36 @@ public class InfluxSink implements AutoCloseable {
             }
         }
         influx.write(batch.build());
+    }
+
+    /**
+     * A refusal of these points themselves, which no retry overcomes. A missing database or refused credentials are
+     * not: they are the operator's to fix, and the readings wait for it.
+     */
+    private static boolean refusedForGood(InfluxDBException e) {
+        return e instanceof InfluxDBException.FieldTypeConflictException
+                || e instanceof InfluxDBException.PointsBeyondRetentionPolicyException
+                || e instanceof InfluxDBException.UnableToParseException;
+    }
+
+    /**
+     * The point time of a reading, in nanoseconds since the epoch: its measurement time in milliseconds plus an
+     * offset of 0–999,999 ns taken from the SHA-256 of its key. Deterministic, so every replica and every retry
+     * computes the same time; within the reading's millisecond, so queries at millisecond precision see the
+     * measured time. Two different keys in one series and millisecond share a time with probability 1 in a
+     * million.
+     */
+    static long pointTime(Reading reading) {
+        return reading.measuredAt().toEpochMilli() * NANOS_PER_MILLI + keyOffsetNanos(reading.key());
+    }
+
+    static long keyOffsetNanos(String readingKey) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(readingKey.getBytes(StandardCharsets.UTF_8));
+            return Math.floorMod(ByteBuffer.wrap(digest).getLong(), NANOS_PER_MILLI);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** How many points carry this reading key (one per value of the reading once written). */

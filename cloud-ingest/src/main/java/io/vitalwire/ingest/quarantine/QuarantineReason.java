@@ -13,5 +13,10 @@ public enum QuarantineReason {
     /** The reading passed the contract but cannot be mapped to FHIR (e.g. a unit the profile refuses). */
     UNMAPPABLE,
     /** The FHIR server refused the Observations permanently (4xx other than 409/429); the detail has its answer. */
-    FHIR_REJECTED
+    FHIR_REJECTED,
+    /**
+     * InfluxDB refused the reading's points permanently (a field type conflict, a time beyond the retention policy);
+     * the reading may be in FHIR all the same.
+     */
+    INFLUX_REJECTED
 }

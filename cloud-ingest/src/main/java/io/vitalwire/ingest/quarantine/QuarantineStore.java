@@ -1,6 +1,8 @@
 package io.vitalwire.ingest.quarantine;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vitalwire.contract.ContractCodec;
+import io.vitalwire.contract.Reading;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,6 +31,7 @@ public class QuarantineStore {
     private static final String AWAITING_REPLAY = "SELECT " + COLUMNS + " FROM quarantine WHERE device = ? "
             + "AND id > ? AND replayed_at IS NULL AND reason = ANY (?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
 
+    private final ContractCodec codec = new ContractCodec();
     private final DataSource dataSource;
     private final MeterRegistry metrics;
 
@@ -55,9 +58,41 @@ public class QuarantineStore {
     /** Commits the entry; returns only once it is durable, so the caller may then acknowledge the message. */
     public void put(String topic, String readingKey, String device, QuarantineReason reason, String detail,
                     byte[] payload) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement insert = c.prepareStatement("INSERT INTO quarantine (received_at, topic, "
-                     + "reading_key, device, reason, detail, payload) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (Connection c = dataSource.getConnection()) {
+            insert(c, topic, readingKey, device, reason, detail, payload);
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot write to the quarantine: " + e.getMessage(), e);
+        }
+        counted(reason);
+    }
+
+    /** Commits an entry for one reading (stored as the contract's JSON); returns once it is durable. */
+    public void putReading(String topic, Reading reading, QuarantineReason reason, String detail) {
+        put(topic, reading.key(), deviceOf(reading), reason, detail, codec.encodeReading(reading));
+    }
+
+    /**
+     * Adds an entry for one reading within the caller's transaction, so that setting the reading aside and
+     * recording that it was set aside commit together; the caller reports it with {@link #counted} after the commit.
+     */
+    public void insertReading(Connection c, String topic, Reading reading, QuarantineReason reason, String detail)
+            throws SQLException {
+        insert(c, topic, reading.key(), deviceOf(reading), reason, detail, codec.encodeReading(reading));
+    }
+
+    /** Counts a committed entry ({@code vitalwire.ingest.quarantined{reason}}). */
+    public void counted(QuarantineReason reason) {
+        metrics.counter("vitalwire.ingest.quarantined", "reason", reason.name()).increment();
+    }
+
+    /** Adds an entry within the caller's transaction (see {@link #insertReading}). */
+    public void insert(Connection c, String topic, String readingKey, String device, QuarantineReason reason,
+                       String detail, byte[] payload) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO quarantine (received_at, topic, "
+                + "reading_key, device, reason, detail, payload) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             insert.setTimestamp(1, Timestamp.from(Instant.now()));
             insert.setString(2, topic);
             insert.setString(3, readingKey);
@@ -66,13 +101,12 @@ public class QuarantineStore {
             insert.setString(6, detail);
             insert.setBytes(7, payload);
             insert.executeUpdate();
-            if (!c.getAutoCommit()) {
-                c.commit();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot write to the quarantine: " + e.getMessage(), e);
         }
-        metrics.counter("vitalwire.ingest.quarantined", "reason", reason.name()).increment();
+    }
+
+    /** The device a reading's entry is listed and replayed under: its serial, else its BLE address. */
+    private static String deviceOf(Reading reading) {
+        return reading.device().serial() != null ? reading.device().serial() : reading.device().address();
     }
 
     /** A page of entries matching the filter, newest first, with ids below {@code beforeId}. */

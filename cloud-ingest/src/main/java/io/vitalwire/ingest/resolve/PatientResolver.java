@@ -4,9 +4,11 @@ import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.ingest.fhir.FhirSystems;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * {@code intended} do not count, nor do those without a Patient subject or a {@code timingPeriod}.
  *
  * <p>One search per device ({@code Device?identifier=…&_revinclude=DeviceUseStatement:device}); the result is
- * cached for {@link ResolverConfig#getCacheTtl()}, which bounds how long a reassignment takes to be honoured.
- * Unknown and wholly unassigned devices are not cached, so a device registered or assigned a moment ago is found on
- * its next reading.
+ * cached for {@link ResolverConfig#getCacheTtl()} from when it was read, which bounds how long a reassignment takes
+ * to be honoured: in memory, and for the other replicas in PostgreSQL ({@link SharedLookups}), so a replica that
+ * did not read it itself still resolves the device's readings while the FHIR server is unreachable. Unknown and
+ * wholly unassigned devices are not cached, so a device registered or assigned a moment ago is found on its next
+ * reading.
  */
 @Singleton
 public class PatientResolver {
@@ -44,12 +48,20 @@ public class PatientResolver {
             DeviceUseStatement.DeviceUseStatementStatus.INTENDED);
 
     private final IGenericClient fhir;
-    private final Cache<String, DeviceLookup.Registered> registered;
+    private final SharedLookups shared;
+    private final Duration ttl;
+    private final Cache<String, SharedLookups.Shared> registered;
 
-    public PatientResolver(IGenericClient fhir, ResolverConfig config) {
+    public PatientResolver(IGenericClient fhir, ResolverConfig config, SharedLookups shared) {
         this.fhir = fhir;
+        this.shared = shared;
+        this.ttl = config.getCacheTtl();
         this.registered = Caffeine.newBuilder()
-                .expireAfterWrite(config.getCacheTtl())
+                // Each entry lives until its lookup is as old as the TTL, also one another replica read earlier.
+                .expireAfter(Expiry.<String, SharedLookups.Shared>creating((identifier, cached) -> {
+                    Duration left = Duration.between(Instant.now(), cached.fetchedAt().plus(ttl));
+                    return left.isNegative() ? Duration.ZERO : left;
+                }))
                 .maximumSize(100_000)
                 .build();
     }
@@ -62,21 +74,31 @@ public class PatientResolver {
     /** What the FHIR server knows about the device, from the cache when it is fresh enough. */
     public DeviceLookup lookup(DeviceIdentity device) {
         String identifier = identifier(device);
-        DeviceLookup.Registered cached = registered.getIfPresent(identifier);
-        if (cached != null) {
-            return cached;
+        SharedLookups.Shared cached = registered.getIfPresent(identifier);
+        if (cached == null) {
+            cached = shared.fresh(identifier, Instant.now().minus(ttl)).orElse(null);
+            if (cached != null) {
+                registered.put(identifier, cached);
+            }
         }
+        if (cached != null) {
+            return cached.lookup();
+        }
+        Instant fetchedAt = Instant.now();
         DeviceLookup found = search(identifier);
         if (found instanceof DeviceLookup.Registered r && r.assignsAnyone()) {
-            registered.put(identifier, r);
+            registered.put(identifier, new SharedLookups.Shared(r, fetchedAt));
+            shared.put(identifier, r, fetchedAt);
         }
         return found;
     }
 
-    /** Forgets what is cached about a device identifier value (a serial or a BLE address). */
+    /** Forgets what is cached about a device identifier value (a serial or a BLE address), here and shared. */
     public void forget(String serialOrAddress) {
-        registered.invalidate(FhirSystems.DEVICE_SERIAL + "|" + serialOrAddress);
-        registered.invalidate(FhirSystems.BLE_ADDRESS + "|" + serialOrAddress);
+        for (String system : List.of(FhirSystems.DEVICE_SERIAL, FhirSystems.BLE_ADDRESS)) {
+            registered.invalidate(system + "|" + serialOrAddress);
+            shared.forget(system + "|" + serialOrAddress);
+        }
     }
 
     /** {@code system|value} of the Device identifier a reading's device is registered under. */

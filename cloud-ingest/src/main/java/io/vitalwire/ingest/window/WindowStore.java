@@ -1,6 +1,7 @@
 package io.vitalwire.ingest.window;
 
 import io.vitalwire.contract.MeasurementType;
+import io.vitalwire.ingest.db.Jdbc;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -51,23 +52,18 @@ public class WindowStore {
         // One order for every replica: two messages touching the same windows cannot deadlock.
         List<StreamWindow> windows = new ArrayList<>(byWindow.keySet());
         windows.sort(Comparator.comparing(StreamWindow::identifier));
-        Map<String, Long> windowIds = new HashMap<>();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            return Jdbc.inTransaction(dataSource, c -> {
+                Map<String, Long> windowIds = new HashMap<>();
                 for (StreamWindow w : windows) {
                     long id = addToWindow(c, w, byWindow.get(w), due(w, now, grace));
                     byWindow.get(w).forEach(s -> windowIds.put(s.readingKey(), id));
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+                return windowIds;
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("cannot store window samples: " + e.getMessage(), e);
         }
-        return windowIds;
     }
 
     private static Instant due(StreamWindow w, Instant now, Duration grace) {
@@ -134,13 +130,7 @@ public class WindowStore {
                      + "WHERE samples_version > written_version AND due_at <= ? ORDER BY due_at LIMIT ?")) {
             select.setTimestamp(1, Timestamp.from(now));
             select.setInt(2, limit);
-            List<Long> ids = new ArrayList<>();
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-            return ids;
+            return Jdbc.list(select, rs -> rs.getLong(1));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read due windows: " + e.getMessage(), e);
         }
@@ -179,21 +169,14 @@ public class WindowStore {
             }
             return claim;
         } catch (SQLException | RuntimeException e) {
-            closeQuietly(c);
+            Jdbc.abandon(c);
             throw new IllegalStateException("cannot claim window " + windowId + ": " + e.getMessage(), e);
         }
     }
 
     private static Optional<WindowClaim> claim(Connection c, long windowId, Instant now) throws SQLException {
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?, ?)")) {
-            lock.setInt(1, LOCK_NAMESPACE);
-            lock.setInt(2, (int) (windowId ^ (windowId >>> 32)));
-            try (ResultSet rs = lock.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    return Optional.empty();
-                }
-            }
+        if (!Jdbc.tryTransactionLock(c, LOCK_NAMESPACE, (int) (windowId ^ (windowId >>> 32)))) {
+            return Optional.empty();
         }
         StreamWindow window;
         long version;
@@ -214,16 +197,13 @@ public class WindowStore {
                 attempts = rs.getInt(11);
             }
         }
-        List<Sample> samples = new ArrayList<>();
+        List<Sample> samples;
         try (PreparedStatement select = c.prepareStatement("SELECT reading_key, measured_at, value FROM window_sample "
                 + "WHERE window_id = ? AND version <= ? ORDER BY measured_at, reading_key")) {
             select.setLong(1, windowId);
             select.setLong(2, version);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    samples.add(new Sample(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getBigDecimal(3)));
-                }
-            }
+            samples = Jdbc.list(select, rs -> new Sample(rs.getString(1), rs.getTimestamp(2).toInstant(),
+                    rs.getBigDecimal(3)));
         }
         return Optional.of(new WindowClaim(c, windowId, window, version, attempts, samples));
     }
@@ -256,16 +236,5 @@ public class WindowStore {
      */
     public record SampleTrail(long windowId, String identifier, Instant start, Instant end, boolean written,
                               int attempts, String lastError) {
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.rollback();
-                c.close();
-            } catch (SQLException ignored) {
-                // The connection is broken already; the pool discards it and PostgreSQL releases the lock.
-            }
-        }
     }
 }

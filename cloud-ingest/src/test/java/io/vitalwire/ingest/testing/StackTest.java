@@ -1,17 +1,24 @@
 package io.vitalwire.ingest.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.ingest.ReadingsIngest;
+import io.vitalwire.ingest.inbox.InboxState;
+import io.vitalwire.ingest.inbox.InboxWorkers;
+import io.vitalwire.ingest.inbox.InboxStore;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +32,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class StackTest implements TestPropertyProvider {
 
+    private static final Duration SETTLED = Duration.ofSeconds(30);
+
     protected final TestStack stack = new TestStack();
     protected final String run = UUID.randomUUID().toString().substring(0, 8);
     protected final String gateway;
@@ -35,6 +44,10 @@ public abstract class StackTest implements TestPropertyProvider {
     protected IGenericClient fhir;
     @Inject
     protected EmbeddedServer server;
+    @Inject
+    protected InboxStore inbox;
+    @Inject
+    ApplicationContext context;
 
     protected FhirFixtures fixtures;
     protected AdminApi admin;
@@ -61,6 +74,11 @@ public abstract class StackTest implements TestPropertyProvider {
 
     @AfterAll
     void dropSchema() throws Exception {
+        // The workers would otherwise poll a schema that is gone until the context closes.
+        Optional<InboxWorkers> workers = context.findBean(InboxWorkers.class);
+        if (workers.isPresent()) {
+            workers.get().close();
+        }
         stack.dropSchema();
     }
 
@@ -76,8 +94,20 @@ public abstract class StackTest implements TestPropertyProvider {
         return Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(ago);
     }
 
-    /** Hands the readings to ingest as one message from this test's gateway, as the MQTT consumer would. */
+    /**
+     * Hands the readings to ingest as one message from this test's gateway, as the MQTT consumer would, and waits
+     * until the inbox's workers have taken every one of them through every stage.
+     */
     protected void send(List<Reading> readings) {
         ingest.handle(TestReadings.topic(gateway), TestReadings.batch(gateway, readings));
+        await().atMost(SETTLED).pollInterval(Duration.ofMillis(50)).until(() -> readings.stream()
+                .allMatch(r -> settled(r.key())));
+    }
+
+    /** Whether the inbox holds the reading and no stage has it pending any more. */
+    protected boolean settled(String readingKey) {
+        return inbox.trail(readingKey)
+                .map(t -> t.stages().stream().noneMatch(s -> s.state() == InboxState.PENDING))
+                .orElse(false);
     }
 }

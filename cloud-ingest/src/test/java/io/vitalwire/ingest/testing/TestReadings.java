@@ -52,6 +52,18 @@ public final class TestReadings {
                 at, at, null, ClockQuality.UNCORRECTED, new Source(Transport.COAP, "/readings"), List.of());
     }
 
+    /**
+     * A body weight record a scale kept in its memory, numbered by the device: records sharing a timestamp stay
+     * apart by their sequence numbers (and keys).
+     */
+    public static Reading storedWeight(String gatewayId, DeviceIdentity device, long sequence, Instant at, String kg) {
+        return new Reading(ReadingKey.of(gatewayId, device, sequence, at.toString(), at, "188736"),
+                MeasurementType.BODY_WEIGHT, "188736", "29463-7",
+                List.of(new ReadingValue("188736", "29463-7", new BigDecimal(kg), "kg")), device, sequence,
+                at.toString(), at, at, null, ClockQuality.UNCORRECTED, new Source(Transport.COAP, "/readings"),
+                List.of());
+    }
+
     public static DeviceIdentity serial(String serial) {
         return new DeviceIdentity(null, null, serial, null, null);
     }

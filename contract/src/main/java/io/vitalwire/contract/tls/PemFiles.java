@@ -17,9 +17,10 @@ import java.util.List;
 
 /**
  * Reads PEM certificates and PKCS#8 private keys with the JDK alone. Each failure names the file and, for a key in
- * another format, the openssl command that converts it.
+ * another format, the openssl command that converts it. Public for the keys that are not TLS keys: cloud-ingest's
+ * SMART Backend Services signing key.
  */
-final class PemFiles {
+public final class PemFiles {
 
     private static final String PKCS8_BEGIN = "-----BEGIN PRIVATE KEY-----";
     private static final String PKCS8_END = "-----END PRIVATE KEY-----";
@@ -46,8 +47,13 @@ final class PemFiles {
         }
     }
 
-    /** The unencrypted PKCS#8 private key in the file (EC, RSA or EdDSA). */
-    static PrivateKey privateKey(String what, Path file) {
+    /**
+     * The unencrypted PKCS#8 private key in the file (EC, RSA or EdDSA).
+     *
+     * @param what names the key in the error, e.g. "client private key"
+     * @throws TlsMaterialException when the file cannot be read or holds no such key
+     */
+    public static PrivateKey privateKey(String what, Path file) {
         String pem = new String(read(what, file), StandardCharsets.US_ASCII);
         int begin = pem.indexOf(PKCS8_BEGIN);
         int end = pem.indexOf(PKCS8_END);

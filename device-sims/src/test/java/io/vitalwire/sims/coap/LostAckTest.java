@@ -34,9 +34,7 @@ class LostAckTest {
                 "vitalwire.gateway.data-dir", dir.toString(),
                 "vitalwire.gateway.coap.port", 0,
                 "vitalwire.gateway.uplink.broker-url", "tcp://127.0.0.1:1",
-                "micronaut.server.port", -1,
-                // cloud-ingest is on this module's test classpath only to be built first; keep it out.
-                "vitalwire.ingest.mqtt.enabled", false));
+                "micronaut.server.port", -1));
              LossyUdpRelay relay = new LossyUdpRelay(
                      new InetSocketAddress("127.0.0.1", gateway.getBean(CoapIntake.class).port()), 1);
              CoapHomeDevice device = new CoapHomeDevice(thermometer, URI.create("coaps://127.0.0.1:" + relay.port()))) {

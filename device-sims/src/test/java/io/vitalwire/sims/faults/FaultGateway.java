@@ -27,8 +27,8 @@ final class FaultGateway implements AutoCloseable {
     private final URI coap;
     private ServiceProcess process;
 
-    FaultGateway(String id, TestPki pki, TlsBroker broker, Path dataDir, List<HomeDeviceCredential> devices)
-            throws IOException {
+    FaultGateway(String id, TestPki pki, TlsBroker broker, Path dataDir, List<HomeDeviceCredential> devices,
+                 Map<String, String> extra) throws IOException {
         Files.createDirectories(dataDir);
         HomeDeviceCredential.writeGatewayFile(dataDir.resolve("coap-devices.psk"), devices);
         int coapPort;
@@ -37,7 +37,7 @@ final class FaultGateway implements AutoCloseable {
         }
         this.name = "faults-" + id + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.coap = URI.create("coaps://127.0.0.1:" + coapPort);
-        this.properties = Map.ofEntries(
+        Map<String, String> base = Map.ofEntries(
                 Map.entry("vitalwire.gateway.id", id),
                 Map.entry("vitalwire.gateway.tenant", TENANT),
                 Map.entry("vitalwire.gateway.data-dir", dataDir.toString()),
@@ -50,6 +50,9 @@ final class FaultGateway implements AutoCloseable {
                 // first successful reconnect either way, not on a timer.
                 Map.entry("vitalwire.gateway.uplink.min-backoff", "200ms"),
                 Map.entry("vitalwire.gateway.uplink.max-backoff", "2s"));
+        Map<String, String> all = new java.util.HashMap<>(base);
+        all.putAll(extra);
+        this.properties = Map.copyOf(all);
     }
 
     URI coap() {
@@ -74,6 +77,11 @@ final class FaultGateway implements AutoCloseable {
     /** kill -9. */
     void kill() throws InterruptedException {
         process.kill();
+    }
+
+    /** A path of the gateway's management server, e.g. {@code /prometheus}. */
+    String get(String path) throws IOException, InterruptedException {
+        return process.get(path);
     }
 
     String log() throws IOException {

@@ -7,6 +7,7 @@ import io.vitalwire.sims.coap.HomeDeviceCredential;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.eclipse.paho.mqttv5.common.MqttException;
 
@@ -27,16 +28,21 @@ final class FaultScenario implements AutoCloseable {
     private final List<HomeDeviceCredential> devices;
     private ReadingsSubscriber subscriber;
 
-    private FaultScenario(Path dir, String gatewayId) throws Exception {
+    private FaultScenario(Path dir, String gatewayId, Map<String, String> gatewayProperties) throws Exception {
         this.gatewayId = gatewayId;
         this.devices = ReadingStream.thermometers(gatewayId.toUpperCase(), 2);
         this.pki = TestPki.issue(dir.resolve("pki"), gatewayId, TestPki.INGEST);
         this.broker = TlsBroker.start(pki, dir.resolve("broker"));
-        this.gateway = new FaultGateway(gatewayId, pki, broker, dir.resolve("gateway"), devices);
+        this.gateway = new FaultGateway(gatewayId, pki, broker, dir.resolve("gateway"), devices, gatewayProperties);
     }
 
     static FaultScenario start(Path dir, String gatewayId) throws Exception {
-        FaultScenario scenario = new FaultScenario(dir, gatewayId);
+        return start(dir, gatewayId, Map.of());
+    }
+
+    /** With further gateway properties, e.g. a small buffer. */
+    static FaultScenario start(Path dir, String gatewayId, Map<String, String> gatewayProperties) throws Exception {
+        FaultScenario scenario = new FaultScenario(dir, gatewayId, gatewayProperties);
         try {
             scenario.subscribe();
             scenario.gateway.start();

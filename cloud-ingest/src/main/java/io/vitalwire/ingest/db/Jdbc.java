@@ -1,0 +1,82 @@
+package io.vitalwire.ingest.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** JDBC steps the PostgreSQL stores (inbox, windows, events) take alike. */
+public final class Jdbc {
+
+    private Jdbc() {
+    }
+
+    /** Reads one row of a result. */
+    public interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Work done on one connection, in one transaction. */
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public static <T> T inTransaction(DataSource dataSource, Work<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Every row the query answers, in order. */
+    public static <T> List<T> list(PreparedStatement query, Row<T> row) throws SQLException {
+        List<T> rows = new ArrayList<>();
+        try (ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                rows.add(row.read(rs));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Takes the advisory lock {@code (namespace, key)} for the connection's transaction, without waiting. It ends
+     * with the transaction — commit, rollback, or the connection's end if the process dies — so a lock can never be
+     * left behind by a crash.
+     *
+     * @return whether it was taken (false: another transaction holds it)
+     */
+    public static boolean tryTransactionLock(Connection c, int namespace, int key) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?, ?)")) {
+            lock.setInt(1, namespace);
+            lock.setInt(2, key);
+            try (ResultSet rs = lock.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** Rolls the connection's transaction back and closes it; a broken connection is left to the pool. */
+    public static void abandon(Connection c) {
+        if (c != null) {
+            try {
+                c.rollback();
+                c.close();
+            } catch (SQLException ignored) {
+                // Broken already: the pool discards it, PostgreSQL ends its transaction and its locks.
+            }
+        }
+    }
+}

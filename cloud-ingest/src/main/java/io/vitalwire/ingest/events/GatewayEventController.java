@@ -1,0 +1,60 @@
+package io.vitalwire.ingest.events;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /admin/gateways/{id}/events?type=&before=&limit=}: for operators, what a gateway reported (gaps in
+ * particular), newest first, a page at a time: {@code next} is the {@code before} of the next page, {@code null} on
+ * the last one. Loopback only, like the whole admin API (authentication pending).
+ */
+@Controller("/admin/gateways")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class GatewayEventController {
+
+    private static final int MAX_LIMIT = 500;
+    private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    private static final Pattern TYPE = Pattern.compile("[a-z0-9-]{1,40}");
+
+    private final GatewayEventStore store;
+
+    public GatewayEventController(GatewayEventStore store) {
+        this.store = store;
+    }
+
+    /** An event as the admin API shows it (attributes hold no patient data, by the contract). */
+    public record EventView(long id, String receivedAt, String tenant, String gatewayId, String type, String at,
+                            Map<String, String> attributes) {
+
+        static EventView of(GatewayEventStore.StoredEvent e) {
+            return new EventView(e.id(), e.receivedAt().toString(), e.tenant(), e.gatewayId(), e.type(),
+                    e.at().toString(), e.attributes());
+        }
+    }
+
+    /** One page of events; {@code next} is the {@code before} of the following page, {@code null} at the end. */
+    public record Page(List<EventView> events, Long next) {
+    }
+
+    @Get("/{id}/events")
+    public HttpResponse<?> events(@PathVariable String id, @Nullable @QueryValue String type,
+                                  @Nullable @QueryValue Long before, @QueryValue(defaultValue = "50") int limit) {
+        if (!GATEWAY_ID.matcher(id).matches() || (type != null && !TYPE.matcher(type).matches())
+                || limit < 1 || limit > MAX_LIMIT) {
+            return HttpResponse.badRequest("id must be a gateway id, type kebab-case, limit 1.." + MAX_LIMIT);
+        }
+        List<GatewayEventStore.StoredEvent> events = store.list(id, type, before == null ? Long.MAX_VALUE : before,
+                limit);
+        Long next = events.size() < limit ? null : events.get(events.size() - 1).id();
+        return HttpResponse.ok(new Page(events.stream().map(EventView::of).toList(), next));
+    }
+}

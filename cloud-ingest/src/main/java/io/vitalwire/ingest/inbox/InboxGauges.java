@@ -1,0 +1,76 @@
+package io.vitalwire.ingest.inbox;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What waits in the inbox, per stage, read every {@link InboxConfig#getStatsInterval()} (not on every scrape: a
+ * scrape should not query the database). Every replica reports the same shared inbox.
+ *
+ * <p>Metrics: {@code vitalwire.ingest.inbox.depth{stage}} (entries pending),
+ * {@code vitalwire.ingest.inbox.retrying{stage}} (of those, entries that failed at least once),
+ * {@code vitalwire.ingest.inbox.oldest.age{stage}} (seconds since the oldest pending entry arrived).
+ */
+@Singleton
+public class InboxGauges {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxGauges.class);
+
+    private final InboxStore store;
+    private final AtomicReference<Snapshot> latest = new AtomicReference<>();
+
+    /** The inbox's depth per stage, as read at {@code at}. */
+    public record Snapshot(Instant at, Map<InboxStage, InboxStore.StageDepth> depth) {
+
+        /** Seconds since the oldest entry pending in the stage arrived; 0 when none is pending. */
+        public double oldestAgeSeconds(InboxStage stage) {
+            Instant oldest = depth.get(stage).oldest();
+            return oldest == null ? 0 : Math.max(0, Duration.between(oldest, at).toMillis() / 1000.0);
+        }
+    }
+
+    public InboxGauges(InboxStore store, MeterRegistry metrics) {
+        this.store = store;
+        Map<InboxStage, InboxStore.StageDepth> empty = new EnumMap<>(InboxStage.class);
+        for (InboxStage stage : InboxStage.values()) {
+            empty.put(stage, InboxStore.StageDepth.EMPTY);
+        }
+        latest.set(new Snapshot(Instant.now(), empty));
+        for (InboxStage stage : InboxStage.values()) {
+            Gauge.builder("vitalwire.ingest.inbox.depth", latest, s -> s.get().depth().get(stage).pending())
+                    .description("inbox entries pending in a stage").tag("stage", stage.tag()).register(metrics);
+            Gauge.builder("vitalwire.ingest.inbox.retrying", latest, s -> s.get().depth().get(stage).retrying())
+                    .description("inbox entries pending in a stage after a failed attempt").tag("stage", stage.tag())
+                    .register(metrics);
+            TimeGauge.builder("vitalwire.ingest.inbox.oldest.age", latest, TimeUnit.SECONDS,
+                            s -> s.get().oldestAgeSeconds(stage))
+                    .description("age of the oldest inbox entry pending in a stage").tag("stage", stage.tag())
+                    .register(metrics);
+        }
+    }
+
+    @Scheduled(fixedDelay = "${vitalwire.ingest.inbox.stats-interval:10s}")
+    void refresh() {
+        try {
+            latest.set(new Snapshot(Instant.now(), store.depth()));
+        } catch (RuntimeException e) {
+            // The gauges keep their last figures; health shows their time.
+            LOG.warn("reading the inbox depth failed: {}", e.getMessage());
+        }
+    }
+
+    public Snapshot latest() {
+        return latest.get();
+    }
+}

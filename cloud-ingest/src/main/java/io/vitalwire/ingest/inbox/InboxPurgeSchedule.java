@@ -1,0 +1,37 @@
+package io.vitalwire.ingest.inbox;
+
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes inbox entries every stage finished more than {@link InboxConfig#getRetention()} ago, every
+ * {@link InboxConfig#getPurgeInterval()} on each replica (a purge that finds nothing costs one index scan).
+ */
+@Singleton
+public class InboxPurgeSchedule {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxPurgeSchedule.class);
+
+    private final InboxStore store;
+    private final InboxConfig config;
+
+    public InboxPurgeSchedule(InboxStore store, InboxConfig config) {
+        this.store = store;
+        this.config = config;
+    }
+
+    @Scheduled(fixedDelay = "${vitalwire.ingest.inbox.purge-interval:10m}", initialDelay = "1m")
+    void purge() {
+        try {
+            int purged = store.purge(Instant.now().minus(config.getRetention()));
+            if (purged > 0) {
+                LOG.info("purged {} inbox entries past their retention", purged);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("inbox purge failed: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,314 @@
+package io.vitalwire.ingest.inbox;
+
+import io.vitalwire.contract.ContractCodec;
+import io.vitalwire.contract.ContractViolation;
+import io.vitalwire.contract.Reading;
+import io.vitalwire.ingest.db.Jdbc;
+import io.vitalwire.ingest.quarantine.QuarantineStore;
+import io.vitalwire.ingest.resolve.Resolution;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The inbox in PostgreSQL (tables {@code inbox} and {@code inbox_delivery}, see V3__inbox.sql), shared by every
+ * replica.
+ *
+ * <p><b>Claiming.</b> A worker claims the due entries of one stage device by device, in one transaction that lasts
+ * until it has recorded what became of them ({@link InboxClaim}). A device is taken with a transaction-scoped
+ * advisory lock on (stage, device), so one device's entries are never in two claims of a stage at once, on any
+ * replica, and within a claim they are in measurement order; its rows are taken {@code FOR UPDATE SKIP LOCKED}.
+ * Advisory locks rather than only row locks, because row locks exclude rows, not devices: a second worker would
+ * take the same device's newer entries and write them concurrently, out of order. A device rather than a
+ * partition number, because devices are what order matters for, and a hash collision of two devices only makes
+ * them take turns. Locks of a transaction end with it, also when the replica dies and its connection drops, so
+ * there is nothing to recover after a crash: the entries are simply pending again.
+ *
+ * <p><b>Backoff.</b> A device is due only when none of its pending entries of the stage waits out a failure, so a
+ * device's newer entries do not overtake older ones that failed.
+ */
+@Singleton
+public class InboxStore {
+
+    /** Namespace of the advisory locks on (stage, device); the window store's is 0x5657_0001. */
+    private static final int LOCK_NAMESPACE = 0x5657_0100;
+    /** Devices looked at per claim; more than fit, since some are taken by other workers. */
+    private static final int CANDIDATE_DEVICES = 200;
+    private static final int PURGE_BATCH = 5_000;
+
+    private final ContractCodec codec = new ContractCodec();
+    private final DataSource dataSource;
+    private final QuarantineStore quarantine;
+
+    public InboxStore(DataSource dataSource, QuarantineStore quarantine) {
+        this.dataSource = dataSource;
+        this.quarantine = quarantine;
+    }
+
+    /** How many of the readings given to {@link #add} were new, and how many the inbox held already. */
+    public record Added(int added, int duplicates) {
+    }
+
+    /**
+     * Adds readings as new entries pending RESOLVE and commits; returns only once they are durable. A reading
+     * whose key the inbox holds already (a redelivery, the same reading in another message) is not added again.
+     */
+    public Added add(String topic, List<Reading> readings, Instant now) {
+        // One order for every replica: two messages sharing readings cannot deadlock on the key index.
+        List<Reading> sorted = new ArrayList<>(readings);
+        sorted.sort(Comparator.comparing(Reading::key));
+        int added;
+        try {
+            added = Jdbc.inTransaction(dataSource, c -> insert(c, topic, sorted, now));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot add to the inbox: " + e.getMessage(), e);
+        }
+        return new Added(added, readings.size() - added);
+    }
+
+    /** @return how many of the readings were new */
+    private int insert(Connection c, String topic, List<Reading> readings, Instant now) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("WITH e AS (INSERT INTO inbox (reading_key, topic, "
+                + "device, measured_at, received_at, reading) VALUES (?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (reading_key) DO NOTHING RETURNING id, device, measured_at, received_at) "
+                + "INSERT INTO inbox_delivery (entry_id, stage, device, measured_at, received_at, state, next_at) "
+                + "SELECT id, ?, device, measured_at, received_at, ?, received_at FROM e")) {
+            Timestamp at = Timestamp.from(now);
+            for (Reading r : readings) {
+                insert.setString(1, r.key());
+                insert.setString(2, topic);
+                insert.setString(3, r.device().stableId());
+                insert.setTimestamp(4, Timestamp.from(r.measuredAt()));
+                insert.setTimestamp(5, at);
+                insert.setBytes(6, codec.encodeReading(r));
+                insert.setString(7, InboxStage.RESOLVE.name());
+                insert.setString(8, InboxState.PENDING.name());
+                insert.addBatch();
+            }
+            int added = 0;
+            for (int count : insert.executeBatch()) {
+                added += count;
+            }
+            return added;
+        }
+    }
+
+    /**
+     * Claims up to {@code limit} entries due in {@code stage} at {@code now}, device by device, the device waiting
+     * longest first, each device's entries in measurement order and at most {@code perDevice} of them: a device with
+     * a large backlog (a gateway back after days offline) drains in slices, and every claim also takes other
+     * devices' readings, so the backlog cannot hold back anyone else's.
+     *
+     * @return the claim, or empty when nothing is due that another worker does not hold
+     */
+    public Optional<InboxClaim> claim(InboxStage stage, int limit, int perDevice, Instant now) {
+        Connection c = null;
+        try {
+            c = dataSource.getConnection();
+            c.setAutoCommit(false);
+            List<InboxEntry> entries = new ArrayList<>();
+            for (String device : candidates(c, stage, now)) {
+                if (entries.size() >= limit) {
+                    break;
+                }
+                if (Jdbc.tryTransactionLock(c, LOCK_NAMESPACE + stage.ordinal(), device.hashCode())) {
+                    entries.addAll(due(c, stage, device, now, Math.min(perDevice, limit - entries.size())));
+                }
+            }
+            if (entries.isEmpty()) {
+                c.rollback();
+                c.close();
+                return Optional.empty();
+            }
+            return Optional.of(new InboxClaim(c, stage, entries, quarantine));
+        } catch (SQLException | RuntimeException e) {
+            Jdbc.abandon(c);
+            throw new IllegalStateException("cannot claim " + stage.tag() + " entries: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> candidates(Connection c, InboxStage stage, Instant now) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT device FROM inbox_delivery "
+                + "WHERE stage = ? AND state = ? GROUP BY device HAVING max(next_at) <= ? "
+                + "ORDER BY min(received_at) LIMIT ?")) {
+            select.setString(1, stage.name());
+            select.setString(2, InboxState.PENDING.name());
+            select.setTimestamp(3, Timestamp.from(now));
+            select.setInt(4, CANDIDATE_DEVICES);
+            return Jdbc.list(select, rs -> rs.getString(1));
+        }
+    }
+
+    private List<InboxEntry> due(Connection c, InboxStage stage, String device, Instant now, int limit)
+            throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT i.id, i.reading_key, i.topic, i.device, "
+                + "i.measured_at, i.received_at, i.reading, i.patient, i.device_ref, d.attempts "
+                + "FROM inbox_delivery d JOIN inbox i ON i.id = d.entry_id "
+                + "WHERE d.stage = ? AND d.device = ? AND d.state = ? AND d.next_at <= ? "
+                + "ORDER BY d.measured_at, d.entry_id LIMIT ? FOR UPDATE OF d SKIP LOCKED")) {
+            select.setString(1, stage.name());
+            select.setString(2, device);
+            select.setString(3, InboxState.PENDING.name());
+            select.setTimestamp(4, Timestamp.from(now));
+            select.setInt(5, limit);
+            return Jdbc.list(select, this::entry);
+        }
+    }
+
+    private InboxEntry entry(ResultSet rs) throws SQLException {
+        byte[] stored = rs.getBytes(7);
+        Reading reading = null;
+        String unreadable = null;
+        try {
+            reading = codec.decodeReading(stored);
+        } catch (ContractViolation v) {
+            // Written by this service from a valid reading: only a bug or a hand edit gets here.
+            unreadable = "stored reading unreadable: " + v.reason() + ": " + v.getMessage();
+        }
+        String patient = rs.getString(8);
+        Resolution.Assigned owner = patient == null ? null : new Resolution.Assigned(patient, rs.getString(9));
+        return new InboxEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant(), reading, unreadable, stored, owner,
+                rs.getInt(10));
+    }
+
+    /**
+     * The entries of one stage that wait for it.
+     *
+     * @param pending  entries pending, due or backing off
+     * @param retrying of those, entries that failed at least once
+     * @param oldest   when the oldest of them was received; {@code null} when none is pending
+     */
+    public record StageDepth(long pending, long retrying, Instant oldest) {
+
+        static final StageDepth EMPTY = new StageDepth(0, 0, null);
+    }
+
+    /** What waits for each stage now. */
+    public Map<InboxStage, StageDepth> depth() {
+        Map<InboxStage, StageDepth> depth = new EnumMap<>(InboxStage.class);
+        for (InboxStage stage : InboxStage.values()) {
+            depth.put(stage, StageDepth.EMPTY);
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT stage, count(*), "
+                     + "count(*) FILTER (WHERE attempts > 0), min(received_at) FROM inbox_delivery "
+                     + "WHERE state = ? GROUP BY stage")) {
+            select.setString(1, InboxState.PENDING.name());
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    depth.put(InboxStage.valueOf(rs.getString(1)), new StageDepth(rs.getLong(2), rs.getLong(3),
+                            rs.getTimestamp(4).toInstant()));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the inbox depth: " + e.getMessage(), e);
+        }
+        return depth;
+    }
+
+    /**
+     * A reading's way through the inbox.
+     *
+     * @param stages one per stage that has had work for it, in stage order
+     */
+    public record EntryTrail(Instant receivedAt, List<StageTrail> stages) {
+    }
+
+    /** Where an entry stands in one stage. */
+    public record StageTrail(InboxStage stage, InboxState state, int attempts, String lastError, Instant nextAt,
+                             Instant doneAt, String outcome) {
+    }
+
+    /** Where the reading is in the inbox; empty when it never was there or was purged. */
+    public Optional<EntryTrail> trail(String readingKey) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT i.received_at, d.stage, d.state, d.attempts, "
+                     + "d.last_error, d.next_at, d.done_at, d.outcome FROM inbox i "
+                     + "JOIN inbox_delivery d ON d.entry_id = i.id WHERE i.reading_key = ?")) {
+            select.setString(1, readingKey);
+            Instant received = null;
+            List<StageTrail> stages = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    received = rs.getTimestamp(1).toInstant();
+                    Timestamp done = rs.getTimestamp(7);
+                    stages.add(new StageTrail(InboxStage.valueOf(rs.getString(2)),
+                            InboxState.valueOf(rs.getString(3)), rs.getInt(4), rs.getString(5),
+                            rs.getTimestamp(6).toInstant(), done == null ? null : done.toInstant(), rs.getString(8)));
+                }
+            }
+            stages.sort(Comparator.comparing(StageTrail::stage));
+            return received == null ? Optional.empty() : Optional.of(new EntryTrail(received, stages));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the inbox: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes every entry of the stage that waits out a failure due at {@code now}: the stage just worked again.
+     * Entries held by running claims are left alone (they are being handled).
+     *
+     * @return how many entries were made due
+     */
+    public int releaseBackoff(InboxStage stage, Instant now) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement update = c.prepareStatement("UPDATE inbox_delivery SET next_at = ? "
+                     + "WHERE (entry_id, stage) IN (SELECT entry_id, stage FROM inbox_delivery "
+                     + "WHERE stage = ? AND state = ? AND next_at > ? FOR UPDATE SKIP LOCKED)")) {
+            update.setTimestamp(1, Timestamp.from(now));
+            update.setString(2, stage.name());
+            update.setString(3, InboxState.PENDING.name());
+            update.setTimestamp(4, Timestamp.from(now));
+            return commit(c, update.executeUpdate());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot release the " + stage.tag() + " backoff: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes entries received before {@code cutoff} whose every stage was done (or quarantined them) before it.
+     * Pending entries are never purged. A reading redelivered after its entry was purged is taken in again, and the
+     * sinks' idempotence keeps that harmless.
+     *
+     * @return how many entries were deleted
+     */
+    public int purge(Instant cutoff) {
+        int total = 0;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement delete = c.prepareStatement("DELETE FROM inbox WHERE id IN (SELECT i.id FROM inbox i "
+                     + "WHERE i.received_at < ? AND NOT EXISTS (SELECT 1 FROM inbox_delivery d "
+                     + "WHERE d.entry_id = i.id AND (d.state = ? OR d.done_at >= ?)) LIMIT ?)")) {
+            int deleted;
+            do {
+                delete.setTimestamp(1, Timestamp.from(cutoff));
+                delete.setString(2, InboxState.PENDING.name());
+                delete.setTimestamp(3, Timestamp.from(cutoff));
+                delete.setInt(4, PURGE_BATCH);
+                deleted = commit(c, delete.executeUpdate());
+                total += deleted;
+            } while (deleted == PURGE_BATCH);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot purge the inbox: " + e.getMessage(), e);
+        }
+        return total;
+    }
+
+    private static int commit(Connection c, int count) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+        return count;
+    }
+}

@@ -1,0 +1,225 @@
+package io.vitalwire.ingest.inbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.vitalwire.contract.DeviceIdentity;
+import io.vitalwire.contract.Reading;
+import io.vitalwire.ingest.quarantine.QuarantineReason;
+import io.vitalwire.ingest.quarantine.QuarantineStore;
+import io.vitalwire.ingest.resolve.Resolution;
+import io.vitalwire.ingest.testing.StackTest;
+import io.vitalwire.ingest.testing.TestReadings;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The inbox's store on the real PostgreSQL, with this context's workers off so that the test holds the claims:
+ * one entry per reading key, whole devices per claim in measurement order, no device in two claims at once,
+ * device-wide backoff, transitions that commit together or not at all, and the purge.
+ */
+@MicronautTest
+class InboxClaimIT extends StackTest {
+
+    private static final Resolution.Assigned OWNER = new Resolution.Assigned("Patient/1", "Device/2");
+
+    @Inject
+    InboxStore store;
+    @Inject
+    QuarantineStore quarantine;
+    @Inject
+    DataSource dataSource;
+
+    InboxClaimIT() {
+        super("gw-inbox");
+    }
+
+    @Override
+    protected Map<String, String> overrides() {
+        return Map.of("vitalwire.ingest.inbox.workers-enabled", "false");
+    }
+
+    @BeforeEach
+    void emptyInbox() throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM inbox");
+        }
+    }
+
+    @Test
+    void add_keepsOneEntryPerReadingKey_acrossMessagesAndWithinOne() {
+        DeviceIdentity scale = TestReadings.serial("SCALE-" + run);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Reading r1 = weight(scale, at);
+        Reading r2 = weight(scale, at.plusSeconds(1));
+        Reading r3 = weight(scale, at.plusSeconds(2));
+
+        assertThat(store.add(topic(), List.of(r1, r2), Instant.now())).isEqualTo(new InboxStore.Added(2, 0));
+        assertThat(store.add(topic(), List.of(r3, r2, r3), Instant.now())).isEqualTo(new InboxStore.Added(1, 2));
+
+        try (InboxClaim claim = store.claim(InboxStage.RESOLVE, 100, 100, Instant.now()).orElseThrow()) {
+            assertThat(claim.entries()).extracting(InboxEntry::readingKey).containsExactly(r1.key(), r2.key(),
+                    r3.key());
+        }
+        assertThat(store.trail(r2.key()).orElseThrow().stages()).singleElement()
+                .satisfies(s -> assertThat(s.state()).isEqualTo(InboxState.PENDING));
+    }
+
+    @Test
+    void aClaim_takesWholeDevicesInMeasurementOrder_andNoDeviceIsInTwoClaimsAtOnce() {
+        DeviceIdentity x = TestReadings.serial("X-" + run);
+        DeviceIdentity y = TestReadings.serial("Y-" + run);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+        // Arrived out of measurement order, in two messages.
+        List<Reading> xs = List.of(weight(x, at.plusSeconds(4)), weight(x, at), weight(x, at.plusSeconds(2)));
+        store.add(topic(), xs.subList(0, 2), Instant.now().minusSeconds(2));
+        store.add(topic(), List.of(xs.get(2), weight(x, at.plusSeconds(9))), Instant.now().minusSeconds(1));
+        store.add(topic(), List.of(weight(y, at.plusSeconds(1)), weight(y, at.plusSeconds(3))), Instant.now());
+
+        try (InboxClaim first = store.claim(InboxStage.RESOLVE, 3, 100, Instant.now()).orElseThrow();
+             InboxClaim second = store.claim(InboxStage.RESOLVE, 100, 100, Instant.now()).orElseThrow()) {
+            assertThat(first.entries()).extracting(InboxEntry::device).containsOnly(x.stableId());
+            assertThat(first.entries()).extracting(InboxEntry::measuredAt)
+                    .containsExactly(at, at.plusSeconds(2), at.plusSeconds(4));
+            assertThat(second.entries()).as("x's fourth entry stays with x's claim holder")
+                    .extracting(InboxEntry::device).containsOnly(y.stableId());
+            assertThat(store.claim(InboxStage.RESOLVE, 100, 100, Instant.now())).isEmpty();
+        }
+        try (InboxClaim again = store.claim(InboxStage.RESOLVE, 100, 100, Instant.now()).orElseThrow()) {
+            assertThat(again.entries()).as("closed without commit: pending again").hasSize(6);
+        }
+    }
+
+    @Test
+    void aDevicesBacklog_isTakenInSlices_besideOtherDevicesReadings() {
+        DeviceIdentity backlog = TestReadings.serial("BACKLOG-" + run);
+        DeviceIdentity live = TestReadings.serial("LIVE-" + run);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(3));
+        List<Reading> days = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            days.add(weight(backlog, at.plusSeconds(i)));
+        }
+        store.add(topic(), days, Instant.now().minusSeconds(5));
+        Reading now = weight(live, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        store.add(topic(), List.of(now), Instant.now());
+
+        try (InboxClaim claim = store.claim(InboxStage.RESOLVE, 10, 3, Instant.now()).orElseThrow()) {
+            assertThat(claim.entries()).extracting(InboxEntry::readingKey).containsExactly(days.get(0).key(),
+                    days.get(1).key(), days.get(2).key(), now.key());
+        }
+    }
+
+    @Test
+    void aFailedEntry_holdsBackItsWholeDevice_untilDueOrTheStageWorksAgain() {
+        DeviceIdentity x = TestReadings.serial("X-" + run);
+        DeviceIdentity y = TestReadings.serial("Y-" + run);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+        Reading first = weight(x, at);
+        store.add(topic(), List.of(first), Instant.now());
+        try (InboxClaim claim = store.claim(InboxStage.RESOLVE, 100, 100, Instant.now()).orElseThrow()) {
+            claim.retry(claim.entries().get(0), "unreachable: Connection refused",
+                    Instant.now().plus(Duration.ofHours(1)));
+            claim.commit();
+        }
+        Reading later = weight(x, at.plusSeconds(5));
+        Reading other = weight(y, at.plusSeconds(5));
+        store.add(topic(), List.of(later, other), Instant.now());
+
+        try (InboxClaim claim = store.claim(InboxStage.RESOLVE, 100, 100, Instant.now()).orElseThrow()) {
+            assertThat(claim.entries()).extracting(InboxEntry::readingKey).containsExactly(other.key());
+        }
+        InboxStore.StageTrail failed = store.trail(first.key()).orElseThrow().stages().get(0);
+        assertThat(failed.attempts()).isEqualTo(1);
+        assertThat(failed.lastError()).isEqualTo("unreachable: Connection refused");
+        assertThat(store.depth().get(InboxStage.RESOLVE)).satisfies(d -> {
+            assertThat(d.pending()).isEqualTo(3);
+            assertThat(d.retrying()).isEqualTo(1);
+        });
+
+        assertThat(store.releaseBackoff(InboxStage.RESOLVE, Instant.now())).isEqualTo(1);
+        Instant now = Instant.now().plusMillis(1);
+        try (InboxClaim claim = store.claim(InboxStage.RESOLVE, 100, 100, now).orElseThrow()) {
+            assertThat(claim.entries()).extracting(InboxEntry::readingKey)
+                    .containsExactly(first.key(), later.key(), other.key());
+            assertThat(claim.entries().get(0).attempts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void transitions_commitTogether_andResolvedEntriesGoOnToBothSinks() {
+        DeviceIdentity scale = TestReadings.serial("SCALE-" + run);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+        Reading kept = weight(scale, at);
+        Reading refused = weight(scale, at.plusSeconds(1));
+        store.add(topic(), List.of(kept, refused), Instant.now());
+        try (InboxClaim claim = store.claim(InboxStage.RESOLVE, 100, 100, Instant.now()).orElseThrow()) {
+            claim.resolved(claim.entries().get(0), OWNER, "spot measurement", Instant.now());
+        }
+        assertThat(store.trail(kept.key()).orElseThrow().stages()).as("not committed: nothing recorded")
+                .extracting(InboxStore.StageTrail::state).containsExactly(InboxState.PENDING);
+
+        try (InboxClaim claim = store.claim(InboxStage.RESOLVE, 100, 100, Instant.now()).orElseThrow()) {
+            claim.resolved(claim.entries().get(0), OWNER, "spot measurement", Instant.now());
+            claim.quarantined(claim.entries().get(1), QuarantineReason.UNMAPPABLE, "no unit", Instant.now());
+            assertThat(claim.commit()).extracting(InboxClaim.Settled::state)
+                    .containsExactly(InboxState.DONE, InboxState.QUARANTINED);
+        }
+        assertThat(store.trail(kept.key()).orElseThrow().stages())
+                .extracting(InboxStore.StageTrail::stage, InboxStore.StageTrail::state)
+                .containsExactly(tuple(InboxStage.RESOLVE, InboxState.DONE),
+                        tuple(InboxStage.FHIR, InboxState.PENDING),
+                        tuple(InboxStage.INFLUX, InboxState.PENDING));
+        assertThat(quarantine.forReading(refused.key())).singleElement()
+                .satisfies(q -> assertThat(q.reason()).isEqualTo(QuarantineReason.UNMAPPABLE));
+
+        Optional<InboxClaim> influx = store.claim(InboxStage.INFLUX, 100, 100, Instant.now());
+        try (InboxClaim claim = influx.orElseThrow()) {
+            InboxEntry e = claim.entries().get(0);
+            assertThat(e.owner()).as("both sinks read the owner RESOLVE decided").isEqualTo(OWNER);
+            claim.done(e, "written 1 points", Instant.now());
+            claim.commit();
+        }
+        assertThat(store.trail(kept.key()).orElseThrow().stages())
+                .extracting(InboxStore.StageTrail::state)
+                .containsExactly(InboxState.DONE, InboxState.PENDING, InboxState.DONE);
+    }
+
+    @Test
+    void purge_deletesOnlyEntriesEveryStageFinishedBeforeTheCutoff() {
+        DeviceIdentity scale = TestReadings.serial("SCALE-" + run);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+        Reading finished = weight(scale, at);
+        store.add(topic(), List.of(finished), Instant.now());
+        try (InboxClaim claim = store.claim(InboxStage.RESOLVE, 100, 100, Instant.now()).orElseThrow()) {
+            claim.quarantined(claim.entries().get(0), QuarantineReason.UNKNOWN_DEVICE, "unknown", Instant.now());
+            claim.commit();
+        }
+        Reading waiting = weight(scale, at.plusSeconds(1));
+        store.add(topic(), List.of(waiting), Instant.now());
+
+        assertThat(store.purge(Instant.now().minus(Duration.ofDays(1)))).as("within the retention").isZero();
+        assertThat(store.purge(Instant.now().plusSeconds(1))).isEqualTo(1);
+        assertThat(store.trail(finished.key())).isEmpty();
+        assertThat(store.trail(waiting.key())).as("pending entries are never purged").isPresent();
+    }
+
+    private String topic() {
+        return TestReadings.topic(gateway);
+    }
+
+    private Reading weight(DeviceIdentity device, Instant at) {
+        return TestReadings.weight(gateway, device, at, "70.0");
+    }
+}
