@@ -24,11 +24,12 @@ class BrokerOutageIT {
      */
     private static final Duration OUTAGE = Duration.ofSeconds(60);
     /**
-     * Backoff cap (2 s here) plus a reconnect of the gateway and of the subscriber, with slack for a 2-core machine
-     * running the whole suite (≈ 3 s alone, once over 10 s in a full run); far below the 60 s backoff cap a timer-
-     * or backoff-driven drain would wait.
+     * Backoff cap (2 s here) plus a reconnect of the gateway and of the subscriber. Usually ≈ 3 s, but twice in full
+     * CI runs over 10 and 25 s: a connect attempt that reaches the broker while it is still starting waits out its
+     * 15 s CONNACK timeout before the next try (to be shortened; see the issue-5 note). 45 s still tells a drain
+     * that starts on reconnect from one waiting for the default 60 s backoff cap.
      */
-    private static final Duration DRAIN_START_LIMIT = Duration.ofSeconds(25);
+    private static final Duration DRAIN_START_LIMIT = Duration.ofSeconds(45);
 
     @TempDir
     Path dir;
