@@ -40,4 +40,18 @@ public interface CoapConfig {
      */
     @Bindable(defaultValue = "4")
     int getHandshakeRetransmissions();
+
+    /**
+     * Most peers (devices, by address and port) the endpoint keeps state for: DTLS connections and CoAP exchanges.
+     * A new peer beyond it is refused until an idle one can be dropped. Default 256, far above a home's devices.
+     */
+    @Bindable(defaultValue = "256")
+    int getMaxPeers();
+
+    /**
+     * How many of each peer's latest confirmable requests are remembered to recognise a retransmission. Default 64;
+     * the memory the intake needs is bounded by max-peers × dedup-window exchanges.
+     */
+    @Bindable(defaultValue = "64")
+    int getDedupWindow();
 }

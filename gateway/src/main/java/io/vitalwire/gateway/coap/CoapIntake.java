@@ -53,8 +53,7 @@ public class CoapIntake implements AutoCloseable {
     CoapIntake(CoapConfig config, DeviceCredentials credentials, Normalizer normalizer, ReadingBuffer buffer,
                IntakeCounters counters) {
         // Without a file: Californium would otherwise write Californium3.properties into the working directory.
-        Configuration cf = Configuration.createStandardWithoutFile();
-        cf.set(org.eclipse.californium.core.config.CoapConfig.MAX_RESOURCE_BODY_SIZE, config.getMaxPayloadBytes());
+        Configuration cf = californiumConfiguration(config);
         AdvancedMultiPskStore keys = new AdvancedMultiPskStore();
         credentials.all().forEach(d -> keys.setKey(d.pskIdentity(), d.key()));
         DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(cf)
@@ -63,6 +62,9 @@ public class CoapIntake implements AutoCloseable {
                 .setAsList(DtlsConfig.DTLS_CIPHER_SUITES, CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256,
                         CipherSuite.TLS_PSK_WITH_AES_128_CCM_8)
                 .set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, config.getHandshakeRetransmissions())
+                .set(DtlsConfig.DTLS_MAX_CONNECTIONS, config.getMaxPeers())
+                // A device that wakes on a new port makes a new connection; the old one would sit until stale.
+                .set(DtlsConfig.DTLS_REMOVE_STALE_DOUBLE_PRINCIPALS, true)
                 .setAdvancedPskStore(new CountingPskStore(keys, counters))
                 .build();
         // The connector counts registered devices whose handshakes fail (a wrong key is visible nowhere else).
@@ -83,6 +85,23 @@ public class CoapIntake implements AutoCloseable {
         server.start();
         LOG.info("CoAP intake listening on coaps://{} for {} registered devices", endpoint.getAddress(),
                 credentials.all().size());
+    }
+
+    /**
+     * Californium's settings for a home hub rather than a server farm. Its defaults size the stack for 150,000 peers
+     * and remember every confirmable exchange for its whole 247 s lifetime to recognise retransmissions: two
+     * thermometers sending as fast as they are answered (~1,400 requests/s) filled a 256 MB heap in a minute. Here
+     * each peer keeps its latest {@code dedup-window} exchanges. A retransmission older than that is processed again,
+     * which is harmless: the buffer recognises the reading by its key and answers 2.04 once more.
+     */
+    static Configuration californiumConfiguration(CoapConfig config) {
+        Configuration cf = Configuration.createStandardWithoutFile();
+        cf.set(org.eclipse.californium.core.config.CoapConfig.MAX_RESOURCE_BODY_SIZE, config.getMaxPayloadBytes());
+        cf.set(org.eclipse.californium.core.config.CoapConfig.DEDUPLICATOR,
+                org.eclipse.californium.core.config.CoapConfig.DEDUPLICATOR_PEERS_MARK_AND_SWEEP);
+        cf.set(org.eclipse.californium.core.config.CoapConfig.PEERS_MARK_AND_SWEEP_MESSAGES, config.getDedupWindow());
+        cf.set(org.eclipse.californium.core.config.CoapConfig.MAX_ACTIVE_PEERS, config.getMaxPeers());
+        return cf;
     }
 
     /** The bound port (useful when configured as 0). */

@@ -28,6 +28,8 @@ import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.exception.ConnectorException;
@@ -45,6 +47,7 @@ class CoapIntakeTest {
 
     private static final byte[] THERMOMETER_KEY = randomKey();
     private static final int MAX_PAYLOAD = 4096;
+    private static final int DEDUP_WINDOW = 4;
 
     @TempDir
     Path dir;
@@ -203,12 +206,62 @@ class CoapIntakeTest {
         assertThat(rejected("too-large")).isEqualTo(1.0);
     }
 
+    /**
+     * A retransmission (same message id from the same peer) within the peer's window is answered by Californium from
+     * the exchange it remembers, without reaching the resource; an older one is processed again and recognised by the
+     * buffer. Either way the device gets 2.04 and the reading is stored once, while the memory per peer stays bounded.
+     */
+    @Test
+    void retransmissions_areRecognisedInThePeersWindow_andOlderOnesByTheBuffer() throws Exception {
+        CoapEndpoint device = deviceEndpoint("thermo-7", THERMOMETER_KEY);
+        device.start();
+        try {
+            for (int mid = 1; mid <= DEDUP_WINDOW + 2; mid++) {
+                assertThat(postWithMid(device, mid, json(36.5, mid))).isEqualTo(ResponseCode.CHANGED);
+            }
+            assertThat(buffer.stats().unsent()).isEqualTo(DEDUP_WINDOW + 2);
+
+            assertThat(postWithMid(device, DEDUP_WINDOW + 2, json(36.5, DEDUP_WINDOW + 2)))
+                    .isEqualTo(ResponseCode.CHANGED);
+            assertThat(alreadyKnown()).as("a recent retransmission never reaches the resource").isZero();
+
+            assertThat(postWithMid(device, 1, json(36.5, 1))).isEqualTo(ResponseCode.CHANGED);
+            assertThat(alreadyKnown()).as("an old one is processed again, and the buffer knows it").isEqualTo(1.0);
+            assertThat(buffer.stats().unsent()).isEqualTo(DEDUP_WINDOW + 2);
+        } finally {
+            device.destroy();
+        }
+    }
+
+    private ResponseCode postWithMid(CoapEndpoint device, int mid, String payload) throws InterruptedException {
+        Request request = Request.newPost();
+        request.setURI("coaps://127.0.0.1:" + intake.port() + "/readings");
+        // A retransmission repeats the message id and the token; the remembered response carries that token.
+        request.setMID(mid);
+        request.setToken(new byte[] {(byte) 0x7e, (byte) mid});
+        request.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_SENML_JSON);
+        request.setPayload(payload);
+        device.sendRequest(request);
+        Response response = request.waitForResponse(5_000);
+        assertThat(response).as("response to message id " + mid).isNotNull();
+        return response.getCode();
+    }
+
+    private double alreadyKnown() {
+        return metrics.counter("vitalwire.intake.readings", "source", "coap", "outcome", "already-known").count();
+    }
+
     private double rejected(String reason) {
         return metrics.counter("vitalwire.intake.rejected", "source", "coap", "reason", reason).count();
     }
 
     private static String json(double celsius) {
-        return "[{\"bn\":\"urn:dev:sn:TH-7:\",\"bt\":" + Instant.parse("2026-11-23T10:00:00Z").getEpochSecond()
+        return json(celsius, 0);
+    }
+
+    private static String json(double celsius, int minutesLater) {
+        return "[{\"bn\":\"urn:dev:sn:TH-7:\",\"bt\":"
+                + Instant.parse("2026-11-23T10:00:00Z").plusSeconds(60L * minutesLater).getEpochSecond()
                 + ",\"n\":\"body-temperature\",\"u\":\"Cel\",\"v\":" + celsius + "}]";
     }
 
@@ -217,14 +270,8 @@ class CoapIntakeTest {
     }
 
     private CoapResponse post(String identity, byte[] key, byte[] payload, int format) throws IOException {
-        Configuration cf = Configuration.createStandardWithoutFile();
-        DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(cf)
-                .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
-                .setAdvancedPskStore(new AdvancedSinglePskStore(identity, key))
-                .build();
         CoapClient client = new CoapClient("coaps://127.0.0.1:" + intake.port() + "/readings");
-        client.setEndpoint(new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new DTLSConnector(dtls))
-                .build());
+        client.setEndpoint(deviceEndpoint(identity, key));
         client.setTimeout(5_000L);
         try {
             CoapResponse response = client.post(payload, format);
@@ -237,6 +284,15 @@ class CoapIntakeTest {
         } finally {
             client.shutdown();
         }
+    }
+
+    private static CoapEndpoint deviceEndpoint(String identity, byte[] key) {
+        Configuration cf = Configuration.createStandardWithoutFile();
+        DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(cf)
+                .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
+                .setAdvancedPskStore(new AdvancedSinglePskStore(identity, key))
+                .build();
+        return new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new DTLSConnector(dtls)).build();
     }
 
     private static CoapConfig config() {
@@ -269,6 +325,16 @@ class CoapIntakeTest {
             @Override
             public int getHandshakeRetransmissions() {
                 return 1;
+            }
+
+            @Override
+            public int getMaxPeers() {
+                return 16;
+            }
+
+            @Override
+            public int getDedupWindow() {
+                return DEDUP_WINDOW;
             }
         };
     }
