@@ -5,7 +5,8 @@
 #   deploy/dev/bench.sh intake [readings] [batch] [writers] [pack]   durable buffer vs raw batched SQLite
 #   deploy/dev/bench.sh uplink [readings]              uplink readings/s vs a bare client (packed, one per message)
 #   deploy/dev/bench.sh drain [backlog] [live/s]       1M-reading drain after reconnect, live latency meanwhile
-#   deploy/dev/bench.sh footprint [heap] [devices] [s] gateway RSS and start-up vs an idle JVM
+#   deploy/dev/bench.sh footprint [devices] [s]        gateway RSS and start-up (deploy/gateway/jvm.options, with
+#                                                      and without AppCDS) vs an idle JVM
 #   deploy/dev/bench.sh ingest-influx [readings] [per write] [straps]   InfluxSink vs raw line protocol to /write
 #   deploy/dev/bench.sh ingest-fhir [observations] [per bundle] [clients] FhirSink vs a plain HAPI client
 #   deploy/dev/bench.sh ingest-windows [readings] [per message]          FHIR writes of a 1 Hz stream: windows vs spot
@@ -46,7 +47,7 @@ case "${1:-}" in
     ;;
   *)
     echo "usage: $0 decode | coap [devices] [per pack] [s] | intake [readings] [batch] [writers] [pack]" >&2
-    echo "       | uplink [readings] | drain [backlog] [live/s] | footprint [heap] [devices] [s]" >&2
+    echo "       | uplink [readings] | drain [backlog] [live/s] | footprint [devices] [s]" >&2
     echo "       | ingest-influx [readings] [per write] [straps] | ingest-fhir [observations] [per bundle] [clients]" >&2
     echo "       | ingest-windows [readings] [per message]" >&2
     exit 2

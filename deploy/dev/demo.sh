@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on one machine: the local stack of real services, cloud-ingest and a gateway as separate
-# processes, and one simulated home whose devices send readings over CoAP. Prints where the readings landed:
-# FHIR Observations and InfluxDB points. The gateway and cloud-ingest stop at the end; the stack keeps running
+# processes talking mutual TLS through the broker (certificates from the stack's dev CA), and one simulated
+# home whose devices send readings over CoAP/DTLS. Prints where the readings landed: FHIR Observations and
+# InfluxDB points. The gateway and cloud-ingest stop at the end; the stack keeps running
 # (deploy/dev/stack.sh stop).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
@@ -27,7 +28,9 @@ trap cleanup EXIT
 
 echo "== starting cloud-ingest (log: $run_dir/cloud-ingest.log)"
 java -Xmx256m -Dmicronaut.server.port="$ingest_http" \
-  -Dvitalwire.ingest.mqtt.broker-url="$VW_MQTT_URL" -Dvitalwire.ingest.mqtt.client-id=cloud-ingest-demo \
+  -Dvitalwire.ingest.mqtt.broker-url="$VW_MQTTS_URL" -Dvitalwire.ingest.mqtt.client-id=cloud-ingest-demo \
+  -Dvitalwire.ingest.mqtt.ca-file="$VW_MQTT_PKI/ca.pem" -Dvitalwire.ingest.mqtt.cert-file="$VW_MQTT_PKI/cloud-ingest.pem" \
+  -Dvitalwire.ingest.mqtt.key-file="$VW_MQTT_PKI/cloud-ingest.key" \
   -Dvitalwire.ingest.fhir.url="$VW_FHIR_URL" \
   -Dvitalwire.ingest.influx.url="$VW_INFLUX_URL" -Dvitalwire.ingest.influx.database="$VW_INFLUX_DB" \
   -Ddatasources.default.url="$VW_PG_URL" -Ddatasources.default.username="$VW_PG_USER" \
@@ -43,11 +46,13 @@ psk_file="$run_dir/gateway-data/coap-devices.psk"
 [ -f "$psk_file" ] || sims keys "$psk_file"
 
 echo "== starting gateway demo-gw-1 (log: $run_dir/gateway.log)"
-java -Xmx128m -Dmicronaut.server.port="$gateway_http" \
+java @deploy/gateway/jvm.options -Dmicronaut.server.port="$gateway_http" \
   -Dvitalwire.gateway.id=demo-gw-1 -Dvitalwire.gateway.tenant=demo \
   -Dvitalwire.gateway.data-dir="$run_dir/gateway-data" \
   -Dvitalwire.gateway.coap.port="$coap_port" \
-  -Dvitalwire.gateway.uplink.broker-url="$VW_MQTT_URL" \
+  -Dvitalwire.gateway.uplink.broker-url="$VW_MQTTS_URL" -Dvitalwire.gateway.uplink.ca-file="$VW_MQTT_PKI/ca.pem" \
+  -Dvitalwire.gateway.uplink.cert-file="$VW_MQTT_PKI/demo-gw-1.pem" \
+  -Dvitalwire.gateway.uplink.key-file="$VW_MQTT_PKI/demo-gw-1.key" \
   -jar gateway/target/gateway.jar >"$run_dir/gateway.log" 2>&1 </dev/null &
 pids+=($!)
 

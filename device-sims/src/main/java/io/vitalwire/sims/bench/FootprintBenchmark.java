@@ -24,37 +24,56 @@ import org.eclipse.californium.core.coap.CoAP;
 /**
  * The gateway's footprint on a Pi-sized budget: start-up time (process start → {@code /health} answers UP) and
  * resident memory after a minute of 20 home devices posting a reading a second each over CoAP/DTLS, the uplink
- * draining to the dev broker. The gateway runs as its own JVM from {@code gateway/target/gateway.jar} with a small
- * heap. Baseline in the same run: an idle JVM with the same flags ({@link IdleJvm}) — what the JVM costs before any
- * of our code, so the ratio says how much the gateway adds.
+ * draining to the dev broker. The gateway runs as its own JVM from {@code gateway/target/gateway.jar} with the JVM
+ * options operators install ({@code deploy/gateway/jvm.options}), once without and once with the class-data sharing
+ * archive that {@code deploy/gateway/appcds.sh} makes at install time. Baseline in the same run: an idle JVM with
+ * the same options ({@link IdleJvm}) — what the JVM costs before any of our code, so the ratio says how much the
+ * gateway adds.
  *
- * <p>Usage: {@code deploy/dev/bench.sh footprint [heap] [devices] [seconds]} (defaults 64m, 20, 60).
+ * <p>Usage: {@code deploy/dev/bench.sh footprint [devices] [seconds]} (defaults 20, 60).
  */
 public final class FootprintBenchmark {
 
     private static final Path JAR = Path.of("gateway/target/gateway.jar");
+    private static final Path JVM_OPTIONS = Path.of("deploy/gateway/jvm.options");
+    private static final Path APPCDS = Path.of("deploy/gateway/appcds.sh");
 
     private FootprintBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        String heap = args.length > 0 ? args[0] : "64m";
-        int devices = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
+        int devices = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         List<String> jvm = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+                "@" + JVM_OPTIONS);
+        Path archive = Files.createTempDirectory("vw-bench-appcds-").resolve("gateway.jsa");
+        Process training = new ProcessBuilder(APPCDS.toString(), JAR.toString(), archive.toString(),
+                JVM_OPTIONS.toString()).inheritIO().start();
+        if (training.waitFor() != 0) {
+            throw new IllegalStateException("appcds.sh failed");
+        }
+        List<String> shared = new ArrayList<>(jvm);
+        // on, not auto: a benchmark of class sharing must fail rather than quietly measure without it.
+        shared.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on"));
 
         Sample idle = idleJvm(jvm);
-        Sample gateway = gateway(jvm, devices, seconds);
+        Sample plain = gateway(jvm, devices, seconds);
+        Sample cds = gateway(shared, devices, seconds);
 
-        System.out.printf("%nGateway footprint, -Xmx%s, %d CoAP/DTLS devices posting 1 reading/s for %d s%n", heap,
-                devices, seconds);
-        System.out.printf("  gateway   ready in %,6d ms   RSS %,6d MB  (peak %,d MB; %,d readings accepted)%n",
-                gateway.readyMillis, gateway.rssKb / 1024, gateway.peakRssKb / 1024, gateway.accepted);
-        System.out.printf("  idle JVM  ready in %,6d ms   RSS %,6d MB  (same flags)%n", idle.readyMillis,
+        System.out.printf("%nGateway footprint, %s, %d CoAP/DTLS devices posting 1 reading/s for %d s%n",
+                JVM_OPTIONS, devices, seconds);
+        print("gateway", plain);
+        print("gateway + AppCDS", cds);
+        System.out.printf("  %-17s ready in %,6d ms   RSS %,6d MB  (same options)%n", "idle JVM", idle.readyMillis,
                 idle.rssKb / 1024);
-        System.out.printf("  gateway / idle JVM: start-up %.1f×, RSS %.1f×%n",
-                (double) gateway.readyMillis / idle.readyMillis, (double) gateway.rssKb / idle.rssKb);
+        System.out.printf("  gateway / idle JVM: start-up %.1f×, RSS %.1f×; with AppCDS: start-up %.1f×, RSS %.1f×%n",
+                (double) plain.readyMillis / idle.readyMillis, (double) plain.rssKb / idle.rssKb,
+                (double) cds.readyMillis / idle.readyMillis, (double) cds.rssKb / idle.rssKb);
+    }
+
+    private static void print(String name, Sample sample) {
+        System.out.printf("  %-17s ready in %,6d ms   RSS %,6d MB  (peak %,d MB; %,d readings accepted)%n", name,
+                sample.readyMillis, sample.rssKb / 1024, sample.peakRssKb / 1024, sample.accepted);
     }
 
     private record Sample(long readyMillis, long rssKb, long peakRssKb, long accepted) {

@@ -33,12 +33,20 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public static ServiceProcess start(String name, Path jar, Map<String, String> properties) throws IOException {
+        return start(name, jar, List.of("-Xmx256m"), properties);
+    }
+
+    /** With these JVM options (e.g. {@code @file} of the options operators install) instead of a 256 MB heap. */
+    public static ServiceProcess start(String name, Path jar, List<String> jvmOptions, Map<String, String> properties)
+            throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run `mvn package` first");
         }
         int httpPort = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-Dmicronaut.server.port=" + httpPort));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-Dmicronaut.server.port=" + httpPort);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         Path logs = Path.of("target", "e2e-logs");

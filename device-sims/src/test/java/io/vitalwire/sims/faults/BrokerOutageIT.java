@@ -49,6 +49,9 @@ class BrokerOutageIT {
                 Thread.sleep(OUTAGE.toMillis());
                 duringOutage = new HashSet<>(stream.accepted());
                 duringOutage.removeAll(beforeOutage);
+                // A device can get its 2.04 late, after the reading went out just before the stop: it was not
+                // held back by the outage, and would make the drain look as if it started before the broker did.
+                duringOutage.removeAll(scenario.ledger.keys());
                 brokerBack = Instant.now();
                 scenario.broker.start();
 

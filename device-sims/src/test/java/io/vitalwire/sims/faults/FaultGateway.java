@@ -14,12 +14,15 @@ import java.util.UUID;
 
 /**
  * The gateway jar as one home hub of a fault test: its data directory, CoAP port and registered devices stay the
- * same across restarts, as on a real hub; it talks mutual TLS to the test's broker with its own certificate.
+ * same across restarts, as on a real hub; it talks mutual TLS to the test's broker with its own certificate. It runs
+ * with the JVM options operators install ({@code deploy/gateway/jvm.options}: a 64 MB heap), so every fault test
+ * also shows that they are enough.
  */
 final class FaultGateway implements AutoCloseable {
 
     static final String TENANT = "faults";
     private static final Path JAR = Path.of("..", "gateway", "target", "gateway.jar");
+    static final Path JVM_OPTIONS = Path.of("..", "deploy", "gateway", "jvm.options");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final String name;
@@ -61,7 +64,14 @@ final class FaultGateway implements AutoCloseable {
 
     /** Starts the jar; {@link #awaitConnected()} waits until its uplink is up. */
     void start() throws IOException {
-        process = ServiceProcess.start(name, JAR, properties);
+        start(List.of());
+    }
+
+    /** With JVM options beyond the installed ones, e.g. a class-data sharing archive. */
+    void start(List<String> moreJvmOptions) throws IOException {
+        List<String> jvm = new java.util.ArrayList<>(List.of("@" + JVM_OPTIONS));
+        jvm.addAll(moreJvmOptions);
+        process = ServiceProcess.start(name, JAR, jvm, properties);
     }
 
     /** Health UP: the process runs and its uplink is connected to the broker. */

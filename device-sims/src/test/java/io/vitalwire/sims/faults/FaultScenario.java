@@ -43,10 +43,16 @@ final class FaultScenario implements AutoCloseable {
 
     /** With further gateway properties, e.g. a small buffer. */
     static FaultScenario start(Path dir, String gatewayId, Map<String, String> gatewayProperties) throws Exception {
+        return start(dir, gatewayId, gatewayProperties, List.of());
+    }
+
+    /** With further gateway properties and JVM options beyond the installed ones. */
+    static FaultScenario start(Path dir, String gatewayId, Map<String, String> gatewayProperties,
+                               List<String> moreJvmOptions) throws Exception {
         FaultScenario scenario = new FaultScenario(dir, gatewayId, gatewayProperties);
         try {
             scenario.subscribe();
-            scenario.gateway.start();
+            scenario.gateway.start(moreJvmOptions);
             scenario.gateway.awaitConnected();
             return scenario;
         } catch (Exception e) {
