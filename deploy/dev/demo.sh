@@ -31,6 +31,7 @@ java -Xmx256m -Dmicronaut.server.port="$ingest_http" \
   -Dvitalwire.ingest.mqtt.broker-url="$VW_MQTTS_URL" -Dvitalwire.ingest.mqtt.client-id=cloud-ingest-demo \
   -Dvitalwire.ingest.mqtt.ca-file="$VW_MQTT_PKI/ca.pem" -Dvitalwire.ingest.mqtt.cert-file="$VW_MQTT_PKI/cloud-ingest.pem" \
   -Dvitalwire.ingest.mqtt.key-file="$VW_MQTT_PKI/cloud-ingest.key" \
+  -Dvitalwire.ingest.mqtt.session-expiry=10m \
   -Dvitalwire.ingest.fhir.url="$VW_FHIR_URL" \
   -Dvitalwire.ingest.influx.url="$VW_INFLUX_URL" -Dvitalwire.ingest.influx.database="$VW_INFLUX_DB" \
   -Ddatasources.default.url="$VW_PG_URL" -Ddatasources.default.username="$VW_PG_USER" \

@@ -230,6 +230,11 @@ start_mosquitto() {
   require_free_port $svc "$MQTT_PORT"
   require_free_port $svc "$MQTTS_PORT"
   mkdir -p "$dir/data"
+  # A fresh broker state on every start. Test and demo consumers leave persistent sessions with shared
+  # subscriptions behind, and every later test or benchmark reading was queued for each of them: the saved
+  # state had grown to 3.7 GB, rewritten every autosave. Nothing needs it across stack restarts (the fault
+  # tests that restart a broker run their own).
+  rm -f "$dir/data/mosquitto.db"
   mqtt_pki "$dir/pki"
   touch "$(log_file $svc)"
   local user_line=""

@@ -89,6 +89,8 @@ class FirstReadingEndToEndIT {
                 Map.of("vitalwire.ingest.mqtt.broker-url", STACK.mqttUrl(),
                         "vitalwire.ingest.mqtt.client-id", "ingest-e2e-" + RUN,
                         "vitalwire.ingest.mqtt.share-group", "e2e-" + RUN,
+                        // This run's group is never used again: the broker need not queue for it after the run.
+                        "vitalwire.ingest.mqtt.session-expiry", "2m",
                         "vitalwire.ingest.fhir.url", STACK.fhirUrl(),
                         "vitalwire.ingest.influx.url", STACK.influxUrl(),
                         "vitalwire.ingest.influx.database", STACK.influxDb(),
