@@ -52,7 +52,6 @@ public class CoapIntake implements AutoCloseable {
 
     CoapIntake(CoapConfig config, DeviceCredentials credentials, Normalizer normalizer, ReadingBuffer buffer,
                IntakeCounters counters) {
-        // Without a file: Californium would otherwise write Californium3.properties into the working directory.
         Configuration cf = californiumConfiguration(config);
         AdvancedMultiPskStore keys = new AdvancedMultiPskStore();
         credentials.all().forEach(d -> keys.setKey(d.pskIdentity(), d.key()));
@@ -94,7 +93,8 @@ public class CoapIntake implements AutoCloseable {
      * each peer keeps its latest {@code dedup-window} exchanges. A retransmission older than that is processed again,
      * which is harmless: the buffer recognises the reading by its key and answers 2.04 once more.
      */
-    static Configuration californiumConfiguration(CoapConfig config) {
+    private static Configuration californiumConfiguration(CoapConfig config) {
+        // Without a file: Californium would otherwise write Californium3.properties into the working directory.
         Configuration cf = Configuration.createStandardWithoutFile();
         cf.set(org.eclipse.californium.core.config.CoapConfig.MAX_RESOURCE_BODY_SIZE, config.getMaxPayloadBytes());
         cf.set(org.eclipse.californium.core.config.CoapConfig.DEDUPLICATOR,
