@@ -170,6 +170,8 @@ ensure_packages() {
   command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
   command -v influxd >/dev/null 2>&1 || missing+=(influxdb)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
+  # deploy/broker/pki.sh makes the dev broker's certificates with the openssl CLI.
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
   if [[ ! -f $FHIR_JAR ]] && ! command -v mvn >/dev/null 2>&1; then
     missing+=(maven openjdk-17-jdk-headless)
