@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * of readings, pre-packed, published by a bare Paho client ({@link UplinkBenchmark}'s "bare packed"), i.e. the
  * broker's floor for this drain.
  *
- * <p>Usage: {@code deploy/dev/bench.sh drain [backlog] [live readings/s]} (defaults 1000000, 20).
+ * <p>Usage: {@code deploy/dev/bench.sh drain [backlog] [live readings/s]} (defaults 1000000, 20). For comparisons,
+ * {@code JAVA_TOOL_OPTIONS} may set {@code -Dmaintenance=} (buffer maintenance interval, default 1m) and
+ * {@code -Dinflight=} (the uplink's max-inflight, default 16).
  */
 public final class DrainBenchmark {
 
@@ -55,7 +57,8 @@ public final class DrainBenchmark {
                      Map.of("vitalwire.gateway.coap.enabled", false,
                              "vitalwire.gateway.buffer.maintenance-interval",
                              System.getProperty("maintenance", "1m"),
-                             "vitalwire.gateway.uplink.session-expiry", "0s"))) {
+                             "vitalwire.gateway.uplink.session-expiry", "0s",
+                             "vitalwire.gateway.uplink.max-inflight", System.getProperty("inflight", "16")))) {
             ReadingBuffer buffer = gateway.getBean(ReadingBuffer.class);
             // Live means taken after the link came back: a reading taken while offline is backlog, rightly.
             if (!recorder.awaitDistinct(1, 60, TimeUnit.SECONDS)) {
