@@ -8,6 +8,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,7 +55,7 @@ final class FaultGateway implements AutoCloseable {
                 // first successful reconnect either way, not on a timer.
                 Map.entry("vitalwire.gateway.uplink.min-backoff", "200ms"),
                 Map.entry("vitalwire.gateway.uplink.max-backoff", "2s"));
-        Map<String, String> all = new java.util.HashMap<>(base);
+        Map<String, String> all = new HashMap<>(base);
         all.putAll(extra);
         this.properties = Map.copyOf(all);
     }
@@ -69,7 +71,7 @@ final class FaultGateway implements AutoCloseable {
 
     /** With JVM options beyond the installed ones, e.g. a class-data sharing archive. */
     void start(List<String> moreJvmOptions) throws IOException {
-        List<String> jvm = new java.util.ArrayList<>(List.of("@" + JVM_OPTIONS));
+        List<String> jvm = new ArrayList<>(List.of("@" + JVM_OPTIONS));
         jvm.addAll(moreJvmOptions);
         process = ServiceProcess.start(name, JAR, jvm, properties);
     }
