@@ -3,22 +3,20 @@ package io.vitalwire.ingest.consume;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.vitalwire.backoff.Backoff;
 import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.Topic;
-import io.vitalwire.contract.tls.ClientTls;
-import io.vitalwire.ingest.ReadingsIngest;
 import io.vitalwire.ingest.events.GatewayEvents;
+import io.vitalwire.mqtt.MqttConnector;
+import io.vitalwire.mqtt.MqttSettings;
+import io.vitalwire.mqtt.ReconnectLoop;
+import io.vitalwire.mqtt.TlsSettings;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
@@ -28,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Subscribes to every gateway's readings and events through shared subscriptions (replicas in one share group
- * split the messages) and hands readings to {@link ReadingsIngest}, events to {@link GatewayEvents}. Acknowledgements
+ * split the messages) and hands readings to {@link ReadingMessages}, events to {@link GatewayEvents}. Acknowledgements
  * are manual: a message is PUBACKed once what it carries is durable in PostgreSQL — readings committed to the
  * inbox, an event stored, a refused payload quarantined — which takes milliseconds whether or not FHIR and
  * InfluxDB are up, so the broker's in-flight window never waits for them. Only while PostgreSQL itself fails is a
@@ -43,74 +41,74 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConsumer.class);
     private static final String EVENTS_SUFFIX = "/" + Channel.EVENTS.segment();
+    private static final Duration MIN_RECONNECT_DELAY = Duration.ofMillis(500);
+    private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(30);
+    /** How often the loop checks the connection: Paho only reports a lost one, it does not reconnect. */
+    private static final Duration CONNECTION_CHECK = Duration.ofSeconds(1);
+    private static final Duration FIRST_RETRY_DELAY = Duration.ofMillis(200);
 
-    private final ReadingsIngest ingest;
+    private final ReadingMessages ingest;
     private final GatewayEvents events;
     private final ConsumerConfig config;
     private final MeterRegistry metrics;
+    private final MqttConnector connector;
     private final MqttAsyncClient client;
-    private final Optional<ClientTls> tls;
-    private final CountDownLatch stopping = new CountDownLatch(1);
-    private final Thread connector;
+    /** Keeps the subscription up; its lifetime is the consumer's, message retries included. */
+    private final ReconnectLoop connection;
 
-    public GatewayConsumer(ReadingsIngest ingest, GatewayEvents events, ConsumerConfig config, MeterRegistry metrics)
+    public GatewayConsumer(ReadingMessages ingest, GatewayEvents events, ConsumerConfig config, MeterRegistry metrics)
             throws MqttException {
         this.ingest = ingest;
         this.events = events;
         this.config = config;
         this.metrics = metrics;
         // At start-up, so that an unusable certificate or key file stops the service with a message naming it.
-        this.tls = ClientTls.forBroker(config.getBrokerUrl(), config.getCaFile(), config.getCertFile(),
-                config.getKeyFile());
-        this.client = new MqttAsyncClient(config.getBrokerUrl(), config.getClientId(), new MemoryPersistence());
+        this.connector = new MqttConnector(mqttSettings(config));
+        this.client = connector.newClient(this);
         client.setManualAcks(true);
-        client.setCallback(this);
-        connector = new Thread(this::connectUntilStopped, "mqtt-connect");
-        connector.setDaemon(true);
-        connector.start();
+        this.connection = new ReconnectLoop("mqtt-connect", config.getBrokerUrl(),
+                new Backoff(MIN_RECONNECT_DELAY, MAX_RECONNECT_DELAY), new Subscription());
+        connection.start();
     }
 
-    private void connectUntilStopped() {
-        long delay = 500;
-        while (stopping.getCount() > 0) {
-            try {
-                if (!client.isConnected()) {
-                    MqttConnectionOptions options = new MqttConnectionOptions();
-                    options.setCleanStart(false);
-                    options.setSessionExpiryInterval(config.getSessionExpiry().toSeconds());
-                    options.setAutomaticReconnect(false);
-                    options.setKeepAliveInterval(30);
-                    tls.ifPresent(t -> {
-                        options.setSocketFactory(t.socketFactory());
-                        options.setHttpsHostnameVerificationEnabled(config.isHostnameVerification());
-                    });
-                    client.connect(options).waitForCompletion(15_000);
-                    String group = config.getShareGroup();
-                    IMqttToken sub = client.subscribe(new MqttSubscription[] {
-                            new MqttSubscription(Topic.sharedFilter(group, Channel.READINGS), 1),
-                            new MqttSubscription(Topic.sharedFilter(group, Channel.EVENTS), 1)});
-                    sub.waitForCompletion(15_000);
-                    LOG.info("consuming {} and {} from {}", Topic.sharedFilter(group, Channel.READINGS),
-                            Topic.sharedFilter(group, Channel.EVENTS), config.getBrokerUrl());
-                    delay = 500;
-                }
-                stopping.await(1, TimeUnit.SECONDS);
-            } catch (MqttException e) {
-                LOG.warn("MQTT connect to {} failed: {}; retrying in {} ms", config.getBrokerUrl(), e.getMessage(),
-                        delay);
-                await(delay);
-                delay = Math.min(delay * 2, 30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+    /** The operator's keys (ConsumerConfig) as the shared module's settings. */
+    private static MqttSettings mqttSettings(ConsumerConfig config) {
+        return MqttSettings.of(config.getBrokerUrl(), config.getClientId(), new TlsSettings(config.getCaFile(),
+                config.getCertFile(), config.getKeyFile(), config.isHostnameVerification()), config.getSessionExpiry());
+    }
+
+    /**
+     * The shared subscriptions, renewed on each connection (clean start off: the broker also kept the session and
+     * its unacknowledged messages while this replica was away).
+     */
+    private final class Subscription implements ReconnectLoop.Link {
+
+        @Override
+        public boolean isConnected() {
+            return client.isConnected();
+        }
+
+        @Override
+        public void connect() throws MqttException {
+            connector.connect(client, connector.options());
+            String group = config.getShareGroup();
+            connector.await(client.subscribe(new MqttSubscription[] {
+                    new MqttSubscription(Topic.sharedFilter(group, Channel.READINGS), 1),
+                    new MqttSubscription(Topic.sharedFilter(group, Channel.EVENTS), 1)}));
+            LOG.info("consuming {} and {} from {}", Topic.sharedFilter(group, Channel.READINGS),
+                    Topic.sharedFilter(group, Channel.EVENTS), config.getBrokerUrl());
+        }
+
+        @Override
+        public void work() {
+            connection.pause(CONNECTION_CHECK);
         }
     }
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-        long delay = 200;
-        while (stopping.getCount() > 0) {
+        Backoff retries = new Backoff(FIRST_RETRY_DELAY, config.getMaxRetryDelay());
+        while (connection.isRunning()) {
             try {
                 if (topic.endsWith(EVENTS_SUFFIX)) {
                     events.handle(topic, message.getPayload());
@@ -118,10 +116,10 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
                     ingest.handle(topic, message.getPayload());
                 }
             } catch (RuntimeException e) {
-                LOG.warn("a message from {} could not be made durable, retrying in {} ms: {}", topic, delay,
-                        e.toString());
-                await(delay);
-                delay = Math.min(delay * 2, config.getMaxRetryDelay().toMillis());
+                Duration delay = retries.next();
+                LOG.warn("a message from {} could not be made durable, retrying in {} ms: {}", topic,
+                        delay.toMillis(), e.toString());
+                connection.pause(delay);
                 continue;
             }
             try {
@@ -134,14 +132,6 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
                 LOG.warn("acknowledging message {} failed: {}", message.getId(), e.getMessage());
             }
             return;
-        }
-    }
-
-    private void await(long millis) {
-        try {
-            stopping.await(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -173,9 +163,8 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
     @PreDestroy
     @Override
     public void close() {
-        stopping.countDown();
         try {
-            connector.join(Duration.ofSeconds(5).toMillis());
+            connection.stop(Duration.ofSeconds(5));
             if (client.isConnected()) {
                 client.disconnect().waitForCompletion(5_000);
             }

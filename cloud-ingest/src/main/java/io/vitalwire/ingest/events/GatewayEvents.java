@@ -9,7 +9,7 @@ import io.vitalwire.contract.Topic;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
 import jakarta.inject.Singleton;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +34,10 @@ public class GatewayEvents {
     private final GatewayEventStore store;
     private final QuarantineStore quarantine;
     private final MeterRegistry metrics;
+    private final Clock clock;
 
-    public GatewayEvents(GatewayEventStore store, QuarantineStore quarantine, MeterRegistry metrics) {
+    public GatewayEvents(GatewayEventStore store, QuarantineStore quarantine, MeterRegistry metrics, Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.quarantine = quarantine;
         this.metrics = metrics;
@@ -62,7 +64,7 @@ public class GatewayEvents {
             metrics.counter("vitalwire.ingest.messages", "channel", "events", "outcome", "quarantined").increment();
             return;
         }
-        boolean stored = store.put(topic.tenant(), event, payload, Instant.now());
+        boolean stored = store.put(topic.tenant(), event, payload, clock.instant());
         metrics.counter("vitalwire.ingest.messages", "channel", "events", "outcome", stored ? "stored" : "duplicate")
                 .increment();
         if (!stored) {

@@ -15,7 +15,7 @@ import io.vitalwire.ingest.influx.InfluxSink;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
 import io.vitalwire.ingest.quarantine.QuarantineView;
 import io.vitalwire.ingest.window.WindowStore;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,9 +38,11 @@ public class ReadingExplainController {
     private final WindowStore windows;
     private final QuarantineStore quarantine;
     private final InboxStore inbox;
+    private final Clock clock;
 
     public ReadingExplainController(IGenericClient fhir, InfluxSink influx, WindowStore windows,
-                                    QuarantineStore quarantine, InboxStore inbox) {
+                                    QuarantineStore quarantine, InboxStore inbox, Clock clock) {
+        this.clock = clock;
         this.fhir = fhir;
         this.influx = influx;
         this.windows = windows;
@@ -86,7 +88,7 @@ public class ReadingExplainController {
 
     private static ReadingTrail.Inbox inbox(InboxStore.EntryTrail t) {
         return new ReadingTrail.Inbox(t.receivedAt().toString(), t.stages().stream()
-                .map(s -> new ReadingTrail.Stage(s.stage().tag(), state(s.state()), s.attempts(), s.lastError(),
+                .map(s -> new ReadingTrail.Stage(s.stage(), state(s.state()), s.attempts(), s.lastError(),
                         s.state() == InboxState.PENDING ? s.nextAt().toString() : null,
                         s.doneAt() == null ? null : s.doneAt().toString(), s.outcome()))
                 .toList());
@@ -101,7 +103,7 @@ public class ReadingExplainController {
                 () -> observations(FhirSystems.READING_WINDOW, t.identifier())).stream().findFirst();
         String status = t.written() && observation.isPresent() ? "written"
                 : t.attempts() > 0 ? "write-failing"
-                : t.end().isAfter(Instant.now()) ? "open"
+                : t.end().isAfter(clock.instant()) ? "open"
                 : "awaiting-write";
         return new ReadingTrail.Window(t.windowId(), t.start().toString(), t.end().toString(), status,
                 observation.orElse(null), t.lastError());

@@ -29,7 +29,7 @@ public record ReadingTrail(String key, String outcome, List<String> observations
      * The reading in the inbox.
      *
      * @param receivedAt when its message arrived (the first time)
-     * @param stages     resolve, then fhir and influx once resolved: each with its state
+     * @param stages     in pipeline order (resolve, then fhir and influx once resolved): each with its state
      */
     public record Inbox(String receivedAt, List<Stage> stages) {
     }

@@ -2,19 +2,15 @@ package io.vitalwire.ingest.fhir;
 
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import jakarta.inject.Singleton;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes Observations to the FHIR server exactly once per reading key: one transaction bundle per call (an inbox
@@ -26,21 +22,18 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class FhirSink {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FhirSink.class);
-    private static final Set<Integer> RETRYABLE = Set.of(409, 429, 500, 502, 503, 504);
+    private static final Set<Integer> RETRYABLE = Set.of(408, 409, 429, 500, 502, 503, 504);
 
     private final IGenericClient client;
-    private final FhirConfig config;
 
-    public FhirSink(IGenericClient client, FhirConfig config) {
+    public FhirSink(IGenericClient client) {
         this.client = client;
-        this.config = config;
     }
 
     /**
      * @return the server's response bundle, one entry per observation, in order
-     * @throws FhirRejectedException when the server refuses the bundle for good (a 4xx other than 409 and 429)
-     * @throws RuntimeException      when the server stayed unreachable or failing: retry them all later
+     * @throws FhirRejectedException when the server refuses the bundle for good (see {@link #permanent})
+     * @throws RuntimeException      when the server is unreachable, failing or refuses us: retry them all later
      */
     public Bundle write(List<Observation> observations) throws FhirRejectedException {
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
@@ -54,26 +47,13 @@ public class FhirSink {
                     .setUrl("Observation")
                     .setIfNoneExist("identifier=" + encode(FhirSystems.READING_KEY) + "|" + encode(key));
         }
-        Duration delay = config.getRetryDelay();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return client.transaction().withBundle(transaction).execute();
-            } catch (FhirClientConnectionException e) {
-                if (attempt >= config.getMaxAttempts()) {
-                    throw e;
-                }
-                LOG.warn("FHIR server unreachable (attempt {}): {}", attempt, e.getMessage());
-            } catch (BaseServerResponseException e) {
-                if (permanent(e.getStatusCode())) {
-                    throw new FhirRejectedException(e.getStatusCode(), e.getMessage());
-                }
-                if (!RETRYABLE.contains(e.getStatusCode()) || attempt >= config.getMaxAttempts()) {
-                    throw e;
-                }
-                LOG.warn("FHIR transaction got HTTP {} (attempt {}); retrying", e.getStatusCode(), attempt);
+        try {
+            return client.transaction().withBundle(transaction).execute();
+        } catch (BaseServerResponseException e) {
+            if (permanent(e.getStatusCode())) {
+                throw new FhirRejectedException(e.getStatusCode(), e.getMessage());
             }
-            sleep(delay);
-            delay = delay.multipliedBy(2);
+            throw e;
         }
     }
 
@@ -86,7 +66,7 @@ public class FhirSink {
      * ({@code PUT Observation?identifier=…}), so writing it again after a lost answer, or with more content, leaves
      * one Observation, revised. One attempt: the caller keeps what it wanted written and decides when to retry.
      *
-     * @throws FhirRejectedException when the server refuses it for good (a 4xx other than 409 and 429)
+     * @throws FhirRejectedException when the server refuses it for good (see {@link #permanent})
      * @throws RuntimeException      when the server is unreachable or failing: try again later
      */
     public Upserted upsert(Observation observation, String system, String value) throws FhirRejectedException {
@@ -105,21 +85,20 @@ public class FhirSink {
         }
     }
 
-    /** A refusal that the same request cannot overcome: a 4xx other than a conflict or throttling. */
+    /**
+     * A refusal of the request that sending it again cannot overcome: a 4xx other than a timeout, a conflict,
+     * throttling, or a refusal of us rather than of the request.
+     */
     private static boolean permanent(int status) {
-        return status >= 400 && status < 500 && !RETRYABLE.contains(status);
+        return status >= 400 && status < 500 && !RETRYABLE.contains(status) && !refusesUs(status);
+    }
+
+    /** The server refuses us, not the data: credentials or permissions, which an operator has to fix. */
+    static boolean refusesUs(int status) {
+        return status == 401 || status == 403;
     }
 
     private static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while retrying a FHIR write", e);
-        }
     }
 }

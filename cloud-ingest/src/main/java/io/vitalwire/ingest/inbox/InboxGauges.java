@@ -5,9 +5,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
+import io.vitalwire.ingest.pipeline.Pipeline;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,34 +30,38 @@ public class InboxGauges {
     private static final Logger LOG = LoggerFactory.getLogger(InboxGauges.class);
 
     private final InboxStore store;
+    private final Clock clock;
     private final AtomicReference<Snapshot> latest = new AtomicReference<>();
 
     /** The inbox's depth per stage, as read at {@code at}. */
-    public record Snapshot(Instant at, Map<InboxStage, InboxStore.StageDepth> depth) {
+    public record Snapshot(Instant at, Map<String, InboxStore.StageDepth> depth) {
+
+        /** What waits for the stage; nothing when the last count did not see it. */
+        public InboxStore.StageDepth of(String stage) {
+            return depth.getOrDefault(stage, InboxStore.StageDepth.EMPTY);
+        }
 
         /** Seconds since the oldest entry pending in the stage arrived; 0 when none is pending. */
-        public double oldestAgeSeconds(InboxStage stage) {
-            Instant oldest = depth.get(stage).oldest();
+        public double oldestAgeSeconds(String stage) {
+            Instant oldest = of(stage).oldest();
             return oldest == null ? 0 : Math.max(0, Duration.between(oldest, at).toMillis() / 1000.0);
         }
     }
 
-    public InboxGauges(InboxStore store, MeterRegistry metrics) {
+    public InboxGauges(InboxStore store, Pipeline pipeline, MeterRegistry metrics, Clock clock) {
         this.store = store;
-        Map<InboxStage, InboxStore.StageDepth> empty = new EnumMap<>(InboxStage.class);
-        for (InboxStage stage : InboxStage.values()) {
-            empty.put(stage, InboxStore.StageDepth.EMPTY);
-        }
-        latest.set(new Snapshot(Instant.now(), empty));
-        for (InboxStage stage : InboxStage.values()) {
-            Gauge.builder("vitalwire.ingest.inbox.depth", latest, s -> s.get().depth().get(stage).pending())
-                    .description("inbox entries pending in a stage").tag("stage", stage.tag()).register(metrics);
-            Gauge.builder("vitalwire.ingest.inbox.retrying", latest, s -> s.get().depth().get(stage).retrying())
-                    .description("inbox entries pending in a stage after a failed attempt").tag("stage", stage.tag())
+        this.clock = clock;
+        latest.set(new Snapshot(clock.instant(), new LinkedHashMap<>()));
+        for (Pipeline.Step step : pipeline.steps()) {
+            String stage = step.name();
+            Gauge.builder("vitalwire.ingest.inbox.depth", latest, s -> s.get().of(stage).pending())
+                    .description("inbox entries pending in a stage").tag("stage", stage).register(metrics);
+            Gauge.builder("vitalwire.ingest.inbox.retrying", latest, s -> s.get().of(stage).retrying())
+                    .description("inbox entries pending in a stage after a failed attempt").tag("stage", stage)
                     .register(metrics);
             TimeGauge.builder("vitalwire.ingest.inbox.oldest.age", latest, TimeUnit.SECONDS,
                             s -> s.get().oldestAgeSeconds(stage))
-                    .description("age of the oldest inbox entry pending in a stage").tag("stage", stage.tag())
+                    .description("age of the oldest inbox entry pending in a stage").tag("stage", stage)
                     .register(metrics);
         }
     }
@@ -63,7 +69,7 @@ public class InboxGauges {
     @Scheduled(fixedDelay = "${vitalwire.ingest.inbox.stats-interval:10s}")
     void refresh() {
         try {
-            latest.set(new Snapshot(Instant.now(), store.depth()));
+            latest.set(new Snapshot(clock.instant(), store.depth()));
         } catch (RuntimeException e) {
             // The gauges keep their last figures; health shows their time.
             LOG.warn("reading the inbox depth failed: {}", e.getMessage());

@@ -4,6 +4,7 @@ import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
+import io.vitalwire.ingest.pipeline.Pipeline;
 import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,10 +30,12 @@ public class InboxHealthIndicator implements HealthIndicator {
 
     private final StageHealth health;
     private final InboxGauges gauges;
+    private final Pipeline pipeline;
 
-    public InboxHealthIndicator(StageHealth health, InboxGauges gauges) {
+    public InboxHealthIndicator(StageHealth health, InboxGauges gauges, Pipeline pipeline) {
         this.health = health;
         this.gauges = gauges;
+        this.pipeline = pipeline;
     }
 
     @Override
@@ -40,9 +43,10 @@ public class InboxHealthIndicator implements HealthIndicator {
         InboxGauges.Snapshot snapshot = gauges.latest();
         Map<String, Object> details = new LinkedHashMap<>();
         boolean failing = false;
-        for (InboxStage stage : InboxStage.values()) {
+        for (Pipeline.Step step : pipeline.steps()) {
+            String stage = step.name();
             StageHealth.Status status = health.status(stage);
-            InboxStore.StageDepth depth = snapshot.depth().get(stage);
+            InboxStore.StageDepth depth = snapshot.of(stage);
             boolean stageFailing = status.failing() || depth.retrying() > 0;
             failing |= stageFailing;
             Map<String, Object> d = new LinkedHashMap<>();
@@ -53,7 +57,7 @@ public class InboxHealthIndicator implements HealthIndicator {
             d.put("pending", depth.pending());
             d.put("retrying", depth.retrying());
             d.put("oldestAgeSeconds", snapshot.oldestAgeSeconds(stage));
-            details.put(stage.tag(), d);
+            details.put(stage, d);
         }
         details.put("countedAt", snapshot.at().toString());
         return Publishers.just(HealthResult.builder("inbox", failing ? DEGRADED : HealthStatus.UP)

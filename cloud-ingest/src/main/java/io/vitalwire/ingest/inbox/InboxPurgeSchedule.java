@@ -2,7 +2,7 @@ package io.vitalwire.ingest.inbox;
 
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
-import java.time.Instant;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,16 +17,18 @@ public class InboxPurgeSchedule {
 
     private final InboxStore store;
     private final InboxConfig config;
+    private final Clock clock;
 
-    public InboxPurgeSchedule(InboxStore store, InboxConfig config) {
+    public InboxPurgeSchedule(InboxStore store, InboxConfig config, Clock clock) {
         this.store = store;
         this.config = config;
+        this.clock = clock;
     }
 
     @Scheduled(fixedDelay = "${vitalwire.ingest.inbox.purge-interval:10m}", initialDelay = "1m")
     void purge() {
         try {
-            int purged = store.purge(Instant.now().minus(config.getRetention()));
+            int purged = store.purge(clock.instant().minus(config.getRetention()));
             if (purged > 0) {
                 LOG.info("purged {} inbox entries past their retention", purged);
             }

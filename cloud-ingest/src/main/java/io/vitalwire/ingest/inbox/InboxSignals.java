@@ -2,12 +2,12 @@ package io.vitalwire.ingest.inbox;
 
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * In-process wake-ups of the stages' workers: new entries wake RESOLVE, resolved ones FHIR and INFLUX, so on a
- * healthy path a reading goes from message to sinks without waiting for a poll. Polling
+ * In-process wake-ups of the stages' workers: new entries wake the pipeline's first stage, an entry a stage is done
+ * with wakes the stages that follow it, so on a healthy path a reading goes from message to sinks without waiting for a poll. Polling
  * ({@link InboxConfig#getPollInterval()}) only finds what this replica was not told about.
  *
  * <p>Why not PostgreSQL LISTEN/NOTIFY across replicas: the replica that takes a message in also has workers for
@@ -19,21 +19,15 @@ import java.util.Map;
 @Singleton
 public class InboxSignals {
 
-    private final Map<InboxStage, Wakeup> wakeups = new EnumMap<>(InboxStage.class);
-
-    public InboxSignals() {
-        for (InboxStage stage : InboxStage.values()) {
-            wakeups.put(stage, new Wakeup());
-        }
-    }
+    private final Map<String, Wakeup> wakeups = new ConcurrentHashMap<>();
 
     /** Tells the stage's workers that there is work. */
-    public void wake(InboxStage stage) {
-        wakeups.get(stage).wake();
+    public void wake(String stage) {
+        wakeup(stage).wake();
     }
 
-    Wakeup wakeup(InboxStage stage) {
-        return wakeups.get(stage);
+    Wakeup wakeup(String stage) {
+        return wakeups.computeIfAbsent(stage, s -> new Wakeup());
     }
 
     /** A wake-up that is not lost when it comes while nobody waits: the next wait returns at once. */

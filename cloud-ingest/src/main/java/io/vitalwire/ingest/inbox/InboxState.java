@@ -1,6 +1,6 @@
 package io.vitalwire.ingest.inbox;
 
-/** The state of one inbox entry in one {@link InboxStage}, stored as its name. */
+/** The state of one inbox entry in one stage of the pipeline, stored as its name. */
 public enum InboxState {
     /** The stage has yet to handle the entry: new, or tried and failed (attempts, last error), due again at next_at. */
     PENDING,

@@ -3,19 +3,22 @@ package io.vitalwire.ingest.inbox;
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.ContractViolation;
 import io.vitalwire.contract.Reading;
+import io.vitalwire.backoff.Backoff;
 import io.vitalwire.ingest.db.Jdbc;
+import io.vitalwire.ingest.pipeline.Owner;
+import io.vitalwire.ingest.pipeline.Pipeline;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
-import io.vitalwire.ingest.resolve.Resolution;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +39,10 @@ import javax.sql.DataSource;
  * there is nothing to recover after a crash: the entries are simply pending again.
  *
  * <p><b>Backoff.</b> A device is due only when none of its pending entries of the stage waits out a failure, so a
- * device's newer entries do not overtake older ones that failed.
+ * device's newer entries do not overtake older ones that failed. The delay is the shared {@link Backoff}'s for the
+ * entry's attempts, from {@link InboxConfig#getRetryDelay()} up to {@link InboxConfig#getMaxRetryDelay()}.
+ *
+ * <p>Which stage a new entry starts in, which follow, and their order come from the {@link Pipeline}.
  */
 @Singleton
 public class InboxStore {
@@ -50,10 +56,17 @@ public class InboxStore {
     private final ContractCodec codec = new ContractCodec();
     private final DataSource dataSource;
     private final QuarantineStore quarantine;
+    private final Pipeline pipeline;
+    private final Clock clock;
+    private final Backoff backoff;
 
-    public InboxStore(DataSource dataSource, QuarantineStore quarantine) {
+    public InboxStore(DataSource dataSource, QuarantineStore quarantine, Pipeline pipeline, Clock clock,
+                      InboxConfig config) {
         this.dataSource = dataSource;
         this.quarantine = quarantine;
+        this.pipeline = pipeline;
+        this.clock = clock;
+        this.backoff = new Backoff(config.getRetryDelay(), config.getMaxRetryDelay());
     }
 
     /** How many of the readings given to {@link #add} were new, and how many the inbox held already. */
@@ -61,7 +74,7 @@ public class InboxStore {
     }
 
     /**
-     * Adds readings as new entries pending RESOLVE and commits; returns only once they are durable. A reading
+     * Adds readings as new entries pending in the pipeline's first stage and commits; returns only once they are durable. A reading
      * whose key the inbox holds already (a redelivery, the same reading in another message) is not added again.
      */
     public Added add(String topic, List<Reading> readings, Instant now) {
@@ -92,7 +105,7 @@ public class InboxStore {
                 insert.setTimestamp(4, Timestamp.from(r.measuredAt()));
                 insert.setTimestamp(5, at);
                 insert.setBytes(6, codec.encodeReading(r));
-                insert.setString(7, InboxStage.RESOLVE.name());
+                insert.setString(7, pipeline.first());
                 insert.setString(8, InboxState.PENDING.name());
                 insert.addBatch();
             }
@@ -112,7 +125,7 @@ public class InboxStore {
      *
      * @return the claim, or empty when nothing is due that another worker does not hold
      */
-    public Optional<InboxClaim> claim(InboxStage stage, int limit, int perDevice, Instant now) {
+    public Optional<InboxClaim> claim(String stage, int limit, int perDevice, Instant now) {
         Connection c = null;
         try {
             c = dataSource.getConnection();
@@ -122,7 +135,7 @@ public class InboxStore {
                 if (entries.size() >= limit) {
                     break;
                 }
-                if (Jdbc.tryTransactionLock(c, LOCK_NAMESPACE + stage.ordinal(), device.hashCode())) {
+                if (Jdbc.tryTransactionLock(c, LOCK_NAMESPACE + pipeline.index(stage), device.hashCode())) {
                     entries.addAll(due(c, stage, device, now, Math.min(perDevice, limit - entries.size())));
                 }
             }
@@ -131,18 +144,18 @@ public class InboxStore {
                 c.close();
                 return Optional.empty();
             }
-            return Optional.of(new InboxClaim(c, stage, entries, quarantine));
+            return Optional.of(new InboxClaim(c, stage, pipeline.next(stage), entries, quarantine, clock, backoff));
         } catch (SQLException | RuntimeException e) {
             Jdbc.abandon(c);
-            throw new IllegalStateException("cannot claim " + stage.tag() + " entries: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot claim " + stage + " entries: " + e.getMessage(), e);
         }
     }
 
-    private static List<String> candidates(Connection c, InboxStage stage, Instant now) throws SQLException {
+    private static List<String> candidates(Connection c, String stage, Instant now) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT device FROM inbox_delivery "
                 + "WHERE stage = ? AND state = ? GROUP BY device HAVING max(next_at) <= ? "
                 + "ORDER BY min(received_at) LIMIT ?")) {
-            select.setString(1, stage.name());
+            select.setString(1, stage);
             select.setString(2, InboxState.PENDING.name());
             select.setTimestamp(3, Timestamp.from(now));
             select.setInt(4, CANDIDATE_DEVICES);
@@ -150,14 +163,14 @@ public class InboxStore {
         }
     }
 
-    private List<InboxEntry> due(Connection c, InboxStage stage, String device, Instant now, int limit)
+    private List<InboxEntry> due(Connection c, String stage, String device, Instant now, int limit)
             throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT i.id, i.reading_key, i.topic, i.device, "
                 + "i.measured_at, i.received_at, i.reading, i.patient, i.device_ref, d.attempts "
                 + "FROM inbox_delivery d JOIN inbox i ON i.id = d.entry_id "
                 + "WHERE d.stage = ? AND d.device = ? AND d.state = ? AND d.next_at <= ? "
                 + "ORDER BY d.measured_at, d.entry_id LIMIT ? FOR UPDATE OF d SKIP LOCKED")) {
-            select.setString(1, stage.name());
+            select.setString(1, stage);
             select.setString(2, device);
             select.setString(3, InboxState.PENDING.name());
             select.setTimestamp(4, Timestamp.from(now));
@@ -177,7 +190,7 @@ public class InboxStore {
             unreadable = "stored reading unreadable: " + v.reason() + ": " + v.getMessage();
         }
         String patient = rs.getString(8);
-        Resolution.Assigned owner = patient == null ? null : new Resolution.Assigned(patient, rs.getString(9));
+        Owner owner = patient == null ? null : new Owner(patient, rs.getString(9));
         return new InboxEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant(), reading, unreadable, stored, owner,
                 rs.getInt(10));
@@ -195,11 +208,11 @@ public class InboxStore {
         static final StageDepth EMPTY = new StageDepth(0, 0, null);
     }
 
-    /** What waits for each stage now. */
-    public Map<InboxStage, StageDepth> depth() {
-        Map<InboxStage, StageDepth> depth = new EnumMap<>(InboxStage.class);
-        for (InboxStage stage : InboxStage.values()) {
-            depth.put(stage, StageDepth.EMPTY);
+    /** What waits for each stage now, in pipeline order. */
+    public Map<String, StageDepth> depth() {
+        Map<String, StageDepth> depth = new LinkedHashMap<>();
+        for (Pipeline.Step step : pipeline.steps()) {
+            depth.put(step.name(), StageDepth.EMPTY);
         }
         try (Connection c = dataSource.getConnection();
              PreparedStatement select = c.prepareStatement("SELECT stage, count(*), "
@@ -208,7 +221,7 @@ public class InboxStore {
             select.setString(1, InboxState.PENDING.name());
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    depth.put(InboxStage.valueOf(rs.getString(1)), new StageDepth(rs.getLong(2), rs.getLong(3),
+                    depth.put(rs.getString(1), new StageDepth(rs.getLong(2), rs.getLong(3),
                             rs.getTimestamp(4).toInstant()));
                 }
             }
@@ -221,13 +234,13 @@ public class InboxStore {
     /**
      * A reading's way through the inbox.
      *
-     * @param stages one per stage that has had work for it, in stage order
+     * @param stages one per stage that has had work for it, in pipeline order
      */
     public record EntryTrail(Instant receivedAt, List<StageTrail> stages) {
     }
 
     /** Where an entry stands in one stage. */
-    public record StageTrail(InboxStage stage, InboxState state, int attempts, String lastError, Instant nextAt,
+    public record StageTrail(String stage, InboxState state, int attempts, String lastError, Instant nextAt,
                              Instant doneAt, String outcome) {
     }
 
@@ -244,12 +257,13 @@ public class InboxStore {
                 while (rs.next()) {
                     received = rs.getTimestamp(1).toInstant();
                     Timestamp done = rs.getTimestamp(7);
-                    stages.add(new StageTrail(InboxStage.valueOf(rs.getString(2)),
+                    stages.add(new StageTrail(rs.getString(2),
                             InboxState.valueOf(rs.getString(3)), rs.getInt(4), rs.getString(5),
                             rs.getTimestamp(6).toInstant(), done == null ? null : done.toInstant(), rs.getString(8)));
                 }
             }
-            stages.sort(Comparator.comparing(StageTrail::stage));
+            stages.sort(Comparator.comparingInt(t -> pipeline.has(t.stage()) ? pipeline.index(t.stage())
+                    : Integer.MAX_VALUE));
             return received == null ? Optional.empty() : Optional.of(new EntryTrail(received, stages));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the inbox: " + e.getMessage(), e);
@@ -262,19 +276,51 @@ public class InboxStore {
      *
      * @return how many entries were made due
      */
-    public int releaseBackoff(InboxStage stage, Instant now) {
+    public int releaseBackoff(String stage, Instant now) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement update = c.prepareStatement("UPDATE inbox_delivery SET next_at = ? "
                      + "WHERE (entry_id, stage) IN (SELECT entry_id, stage FROM inbox_delivery "
                      + "WHERE stage = ? AND state = ? AND next_at > ? FOR UPDATE SKIP LOCKED)")) {
             update.setTimestamp(1, Timestamp.from(now));
-            update.setString(2, stage.name());
+            update.setString(2, stage);
             update.setString(3, InboxState.PENDING.name());
             update.setTimestamp(4, Timestamp.from(now));
             return commit(c, update.executeUpdate());
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot release the " + stage.tag() + " backoff: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot release the " + stage + " backoff: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * QUARANTINED → PENDING in {@code stage}, within the caller's transaction: a quarantined reading goes back into
+     * the pipeline (replayed after a fix) with a fresh count of attempts, due at once, and takes the same way as any
+     * other reading from there: same retries, same independent stages, same explain trail.
+     *
+     * @return whether the reading's entry was quarantined in that stage (false: it is not in the inbox any more, or
+     *         not quarantined there — e.g. replayed already)
+     */
+    public boolean requeue(Connection c, String readingKey, String stage, Instant now) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("UPDATE inbox_delivery d SET state = ?, attempts = 0, "
+                + "last_error = NULL, outcome = NULL, done_at = NULL, next_at = ? FROM inbox i "
+                + "WHERE i.id = d.entry_id AND i.reading_key = ? AND d.stage = ? AND d.state = ?")) {
+            update.setString(1, InboxState.PENDING.name());
+            update.setTimestamp(2, Timestamp.from(now));
+            update.setString(3, readingKey);
+            update.setString(4, stage);
+            update.setString(5, InboxState.QUARANTINED.name());
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Adds readings as new entries within the caller's transaction (replay of a reading whose entry was purged).
+     *
+     * @return how many of them were new
+     */
+    public int add(Connection c, String topic, List<Reading> readings, Instant now) throws SQLException {
+        List<Reading> sorted = new ArrayList<>(readings);
+        sorted.sort(Comparator.comparing(Reading::key));
+        return insert(c, topic, sorted, now);
     }
 
     /**

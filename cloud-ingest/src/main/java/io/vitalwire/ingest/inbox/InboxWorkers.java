@@ -3,14 +3,16 @@ package io.vitalwire.ingest.inbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.vitalwire.ingest.pipeline.Pipeline;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
 import jakarta.annotation.PreDestroy;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starts this replica's inbox workers, {@link InboxConfig}'s number per stage, and stops them on shutdown (a claim
- * in progress is finished; one cut short by a kill is rolled back by PostgreSQL and handled again).
+ * Starts this replica's inbox workers, the number the {@link Pipeline} declares per stage, and stops them on
+ * shutdown (a claim in progress is finished; one cut short by a kill is rolled back by PostgreSQL and handled again).
  */
 @Context
 @Requires(property = "vitalwire.ingest.inbox.workers-enabled", notEquals = "false")
@@ -19,26 +21,20 @@ public class InboxWorkers implements AutoCloseable {
     private final List<StageWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    InboxWorkers(List<StageHandler> handlers, InboxStore store, InboxConfig config, InboxSignals signals,
-                 StageHealth health, QuarantineStore quarantine, MeterRegistry metrics) {
-        for (StageHandler handler : handlers) {
-            int count = switch (handler.stage()) {
-                case RESOLVE -> config.getResolveWorkers();
-                case FHIR -> config.getFhirWorkers();
-                case INFLUX -> config.getInfluxWorkers();
-            };
-            for (int i = 1; i <= count; i++) {
-                StageWorker worker = new StageWorker(handler, store, config, signals, health, quarantine, metrics);
-                Thread thread = new Thread(worker, "inbox-" + handler.stage().tag() + "-" + i);
+    InboxWorkers(Pipeline pipeline, InboxStore store, InboxConfig config, InboxSignals signals, StageHealth health,
+                 QuarantineStore quarantine, MeterRegistry metrics, Clock clock) {
+        for (Pipeline.Step step : pipeline.steps()) {
+            for (int i = 1; i <= step.workers(); i++) {
+                StageWorker worker = new StageWorker(pipeline, step, store, config, signals, health, quarantine,
+                        metrics, clock);
+                Thread thread = new Thread(worker, "inbox-" + step.name() + "-" + i);
                 workers.add(worker);
                 threads.add(thread);
             }
         }
         threads.forEach(Thread::start);
         // Whatever waits from before a restart is found at once, not after the first poll.
-        for (InboxStage stage : InboxStage.values()) {
-            signals.wake(stage);
-        }
+        pipeline.steps().forEach(step -> signals.wake(step.name()));
     }
 
     @PreDestroy

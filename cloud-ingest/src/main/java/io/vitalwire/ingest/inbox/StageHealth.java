@@ -2,8 +2,8 @@ package io.vitalwire.ingest.inbox;
 
 import jakarta.inject.Singleton;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -16,7 +16,8 @@ public class StageHealth {
      *
      * @param failing     whether its last call failed
      * @param since       when it started failing, or working again; {@code null} before the first call
-     * @param cause       the failure's cause ({@code unreachable}, {@code server-error}, {@code error}) while failing
+     * @param cause       the failure's cause ({@code unreachable}, {@code server-error}, {@code configuration},
+     *                  {@code error}) while failing
      * @param lastError   the last failure's message while failing; names services, never readings
      */
     public record Status(boolean failing, Instant since, String cause, String lastError) {
@@ -24,34 +25,31 @@ public class StageHealth {
         static final Status UNTRIED = new Status(false, null, null, null);
     }
 
-    private final Map<InboxStage, AtomicReference<Status>> statuses = new EnumMap<>(InboxStage.class);
-    private final Map<InboxStage, AtomicBoolean> recovered = new EnumMap<>(InboxStage.class);
+    private final Map<String, AtomicReference<Status>> statuses = new ConcurrentHashMap<>();
+    private final Map<String, AtomicBoolean> recovered = new ConcurrentHashMap<>();
 
-    public StageHealth() {
-        for (InboxStage stage : InboxStage.values()) {
-            statuses.put(stage, new AtomicReference<>(Status.UNTRIED));
-            recovered.put(stage, new AtomicBoolean());
-        }
+    public Status status(String stage) {
+        return status(stage, statuses).get();
     }
 
-    public Status status(InboxStage stage) {
-        return statuses.get(stage).get();
+    private static AtomicReference<Status> status(String stage, Map<String, AtomicReference<Status>> statuses) {
+        return statuses.computeIfAbsent(stage, s -> new AtomicReference<>(Status.UNTRIED));
     }
 
-    void succeeded(InboxStage stage, Instant now) {
-        Status before = statuses.get(stage).getAndUpdate(s -> s.failing() || s.since() == null
+    void succeeded(String stage, Instant now) {
+        Status before = status(stage, statuses).getAndUpdate(s -> s.failing() || s.since() == null
                 ? new Status(false, now, null, null) : s);
         if (before.failing()) {
-            recovered.get(stage).set(true);
+            recovered.computeIfAbsent(stage, s -> new AtomicBoolean()).set(true);
         }
     }
 
-    void failed(InboxStage stage, FailureCause cause, String error, Instant now) {
-        statuses.get(stage).updateAndGet(s -> new Status(true, s.failing() ? s.since() : now, cause.tag(), error));
+    void failed(String stage, String cause, String error, Instant now) {
+        status(stage, statuses).updateAndGet(s -> new Status(true, s.failing() ? s.since() : now, cause, error));
     }
 
     /** Whether the stage worked again after failing since the last time this was asked; asking clears it. */
-    boolean takeRecovery(InboxStage stage) {
-        return recovered.get(stage).getAndSet(false);
+    boolean takeRecovery(String stage) {
+        return recovered.computeIfAbsent(stage, s -> new AtomicBoolean()).getAndSet(false);
     }
 }

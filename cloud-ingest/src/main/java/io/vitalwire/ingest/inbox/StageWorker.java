@@ -2,8 +2,12 @@ package io.vitalwire.ingest.inbox;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vitalwire.ingest.pipeline.Failure;
+import io.vitalwire.ingest.pipeline.Pipeline;
+import io.vitalwire.ingest.pipeline.Stage;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,53 +16,61 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One worker thread of one stage: claims due entries, hands them to the stage, commits, and wakes the next stages;
- * claims again at once while it finds work, else waits for a wake-up or the poll interval.
+ * One worker thread of one stage: claims due entries, hands them to the stage, commits the outcomes, and wakes the
+ * stages that follow; claims again at once while it finds work, else waits for a wake-up or the poll interval. It
+ * also keeps the stage's {@link StageHealth} and reports failures — the stage itself only classifies them.
  *
- * <p>Metric: {@code vitalwire.ingest.inbox.latency{stage}}: from the message's arrival to the stage finishing the
- * entry (done or quarantined).
+ * <p>Metrics: {@code vitalwire.ingest.inbox.latency{stage}} (from a reading's arrival to the stage finishing it),
+ * {@code vitalwire.ingest.sink.write{stage, outcome=ok|failed}} (one stage call on a claim),
+ * {@code vitalwire.ingest.sink.failures{stage, cause=unreachable|server-error|configuration|error|rejected}}
+ * (failed calls; for {@code rejected}, readings the stage set aside for good).
  */
 final class StageWorker implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StageWorker.class);
 
-    private final StageHandler handler;
+    private final Stage stage;
+    private final List<String> next;
     private final InboxStore store;
     private final InboxConfig config;
     private final InboxSignals signals;
     private final StageHealth health;
     private final QuarantineStore quarantine;
+    private final MeterRegistry metrics;
+    private final Clock clock;
     private final Timer latency;
     private volatile boolean running = true;
 
-    StageWorker(StageHandler handler, InboxStore store, InboxConfig config, InboxSignals signals, StageHealth health,
-                QuarantineStore quarantine, MeterRegistry metrics) {
-        this.handler = handler;
+    StageWorker(Pipeline pipeline, Pipeline.Step step, InboxStore store, InboxConfig config, InboxSignals signals,
+                StageHealth health, QuarantineStore quarantine, MeterRegistry metrics, Clock clock) {
+        this.stage = step.stage();
+        this.next = pipeline.next(step.name());
         this.store = store;
         this.config = config;
         this.signals = signals;
         this.health = health;
         this.quarantine = quarantine;
+        this.metrics = metrics;
+        this.clock = clock;
         this.latency = Timer.builder("vitalwire.ingest.inbox.latency")
                 .description("from a reading's arrival to an inbox stage finishing it")
-                .tag("stage", handler.stage().tag())
+                .tag("stage", stage.name())
                 .register(metrics);
     }
 
     @Override
     public void run() {
-        InboxStage stage = handler.stage();
         while (running) {
             int claimed = 0;
             try {
                 claimed = drainOnce();
             } catch (RuntimeException e) {
                 // PostgreSQL unreachable, or a bug: the entries stay pending; look again after the poll interval.
-                LOG.warn("{} worker: {}", stage.tag(), e.getMessage());
+                LOG.warn("{} worker: {}", stage.name(), e.getMessage());
             }
             if (claimed == 0 && running) {
                 try {
-                    signals.wakeup(stage).await(config.getPollInterval());
+                    signals.wakeup(stage.name()).await(config.getPollInterval());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -69,48 +81,83 @@ final class StageWorker implements Runnable {
 
     /** One claim, handled and committed. @return how many entries it held (0: nothing due) */
     int drainOnce() {
-        InboxStage stage = handler.stage();
-        Optional<InboxClaim> taken = store.claim(stage, config.getBatchSize(), config.getDeviceBatchSize(),
-                Instant.now());
+        Optional<InboxClaim> taken = store.claim(stage.name(), config.getBatchSize(), config.getDeviceBatchSize(),
+                clock.instant());
         if (taken.isEmpty()) {
             return 0;
         }
         List<InboxClaim.Settled> settled;
+        List<Failure> failures;
+        boolean anyDone;
+        boolean called;
         int claimed;
         try (InboxClaim claim = taken.get()) {
-            claimed = claim.entries().size();
-            for (InboxEntry e : claim.entries()) {
+            claimed = claim.claimed().size();
+            for (InboxEntry e : claim.claimed()) {
                 if (e.reading() == null) {
-                    claim.quarantined(e, QuarantineReason.CONTRACT_VIOLATION, e.unreadable(), Instant.now());
+                    claim.quarantined(e, QuarantineReason.CONTRACT_VIOLATION, e.unreadable());
                 }
             }
-            handler.handle(claim);
+            called = !claim.entries().isEmpty();
+            if (called) {
+                long start = System.nanoTime();
+                stage.handle(claim);
+                timer(claim.failures().isEmpty() ? "ok" : "failed").record(Duration.ofNanos(System.nanoTime() - start));
+            }
             settled = claim.commit();
+            failures = claim.failures();
+            anyDone = claim.anyDone();
         }
-        report(settled);
-        if (stage == InboxStage.RESOLVE) {
-            signals.wake(InboxStage.FHIR);
-            signals.wake(InboxStage.INFLUX);
+        report(settled, failures, called);
+        if (anyDone) {
+            next.forEach(signals::wake);
         }
-        if (health.takeRecovery(stage)) {
-            int released = store.releaseBackoff(stage, Instant.now());
-            LOG.info("{} works again; {} waiting readings are due now", stage.tag(), released);
+        if (health.takeRecovery(stage.name())) {
+            int released = store.releaseBackoff(stage.name(), clock.instant());
+            LOG.info("{} works again; {} waiting readings are due now", stage.name(), released);
         }
         return claimed;
     }
 
-    private void report(List<InboxClaim.Settled> settled) {
-        Instant now = Instant.now();
+    private void report(List<InboxClaim.Settled> settled, List<Failure> failures, boolean called) {
+        Instant now = clock.instant();
+        int rejected = 0;
         for (InboxClaim.Settled s : settled) {
             latency.record(Duration.between(s.entry().receivedAt(), now));
             if (s.state() == InboxState.QUARANTINED) {
                 quarantine.counted(s.reason());
+                rejected++;
             }
         }
+        if (rejected > 0) {
+            metrics.counter("vitalwire.ingest.sink.failures", "stage", stage.name(), "cause", "rejected")
+                    .increment(rejected);
+        }
+        if (!called) {
+            return;
+        }
+        if (failures.isEmpty()) {
+            health.succeeded(stage.name(), now);
+            return;
+        }
+        for (Failure f : failures) {
+            health.failed(stage.name(), f.cause().tag(), f.cause().tag() + ": " + f.message(), now);
+            metrics.counter("vitalwire.ingest.sink.failures", "stage", stage.name(), "cause", f.cause().tag())
+                    .increment();
+            // Ids and counts only: the message names the service, never a reading's values.
+            LOG.warn("{} failed ({}), its readings wait for a retry: {}", stage.name(), f.cause().tag(), f.message());
+        }
+    }
+
+    private Timer timer(String outcome) {
+        return Timer.builder("vitalwire.ingest.sink.write")
+                .description("one call of an inbox stage to its service")
+                .tags("stage", stage.name(), "outcome", outcome)
+                .register(metrics);
     }
 
     void stop() {
         running = false;
-        signals.wake(handler.stage());
+        signals.wake(stage.name());
     }
 }

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,7 +26,7 @@ import javax.sql.DataSource;
 public class QuarantineStore {
 
     private static final String COLUMNS = "id, received_at, topic, reading_key, device, reason, detail, payload, "
-            + "replayed_at, replay_result";
+            + "replayed_at, replay_result, stage";
 
     /** A device's next entries awaiting replay; another replica's replay skips the rows locked here. */
     private static final String AWAITING_REPLAY = "SELECT " + COLUMNS + " FROM quarantine WHERE device = ? "
@@ -34,10 +35,12 @@ public class QuarantineStore {
     private final ContractCodec codec = new ContractCodec();
     private final DataSource dataSource;
     private final MeterRegistry metrics;
+    private final Clock clock;
 
-    public QuarantineStore(DataSource dataSource, MeterRegistry metrics) {
+    public QuarantineStore(DataSource dataSource, MeterRegistry metrics, Clock clock) {
         this.dataSource = dataSource;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     /**
@@ -45,10 +48,11 @@ public class QuarantineStore {
      *
      * @param device       the reading's device serial, else its BLE address; {@code null} for whole payloads
      * @param replayedAt   when the entry was replayed, {@code null} while it was not
-     * @param replayResult what became of the replayed reading ({@code ReadingOutcome.summary()})
+     * @param replayResult what became of the replayed reading (e.g. {@code back in the inbox: resolve})
+     * @param stage        the pipeline stage that set the reading aside; {@code null} for whole payloads
      */
     public record Entry(long id, Instant at, String topic, String readingKey, String device, QuarantineReason reason,
-                        String detail, byte[] payload, Instant replayedAt, String replayResult) {
+                        String detail, byte[] payload, Instant replayedAt, String replayResult, String stage) {
     }
 
     /** Which entries to list: each criterion is optional. */
@@ -59,7 +63,7 @@ public class QuarantineStore {
     public void put(String topic, String readingKey, String device, QuarantineReason reason, String detail,
                     byte[] payload) {
         try (Connection c = dataSource.getConnection()) {
-            insert(c, topic, readingKey, device, reason, detail, payload);
+            insert(c, topic, readingKey, device, reason, detail, payload, null);
             if (!c.getAutoCommit()) {
                 c.commit();
             }
@@ -69,18 +73,13 @@ public class QuarantineStore {
         counted(reason);
     }
 
-    /** Commits an entry for one reading (stored as the contract's JSON); returns once it is durable. */
-    public void putReading(String topic, Reading reading, QuarantineReason reason, String detail) {
-        put(topic, reading.key(), deviceOf(reading), reason, detail, codec.encodeReading(reading));
-    }
-
     /**
      * Adds an entry for one reading within the caller's transaction, so that setting the reading aside and
      * recording that it was set aside commit together; the caller reports it with {@link #counted} after the commit.
      */
-    public void insertReading(Connection c, String topic, Reading reading, QuarantineReason reason, String detail)
-            throws SQLException {
-        insert(c, topic, reading.key(), deviceOf(reading), reason, detail, codec.encodeReading(reading));
+    public void insertReading(Connection c, String topic, Reading reading, QuarantineReason reason, String detail,
+                              String stage) throws SQLException {
+        insert(c, topic, reading.key(), deviceOf(reading), reason, detail, codec.encodeReading(reading), stage);
     }
 
     /** Counts a committed entry ({@code vitalwire.ingest.quarantined{reason}}). */
@@ -90,16 +89,17 @@ public class QuarantineStore {
 
     /** Adds an entry within the caller's transaction (see {@link #insertReading}). */
     public void insert(Connection c, String topic, String readingKey, String device, QuarantineReason reason,
-                       String detail, byte[] payload) throws SQLException {
+                       String detail, byte[] payload, String stage) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO quarantine (received_at, topic, "
-                + "reading_key, device, reason, detail, payload) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setTimestamp(1, Timestamp.from(Instant.now()));
+                + "reading_key, device, reason, detail, payload, stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setTimestamp(1, Timestamp.from(clock.instant()));
             insert.setString(2, topic);
             insert.setString(3, readingKey);
             insert.setString(4, device);
             insert.setString(5, reason.name());
             insert.setString(6, detail);
             insert.setBytes(7, payload);
+            insert.setString(8, stage);
             insert.executeUpdate();
         }
     }
@@ -147,9 +147,12 @@ public class QuarantineStore {
         }
     }
 
-    /** Replays entries: gets what became of each, by entry id; entries it leaves out stay awaiting replay. */
+    /**
+     * Replays entries within the replay's transaction {@code c} (puts them back into the inbox, never writes to a
+     * sink): gets what became of each, by entry id; entries it leaves out stay awaiting replay.
+     */
     public interface Replayer {
-        Map<Long, String> replay(List<Entry> entries);
+        Map<Long, String> replay(Connection c, List<Entry> entries) throws SQLException;
     }
 
     /**
@@ -166,8 +169,8 @@ public class QuarantineStore {
      * Replays the next entries of a device that await replay for one of {@code reasons}, with ids above
      * {@code afterId}: takes up to {@code limit} of them, locked so that another replica replaying at the same time
      * skips them, hands them to the replayer, and marks those it replayed with the time and the result, all in one
-     * transaction. If the replayer fails, nothing is marked: a later replay tries again, and the sinks' idempotence
-     * makes that safe.
+     * transaction with what the replayer did. If the replayer fails, nothing is marked and nothing it did is kept: a
+     * later replay tries again.
      */
     public ReplayPage replay(String device, Collection<QuarantineReason> reasons, long afterId, int limit,
                              Replayer replayer) {
@@ -180,10 +183,10 @@ public class QuarantineStore {
                     select.setArray(3, c.createArrayOf("text", reasons.stream().map(Enum::name).toArray()));
                     select.setInt(4, limit);
                 });
-                Map<Long, String> results = entries.isEmpty() ? Map.of() : replayer.replay(entries);
+                Map<Long, String> results = entries.isEmpty() ? Map.of() : replayer.replay(c, entries);
                 try (PreparedStatement mark = c.prepareStatement(
                         "UPDATE quarantine SET replayed_at = ?, replay_result = ? WHERE id = ?")) {
-                    Timestamp now = Timestamp.from(Instant.now());
+                    Timestamp now = Timestamp.from(clock.instant());
                     for (Map.Entry<Long, String> r : results.entrySet()) {
                         mark.setTimestamp(1, now);
                         mark.setString(2, r.getValue());
@@ -226,7 +229,7 @@ public class QuarantineStore {
                     entries.add(new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3),
                             rs.getString(4), rs.getString(5), QuarantineReason.valueOf(rs.getString(6)),
                             rs.getString(7), rs.getBytes(8), replayed == null ? null : replayed.toInstant(),
-                            rs.getString(10)));
+                            rs.getString(10), rs.getString(11)));
                 }
             }
             return entries;

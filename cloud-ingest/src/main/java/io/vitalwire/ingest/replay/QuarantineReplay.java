@@ -4,17 +4,23 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.ContractViolation;
 import io.vitalwire.contract.Reading;
-import io.vitalwire.ingest.ReadingOutcome;
-import io.vitalwire.ingest.ReadingsIngest;
+import io.vitalwire.ingest.inbox.InboxSignals;
+import io.vitalwire.ingest.inbox.InboxStore;
+import io.vitalwire.ingest.pipeline.Pipeline;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
+import io.vitalwire.ingest.resolve.DeviceLookup;
 import io.vitalwire.ingest.resolve.PatientResolver;
 import io.vitalwire.ingest.resolve.Resolution;
 import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,14 +28,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Re-ingests quarantined readings that were held back for their device (unknown, unassigned, conflicting
- * assignments) once the device resolves to a patient at the reading's measurement time. Each entry is replayed
- * once: it is marked with the time and what became of the reading, in the transaction that took it; a replay
- * interrupted before that mark is repeated, and the sinks' idempotence (conditional create on the reading key,
- * window samples keyed by it, InfluxDB points by series and time) keeps the repeat from duplicating anything.
- * Entries whose device still resolves to nobody stay in the quarantine, awaiting a later replay.
+ * Puts quarantined readings that were held back for their device (unknown, unassigned, conflicting assignments)
+ * back into the inbox once the device resolves to a patient at the reading's measurement time. From there they take
+ * the way every reading takes — the same stages, retries, independent sinks and explain trail — because replay is
+ * only one guarded transition: the reading's entry goes from QUARANTINED back to PENDING in the stage that set it
+ * aside ({@link InboxStore#requeue}), or, when the entry was purged since, the reading is taken into the inbox again.
+ * Both happen in the transaction that marks the quarantine entry replayed, so an entry is replayed once, and
+ * nothing is written to FHIR or InfluxDB inside it. Entries whose device still resolves to nobody stay in the
+ * quarantine, awaiting a later replay.
  *
- * <p>Metric: {@code vitalwire.ingest.quarantine.replayed{outcome=delivered|windowed|quarantined}}.
+ * <p>Metric: {@code vitalwire.ingest.quarantine.replayed{outcome=requeued|readded|inboxed-already}}.
  */
 @Singleton
 public class QuarantineReplay {
@@ -42,17 +50,23 @@ public class QuarantineReplay {
     private final ContractCodec codec = new ContractCodec();
     private final QuarantineStore store;
     private final PatientResolver resolver;
-    private final ReadingsIngest ingest;
+    private final InboxStore inbox;
+    private final InboxSignals signals;
+    private final Pipeline pipeline;
     private final ReplayConfig config;
     private final MeterRegistry metrics;
+    private final Clock clock;
 
-    public QuarantineReplay(QuarantineStore store, PatientResolver resolver, ReadingsIngest ingest,
-                            ReplayConfig config, MeterRegistry metrics) {
+    public QuarantineReplay(QuarantineStore store, PatientResolver resolver, InboxStore inbox, InboxSignals signals,
+                            Pipeline pipeline, ReplayConfig config, MeterRegistry metrics, Clock clock) {
         this.store = store;
         this.resolver = resolver;
-        this.ingest = ingest;
+        this.inbox = inbox;
+        this.signals = signals;
+        this.pipeline = pipeline;
         this.config = config;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     /**
@@ -79,8 +93,13 @@ public class QuarantineReplay {
         ReplayReport report = ReplayReport.NONE;
         long after = 0;
         while (true) {
+            Set<String> woken = new LinkedHashSet<>();
+            List<String> outcomes = new ArrayList<>();
             QuarantineStore.ReplayPage page = store.replay(device, REPLAYABLE, after, config.getBatchSize(),
-                    this::replayEntries);
+                    (c, entries) -> requeue(c, entries, woken, outcomes));
+            // Committed: the workers may take them, and they count.
+            woken.forEach(signals::wake);
+            outcomes.forEach(o -> metrics.counter("vitalwire.ingest.quarantine.replayed", "outcome", o).increment());
             if (page.examined() == 0) {
                 return report;
             }
@@ -90,26 +109,35 @@ public class QuarantineReplay {
         }
     }
 
-    private Map<Long, String> replayEntries(List<QuarantineStore.Entry> entries) {
-        // Readings that resolve now, once each (a redelivered message quarantined a reading twice), per topic.
-        Map<String, Map<String, Reading>> byTopic = new LinkedHashMap<>();
-        Map<Long, String> keyOfEntry = new HashMap<>();
+    /** Puts the entries whose device resolves now back into the inbox; collects the stages to wake. */
+    private Map<Long, String> requeue(Connection c, List<QuarantineStore.Entry> entries, Set<String> woken,
+                                      List<String> outcomes) throws SQLException {
+        Map<String, DeviceLookup> lookups = new HashMap<>();
+        Map<Long, String> results = new HashMap<>();
+        Instant now = clock.instant();
         for (QuarantineStore.Entry e : entries) {
             Reading reading = decode(e);
-            if (reading != null && resolver.resolve(reading.device(), reading.measuredAt())
-                    instanceof Resolution.Assigned) {
-                byTopic.computeIfAbsent(e.topic(), t -> new LinkedHashMap<>()).putIfAbsent(reading.key(), reading);
-                keyOfEntry.put(e.id(), reading.key());
+            if (reading == null || !(lookups.computeIfAbsent(PatientResolver.identifier(reading.device()),
+                    id -> resolver.lookup(reading.device())).at(reading.measuredAt()) instanceof Resolution.Assigned)) {
+                continue;
             }
+            String stage = e.stage() != null && pipeline.has(e.stage()) ? e.stage() : pipeline.first();
+            String outcome;
+            if (inbox.requeue(c, reading.key(), stage, now)) {
+                outcome = "requeued";
+                results.put(e.id(), "back in the inbox: " + stage);
+                woken.add(stage);
+            } else if (inbox.add(c, e.topic(), List.of(reading), now) == 1) {
+                outcome = "readded";
+                results.put(e.id(), "taken into the inbox again: " + pipeline.first());
+                woken.add(pipeline.first());
+            } else {
+                // A redelivered message quarantined the reading twice, and its other entry put it back already.
+                outcome = "inboxed-already";
+                results.put(e.id(), "in the inbox already");
+            }
+            outcomes.add(outcome);
         }
-        Map<String, ReadingOutcome> outcomes = new HashMap<>();
-        byTopic.forEach((topic, readings) -> outcomes.putAll(ingest.ingest(topic, new ArrayList<>(readings.values()))));
-        Map<Long, String> results = new HashMap<>();
-        keyOfEntry.forEach((id, key) -> {
-            ReadingOutcome outcome = outcomes.get(key);
-            results.put(id, outcome.summary());
-            metrics.counter("vitalwire.ingest.quarantine.replayed", "outcome", kind(outcome)).increment();
-        });
         return results;
     }
 
@@ -121,12 +149,5 @@ public class QuarantineReplay {
             LOG.warn("quarantine entry {} is not a readable reading ({}); not replayed", e.id(), v.reason());
             return null;
         }
-    }
-
-    private static String kind(ReadingOutcome outcome) {
-        if (outcome instanceof ReadingOutcome.Delivered) {
-            return "delivered";
-        }
-        return outcome instanceof ReadingOutcome.Windowed ? "windowed" : "quarantined";
     }
 }

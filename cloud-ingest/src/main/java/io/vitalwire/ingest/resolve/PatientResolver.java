@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.ingest.fhir.FhirSystems;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,15 +52,17 @@ public class PatientResolver {
     private final SharedLookups shared;
     private final Duration ttl;
     private final Cache<String, SharedLookups.Shared> registered;
+    private final Clock clock;
 
-    public PatientResolver(IGenericClient fhir, ResolverConfig config, SharedLookups shared) {
+    public PatientResolver(IGenericClient fhir, ResolverConfig config, SharedLookups shared, Clock clock) {
         this.fhir = fhir;
+        this.clock = clock;
         this.shared = shared;
         this.ttl = config.getCacheTtl();
         this.registered = Caffeine.newBuilder()
                 // Each entry lives until its lookup is as old as the TTL, also one another replica read earlier.
                 .expireAfter(Expiry.<String, SharedLookups.Shared>creating((identifier, cached) -> {
-                    Duration left = Duration.between(Instant.now(), cached.fetchedAt().plus(ttl));
+                    Duration left = Duration.between(clock.instant(), cached.fetchedAt().plus(ttl));
                     return left.isNegative() ? Duration.ZERO : left;
                 }))
                 .maximumSize(100_000)
@@ -76,7 +79,7 @@ public class PatientResolver {
         String identifier = identifier(device);
         SharedLookups.Shared cached = registered.getIfPresent(identifier);
         if (cached == null) {
-            cached = shared.fresh(identifier, Instant.now().minus(ttl)).orElse(null);
+            cached = shared.fresh(identifier, clock.instant().minus(ttl)).orElse(null);
             if (cached != null) {
                 registered.put(identifier, cached);
             }
@@ -84,7 +87,7 @@ public class PatientResolver {
         if (cached != null) {
             return cached.lookup();
         }
-        Instant fetchedAt = Instant.now();
+        Instant fetchedAt = clock.instant();
         DeviceLookup found = search(identifier);
         if (found instanceof DeviceLookup.Registered r && r.assignsAnyone()) {
             registered.put(identifier, new SharedLookups.Shared(r, fetchedAt));

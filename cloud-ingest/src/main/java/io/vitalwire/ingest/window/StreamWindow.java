@@ -2,7 +2,7 @@ package io.vitalwire.ingest.window;
 
 import io.vitalwire.contract.MeasurementType;
 import io.vitalwire.contract.Reading;
-import io.vitalwire.ingest.resolve.Resolution;
+import io.vitalwire.ingest.pipeline.Owner;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -33,7 +33,7 @@ public record StreamWindow(String identifier, String patient, String device, Mea
      * escaped, and the user index), so a stream's windows are told apart by device, user, code, time, length and —
      * when a device is reassigned within a window — patient. No patient data beyond the opaque FHIR id.
      */
-    public static StreamWindow of(Reading reading, Resolution.Assigned owner, String unit, Duration length) {
+    public static StreamWindow of(Reading reading, Owner owner, String unit, Duration length) {
         long lengthMillis = length.toMillis();
         Instant start = Instant.ofEpochMilli(Math.floorDiv(reading.measuredAt().toEpochMilli(), lengthMillis)
                 * lengthMillis);
@@ -47,8 +47,8 @@ public record StreamWindow(String identifier, String patient, String device, Mea
         return Duration.between(start, end);
     }
 
-    public Resolution.Assigned owner() {
-        return new Resolution.Assigned(patient, device);
+    public Owner owner() {
+        return new Owner(patient, device);
     }
 
     /** The device segment of a reading key ({@code gatewayId/deviceId[.uN]/moment/mdc}, see CONTRACT.md). */

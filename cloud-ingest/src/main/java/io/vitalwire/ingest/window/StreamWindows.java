@@ -1,10 +1,10 @@
 package io.vitalwire.ingest.window;
 
 import io.vitalwire.contract.Reading;
-import io.vitalwire.ingest.resolve.Resolution;
+import io.vitalwire.ingest.pipeline.Owner;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,8 +13,8 @@ import org.hl7.fhir.r4.model.Quantity;
 /**
  * Continuous streams, windowed: decides which readings are samples of a stream (by their source, see
  * {@link WindowConfig#getSources()}) and keeps those samples durably in their windows, grouped per patient, device
- * (with user index) and code in fixed windows aligned to the clock. {@link WindowCloser} writes each window as one
- * Observation once it has ended.
+ * (with user index) and code in fixed windows aligned to the clock. The FHIR stage's window closer writes each
+ * window as one Observation once it has ended.
  */
 @Singleton
 public class StreamWindows {
@@ -23,9 +23,11 @@ public class StreamWindows {
     private final Set<String> sources;
     private final Duration length;
     private final Duration grace;
+    private final Clock clock;
 
-    public StreamWindows(WindowStore store, WindowConfig config) {
+    public StreamWindows(WindowStore store, WindowConfig config, Clock clock) {
         this.store = store;
+        this.clock = clock;
         this.sources = Set.copyOf(config.getSources());
         this.length = config.getLength();
         this.grace = config.getGrace();
@@ -44,7 +46,7 @@ public class StreamWindows {
     }
 
     /** The reading as a sample of its window; {@code value} is its single value, checked against its profile. */
-    public WindowedSample sample(Reading reading, Resolution.Assigned owner, Quantity value) {
+    public WindowedSample sample(Reading reading, Owner owner, Quantity value) {
         return new WindowedSample(StreamWindow.of(reading, owner, value.getCode(), length),
                 new Sample(reading.key(), reading.measuredAt(), value.getValue()));
     }
@@ -56,6 +58,6 @@ public class StreamWindows {
      * @return the id of each sample's window, by reading key
      */
     public Map<String, Long> add(List<WindowedSample> samples) {
-        return store.add(samples, Instant.now(), grace);
+        return store.add(samples, clock.instant(), grace);
     }
 }

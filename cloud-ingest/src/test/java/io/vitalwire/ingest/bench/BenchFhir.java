@@ -4,7 +4,7 @@ import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.vitalwire.contract.DeviceIdentity;
-import io.vitalwire.ingest.resolve.Resolution;
+import io.vitalwire.ingest.pipeline.Owner;
 import io.vitalwire.ingest.testing.FhirFixtures;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
@@ -21,9 +21,9 @@ final class BenchFhir {
     }
 
     /** A new Patient with a Device (identifier = the strap's serial) assigned to it. */
-    Resolution.Assigned owner(DeviceIdentity strap) {
+    Owner owner(DeviceIdentity strap) {
         String patient = fixtures.patient();
-        return new Resolution.Assigned(patient, fixtures.device(strap.serial(), patient));
+        return new Owner(patient, fixtures.device(strap.serial(), patient));
     }
 
     /** How many Observations the server holds for the patient. */

@@ -6,9 +6,9 @@ import ca.uhn.fhir.util.BundleBuilder;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.ingest.fhir.FhirSink;
 import io.vitalwire.ingest.fhir.FhirSystems;
-import io.vitalwire.ingest.map.MappingException;
-import io.vitalwire.ingest.map.ObservationMapper;
-import io.vitalwire.ingest.resolve.Resolution;
+import io.vitalwire.ingest.fhir.MappingException;
+import io.vitalwire.ingest.fhir.ObservationMapper;
+import io.vitalwire.ingest.pipeline.Owner;
 import io.vitalwire.ingest.testing.TestStack;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -58,8 +58,8 @@ public final class FhirIngestBenchmark {
             IGenericClient client = fhirContext.newRestfulGenericClient(TestStack.fhirUrl());
             BenchFhir fhir = new BenchFhir(client);
             // One strap per path, so that the two never share a reading key.
-            Resolution.Assigned oursOwner = fhir.owner(HeartRateStreams.strap(run, 0));
-            Resolution.Assigned plainOwner = fhir.owner(HeartRateStreams.strap(run, 1));
+            Owner oursOwner = fhir.owner(HeartRateStreams.strap(run, 0));
+            Owner plainOwner = fhir.owner(HeartRateStreams.strap(run, 1));
             Paths paths = new Paths(run, context.bean(FhirSink.class), context.bean(ObservationMapper.class),
                     fhirContext, client, oursOwner, plainOwner, bundle, clients);
             paths.ours(start, WARM_UP);
@@ -78,7 +78,7 @@ public final class FhirIngestBenchmark {
 
     /** The two paths, each writing {@code count} Observations of its strap from a time on. */
     private record Paths(String run, FhirSink sink, ObservationMapper mapper, FhirContext fhirContext,
-                         IGenericClient client, Resolution.Assigned oursOwner, Resolution.Assigned plainOwner,
+                         IGenericClient client, Owner oursOwner, Owner plainOwner,
                          int bundle, int clients) {
 
         double ours(Instant from, int count) throws Exception {

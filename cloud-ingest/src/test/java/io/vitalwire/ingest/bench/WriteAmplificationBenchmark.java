@@ -4,11 +4,11 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.ingest.fhir.FhirSink;
-import io.vitalwire.ingest.map.ObservationMapper;
-import io.vitalwire.ingest.resolve.Resolution;
+import io.vitalwire.ingest.fhir.ObservationMapper;
+import io.vitalwire.ingest.pipeline.Owner;
 import io.vitalwire.ingest.testing.TestStack;
 import io.vitalwire.ingest.window.StreamWindows;
-import io.vitalwire.ingest.window.WindowCloser;
+import io.vitalwire.ingest.fhir.WindowCloser;
 import io.vitalwire.ingest.window.WindowedSample;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,7 +109,7 @@ public final class WriteAmplificationBenchmark {
         /** Hands the path the stream message by message, then lets it finish; counts what reached the server. */
         private Writes measure(String path, int strap, int perMessage, MessageWriter writer, Runnable finish)
                 throws Exception {
-            Resolution.Assigned owner = fhir.owner(HeartRateStreams.strap(run, strap));
+            Owner owner = fhir.owner(HeartRateStreams.strap(run, strap));
             List<Reading> stream = HeartRateStreams.readings(run, strap, 1, start, readings);
             int requestsBefore = counter.requests();
             long began = System.nanoTime();
@@ -125,6 +125,6 @@ public final class WriteAmplificationBenchmark {
 
     /** One message's readings, written the path's way for their owner. */
     private interface MessageWriter {
-        void write(Resolution.Assigned owner, List<Reading> message) throws Exception;
+        void write(Owner owner, List<Reading> message) throws Exception;
     }
 }

@@ -1,6 +1,7 @@
 package io.vitalwire.ingest.inbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -8,7 +9,9 @@ import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
-import io.vitalwire.ingest.resolve.Resolution;
+import io.vitalwire.ingest.pipeline.Failure;
+import io.vitalwire.ingest.pipeline.Owner;
+import io.vitalwire.ingest.pipeline.StageEntry;
 import io.vitalwire.ingest.testing.StackTest;
 import io.vitalwire.ingest.testing.TestReadings;
 import jakarta.inject.Inject;
@@ -33,7 +36,7 @@ import org.junit.jupiter.api.Test;
 @MicronautTest
 class InboxClaimIT extends StackTest {
 
-    private static final Resolution.Assigned OWNER = new Resolution.Assigned("Patient/1", "Device/2");
+    private static final Owner OWNER = new Owner("Patient/1", "Device/2");
 
     @Inject
     InboxStore store;
@@ -48,7 +51,9 @@ class InboxClaimIT extends StackTest {
 
     @Override
     protected Map<String, String> overrides() {
-        return Map.of("vitalwire.ingest.inbox.workers-enabled", "false");
+        // A failed entry waits an hour: long enough that no claim of the test finds it due by itself.
+        return Map.of("vitalwire.ingest.inbox.workers-enabled", "false",
+                "vitalwire.ingest.inbox.retry-delay", "1h", "vitalwire.ingest.inbox.max-retry-delay", "2h");
     }
 
     @BeforeEach
@@ -69,8 +74,8 @@ class InboxClaimIT extends StackTest {
         assertThat(store.add(topic(), List.of(r1, r2), Instant.now())).isEqualTo(new InboxStore.Added(2, 0));
         assertThat(store.add(topic(), List.of(r3, r2, r3), Instant.now())).isEqualTo(new InboxStore.Added(1, 2));
 
-        try (InboxClaim claim = store.claim(InboxStage.RESOLVE, 100, 100, Instant.now()).orElseThrow()) {
-            assertThat(claim.entries()).extracting(InboxEntry::readingKey).containsExactly(r1.key(), r2.key(),
+        try (InboxClaim claim = store.claim("resolve", 100, 100, Instant.now()).orElseThrow()) {
+            assertThat(claim.entries()).extracting(StageEntry::readingKey).containsExactly(r1.key(), r2.key(),
                     r3.key());
         }
         assertThat(store.trail(r2.key()).orElseThrow().stages()).singleElement()
@@ -88,16 +93,16 @@ class InboxClaimIT extends StackTest {
         store.add(topic(), List.of(xs.get(2), weight(x, at.plusSeconds(9))), Instant.now().minusSeconds(1));
         store.add(topic(), List.of(weight(y, at.plusSeconds(1)), weight(y, at.plusSeconds(3))), Instant.now());
 
-        try (InboxClaim first = store.claim(InboxStage.RESOLVE, 3, 100, Instant.now()).orElseThrow();
-             InboxClaim second = store.claim(InboxStage.RESOLVE, 100, 100, Instant.now()).orElseThrow()) {
-            assertThat(first.entries()).extracting(InboxEntry::device).containsOnly(x.stableId());
-            assertThat(first.entries()).extracting(InboxEntry::measuredAt)
+        try (InboxClaim first = store.claim("resolve", 3, 100, Instant.now()).orElseThrow();
+             InboxClaim second = store.claim("resolve", 100, 100, Instant.now()).orElseThrow()) {
+            assertThat(first.entries()).extracting(StageEntry::device).containsOnly(x.stableId());
+            assertThat(first.entries()).extracting(StageEntry::measuredAt)
                     .containsExactly(at, at.plusSeconds(2), at.plusSeconds(4));
             assertThat(second.entries()).as("x's fourth entry stays with x's claim holder")
-                    .extracting(InboxEntry::device).containsOnly(y.stableId());
-            assertThat(store.claim(InboxStage.RESOLVE, 100, 100, Instant.now())).isEmpty();
+                    .extracting(StageEntry::device).containsOnly(y.stableId());
+            assertThat(store.claim("resolve", 100, 100, Instant.now())).isEmpty();
         }
-        try (InboxClaim again = store.claim(InboxStage.RESOLVE, 100, 100, Instant.now()).orElseThrow()) {
+        try (InboxClaim again = store.claim("resolve", 100, 100, Instant.now()).orElseThrow()) {
             assertThat(again.entries()).as("closed without commit: pending again").hasSize(6);
         }
     }
@@ -115,8 +120,8 @@ class InboxClaimIT extends StackTest {
         Reading now = weight(live, Instant.now().truncatedTo(ChronoUnit.SECONDS));
         store.add(topic(), List.of(now), Instant.now());
 
-        try (InboxClaim claim = store.claim(InboxStage.RESOLVE, 10, 3, Instant.now()).orElseThrow()) {
-            assertThat(claim.entries()).extracting(InboxEntry::readingKey).containsExactly(days.get(0).key(),
+        try (InboxClaim claim = store.claim("resolve", 10, 3, Instant.now()).orElseThrow()) {
+            assertThat(claim.entries()).extracting(StageEntry::readingKey).containsExactly(days.get(0).key(),
                     days.get(1).key(), days.get(2).key(), now.key());
         }
     }
@@ -128,30 +133,30 @@ class InboxClaimIT extends StackTest {
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
         Reading first = weight(x, at);
         store.add(topic(), List.of(first), Instant.now());
-        try (InboxClaim claim = store.claim(InboxStage.RESOLVE, 100, 100, Instant.now()).orElseThrow()) {
-            claim.retry(claim.entries().get(0), "unreachable: Connection refused",
-                    Instant.now().plus(Duration.ofHours(1)));
+        try (InboxClaim claim = store.claim("resolve", 100, 100, Instant.now()).orElseThrow()) {
+            claim.failed(List.of(claim.entries().get(0)),
+                    new Failure(Failure.Cause.UNREACHABLE, "Connection refused"));
             claim.commit();
         }
         Reading later = weight(x, at.plusSeconds(5));
         Reading other = weight(y, at.plusSeconds(5));
         store.add(topic(), List.of(later, other), Instant.now());
 
-        try (InboxClaim claim = store.claim(InboxStage.RESOLVE, 100, 100, Instant.now()).orElseThrow()) {
-            assertThat(claim.entries()).extracting(InboxEntry::readingKey).containsExactly(other.key());
+        try (InboxClaim claim = store.claim("resolve", 100, 100, Instant.now()).orElseThrow()) {
+            assertThat(claim.entries()).extracting(StageEntry::readingKey).containsExactly(other.key());
         }
         InboxStore.StageTrail failed = store.trail(first.key()).orElseThrow().stages().get(0);
         assertThat(failed.attempts()).isEqualTo(1);
         assertThat(failed.lastError()).isEqualTo("unreachable: Connection refused");
-        assertThat(store.depth().get(InboxStage.RESOLVE)).satisfies(d -> {
+        assertThat(store.depth().get("resolve")).satisfies(d -> {
             assertThat(d.pending()).isEqualTo(3);
             assertThat(d.retrying()).isEqualTo(1);
         });
 
-        assertThat(store.releaseBackoff(InboxStage.RESOLVE, Instant.now())).isEqualTo(1);
+        assertThat(store.releaseBackoff("resolve", Instant.now())).isEqualTo(1);
         Instant now = Instant.now().plusMillis(1);
-        try (InboxClaim claim = store.claim(InboxStage.RESOLVE, 100, 100, now).orElseThrow()) {
-            assertThat(claim.entries()).extracting(InboxEntry::readingKey)
+        try (InboxClaim claim = store.claim("resolve", 100, 100, now).orElseThrow()) {
+            assertThat(claim.entries()).extracting(StageEntry::readingKey)
                     .containsExactly(first.key(), later.key(), other.key());
             assertThat(claim.entries().get(0).attempts()).isEqualTo(1);
         }
@@ -164,31 +169,34 @@ class InboxClaimIT extends StackTest {
         Reading kept = weight(scale, at);
         Reading refused = weight(scale, at.plusSeconds(1));
         store.add(topic(), List.of(kept, refused), Instant.now());
-        try (InboxClaim claim = store.claim(InboxStage.RESOLVE, 100, 100, Instant.now()).orElseThrow()) {
-            claim.resolved(claim.entries().get(0), OWNER, "spot measurement", Instant.now());
+        try (InboxClaim claim = store.claim("resolve", 100, 100, Instant.now()).orElseThrow()) {
+            claim.owned(claim.entries().get(0), OWNER, "owned through Device/2");
         }
         assertThat(store.trail(kept.key()).orElseThrow().stages()).as("not committed: nothing recorded")
                 .extracting(InboxStore.StageTrail::state).containsExactly(InboxState.PENDING);
 
-        try (InboxClaim claim = store.claim(InboxStage.RESOLVE, 100, 100, Instant.now()).orElseThrow()) {
-            claim.resolved(claim.entries().get(0), OWNER, "spot measurement", Instant.now());
-            claim.quarantined(claim.entries().get(1), QuarantineReason.UNMAPPABLE, "no unit", Instant.now());
+        try (InboxClaim claim = store.claim("resolve", 100, 100, Instant.now()).orElseThrow()) {
+            claim.owned(claim.entries().get(0), OWNER, "owned through Device/2");
+            claim.quarantined(claim.entries().get(1), QuarantineReason.UNASSIGNED_DEVICE, "no assignment");
             assertThat(claim.commit()).extracting(InboxClaim.Settled::state)
                     .containsExactly(InboxState.DONE, InboxState.QUARANTINED);
         }
         assertThat(store.trail(kept.key()).orElseThrow().stages())
                 .extracting(InboxStore.StageTrail::stage, InboxStore.StageTrail::state)
-                .containsExactly(tuple(InboxStage.RESOLVE, InboxState.DONE),
-                        tuple(InboxStage.FHIR, InboxState.PENDING),
-                        tuple(InboxStage.INFLUX, InboxState.PENDING));
+                .containsExactly(tuple("resolve", InboxState.DONE),
+                        tuple("fhir", InboxState.PENDING),
+                        tuple("influx", InboxState.PENDING));
         assertThat(quarantine.forReading(refused.key())).singleElement()
-                .satisfies(q -> assertThat(q.reason()).isEqualTo(QuarantineReason.UNMAPPABLE));
+                .satisfies(q -> {
+                    assertThat(q.reason()).isEqualTo(QuarantineReason.UNASSIGNED_DEVICE);
+                    assertThat(q.stage()).isEqualTo("resolve");
+                });
 
-        Optional<InboxClaim> influx = store.claim(InboxStage.INFLUX, 100, 100, Instant.now());
+        Optional<InboxClaim> influx = store.claim("influx", 100, 100, Instant.now());
         try (InboxClaim claim = influx.orElseThrow()) {
-            InboxEntry e = claim.entries().get(0);
-            assertThat(e.owner()).as("both sinks read the owner RESOLVE decided").isEqualTo(OWNER);
-            claim.done(e, "written 1 points", Instant.now());
+            StageEntry e = claim.entries().get(0);
+            assertThat(e.owner()).as("both sinks read the owner resolve decided").isEqualTo(OWNER);
+            claim.done(e, "written 1 points");
             claim.commit();
         }
         assertThat(store.trail(kept.key()).orElseThrow().stages())
@@ -202,8 +210,8 @@ class InboxClaimIT extends StackTest {
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
         Reading finished = weight(scale, at);
         store.add(topic(), List.of(finished), Instant.now());
-        try (InboxClaim claim = store.claim(InboxStage.RESOLVE, 100, 100, Instant.now()).orElseThrow()) {
-            claim.quarantined(claim.entries().get(0), QuarantineReason.UNKNOWN_DEVICE, "unknown", Instant.now());
+        try (InboxClaim claim = store.claim("resolve", 100, 100, Instant.now()).orElseThrow()) {
+            claim.quarantined(claim.entries().get(0), QuarantineReason.UNKNOWN_DEVICE, "unknown");
             claim.commit();
         }
         Reading waiting = weight(scale, at.plusSeconds(1));
@@ -213,6 +221,49 @@ class InboxClaimIT extends StackTest {
         assertThat(store.purge(Instant.now().plusSeconds(1))).isEqualTo(1);
         assertThat(store.trail(finished.key())).isEmpty();
         assertThat(store.trail(waiting.key())).as("pending entries are never purged").isPresent();
+    }
+
+    @Test
+    void aClaim_refusesASecondOutcomeForAnEntry_andACommitThatLeavesOneWithout() {
+        DeviceIdentity scale = TestReadings.serial("SCALE-" + run);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+        store.add(topic(), List.of(weight(scale, at), weight(scale, at.plusSeconds(1))), Instant.now());
+        try (InboxClaim claim = store.claim("resolve", 100, 100, Instant.now()).orElseThrow()) {
+            StageEntry first = claim.entries().get(0);
+            claim.done(first, "done once");
+            assertThatThrownBy(() -> claim.quarantined(first, QuarantineReason.UNKNOWN_DEVICE, "twice"))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("two outcomes");
+            assertThatThrownBy(claim::commit).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("without an outcome");
+        }
+        assertThat(store.depth().get("resolve").pending()).as("nothing recorded").isEqualTo(2);
+    }
+
+    @Test
+    void requeue_putsOnlyAQuarantinedEntryBackIntoItsStage_dueAtOnce_withNoAttempts() throws Exception {
+        DeviceIdentity scale = TestReadings.serial("SCALE-" + run);
+        Reading reading = weight(scale, Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60));
+        store.add(topic(), List.of(reading), Instant.now());
+        try (Connection c = dataSource.getConnection()) {
+            assertThat(store.requeue(c, reading.key(), "resolve", Instant.now())).as("pending, not quarantined")
+                    .isFalse();
+        }
+        try (InboxClaim claim = store.claim("resolve", 100, 100, Instant.now()).orElseThrow()) {
+            claim.quarantined(claim.entries().get(0), QuarantineReason.UNKNOWN_DEVICE, "unknown");
+            claim.commit();
+        }
+        try (Connection c = dataSource.getConnection()) {
+            assertThat(store.requeue(c, reading.key(), "fhir", Instant.now())).as("not in that stage").isFalse();
+            assertThat(store.requeue(c, reading.key(), "resolve", Instant.now())).isTrue();
+            assertThat(store.requeue(c, reading.key(), "resolve", Instant.now())).as("once").isFalse();
+        }
+        InboxStore.StageTrail trail = store.trail(reading.key()).orElseThrow().stages().get(0);
+        assertThat(trail.state()).isEqualTo(InboxState.PENDING);
+        assertThat(trail.attempts()).isZero();
+        assertThat(trail.outcome()).isNull();
+        try (InboxClaim claim = store.claim("resolve", 100, 100, Instant.now().plusMillis(1)).orElseThrow()) {
+            assertThat(claim.entries()).extracting(StageEntry::readingKey).containsExactly(reading.key());
+        }
     }
 
     private String topic() {

@@ -11,7 +11,7 @@ import io.vitalwire.contract.Reading;
 import io.vitalwire.ingest.fhir.FhirSystems;
 import io.vitalwire.ingest.testing.StackTest;
 import io.vitalwire.ingest.testing.TestReadings;
-import io.vitalwire.ingest.window.WindowCloser;
+import io.vitalwire.ingest.fhir.WindowCloser;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,15 +78,15 @@ class QuarantineReplayIT extends StackTest {
         String patient = fixtures.patient();
         String device = fixtures.device(stranger.serial(), null);
         fixtures.assign(device, patient, at.minus(Duration.ofDays(1)), null);
-        double deliveredBefore = replayed("delivered");
-        double windowedBefore = replayed("windowed");
+        double requeuedBefore = replayed("requeued");
         JsonNode report = admin.post("/admin/quarantine/replay?device=" + stranger.serial());
 
         assertThat(report.get("examined").asInt()).isEqualTo(4);
         assertThat(report.get("replayed").asInt()).isEqualTo(4);
         assertThat(report.get("waiting").asInt()).isZero();
-        assertThat(replayed("delivered") - deliveredBefore).isEqualTo(1);
-        assertThat(replayed("windowed") - windowedBefore).isEqualTo(3);
+        assertThat(replayed("requeued") - requeuedBefore).as("back into the inbox, not written by the replay")
+                .isEqualTo(4);
+        awaitSettled(message);
         List<Observation> delivered = fixtures.observations(FhirSystems.READING_KEY, weight.key());
         assertThat(delivered).hasSize(1);
         assertThat(delivered.get(0).getSubject().getReference()).isEqualTo(patient);
@@ -101,12 +101,17 @@ class QuarantineReplayIT extends StackTest {
         assertThat(trail.get("quarantine")).hasSize(1).allSatisfy(q -> {
             assertThat(q.get("reason").asText()).isEqualTo("UNKNOWN_DEVICE");
             assertThat(q.get("replayedAt").isNull()).isFalse();
-            assertThat(q.get("replayResult").asText()).isEqualTo("delivered " + observation);
+            assertThat(q.get("replayResult").asText()).isEqualTo("back in the inbox: resolve");
         });
+        // The replayed reading went the way of every reading: every stage, with its outcome in the trail.
+        assertThat(trail.at("/inbox/stages")).extracting(st -> st.get("stage").asText() + " "
+                + st.get("state").asText()).containsExactly("resolve done", "fhir done", "influx done");
+        assertThat(trail.at("/inbox/stages/1/outcome").asText()).isEqualTo("delivered " + observation);
         JsonNode sampleTrail = admin.explain(message.get(2).key());
         assertThat(sampleTrail.get("outcome").asText()).isEqualTo("delivered");
         assertThat(sampleTrail.at("/window/status").asText()).isEqualTo("written");
-        assertThat(sampleTrail.at("/quarantine/0/replayResult").asText()).startsWith("windowed in window ");
+        assertThat(sampleTrail.at("/quarantine/0/replayResult").asText()).isEqualTo("back in the inbox: resolve");
+        assertThat(sampleTrail.at("/inbox/stages/1/outcome").asText()).startsWith("windowed in window ");
         assertThat(sampleTrail.get("influxPoints").asLong()).isEqualTo(1);
 
         JsonNode again = admin.post("/admin/quarantine/replay?device=" + stranger.serial());
@@ -134,6 +139,7 @@ class QuarantineReplayIT extends StackTest {
         String patient = fixtures.patient();
         fixtures.assign(device, patient, assignedFrom, null);
         replay.sweep();
+        awaitSettled(List.of(covered));
 
         assertThat(fixtures.observations(FhirSystems.READING_KEY, covered.key())).singleElement()
                 .satisfies(o -> assertThat(o.getSubject().getReference()).isEqualTo(patient));
@@ -141,7 +147,9 @@ class QuarantineReplayIT extends StackTest {
         JsonNode waiting = admin.explain(uncovered.key());
         assertThat(waiting.get("outcome").asText()).isEqualTo("quarantined");
         assertThat(waiting.at("/quarantine/0/replayedAt").isNull()).isTrue();
-        assertThat(admin.explain(covered.key()).at("/quarantine/0/replayResult").asText()).startsWith("delivered ");
+        assertThat(admin.explain(covered.key()).at("/quarantine/0/replayResult").asText())
+                .isEqualTo("back in the inbox: resolve");
+        assertThat(admin.explain(covered.key()).at("/inbox/stages/1/outcome").asText()).startsWith("delivered ");
     }
 
     @Test

@@ -6,13 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Reading;
-import io.vitalwire.ingest.ReadingOutcome;
 import io.vitalwire.ingest.fhir.FhirSystems;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
 import io.vitalwire.ingest.testing.StackTest;
 import io.vitalwire.ingest.testing.TestReadings;
-import io.vitalwire.ingest.window.WindowCloser;
+import io.vitalwire.ingest.fhir.WindowCloser;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,18 +64,18 @@ class ReassignmentIT extends StackTest {
         Reading atHandover = TestReadings.weight(gateway, scale, handover, "81.0");
         Reading after = TestReadings.weight(gateway, scale, handover.plus(Duration.ofMinutes(30)), "80.9");
         Reading beforeAnyAssignment = TestReadings.weight(gateway, scale, handover.minus(Duration.ofDays(8)), "83.0");
-        Map<String, ReadingOutcome> outcomes = ingest.ingest(TestReadings.topic(gateway),
-                List.of(before, atHandover, after, beforeAnyAssignment));
+        send(List.of(before, atHandover, after, beforeAnyAssignment));
 
         assertThat(subjectOf(before)).isEqualTo(former);
         assertThat(subjectOf(atHandover)).as("the handover instant belongs to the new assignment").isEqualTo(current);
         assertThat(subjectOf(after)).isEqualTo(current);
-        assertThat(outcomes.get(beforeAnyAssignment.key()))
-                .isEqualTo(new ReadingOutcome.Quarantined(beforeAnyAssignment.key(),
-                        QuarantineReason.UNASSIGNED_DEVICE));
         assertThat(quarantine.forReading(beforeAnyAssignment.key())).singleElement()
-                .satisfies(e -> assertThat(e.detail()).isEqualTo(device
-                        + " has no assignment covering the reading's time"));
+                .satisfies(e -> {
+                    assertThat(e.reason()).isEqualTo(QuarantineReason.UNASSIGNED_DEVICE);
+                    assertThat(e.stage()).isEqualTo("resolve");
+                    assertThat(e.detail()).isEqualTo(device + " has no assignment covering the reading's time");
+                });
+        assertThat(fixtures.observations(FhirSystems.READING_KEY, beforeAnyAssignment.key())).isEmpty();
     }
 
     @Test

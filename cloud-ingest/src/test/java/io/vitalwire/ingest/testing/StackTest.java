@@ -8,7 +8,7 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Reading;
-import io.vitalwire.ingest.ReadingsIngest;
+import io.vitalwire.ingest.consume.ReadingMessages;
 import io.vitalwire.ingest.inbox.InboxState;
 import io.vitalwire.ingest.inbox.InboxWorkers;
 import io.vitalwire.ingest.inbox.InboxStore;
@@ -39,7 +39,7 @@ public abstract class StackTest implements TestPropertyProvider {
     protected final String gateway;
 
     @Inject
-    protected ReadingsIngest ingest;
+    protected ReadingMessages ingest;
     @Inject
     protected IGenericClient fhir;
     @Inject
@@ -100,6 +100,11 @@ public abstract class StackTest implements TestPropertyProvider {
      */
     protected void send(List<Reading> readings) {
         ingest.handle(TestReadings.topic(gateway), TestReadings.batch(gateway, readings));
+        awaitSettled(readings);
+    }
+
+    /** Waits until the inbox's workers have taken every one of the readings through every stage. */
+    protected void awaitSettled(List<Reading> readings) {
         await().atMost(SETTLED).pollInterval(Duration.ofMillis(50)).until(() -> readings.stream()
                 .allMatch(r -> settled(r.key())));
     }

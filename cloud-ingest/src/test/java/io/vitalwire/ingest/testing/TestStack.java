@@ -12,7 +12,7 @@ import java.util.UUID;
  * The local stack of real services ({@code deploy/dev/stack.sh env}), as properties for a cloud-ingest application
  * context under test. Each test class gets a PostgreSQL schema of its own (migrated by Flyway as in production,
  * dropped afterwards), so tests never see each other's windows or quarantine, and never touch the schema that
- * running cloud-ingest processes use. The MQTT consumer is off: tests hand messages to {@code ReadingsIngest}
+ * running cloud-ingest processes use. The MQTT consumer is off: tests hand messages to {@code ReadingMessages}
  * directly, because every cloud-ingest subscribed to the shared broker also receives any message published there.
  */
 public final class TestStack {

@@ -16,7 +16,7 @@ import io.vitalwire.contract.ReadingValue;
 import io.vitalwire.contract.Source;
 import io.vitalwire.contract.Topic;
 import io.vitalwire.contract.Transport;
-import io.vitalwire.contract.tls.ClientTls;
+import io.vitalwire.mqtt.tls.ClientTls;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -168,11 +168,11 @@ class IngestReplicasIT {
                         System.out.printf("  fast path: published to Observation found %d ms (resolved %.3f s, "
                                         + "written to FHIR %.3f s after arrival)%n",
                                 (System.nanoTime() - start) / 1_000_000,
-                                schema.decimal(stageLatency("RESOLVE", 1.0, List.of(r.key()))),
-                                schema.decimal(stageLatency("FHIR", 1.0, List.of(r.key()))));
+                                schema.decimal(stageLatency("resolve", 1.0, List.of(r.key()))),
+                                schema.decimal(stageLatency("fhir", 1.0, List.of(r.key()))));
                     }
                 }
-                double slowest = schema.decimal(stageLatency("FHIR", 1.0, single));
+                double slowest = schema.decimal(stageLatency("fhir", 1.0, single));
                 System.out.printf("  fast path: arrival to FHIR written, at most %.3f s%n", slowest);
                 // Typically 0.1–0.3 s; the bound leaves room for a loaded machine (a cold device lookup, a busy
                 // FHIR server) while staying far below the poll interval.
@@ -199,7 +199,7 @@ class IngestReplicasIT {
     }
 
     private static void printStageLatencies(IngestSchema schema, List<String> keys) throws Exception {
-        for (String stage : List.of("RESOLVE", "FHIR", "INFLUX")) {
+        for (String stage : List.of("resolve", "fhir", "influx")) {
             System.out.printf("  %s: p50 %.3f s, p90 %.3f s, max %.3f s after arrival%n", stage,
                     schema.decimal(stageLatency(stage, 0.5, keys)), schema.decimal(stageLatency(stage, 0.9, keys)),
                     schema.decimal(stageLatency(stage, 1.0, keys)));

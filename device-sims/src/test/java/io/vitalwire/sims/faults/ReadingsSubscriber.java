@@ -4,7 +4,7 @@ import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.ContractViolation;
 import io.vitalwire.contract.ReadingBatch;
 import io.vitalwire.contract.Topic;
-import io.vitalwire.contract.tls.ClientTls;
+import io.vitalwire.mqtt.tls.ClientTls;
 import java.time.Instant;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;

@@ -126,7 +126,7 @@ class SinkOutageIT {
 
                 // Replica a has acknowledged messages whose readings only the inbox holds: kill it.
                 double acked = a.metric("vitalwire_ingest_acks_total", "outcome=\"sent\"");
-                long waiting = schema.number("SELECT count(*) FROM inbox_delivery WHERE stage = 'FHIR' "
+                long waiting = schema.number("SELECT count(*) FROM inbox_delivery WHERE stage = 'fhir' "
                         + "AND state = 'PENDING'");
                 assertThat(acked).isPositive();
                 assertThat(waiting).isPositive();

@@ -1,6 +1,6 @@
 package io.vitalwire.sims.faults;
 
-import io.vitalwire.contract.tls.ClientTls;
+import io.vitalwire.mqtt.tls.ClientTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

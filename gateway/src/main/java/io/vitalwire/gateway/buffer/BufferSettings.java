@@ -1,6 +1,6 @@
 package io.vitalwire.gateway.buffer;
 
-import io.vitalwire.gateway.GatewayConfig;
+import io.vitalwire.gateway.identity.GatewayConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 

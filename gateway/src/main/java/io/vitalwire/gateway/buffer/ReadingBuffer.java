@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.Reading;
-import io.vitalwire.gateway.GatewayConfig;
+import io.vitalwire.gateway.identity.GatewayConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;

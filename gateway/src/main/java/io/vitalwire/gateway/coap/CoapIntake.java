@@ -2,13 +2,13 @@ package io.vitalwire.gateway.coap;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
-import io.vitalwire.gateway.GatewayConfig;
-import io.vitalwire.gateway.buffer.ReadingBuffer;
-import io.vitalwire.gateway.normalize.Normalizer;
+import io.vitalwire.gateway.identity.GatewayConfig;
+import io.vitalwire.gateway.intake.ReadingIntake;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.Response;
@@ -44,14 +44,14 @@ public class CoapIntake implements AutoCloseable {
     private final CoapEndpoint endpoint;
 
     @Inject
-    CoapIntake(CoapConfig config, GatewayConfig gateway, Normalizer normalizer, ReadingBuffer buffer,
-               IntakeCounters counters) {
+    CoapIntake(CoapConfig config, GatewayConfig gateway, ReadingIntake intake, IntakeCounters counters) {
         this(config, DeviceCredentials.load(config.getPskFile().map(Path::of)
-                .orElse(gateway.getDataDir().resolve("coap-devices.psk"))), normalizer, buffer, counters);
+                .orElse(gateway.getDataDir().resolve("coap-devices.psk"))), intake, counters, Clock.systemUTC());
     }
 
-    CoapIntake(CoapConfig config, DeviceCredentials credentials, Normalizer normalizer, ReadingBuffer buffer,
-               IntakeCounters counters) {
+    /** @param clock the gateway's clock: a pack's receive time, the reference of SenML's relative times */
+    CoapIntake(CoapConfig config, DeviceCredentials credentials, ReadingIntake intake, IntakeCounters counters,
+               Clock clock) {
         Configuration cf = californiumConfiguration(config);
         AdvancedMultiPskStore keys = new AdvancedMultiPskStore();
         credentials.all().forEach(d -> keys.setKey(d.pskIdentity(), d.key()));
@@ -80,7 +80,7 @@ public class CoapIntake implements AutoCloseable {
         });
         server = new CoapServer(cf);
         server.addEndpoint(endpoint);
-        server.add(new SenmlReadingsResource(credentials, normalizer, buffer, counters, config.getMaxPayloadBytes()));
+        server.add(new SenmlReadingsResource(credentials, intake, counters, config.getMaxPayloadBytes(), clock));
         server.start();
         LOG.info("CoAP intake listening on coaps://{} for {} registered devices", endpoint.getAddress(),
                 credentials.all().size());

@@ -3,7 +3,10 @@ package io.vitalwire.gateway.coap;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 
-/** Counts what the CoAP intake accepted and refused, by reason, for the Prometheus endpoint. */
+/**
+ * Counts what the CoAP transport refused, by reason, for the Prometheus endpoint (what it accepted, the intake
+ * counts).
+ */
 @Singleton
 class IntakeCounters {
 
@@ -11,12 +14,6 @@ class IntakeCounters {
 
     IntakeCounters(MeterRegistry registry) {
         this.registry = registry;
-    }
-
-    void accepted(int added, int alreadyKnown) {
-        registry.counter("vitalwire.intake.readings", "source", "coap", "outcome", "added").increment(added);
-        registry.counter("vitalwire.intake.readings", "source", "coap", "outcome", "already-known")
-                .increment(alreadyKnown);
     }
 
     void rejected(String reason) {

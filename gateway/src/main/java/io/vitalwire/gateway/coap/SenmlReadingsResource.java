@@ -1,19 +1,15 @@
 package io.vitalwire.gateway.coap;
 
 import io.vitalwire.contract.DeviceIdentity;
-import io.vitalwire.contract.Reading;
-import io.vitalwire.gateway.buffer.AppendResult;
-import io.vitalwire.gateway.buffer.BufferException;
-import io.vitalwire.gateway.buffer.BufferFullException;
-import io.vitalwire.gateway.buffer.Lane;
-import io.vitalwire.gateway.buffer.ReadingBuffer;
+import io.vitalwire.contract.Transport;
+import io.vitalwire.gateway.intake.Delivery;
+import io.vitalwire.gateway.intake.IntakeOutcome;
+import io.vitalwire.gateway.intake.Provenance;
+import io.vitalwire.gateway.intake.ReadingIntake;
 import io.vitalwire.gateway.normalize.DeviceMeasurement;
-import io.vitalwire.gateway.normalize.NormalizationException;
-import io.vitalwire.gateway.normalize.Normalizer;
 import java.security.Principal;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.californium.core.CoapResource;
@@ -26,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /readings} with a SenML pack (JSON or CBOR) over DTLS: answers 2.04 only after every reading in it is
- * committed to the durable buffer, so a device that got 2.04 may forget the readings. The device is the one its
+ * {@code POST /readings} with a SenML pack (JSON or CBOR) over DTLS: decodes it, hands its measurements to the
+ * {@link ReadingIntake} and answers 2.04 only when the intake says every reading in it is durable, so a device that
+ * got 2.04 may forget the readings. The device is the one its
  * pre-shared key identifies; a pack that names another device is refused with 4.03. A pack is accepted or refused
  * whole; a refusal says why in a diagnostic payload and is counted by reason.
  */
@@ -36,24 +33,23 @@ final class SenmlReadingsResource extends CoapResource {
     static final String PATH = "readings";
     private static final Logger LOG = LoggerFactory.getLogger(SenmlReadingsResource.class);
     /** Max-Age of a 5.03 at capacity: when the device should try again (RFC 7252 §5.9.3.4). */
-    static final int FULL_RETRY_SECONDS = 60;
+    static final int FULL_RETRY_SECONDS = (int) ReadingIntake.RETRY_WHEN_FULL.toSeconds();
 
     private final SenmlPackReader reader = new SenmlPackReader("/" + PATH);
     private final DeviceCredentials credentials;
-    private final Normalizer normalizer;
-    private final ReadingBuffer buffer;
+    private final ReadingIntake intake;
     private final IntakeCounters counters;
     private final int maxPayloadBytes;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    SenmlReadingsResource(DeviceCredentials credentials, Normalizer normalizer, ReadingBuffer buffer,
-                          IntakeCounters counters, int maxPayloadBytes) {
+    SenmlReadingsResource(DeviceCredentials credentials, ReadingIntake intake, IntakeCounters counters,
+                          int maxPayloadBytes, Clock clock) {
         super(PATH);
         this.credentials = credentials;
-        this.normalizer = normalizer;
-        this.buffer = buffer;
+        this.intake = intake;
         this.counters = counters;
         this.maxPayloadBytes = maxPayloadBytes;
+        this.clock = clock;
         getAttributes().setTitle("SenML readings");
         getAttributes().addContentType(MediaTypeRegistry.APPLICATION_SENML_JSON);
         getAttributes().addContentType(MediaTypeRegistry.APPLICATION_SENML_CBOR);
@@ -86,14 +82,11 @@ final class SenmlReadingsResource extends CoapResource {
             return;
         }
         Instant receivedAt = clock.instant();
-        List<Reading> readings = new ArrayList<>();
+        List<DeviceMeasurement> measurements;
         try {
             DeviceIdentity identity = device.get().identity();
-            List<DeviceMeasurement> measurements = format == MediaTypeRegistry.APPLICATION_SENML_CBOR
+            measurements = format == MediaTypeRegistry.APPLICATION_SENML_CBOR
                     ? reader.readCbor(payload, receivedAt, identity) : reader.readJson(payload, receivedAt, identity);
-            for (DeviceMeasurement m : measurements) {
-                readings.add(normalizer.normalize(m, receivedAt));
-            }
         } catch (SenmlException e) {
             if (e.forbidden()) {
                 refuse(exchange, ResponseCode.FORBIDDEN, "spoofed-device", e.getMessage());
@@ -101,27 +94,30 @@ final class SenmlReadingsResource extends CoapResource {
                 refuse(exchange, ResponseCode.BAD_REQUEST, "malformed", e.getMessage());
             }
             return;
-        } catch (NormalizationException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             refuse(exchange, ResponseCode.BAD_REQUEST, "invalid", e.getMessage());
             return;
         }
-        try {
-            // A pack is what the device measured just now: live, so it may be critical.
-            AppendResult result = buffer.append(Lane.CRITICAL, readings);
-            counters.accepted(result.added(), result.alreadyKnown());
+        // A pack is what the device measured just now: live.
+        answer(exchange, intake.take(new Delivery(Transport.COAP, Provenance.LIVE, receivedAt, measurements)));
+    }
+
+    /** 2.04 only for a durable pack; a refused one is not acknowledged, so the device keeps it. */
+    private void answer(CoapExchange exchange, IntakeOutcome outcome) {
+        if (outcome instanceof IntakeOutcome.Durable) {
             exchange.respond(ResponseCode.CHANGED);
-        } catch (BufferFullException e) {
-            // Refused whole and not acknowledged: the device keeps the readings and retries after Max-Age.
+        } else if (outcome instanceof IntakeOutcome.Invalid invalid) {
+            refuse(exchange, ResponseCode.BAD_REQUEST, "invalid", invalid.diagnostic());
+        } else if (outcome instanceof IntakeOutcome.BufferFull full) {
+            // The device keeps the readings and retries after Max-Age.
             counters.rejected("buffer-full");
-            // Counted per pack; the buffer logs each gap once rather than every refused pack.
-            LOG.debug("buffer at capacity; answering 5.03 so the device retries later: {}", e.getMessage());
-            Response full = new Response(ResponseCode.SERVICE_UNAVAILABLE);
-            full.getOptions().setContentFormat(MediaTypeRegistry.TEXT_PLAIN).setMaxAge(FULL_RETRY_SECONDS);
-            full.setPayload("gateway buffer at capacity, retry later");
-            exchange.respond(full);
-        } catch (BufferException e) {
-            // Not durable, so not acknowledged: the device keeps the readings and retries.
-            LOG.error("buffer append failed; answering 5.03 so the device retries", e);
+            Response unavailable = new Response(ResponseCode.SERVICE_UNAVAILABLE);
+            unavailable.getOptions().setContentFormat(MediaTypeRegistry.TEXT_PLAIN)
+                    .setMaxAge(full.retryAfter().toSeconds());
+            unavailable.setPayload("gateway buffer at capacity, retry later");
+            exchange.respond(unavailable);
+        } else if (outcome instanceof IntakeOutcome.BufferFailing) {
+            // The intake logged the failure; the device keeps the readings and retries.
             counters.rejected("buffer-unavailable");
             exchange.respond(ResponseCode.SERVICE_UNAVAILABLE, "buffer unavailable, retry later");
         }

@@ -5,7 +5,7 @@ import io.vitalwire.contract.MeasurementType;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.ReadingKey;
 import io.vitalwire.contract.ReadingValue;
-import io.vitalwire.gateway.GatewayConfig;
+import io.vitalwire.gateway.identity.GatewayConfig;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;

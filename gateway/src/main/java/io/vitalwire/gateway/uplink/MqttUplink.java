@@ -1,32 +1,25 @@
 package io.vitalwire.gateway.uplink;
 
 import io.micronaut.context.annotation.Context;
+import io.vitalwire.backoff.Backoff;
 import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.ContractCodec;
-import io.vitalwire.contract.ContractVersion;
-import io.vitalwire.contract.GatewayState;
-import io.vitalwire.contract.GatewayStatus;
 import io.vitalwire.contract.Presence;
-import io.vitalwire.contract.ReadingBatch;
-import io.vitalwire.contract.Topic;
-import io.vitalwire.contract.tls.ClientTls;
-import io.vitalwire.gateway.GatewayConfig;
-import io.vitalwire.gateway.buffer.BufferStats;
+import io.vitalwire.gateway.identity.GatewayConfig;
 import io.vitalwire.gateway.buffer.BufferedReading;
-import io.vitalwire.gateway.buffer.Gap;
-import io.vitalwire.gateway.backoff.Backoff;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
 import io.vitalwire.gateway.clock.GatewayClockSync;
 import io.vitalwire.gateway.status.AdapterStatus;
+import io.vitalwire.mqtt.MqttConnector;
+import io.vitalwire.mqtt.MqttSettings;
+import io.vitalwire.mqtt.ReconnectLoop;
+import io.vitalwire.mqtt.TlsSettings;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -34,11 +27,8 @@ import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.eclipse.paho.mqttv5.common.packet.MqttReturnCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * the batch; the cloud deduplicates by reading key, so a resend is harmless and a loss is impossible. Up to the
  * broker's Receive Maximum of batches are in flight at once ({@link InFlightWindow}).
  *
- * <p>The loop owns connecting as well (TLS and mutual TLS from PEM files, {@link UplinkTls}), with jittered
- * exponential backoff, and drains at once when a reading is appended or the link comes back rather than on a timer.
+ * <p>Its {@link ReconnectLoop} connects (the shared {@link MqttConnector}; the uplink adds its TLS checks,
+ * {@link UplinkTls}, and its presence, {@link GatewayPresence}) and drains at once when a reading is appended or the
+ * link comes back rather than on a timer. The {@link Heartbeat} and the {@link GapReporter} share the connection.
  */
 @Context
 public class MqttUplink implements AutoCloseable {
@@ -59,82 +50,101 @@ public class MqttUplink implements AutoCloseable {
     private static final int PRESENCE_SLOTS = 2;
     /** Bytes of a PUBLISH packet besides the payload, generously: fixed header, topic, packet id, properties. */
     private static final int PACKET_OVERHEAD = 1024;
+    /** A dead link should not hold the uplink long: the reconnect loop's backoff paces the next attempt. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    private static final long SHUTDOWN_WAIT_MILLIS = 5_000;
 
     private final ReadingBuffer buffer;
     private final UplinkConfig config;
-    private final GatewayConfig gateway;
-    private final List<AdapterStatus> adapters;
-    private final GatewayClockSync clockSync;
-    private final ContractCodec codec = new ContractCodec();
-    private final Clock clock = Clock.systemUTC();
-    private final Optional<ClientTls> tls;
+    private final UplinkTopics topics;
+    private final Clock clock;
+    private final MqttConnector connector;
     private final BatchEncoder encoder = new BatchEncoder();
     private final Semaphore wake = new Semaphore(0);
     private final InFlightWindow window = new InFlightWindow(wake::release);
-    private final Backoff backoff;
+    private final UplinkLifecycle lifecycle = new UplinkLifecycle();
+    private final GatewayPresence presence;
+    private final Heartbeat heartbeat;
+    private final GapReporter gaps;
+    private final ReconnectLoop loop;
     /** A new one for each connection (see {@link #replaceClient()}); written by the loop only. */
     private volatile MqttAsyncClient client;
     /** Payload limit on the current connection: configured, or lower if the broker says so. */
     private int maxMessageBytes;
-    private final Thread loop;
-    private final CountDownLatch stopping = new CountDownLatch(1);
-    private volatile boolean running = true;
-    private volatile String state = "connecting";
-    private Instant nextHeartbeat = Instant.EPOCH;
-    private Instant nextGapReport = Instant.EPOCH;
 
+    @Inject
     public MqttUplink(ReadingBuffer buffer, UplinkConfig config, GatewayConfig gateway, List<AdapterStatus> adapters,
                       GatewayClockSync clockSync) throws MqttException {
+        this(buffer, config, gateway, adapters, clockSync, Clock.systemUTC());
+    }
+
+    MqttUplink(ReadingBuffer buffer, UplinkConfig config, GatewayConfig gateway, List<AdapterStatus> adapters,
+               GatewayClockSync clockSync, Clock clock) throws MqttException {
         this.buffer = buffer;
         this.config = config;
-        this.gateway = gateway;
-        this.adapters = List.copyOf(adapters);
-        this.clockSync = clockSync;
-        this.tls = UplinkTls.load(config, gateway.getId(), clock);
-        this.backoff = new Backoff(config.getMinBackoff(), config.getMaxBackoff());
+        this.topics = new UplinkTopics(gateway.getTenant(), gateway.getId());
+        this.clock = clock;
+        this.connector = new MqttConnector(mqttSettings(config, gateway));
+        UplinkTls.check(connector.tls(), config, gateway.getId(), clock);
+        ContractCodec codec = new ContractCodec();
+        this.presence = new GatewayPresence(topics, codec, clock);
+        this.heartbeat = new Heartbeat(buffer, topics, codec, adapters, clockSync, config.getHeartbeatInterval(),
+                clock);
+        this.gaps = new GapReporter(buffer, topics, codec, config.getHeartbeatInterval(), config.getAckTimeout(),
+                clock);
         this.maxMessageBytes = config.getMaxMessageBytes();
         this.client = newClient();
         buffer.onAppend(wake::release);
-        this.loop = new Thread(this::run, "uplink");
-        // The application's lifetime is its server's; this thread must not keep a failed start-up alive.
-        loop.setDaemon(true);
+        this.loop = new ReconnectLoop("uplink", config.getBrokerUrl(),
+                new Backoff(config.getMinBackoff(), config.getMaxBackoff()), new Link());
         loop.start();
     }
 
-    /** "connecting", "connected" or "stopped": for health and heartbeats. */
-    public String state() {
-        return state;
+    /** The operator's keys (UplinkConfig) as the shared module's settings; the client id defaults to the gateway id. */
+    private static MqttSettings mqttSettings(UplinkConfig config, GatewayConfig gateway) {
+        return MqttSettings.of(config.getBrokerUrl(), config.getClientId().orElse(gateway.getId()),
+                        new TlsSettings(config.getCaFile(), config.getCertFile(), config.getKeyFile(),
+                                config.isHostnameVerification()), config.getSessionExpiry())
+                .withConnectTimeout(CONNECT_TIMEOUT);
     }
 
-    private void run() {
-        while (running) {
-            try {
-                if (!client.isConnected()) {
-                    state = "connecting";
-                    connect();
-                    state = "connected";
-                    backoff.reset();
-                    linkUp();
-                }
-                heartbeatIfDue();
-                reportGapsIfDue();
-                if (!forwardBatches()) {
-                    wake.tryAcquire(Math.max(1, Duration.between(clock.instant(), nextHeartbeat).toMillis()),
-                            TimeUnit.MILLISECONDS);
-                    wake.drainPermits();
-                }
-            } catch (MqttException e) {
-                Duration delay = backoff.next();
-                LOG.warn("uplink to {} failed ({}); retrying in {} ms", config.getBrokerUrl(), e.getMessage(),
-                        delay.toMillis());
-                sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("uplink loop error; retrying", e);
-                sleep(backoff.next());
+    /** For health and heartbeats. */
+    public UplinkState state() {
+        return lifecycle.current();
+    }
+
+    /** The uplink as its reconnect loop sees it; all but {@link #wakeUp()} run on the loop's thread. */
+    private final class Link implements ReconnectLoop.Link {
+
+        @Override
+        public boolean isConnected() {
+            return client.isConnected();
+        }
+
+        @Override
+        public void connect() throws MqttException {
+            lifecycle.lost();
+            openConnection();
+            lifecycle.connected();
+            // Readings appended from now on go before the backlog; gaps are reported at once.
+            buffer.markLinkUp();
+            gaps.dueNow();
+        }
+
+        @Override
+        public void work() throws MqttException, InterruptedException {
+            heartbeat.publishIfDue(client, lifecycle.current());
+            gaps.reportIfDue(client);
+            if (!forwardBatches()) {
+                wake.tryAcquire(Math.max(1, heartbeat.dueIn().toMillis()), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
             }
+        }
+
+        @Override
+        public void wakeUp() {
+            wake.release();
         }
     }
 
@@ -166,7 +176,8 @@ public class MqttUplink implements AutoCloseable {
             if (claimed.isEmpty()) {
                 break;
             }
-            List<EncodedBatch> messages = encoder.encode(gateway.getId(), clock.instant(), claimed, maxMessageBytes);
+            List<EncodedBatch> messages = encoder.encode(topics.gatewayId(), clock.instant(), claimed,
+                    maxMessageBytes);
             int published = 0;
             try {
                 while (published < messages.size() && window.hasRoom()) {
@@ -189,11 +200,11 @@ public class MqttUplink implements AutoCloseable {
     private void publish(EncodedBatch message) throws MqttException {
         InFlightWindow.Batch batch = window.add(message.rowIds(), clock.instant());
         try {
-            client.publish(topic(Channel.READINGS).path(), message.payload(), 1, false, null,
+            client.publish(topics.path(Channel.READINGS), message.payload(), 1, false, null,
                     new MqttActionListener() {
                         @Override
                         public void onSuccess(IMqttToken token) {
-                            refusal(token).ifPresentOrElse(e -> window.failed(batch, e),
+                            BrokerRefusal.of(token).ifPresentOrElse(e -> window.failed(batch, e),
                                     () -> window.acknowledged(batch));
                         }
 
@@ -218,7 +229,7 @@ public class MqttUplink implements AutoCloseable {
         if (!settled.acknowledged().isEmpty()) {
             buffer.markAcknowledged(settled.acknowledged());
             // The link demonstrably works: the next failure starts its backoff from the minimum again.
-            backoff.reset();
+            loop.resetBackoff();
         }
         if (!settled.failed().isEmpty()) {
             buffer.requeue(settled.failed());
@@ -230,7 +241,8 @@ public class MqttUplink implements AutoCloseable {
         return e instanceof MqttException m ? m : new MqttException(e);
     }
 
-    private void connect() throws MqttException {
+    /** Connects a fresh client with the offline presence as its will, sizes the window, then announces online. */
+    private void openConnection() throws MqttException {
         // The previous connection's unanswered batches go again on this one: their PUBACKs can no longer come.
         settleAnswered();
         List<Long> unanswered = window.abandonAll();
@@ -238,25 +250,12 @@ public class MqttUplink implements AutoCloseable {
             buffer.requeue(unanswered);
         }
         replaceClient();
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        tls.ifPresent(t -> {
-            options.setSocketFactory(t.socketFactory());
-            options.setHttpsHostnameVerificationEnabled(config.isHostnameVerification());
-        });
-        options.setCleanStart(false);
-        options.setSessionExpiryInterval(config.getSessionExpiry().toSeconds());
-        options.setAutomaticReconnect(false);
-        options.setKeepAliveInterval(30);
-        options.setConnectionTimeout(10);
-        MqttMessage will = new MqttMessage(codec.encode(new GatewayState(ContractVersion.CURRENT, gateway.getId(),
-                Presence.OFFLINE, clock.instant(), software())), 1, true, null);
-        options.setWill(topic(Channel.STATE).path(), will);
-        IMqttToken connected = client.connect(options);
-        connected.waitForCompletion(15_000);
+        MqttConnectionOptions options = connector.options();
+        presence.setWill(options);
+        IMqttToken connected = connector.connect(client, options);
         fitToBroker(connected.getResponseProperties());
-        client.publish(topic(Channel.STATE).path(), codec.encode(new GatewayState(ContractVersion.CURRENT,
-                gateway.getId(), Presence.ONLINE, clock.instant(), software())), 1, true).waitForCompletion(15_000);
-        nextHeartbeat = Instant.EPOCH;
+        connector.await(presence.announce(client, Presence.ONLINE));
+        heartbeat.dueNow();
         LOG.info("uplink connected to {} as {}: up to {} batches in flight, messages up to {} bytes",
                 config.getBrokerUrl(), client.getClientId(), window.capacity(), maxMessageBytes);
     }
@@ -278,8 +277,7 @@ public class MqttUplink implements AutoCloseable {
     /**
      * A fresh client for each connection. Paho would otherwise resend the old connection's unanswered messages from
      * its memory after reconnecting: duplicates of rows the buffer has already requeued, taking Receive Maximum
-     * slots the window does not know about. (Paho keeps nothing on disk either: the buffer is the one durable store,
-     * so nothing is replayed behind its back after a restart.)
+     * slots the window does not know about.
      */
     private void replaceClient() throws MqttException {
         MqttAsyncClient previous = client;
@@ -292,122 +290,18 @@ public class MqttUplink implements AutoCloseable {
     }
 
     private MqttAsyncClient newClient() throws MqttException {
-        MqttAsyncClient fresh = new MqttAsyncClient(config.getBrokerUrl(),
-                config.getClientId().orElse(gateway.getId()), new MemoryPersistence());
-        fresh.setCallback(new WakeOnDisconnect(wake::release));
-        return fresh;
-    }
-
-    private void heartbeatIfDue() throws MqttException {
-        Instant now = clock.instant();
-        if (now.isBefore(nextHeartbeat)) {
-            return;
-        }
-        BufferStats stats = buffer.stats();
-        GatewayStatus status = new GatewayStatus(ContractVersion.CURRENT, gateway.getId(), now, stats.unsent(),
-                stats.oldestUnsentAge().map(Duration::toMillis).orElse(null), state, adapterStates(adapters),
-                clockSync.state());
-        client.publish(topic(Channel.STATUS).path(), codec.encode(status), 1, false);
-        nextHeartbeat = now.plus(config.getHeartbeatInterval());
-    }
-
-    /** Readings appended from now on go before the backlog; gaps are reported at once. */
-    private void linkUp() {
-        buffer.markLinkUp();
-        nextGapReport = Instant.EPOCH;
-    }
-
-    /**
-     * Reports the buffer's refusal gaps as "gap" events (QoS 1), each marked reported after its PUBACK: right after
-     * connecting, then once per heartbeat interval while some remain. A gap that grew meanwhile stays unreported and
-     * goes again with its new totals under the same gapId; one the broker does not take (e.g. 0x10, nobody subscribes
-     * to events yet) waits for the next round.
-     */
-    private void reportGapsIfDue() throws MqttException {
-        Instant now = clock.instant();
-        if (now.isBefore(nextGapReport)) {
-            return;
-        }
-        nextGapReport = now.plus(config.getHeartbeatInterval());
-        for (Gap gap : buffer.unreportedGaps()) {
-            IMqttToken token = client.publish(topic(Channel.EVENTS).path(), codec.encode(gap.toEvent(gateway.getId())),
-                    1, false);
-            token.waitForCompletion(config.getAckTimeout().toMillis());
-            Optional<MqttException> refused = refusal(token);
-            if (refused.isPresent()) {
-                LOG.info("gap {} not taken by the broker ({}); reporting it again later", gap.id(),
-                        refused.get().getMessage());
-                return;
-            }
-            buffer.markGapReported(gap);
-        }
-    }
-
-    /** name → state of every input adapter; one that fails to answer is reported as {@code unknown}. */
-    static Map<String, String> adapterStates(List<AdapterStatus> adapters) {
-        Map<String, String> states = new TreeMap<>();
-        for (AdapterStatus a : adapters) {
-            String value;
-            try {
-                value = a.state();
-            } catch (RuntimeException e) {
-                value = "unknown";
-            }
-            states.put(a.name(), value == null ? "unknown" : value);
-        }
-        return states;
-    }
-
-    /**
-     * Why the broker did not take a readings batch it answered: a reason code of 0x80 or more, or 0x10 "no matching
-     * subscribers". With 0x10 the broker accepted the message and dropped it, because nobody subscribes to readings
-     * (cloud-ingest's session was lost with the broker's state, or expired): for readings that is a loss, so the
-     * batch stays in the buffer and is retried, with backoff, until cloud-ingest subscribes again.
-     */
-    private static Optional<MqttException> refusal(IMqttToken token) {
-        int[] codes = token.getReasonCodes();
-        if (codes != null) {
-            for (int code : codes) {
-                if (code >= 0x80 || code == MqttReturnCode.RETURN_CODE_NO_MATCHING_SUBSCRIBERS) {
-                    return Optional.of(new MqttException(code));
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    private Topic topic(Channel channel) {
-        return Topic.of(gateway.getTenant(), gateway.getId(), channel);
-    }
-
-    private static String software() {
-        String version = MqttUplink.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
-    }
-
-    /** Backoff sleeps ignore new readings (they are safe in the buffer) but not shutdown. */
-    private void sleep(Duration delay) {
-        try {
-            stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return connector.newClient(new WakeOnDisconnect(wake::release));
     }
 
     @PreDestroy
     @Override
     public void close() {
-        running = false;
-        stopping.countDown();
-        wake.release();
         try {
-            loop.join(10_000);
+            loop.stop(SHUTDOWN_GRACE);
             if (client.isConnected()) {
                 // A clean shutdown says so itself; the last will is for unclean ones.
-                client.publish(topic(Channel.STATE).path(), codec.encode(new GatewayState(ContractVersion.CURRENT,
-                        gateway.getId(), Presence.OFFLINE, clock.instant(), software())), 1, true)
-                        .waitForCompletion(5_000);
-                client.disconnect().waitForCompletion(5_000);
+                presence.announce(client, Presence.OFFLINE).waitForCompletion(SHUTDOWN_WAIT_MILLIS);
+                client.disconnect().waitForCompletion(SHUTDOWN_WAIT_MILLIS);
             }
             client.close();
         } catch (MqttException e) {
@@ -415,6 +309,6 @@ public class MqttUplink implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        state = "stopped";
+        lifecycle.stopped();
     }
 }

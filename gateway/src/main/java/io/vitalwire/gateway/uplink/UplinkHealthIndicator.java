@@ -29,14 +29,15 @@ class UplinkHealthIndicator implements HealthIndicator {
 
     @Override
     public Publisher<HealthResult> getResult() {
+        UplinkState state = uplink.state();
         BufferStats stats = buffer.stats();
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("uplink", uplink.state());
+        details.put("uplink", state.wireName());
         details.put("unsent", stats.unsent());
         details.put("inFlight", stats.inFlight());
         details.put("acknowledged", stats.acknowledged());
         details.put("oldestUnsentAgeMillis", stats.oldestUnsentAge().map(Duration::toMillis).orElse(null));
-        HealthStatus status = "connected".equals(uplink.state()) ? HealthStatus.UP : HealthStatus.DOWN;
+        HealthStatus status = state == UplinkState.CONNECTED ? HealthStatus.UP : HealthStatus.DOWN;
         return Publishers.just(HealthResult.builder("uplink", status).details(details).build());
     }
 }

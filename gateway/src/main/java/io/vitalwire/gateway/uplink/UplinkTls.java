@@ -1,7 +1,7 @@
 package io.vitalwire.gateway.uplink;
 
-import io.vitalwire.contract.tls.ClientTls;
-import io.vitalwire.contract.tls.TlsMaterialException;
+import io.vitalwire.mqtt.tls.ClientTls;
+import io.vitalwire.mqtt.tls.TlsMaterialException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The uplink's TLS, built once at start-up from the configured PEM files, so that a bad file stops the gateway there
- * with a message naming it instead of failing every connection attempt in the background.
+ * What the uplink requires of its TLS beyond usable files ({@link io.vitalwire.mqtt.MqttConnector} loads those), at
+ * start-up, so that a certificate for another gateway stops the gateway there with a message naming it instead of
+ * failing every connection attempt in the background.
  */
 final class UplinkTls {
 
@@ -24,12 +25,10 @@ final class UplinkTls {
     }
 
     /**
-     * @return TLS for an {@code ssl://} broker URL, empty for {@code tcp://}
-     * @throws TlsMaterialException if a file is unusable, or the client certificate's CN is not the gateway id
+     * @param tls the connection's TLS, empty for {@code tcp://}
+     * @throws TlsMaterialException if the client certificate's CN is not the gateway id
      */
-    static Optional<ClientTls> load(UplinkConfig config, String gatewayId, Clock clock) {
-        Optional<ClientTls> tls = ClientTls.forBroker(config.getBrokerUrl(), config.getCaFile(), config.getCertFile(),
-                config.getKeyFile());
+    static void check(Optional<ClientTls> tls, UplinkConfig config, String gatewayId, Clock clock) {
         tls.flatMap(ClientTls::commonName).filter(cn -> !cn.equals(gatewayId)).ifPresent(cn -> {
             throw new TlsMaterialException("client certificate", config.getCertFile().orElseThrow(),
                     "is for CN=" + cn + ", but vitalwire.gateway.id is " + gatewayId + ": the broker knows this "
@@ -40,7 +39,6 @@ final class UplinkTls {
             LOG.warn("uplink TLS without a client certificate: a broker that requires one (require_certificate) "
                     + "refuses this gateway; set vitalwire.gateway.uplink.cert-file and key-file");
         }
-        return tls;
     }
 
     // Not fatal: the gateway must keep taking readings into its buffer while an operator renews the certificate.

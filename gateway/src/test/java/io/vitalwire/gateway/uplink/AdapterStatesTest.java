@@ -28,13 +28,13 @@ class AdapterStatesTest {
 
     @Test
     void adapterStates_everyAdapterByName_aFailingOneIsUnknown() {
-        assertThat(MqttUplink.adapterStates(List.of(of("coap", "listening"), of("ble", "powered"),
+        assertThat(Heartbeat.adapterStates(List.of(of("coap", "listening"), of("ble", "powered"),
                 of("usb", "throw")))).containsExactly(java.util.Map.entry("ble", "powered"),
                 java.util.Map.entry("coap", "listening"), java.util.Map.entry("usb", "unknown"));
     }
 
     @Test
     void adapterStates_none_isEmpty() {
-        assertThat(MqttUplink.adapterStates(List.of())).isEmpty();
+        assertThat(Heartbeat.adapterStates(List.of())).isEmpty();
     }
 }

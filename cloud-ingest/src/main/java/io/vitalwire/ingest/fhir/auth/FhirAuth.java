@@ -1,7 +1,7 @@
 package io.vitalwire.ingest.fhir.auth;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import io.vitalwire.contract.tls.PemFiles;
+import io.vitalwire.mqtt.tls.PemFiles;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.nio.file.Path;

@@ -8,8 +8,8 @@ import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.ingest.fhir.FhirSink;
 import io.vitalwire.ingest.fhir.FhirSystems;
-import io.vitalwire.ingest.map.ObservationMapper;
-import io.vitalwire.ingest.resolve.Resolution;
+import io.vitalwire.ingest.fhir.ObservationMapper;
+import io.vitalwire.ingest.pipeline.Owner;
 import io.vitalwire.ingest.testing.FhirFixtures;
 import io.vitalwire.ingest.testing.StackTest;
 import io.vitalwire.ingest.testing.TestReadings;
@@ -58,7 +58,7 @@ abstract class AuthenticatedWritesTest extends StackTest {
 
     private FhirFixtures direct;
     private DeviceIdentity scale;
-    private Resolution.Assigned owner;
+    private Owner owner;
 
     AuthenticatedWritesTest() {
         super("gw-auth");
@@ -81,8 +81,6 @@ abstract class AuthenticatedWritesTest extends StackTest {
         p.put("vitalwire.ingest.fhir.url", proxy.fhirUrl());
         p.put("vitalwire.ingest.fhir.auth.token-url", auth.tokenUrl().toString());
         p.put("vitalwire.ingest.fhir.auth.client-id", TestAuthorizationServer.CLIENT_ID);
-        p.put("vitalwire.ingest.fhir.max-attempts", "2");
-        p.put("vitalwire.ingest.fhir.retry-delay", "50ms");
         return p;
     }
 
@@ -91,7 +89,7 @@ abstract class AuthenticatedWritesTest extends StackTest {
         direct = new FhirFixtures(fhirContext.newRestfulGenericClient(TestStack.fhirUrl()));
         String patient = direct.patient();
         scale = TestReadings.serial("SCALE-auth-" + run);
-        owner = new Resolution.Assigned(patient, direct.device(scale.serial(), patient));
+        owner = new Owner(patient, direct.device(scale.serial(), patient));
     }
 
     @AfterEach

@@ -3,7 +3,7 @@ package io.vitalwire.ingest.fhir.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vitalwire.contract.tls.TlsMaterialException;
+import io.vitalwire.mqtt.tls.TlsMaterialException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 
 /**
- * Counts what the BLE intake accepted and refused (by reason), and the connection events that recovery is made
- * of, for the Prometheus endpoint. Tags carry reasons and characteristics, never devices or values.
+ * Counts what the BLE transport refused (by reason; what it accepted, the intake counts), stored-record transfers and
+ * the connection events that recovery is made of, for the Prometheus endpoint. Tags carry reasons and
+ * characteristics, never devices or values.
  */
 @Singleton
 class BleCounters {
@@ -14,12 +15,6 @@ class BleCounters {
 
     BleCounters(MeterRegistry registry) {
         this.registry = registry;
-    }
-
-    void accepted(int added, int alreadyKnown) {
-        registry.counter("vitalwire.intake.readings", "source", "ble", "outcome", "added").increment(added);
-        registry.counter("vitalwire.intake.readings", "source", "ble", "outcome", "already-known")
-                .increment(alreadyKnown);
     }
 
     /**

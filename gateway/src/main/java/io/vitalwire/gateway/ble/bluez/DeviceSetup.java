@@ -9,8 +9,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What the gateway does on a device once its services are resolved: who it is (Device Information), its battery
- * and clock, then notifications and indications on, then stored records through the Record Access Control Point.
+ * The GATT reads and writes of setting a device up: who it is (Device Information), its battery and clock, the
+ * notifications and indications, and the Record Access Control Point requests for stored records.
+ * {@link ConnectionSetup} decides their order.
  */
 final class DeviceSetup {
 

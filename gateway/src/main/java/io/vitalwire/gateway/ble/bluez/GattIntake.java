@@ -2,41 +2,37 @@ package io.vitalwire.gateway.ble.bluez;
 
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Reading;
+import io.vitalwire.contract.Transport;
 import io.vitalwire.gateway.ble.gatt.GattDecodeException;
 import io.vitalwire.gateway.ble.gatt.GattMeasurement;
 import io.vitalwire.gateway.ble.gatt.GattReadings;
 import io.vitalwire.gateway.ble.gatt.HealthCharacteristic;
-import io.vitalwire.gateway.buffer.AppendResult;
-import io.vitalwire.gateway.buffer.BufferException;
-import io.vitalwire.gateway.buffer.BufferFullException;
-import io.vitalwire.gateway.buffer.Lane;
-import io.vitalwire.gateway.buffer.ReadingBuffer;
+import io.vitalwire.gateway.intake.Delivery;
+import io.vitalwire.gateway.intake.IntakeOutcome;
+import io.vitalwire.gateway.intake.Provenance;
+import io.vitalwire.gateway.intake.ReadingIntake;
 import io.vitalwire.gateway.normalize.DeviceMeasurement;
 import io.vitalwire.gateway.normalize.NormalizationException;
-import io.vitalwire.gateway.normalize.Normalizer;
 import jakarta.inject.Singleton;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One health characteristic value → decoded → measurements → normalized readings → committed to the durable buffer.
- * A value is taken or refused whole; refusals are counted by reason and logged without values.
+ * One health characteristic value → decoded → measurements → the gateway's {@link ReadingIntake}, and what became of
+ * it in BLE's terms. A value is taken or refused whole; refusals are counted by reason and logged without values.
  */
 @Singleton
 class GattIntake {
 
     private static final Logger LOG = LoggerFactory.getLogger(GattIntake.class);
 
-    private final Normalizer normalizer;
-    private final ReadingBuffer buffer;
+    private final ReadingIntake intake;
     private final BleCounters counters;
 
-    GattIntake(Normalizer normalizer, ReadingBuffer buffer, BleCounters counters) {
-        this.normalizer = normalizer;
-        this.buffer = buffer;
+    GattIntake(ReadingIntake intake, BleCounters counters) {
+        this.intake = intake;
         this.counters = counters;
     }
 
@@ -55,19 +51,14 @@ class GattIntake {
         static final Result BUFFER_REFUSED = new Result(List.of(), false, true);
     }
 
-    /**
-     * @param lane {@link Lane#CRITICAL} for a live value, {@link Lane#ROUTINE} for a record from the device's memory
-     */
+    /** @param provenance {@link Provenance#STORED} for a record from the device's memory, else live */
     Result accept(DeviceIdentity device, HealthCharacteristic characteristic, byte[] value,
-                         Long clockOffsetMillis, Instant receivedAt, Lane lane) {
+                  Long clockOffsetMillis, Instant receivedAt, Provenance provenance) {
         String ref = characteristic.hex();
-        List<Reading> readings = new ArrayList<>(2);
+        List<DeviceMeasurement> measurements;
         try {
             GattMeasurement decoded = characteristic.decode(value);
-            for (DeviceMeasurement m : GattReadings.toMeasurements(characteristic, decoded, device,
-                    clockOffsetMillis)) {
-                readings.add(normalizer.normalize(m, receivedAt));
-            }
+            measurements = GattReadings.toMeasurements(characteristic, decoded, device, clockOffsetMillis);
         } catch (GattDecodeException e) {
             return refuse("malformed", ref, device, e.getMessage());
         } catch (NormalizationException e) {
@@ -75,27 +66,23 @@ class GattIntake {
         } catch (IllegalArgumentException e) {
             return refuse("invalid", ref, device, e.getMessage());
         }
-        if (readings.isEmpty()) {
-            return new Result(List.of(), true, false);
+        IntakeOutcome outcome = intake.take(new Delivery(Transport.BLE, provenance, receivedAt, measurements));
+        if (outcome instanceof IntakeOutcome.Durable durable) {
+            return new Result(durable.readings(), true, false);
         }
-        try {
-            AppendResult result = buffer.append(lane, readings);
-            counters.accepted(result.added(), result.alreadyKnown());
-            return new Result(readings, true, false);
-        } catch (BufferFullException e) {
-            // BlueZ has already confirmed the value. A stored record stays in the device's memory (not deleted, the
-            // cursor held) and comes again; a live value is lost, and counted as such.
-            counters.rejected(lane == Lane.ROUTINE ? "kept-on-device-at-capacity" : "lost-at-capacity", ref);
-            // Counted per value; the buffer logs each gap once rather than every refused value.
-            LOG.debug("buffer at capacity: {} from {} refused ({})", ref, device.stableId(), lane);
-            return Result.BUFFER_REFUSED;
-        } catch (BufferException e) {
-            // BlueZ has already confirmed an indication: a stored record is fetched again through RACP on the next
-            // connection; a live value is lost, and counted.
+        if (outcome instanceof IntakeOutcome.Invalid invalid) {
+            return refuse(invalid.fault() == IntakeOutcome.Fault.NOT_NORMALIZABLE ? "refused" : "invalid", ref,
+                    device, invalid.diagnostic());
+        }
+        // BlueZ has already confirmed the value. A stored record stays in the device's memory (not deleted, the
+        // cursor held) and comes again; a live value is lost, and counted as such.
+        if (outcome instanceof IntakeOutcome.BufferFull) {
+            counters.rejected(provenance == Provenance.STORED ? "kept-on-device-at-capacity" : "lost-at-capacity",
+                    ref);
+        } else {
             counters.rejected("buffer-unavailable", ref);
-            LOG.error("buffer append failed for {} from {}: {}", ref, device.stableId(), e.getMessage());
-            return Result.BUFFER_REFUSED;
         }
+        return Result.BUFFER_REFUSED;
     }
 
     private Result refuse(String reason, String ref, DeviceIdentity device, String diagnostic) {

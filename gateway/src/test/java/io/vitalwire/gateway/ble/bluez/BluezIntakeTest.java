@@ -10,6 +10,8 @@ import io.vitalwire.gateway.buffer.Gap;
 import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
 import io.vitalwire.gateway.buffer.RecordCursors;
+import io.vitalwire.gateway.intake.BufferRecordCursors;
+import io.vitalwire.gateway.intake.ReadingIntake;
 import io.vitalwire.gateway.normalize.Normalizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -83,9 +85,10 @@ class BluezIntakeTest {
     private void start() {
         meters = new SimpleMeterRegistry();
         BleCounters counters = new BleCounters(meters);
-        GattIntake gatt = new GattIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, counters);
+        GattIntake gatt = new GattIntake(new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters),
+                counters);
         intake = new BluezIntake(new TestConfig(List.of("C0:1D:00:00:00:01"), setDeviceClock), bluez, gatt,
-                counters, ZoneOffset.UTC, Clock.systemUTC(), () -> gatewayClock, cursors);
+                counters, ZoneOffset.UTC, Clock.systemUTC(), () -> gatewayClock, new BufferRecordCursors(cursors));
         intake.start();
     }
 

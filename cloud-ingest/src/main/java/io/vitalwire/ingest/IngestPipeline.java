@@ -1,0 +1,50 @@
+package io.vitalwire.ingest;
+
+import io.micronaut.context.annotation.Factory;
+import io.vitalwire.ingest.fhir.FhirStage;
+import io.vitalwire.ingest.inbox.InboxConfig;
+import io.vitalwire.ingest.influx.InfluxStage;
+import io.vitalwire.ingest.pipeline.Pipeline;
+import io.vitalwire.ingest.resolve.ResolveStage;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/**
+ * cloud-ingest's pipeline, declared here and nowhere else. A reading travels top-down:
+ *
+ * <pre>
+ *   MQTT ──▶ consume/   GatewayConsumer, ReadingMessages: decode, commit to the inbox, then PUBACK
+ *                │
+ *                ▼
+ *            inbox/     the engine: durable entries in PostgreSQL, claims per device, one state per stage,
+ *                │      retries with the shared backoff, quarantine/ for refusals (replay/ puts them back)
+ *                ▼
+ *            resolve    device → patient at the measurement time (the owner every later stage uses)
+ *                │
+ *        ┌───────┴────────┐
+ *        ▼                ▼
+ *      fhir             influx           independent: one failing service holds back nothing else
+ *   Observation once,   every value
+ *   stream windows      as a point
+ * </pre>
+ *
+ * Adding a stage is one class implementing {@code pipeline.Stage} and one line below: {@code then(after, stage,
+ * workers)} makes every reading the stage {@code after} is done with pending in it.
+ */
+@Factory
+class IngestPipeline {
+
+    @Singleton
+    Pipeline pipeline(ResolveStage resolve, FhirStage fhir, InfluxStage influx, InboxConfig config) {
+        return Pipeline.startWith(resolve, config.getResolveWorkers())
+                .then(resolve, fhir, config.getFhirWorkers())
+                .then(resolve, influx, config.getInfluxWorkers())
+                .build();
+    }
+
+    /** The one clock of the service: every stage, store and schedule reads time from it, so tests can set it. */
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}

@@ -1,0 +1,26 @@
+package io.vitalwire.ingest.fhir;
+
+import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import io.vitalwire.ingest.fhir.auth.FhirAuthException;
+import io.vitalwire.ingest.pipeline.Failure;
+import java.io.IOException;
+
+/** Classifies what the FHIR client threw, for the stages that call the FHIR server. */
+public final class FhirFailures {
+
+    private FhirFailures() {
+    }
+
+    /**
+     * Unreachable: no connection. Configuration: the server refused us, not the request (401, 403), or the token
+     * endpoint refused to give us a token. Server error: any other answer (5xx, 429, a 409 race that a retry resolves).
+     */
+    public static Failure of(Throwable thrown) {
+        return Failure.of(thrown,
+                t -> t instanceof FhirClientConnectionException,
+                t -> t instanceof BaseServerResponseException,
+                t -> t instanceof FhirAuthException && !(t.getCause() instanceof IOException)
+                        || t instanceof BaseServerResponseException e && FhirSink.refusesUs(e.getStatusCode()));
+    }
+}

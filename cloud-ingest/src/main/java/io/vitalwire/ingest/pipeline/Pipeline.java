@@ -1,0 +1,109 @@
+package io.vitalwire.ingest.pipeline;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The order of the stages, declared once ({@code IngestPipeline} builds it) and read by the inbox's store, claims
+ * and workers: which stage a new reading is pending in first, and which stages follow each one. A stage runs only
+ * after the stage it follows is done with the reading; stages that follow the same one run independently of each
+ * other, each with its own state, retries and workers, so one failing service holds back nothing else.
+ */
+public final class Pipeline {
+
+    /**
+     * One declared stage.
+     *
+     * @param after   the stage it follows; {@code null} for the first
+     * @param workers this replica's worker threads for it
+     */
+    public record Step(Stage stage, String after, int workers) {
+
+        public String name() {
+            return stage.name();
+        }
+    }
+
+    private final Map<String, Step> steps;
+
+    private Pipeline(Map<String, Step> steps) {
+        this.steps = steps;
+    }
+
+    /** Starts a declaration with the stage every new reading is pending in. */
+    public static Builder startWith(Stage first, int workers) {
+        return new Builder().add(new Step(first, null, workers));
+    }
+
+    /** Every stage in declaration order. */
+    public List<Step> steps() {
+        return List.copyOf(steps.values());
+    }
+
+    /** The stage a new reading is pending in. */
+    public String first() {
+        return steps.keySet().iterator().next();
+    }
+
+    /** The stages that follow {@code stage}: each has the reading pending once {@code stage} is done with it. */
+    public List<String> next(String stage) {
+        step(stage);
+        List<String> next = new ArrayList<>();
+        for (Step s : steps.values()) {
+            if (stage.equals(s.after())) {
+                next.add(s.name());
+            }
+        }
+        return next;
+    }
+
+    /** The stage's position in declaration order (its advisory-lock namespace, the order of explain trails). */
+    public int index(String stage) {
+        step(stage);
+        return new ArrayList<>(steps.keySet()).indexOf(stage);
+    }
+
+    /** Whether {@code stage} is declared. */
+    public boolean has(String stage) {
+        return steps.containsKey(stage);
+    }
+
+    public Step step(String stage) {
+        Step s = steps.get(stage);
+        if (s == null) {
+            throw new IllegalArgumentException("no stage " + stage + " in the pipeline " + steps.keySet());
+        }
+        return s;
+    }
+
+    /** Declares the stages one line each, every stage after one declared before it. */
+    public static final class Builder {
+
+        private final Map<String, Step> steps = new LinkedHashMap<>();
+
+        private Builder add(Step step) {
+            if (!step.name().matches("[a-z][a-z0-9-]{0,30}")) {
+                throw new IllegalArgumentException("a stage name is lower case, e.g. resolve: " + step.name());
+            }
+            if (steps.putIfAbsent(step.name(), step) != null) {
+                throw new IllegalArgumentException("stage " + step.name() + " declared twice");
+            }
+            return this;
+        }
+
+        /** Declares {@code stage} to follow {@code after}, which must be declared already. */
+        public Builder then(Stage after, Stage stage, int workers) {
+            if (!steps.containsKey(after.name())) {
+                throw new IllegalArgumentException(stage.name() + " follows " + after.name()
+                        + ", which is not declared before it");
+            }
+            return add(new Step(stage, after.name(), workers));
+        }
+
+        public Pipeline build() {
+            return new Pipeline(new LinkedHashMap<>(steps));
+        }
+    }
+}

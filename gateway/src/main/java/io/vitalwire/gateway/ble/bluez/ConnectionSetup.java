@@ -1,0 +1,57 @@
+package io.vitalwire.gateway.ble.bluez;
+
+import io.vitalwire.contract.DeviceIdentity;
+
+/**
+ * The steps on a connected device once its services are resolved, in order: who it is and whether it is ours, its
+ * battery and clock (set if allowed), notifications and indications on, stored records asked for. Makes the BlueZ
+ * calls; the link's state is {@link LinkSteps}'s to change.
+ */
+final class ConnectionSetup {
+
+    /**
+     * What a finished set-up hands to the link.
+     *
+     * @param device   what was learnt, or null: the device is not ours
+     * @param transfer the stored spot-check transfer requested, or null
+     * @param storedRecordsRequested whether any RACP request (glucose or spot-checks) was sent
+     */
+    record Outcome(ConnectedDevice device, SpotCheckTransfer transfer, boolean storedRecordsRequested) {
+
+        static final Outcome NOT_OURS = new Outcome(null, null, false);
+
+        boolean isOurs() {
+            return device != null;
+        }
+    }
+
+    private final DeviceSetup setup;
+    private final Candidates candidates;
+    private final DeviceClockSetting clockSetting;
+    private final GlucoseCursor glucose;
+    private final StoredRecordTransfers transfers;
+
+    ConnectionSetup(DeviceSetup setup, Candidates candidates, DeviceClockSetting clockSetting, GlucoseCursor glucose,
+                    StoredRecordTransfers transfers) {
+        this.setup = setup;
+        this.candidates = candidates;
+        this.clockSetting = clockSetting;
+        this.glucose = glucose;
+        this.transfers = transfers;
+    }
+
+    /** Runs the steps; stops after identification for a device that is not ours. */
+    Outcome run(DeviceLink link) throws BluezException {
+        DeviceIdentity identity = setup.identify(link);
+        if (!candidates.admits(link.address, identity)) {
+            return Outcome.NOT_OURS;
+        }
+        Integer battery = setup.batteryPercent(link);
+        Long offset = clockSetting.offsetToUse(link, setup.clockOffsetMillis(link));
+        setup.enableNotifications(link);
+        boolean glucoseRecords = setup.requestStoredRecords(link, glucose.last(identity));
+        SpotCheckTransfer transfer = glucoseRecords ? null : transfers.requestSpotChecks(link);
+        return new Outcome(new ConnectedDevice(identity, battery, offset), transfer,
+                glucoseRecords || transfer != null);
+    }
+}

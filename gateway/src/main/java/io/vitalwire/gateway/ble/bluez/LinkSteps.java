@@ -1,0 +1,180 @@
+package io.vitalwire.gateway.ble.bluez;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves device links through their states: connect, set up, deny, pair, give up on late services, and the recovery
+ * each kind of BlueZ failure calls for. Each step makes its BlueZ calls and then takes the link's guarded transition.
+ * Loop thread only.
+ */
+final class LinkSteps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LinkSteps.class);
+
+    private final BluezClient client;
+    private final DeviceLinks links;
+    private final Candidates candidates;
+    private final ConnectionSetup setup;
+    private final StoredRecordTransfers transfers;
+    private final ValueDelivery delivery;
+    private final BusSession bus;
+    private final BleCounters counters;
+    private final Clock clock;
+    private final Duration servicesResolvedTimeout;
+
+    LinkSteps(BluezClient client, DeviceLinks links, Candidates candidates, ConnectionSetup setup,
+              StoredRecordTransfers transfers, ValueDelivery delivery, BusSession bus, BleCounters counters,
+              Clock clock, Duration servicesResolvedTimeout) {
+        this.client = client;
+        this.links = links;
+        this.candidates = candidates;
+        this.setup = setup;
+        this.transfers = transfers;
+        this.delivery = delivery;
+        this.bus = bus;
+        this.counters = counters;
+        this.clock = clock;
+        this.servicesResolvedTimeout = servicesResolvedTimeout;
+    }
+
+    /** Device1.Connect (unless BlueZ is connected already), then wait for the services, or set up at once. */
+    void connect(DeviceLink link) {
+        if (!link.startConnecting()) {
+            return;
+        }
+        counters.event("connect-attempt");
+        try {
+            if (!link.connected()) {
+                client.connect(link.path);
+                link.observe(true, null, null);
+            }
+            link.awaitServices(clock.instant().plus(servicesResolvedTimeout));
+            if (link.isReadyForSetup()) {
+                setUp(link);
+            }
+        } catch (BluezException e) {
+            failed(link, "connect", e);
+        }
+    }
+
+    /** Services resolved: set the device up and let its values flow, or leave it alone if it is not ours. */
+    void setUp(DeviceLink link) {
+        try {
+            ConnectionSetup.Outcome outcome = setup.run(link);
+            if (!outcome.isOurs()) {
+                deny(link);
+                return;
+            }
+            if (!link.activate(outcome.device(), outcome.transfer())) {
+                return;
+            }
+            counters.event("device-ready");
+            LOG.info("device {} ready: {} health characteristics, battery {}%, clock offset {} ms{}", link.address,
+                    link.healthCharacteristicPaths().size(), outcome.device().batteryPercent(),
+                    outcome.device().clockOffsetMillis(),
+                    outcome.storedRecordsRequested() ? ", stored records requested" : "");
+            delivery.deliverPending(link);
+        } catch (BluezException e) {
+            failed(link, "setup", e);
+        }
+    }
+
+    /** A value from a characteristic BlueZ has not announced to us: ask for it, on a device we know. */
+    DeviceLink learn(String characteristicPath) {
+        String devicePath = BluezProperties.devicePathOf(characteristicPath);
+        DeviceLink link = devicePath == null ? null : links.device(devicePath);
+        if (link == null) {
+            return null;
+        }
+        try {
+            links.addCharacteristic(link, client.describeCharacteristic(characteristicPath));
+            return link;
+        } catch (BluezException e) {
+            failed(link, "describe", e);
+            return null;
+        }
+    }
+
+    /** BlueZ reports the device disconnected while the gateway was connecting, resolving or active. */
+    void disconnected(DeviceLink link) {
+        counters.event("device-disconnected");
+        LOG.info("device {} disconnected", link.address);
+        transfers.abandon(link);
+        link.retryLater(clock.instant());
+    }
+
+    /** Services did not resolve before the deadline: disconnect and try again later. */
+    void servicesTimedOut(DeviceLink link, Instant now) {
+        counters.event("services-resolved-timeout");
+        LOG.info("device {}: services not resolved within {}; disconnecting to retry", link.address,
+                servicesResolvedTimeout);
+        disconnectQuietly(link);
+        link.retryLater(now);
+    }
+
+    private void deny(DeviceLink link) {
+        candidates.deny(link.address);
+        link.deny();
+        counters.event("device-denied");
+        LOG.info("device {} is not on the allow-list; leaving it alone", link.address);
+        disconnectQuietly(link);
+    }
+
+    private void failed(DeviceLink link, String step, BluezException e) {
+        switch (e.kind()) {
+            case BUS_LOST -> bus.lost(e.getMessage());
+            case OBJECT_GONE -> {
+                counters.event("stale-object");
+                if (step.equals("connect")) {
+                    // The device object itself is gone: forget it until BlueZ reports it again.
+                    LOG.info("device {}: its object is stale; waiting for rediscovery", link.address);
+                    links.removeDevice(link.path);
+                } else {
+                    // A GATT object vanished under us (the device dropped the link): start over on the device.
+                    LOG.info("device {}: {} hit a stale GATT object; retrying", link.address, step);
+                    link.retryLater(clock.instant());
+                }
+            }
+            case NOT_AUTHORIZED -> pair(link, step, e);
+            case FAILED -> {
+                counters.event(step + "-failed");
+                LOG.info("device {}: {} failed ({}); retrying with backoff", link.address, step, e.getMessage());
+                disconnectQuietly(link);
+                link.retryLater(clock.instant());
+            }
+        }
+    }
+
+    /** The device wants a bonded link: pair through our agent, then set it up again. */
+    private void pair(DeviceLink link, String step, BluezException cause) {
+        if (link.paired()) {
+            failed(link, step, new BluezException(BluezException.Kind.FAILED, cause.getMessage(), cause));
+            return;
+        }
+        counters.event("pairing");
+        LOG.info("device {} requires bonding for {}; pairing", link.address, step);
+        try {
+            client.pair(link.path);
+            link.observe(null, null, true);
+            if (link.awaitServicesAfterPairing(clock.instant().plus(servicesResolvedTimeout))
+                    && link.isReadyForSetup()) {
+                setUp(link);
+            }
+        } catch (BluezException e) {
+            failed(link, "pair", e.kind() == BluezException.Kind.NOT_AUTHORIZED
+                    ? new BluezException(BluezException.Kind.FAILED, e.getMessage(), e) : e);
+        }
+    }
+
+    private void disconnectQuietly(DeviceLink link) {
+        try {
+            client.disconnect(link.path);
+        } catch (BluezException e) {
+            LOG.debug("disconnecting {}: {}", link.address, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.vitalwire.gateway.intake;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vitalwire.contract.Reading;
+import io.vitalwire.gateway.buffer.AppendResult;
+import io.vitalwire.gateway.buffer.BufferException;
+import io.vitalwire.gateway.buffer.BufferFullException;
+import io.vitalwire.gateway.buffer.Lane;
+import io.vitalwire.gateway.buffer.ReadingBuffer;
+import io.vitalwire.gateway.normalize.DeviceMeasurement;
+import io.vitalwire.gateway.normalize.NormalizationException;
+import io.vitalwire.gateway.normalize.Normalizer;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one path from every transport into the durable buffer: normalize a delivery's measurements, append them to the
+ * buffer lane their provenance earns, and answer with an {@link IntakeOutcome} the transport maps to its protocol.
+ * Transports decode and answer; they never see the buffer, so "acknowledge only what is durable" is decided here once.
+ *
+ * <p>Thread-safe: transports call it from their own threads; the buffer groups concurrent appends into one commit.
+ */
+@Singleton
+public class ReadingIntake {
+
+    /**
+     * How long a device should wait after the buffer refused it at capacity. Space comes back only as the uplink
+     * drains or maintenance deletes acknowledged rows, which takes minutes, not seconds: a minute keeps a full
+     * gateway from being asked again and again.
+     */
+    public static final Duration RETRY_WHEN_FULL = Duration.ofSeconds(60);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReadingIntake.class);
+
+    private final Normalizer normalizer;
+    private final ReadingBuffer buffer;
+    private final MeterRegistry meters;
+
+    @Inject
+    public ReadingIntake(Normalizer normalizer, ReadingBuffer buffer, MeterRegistry meters) {
+        this.normalizer = normalizer;
+        this.buffer = buffer;
+        this.meters = meters;
+    }
+
+    /** Normalizes and appends the delivery whole: every reading of it is durable afterwards, or none is. */
+    public IntakeOutcome take(Delivery delivery) {
+        List<Reading> readings = new ArrayList<>(delivery.measurements().size());
+        try {
+            for (DeviceMeasurement m : delivery.measurements()) {
+                readings.add(normalizer.normalize(m, delivery.receivedAt()));
+            }
+        } catch (NormalizationException e) {
+            return new IntakeOutcome.Invalid(IntakeOutcome.Fault.NOT_NORMALIZABLE, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return new IntakeOutcome.Invalid(IntakeOutcome.Fault.BREAKS_CONTRACT, e.getMessage());
+        }
+        Lane lane = laneOf(delivery.provenance());
+        try {
+            AppendResult appended = buffer.append(lane, readings);
+            countDurable(delivery, appended);
+            return new IntakeOutcome.Durable(readings, appended.added(), appended.alreadyKnown());
+        } catch (BufferFullException e) {
+            // Logged at debug: the buffer records each gap once rather than every refused delivery.
+            LOG.debug("buffer at capacity: {} delivery of {} readings refused ({})", tag(delivery), readings.size(),
+                    lane);
+            return new IntakeOutcome.BufferFull(RETRY_WHEN_FULL);
+        } catch (BufferException e) {
+            LOG.error("buffer append of {} readings from {} device {} failed; not acknowledged", readings.size(),
+                    tag(delivery), deviceOf(delivery), e);
+            return new IntakeOutcome.BufferFailing(e.getMessage());
+        }
+    }
+
+    /**
+     * Live values go before the backlog and are refused later than stored records: a stored record refused at
+     * capacity is still on the device, a live one may be lost.
+     */
+    private static Lane laneOf(Provenance provenance) {
+        return switch (provenance) {
+            case LIVE -> Lane.CRITICAL;
+            case STORED -> Lane.ROUTINE;
+        };
+    }
+
+    private void countDurable(Delivery delivery, AppendResult appended) {
+        String source = tag(delivery);
+        meters.counter("vitalwire.intake.readings", "source", source, "outcome", "added")
+                .increment(appended.added());
+        meters.counter("vitalwire.intake.readings", "source", source, "outcome", "already-known")
+                .increment(appended.alreadyKnown());
+    }
+
+    private static String tag(Delivery delivery) {
+        return delivery.transport().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The device as reading keys and gaps name it (no patient data), for the log. */
+    private static String deviceOf(Delivery delivery) {
+        return delivery.measurements().isEmpty() ? "-" : delivery.measurements().get(0).device().stableId();
+    }
+}

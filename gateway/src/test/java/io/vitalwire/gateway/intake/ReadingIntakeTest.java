@@ -1,0 +1,162 @@
+package io.vitalwire.gateway.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vitalwire.contract.DeviceIdentity;
+import io.vitalwire.contract.MeasurementType;
+import io.vitalwire.contract.Reading;
+import io.vitalwire.contract.Source;
+import io.vitalwire.contract.Transport;
+import io.vitalwire.gateway.buffer.AppendResult;
+import io.vitalwire.gateway.buffer.BufferException;
+import io.vitalwire.gateway.buffer.BufferSettings;
+import io.vitalwire.gateway.buffer.Gap;
+import io.vitalwire.gateway.buffer.Lane;
+import io.vitalwire.gateway.buffer.ReadingBuffer;
+import io.vitalwire.gateway.normalize.DeviceMeasurement;
+import io.vitalwire.gateway.normalize.MeasuredValue;
+import io.vitalwire.gateway.normalize.Normalizer;
+import io.vitalwire.gateway.normalize.Quantity;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The one intake path against a real SQLite buffer file: what each outcome means on disk and in the counters. */
+class ReadingIntakeTest {
+
+    private static final DeviceIdentity THERMOMETER = new DeviceIdentity(null, null, "TH-7", null, null);
+    private static final Instant RECEIVED = Instant.parse("2026-11-23T10:00:00Z");
+
+    @TempDir
+    Path dir;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private ReadingBuffer buffer;
+
+    @AfterEach
+    void close() {
+        buffer.close();
+    }
+
+    private ReadingIntake intakeOver(ReadingBuffer behind) {
+        buffer = behind;
+        return new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters);
+    }
+
+    private ReadingIntake intake() {
+        return intakeOver(new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC()));
+    }
+
+    private static DeviceMeasurement temperature(String celsius, String unit, Long sequence) {
+        return new DeviceMeasurement(THERMOMETER, MeasurementType.BODY_TEMPERATURE,
+                List.of(new MeasuredValue(Quantity.BODY_TEMPERATURE, new BigDecimal(celsius), unit)), sequence,
+                "2026-11-23T09:59:00Z", null, new Source(Transport.COAP, "/readings"), List.of());
+    }
+
+    private static Delivery delivery(Provenance provenance, DeviceMeasurement... measurements) {
+        return new Delivery(Transport.COAP, provenance, RECEIVED, List.of(measurements));
+    }
+
+    private double readings(String outcome) {
+        return meters.counter("vitalwire.intake.readings", "source", "coap", "outcome", outcome).count();
+    }
+
+    @Test
+    void take_live_isDurableInTheCriticalLane_andCounted() {
+        IntakeOutcome outcome = intake().take(delivery(Provenance.LIVE, temperature("36.8", "Cel", null)));
+
+        assertThat(outcome).isInstanceOfSatisfying(IntakeOutcome.Durable.class, durable -> {
+            assertThat(durable.added()).isEqualTo(1);
+            assertThat(durable.alreadyKnown()).isZero();
+            assertThat(durable.readings()).singleElement().extracting(Reading::mdc).isEqualTo("150364");
+        });
+        assertThat(buffer.stats().unsentByLane()).containsEntry(Lane.CRITICAL, 1L);
+        assertThat(readings("added")).isEqualTo(1);
+    }
+
+    @Test
+    void take_stored_goesToTheRoutineLane() {
+        intake().take(delivery(Provenance.STORED, temperature("36.8", "Cel", 7L)));
+
+        assertThat(buffer.stats().unsentByLane()).containsEntry(Lane.ROUTINE, 1L);
+    }
+
+    @Test
+    void take_sameDeliveryAgain_isDurableAsAlreadyKnown_notStoredTwice() {
+        ReadingIntake intake = intake();
+        intake.take(delivery(Provenance.LIVE, temperature("36.8", "Cel", 7L)));
+
+        IntakeOutcome again = intake.take(delivery(Provenance.LIVE, temperature("36.8", "Cel", 7L)));
+
+        assertThat(again).isInstanceOfSatisfying(IntakeOutcome.Durable.class, duplicate -> {
+            assertThat(duplicate.added()).isZero();
+            assertThat(duplicate.alreadyKnown()).isEqualTo(1);
+        });
+        assertThat(buffer.stats().unsent()).isEqualTo(1);
+        assertThat(readings("already-known")).isEqualTo(1);
+    }
+
+    @Test
+    void take_noMeasurements_isDurableAndEmpty() {
+        assertThat(intake().take(delivery(Provenance.LIVE))).isEqualTo(new IntakeOutcome.Durable(List.of(), 0, 0));
+        assertThat(buffer.stats().unsent()).isZero();
+    }
+
+    @Test
+    void take_notNormalizable_isInvalid_andNothingOfTheDeliveryIsStored() {
+        IntakeOutcome outcome = intake().take(delivery(Provenance.LIVE, temperature("36.8", "Cel", 1L),
+                temperature("98.6", "K", 2L)));
+
+        assertThat(outcome).isInstanceOfSatisfying(IntakeOutcome.Invalid.class, invalid -> {
+            assertThat(invalid.fault()).isEqualTo(IntakeOutcome.Fault.NOT_NORMALIZABLE);
+            assertThat(invalid.diagnostic()).contains("'K'").doesNotContain("98.6");
+        });
+        assertThat(buffer.stats().unsent()).isZero();
+    }
+
+    @Test
+    void take_breaksTheContract_isInvalid() {
+        IntakeOutcome outcome = intake().take(delivery(Provenance.LIVE, temperature("36.8", "Cel", -1L)));
+
+        assertThat(outcome).isInstanceOfSatisfying(IntakeOutcome.Invalid.class, invalid ->
+                assertThat(invalid.fault()).isEqualTo(IntakeOutcome.Fault.BREAKS_CONTRACT));
+        assertThat(buffer.stats().unsent()).isZero();
+    }
+
+    @Test
+    void take_atCapacity_isBufferFullWithARetryTime_andAGapIsRecorded() {
+        // Smaller than an empty buffer file: everything below lifecycle is refused.
+        ReadingIntake intake = intakeOver(new ReadingBuffer(BufferSettings.defaults(dir.resolve("full.db"))
+                .withMaxSizeBytes(16 * 1024), Clock.systemUTC(), new SimpleMeterRegistry()));
+
+        IntakeOutcome outcome = intake.take(delivery(Provenance.STORED, temperature("36.8", "Cel", 7L)));
+
+        assertThat(outcome).isEqualTo(new IntakeOutcome.BufferFull(Duration.ofSeconds(60)));
+        assertThat(buffer.stats().unsent()).isZero();
+        assertThat(buffer.unreportedGaps()).extracting(Gap::lane).containsExactly(Lane.ROUTINE);
+    }
+
+    @Test
+    void take_bufferCannotCommit_isBufferFailing() {
+        ReadingIntake intake = intakeOver(new ReadingBuffer(dir.resolve("failing.db"), "FULL", Clock.systemUTC()) {
+            @Override
+            public AppendResult append(Lane lane, List<Reading> readings) {
+                throw new BufferException("append failed", new SQLException("disk I/O error (scripted)"));
+            }
+        });
+
+        IntakeOutcome outcome = intake.take(delivery(Provenance.LIVE, temperature("36.8", "Cel", null)));
+
+        assertThat(outcome).isInstanceOfSatisfying(IntakeOutcome.BufferFailing.class, failing ->
+                assertThat(failing.diagnostic()).contains("disk I/O error"));
+        assertThat(readings("added")).isZero();
+    }
+}
