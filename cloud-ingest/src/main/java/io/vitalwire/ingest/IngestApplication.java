@@ -1,6 +1,8 @@
 package io.vitalwire.ingest;
 
 import io.micronaut.runtime.Micronaut;
+import io.vitalwire.ingest.rules.backtest.RulesCommand;
+import java.util.Arrays;
 
 /**
  * Cloud ingest. Its pipeline, top-down: {@code consume} (MQTT readings and events, acknowledged once durable) →
@@ -14,7 +16,14 @@ public final class IngestApplication {
     private IngestApplication() {
     }
 
+    /**
+     * {@code java -jar cloud-ingest.jar} runs the service; {@code java -jar cloud-ingest.jar rules replay [FILE]} runs
+     * the alert rules over a recorded stream without starting anything else.
+     */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("rules")) {
+            System.exit(RulesCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
         Micronaut.run(IngestApplication.class, args);
     }
 }

@@ -6,6 +6,8 @@ import io.vitalwire.ingest.inbox.InboxConfig;
 import io.vitalwire.ingest.influx.InfluxStage;
 import io.vitalwire.ingest.pipeline.Pipeline;
 import io.vitalwire.ingest.resolve.ResolveStage;
+import io.vitalwire.ingest.rules.RulesConfig;
+import io.vitalwire.ingest.rules.RulesStage;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
@@ -21,11 +23,13 @@ import java.time.Clock;
  *                ▼
  *            resolve    device → patient at the measurement time (the owner every later stage uses)
  *                │
- *        ┌───────┴────────┐
- *        ▼                ▼
- *      fhir             influx           independent: one failing service holds back nothing else
- *   Observation once,   every value
- *   stream windows      as a point
+ *        ┌───────┼────────────────┐
+ *        ▼       ▼                ▼
+ *      fhir    influx           rules ──▶ notify/ (webhook outbox, committed with the alert)
+ *   Observation every value     thresholds, sustained streams, weight gain, suppression, late
+ *   once;      as a point
+ *   windows
+ *                                independent: one failing service holds back nothing else
  * </pre>
  *
  * Adding a stage is one class implementing {@code pipeline.Stage} and one line below: {@code then(after, stage,
@@ -35,10 +39,12 @@ import java.time.Clock;
 class IngestPipeline {
 
     @Singleton
-    Pipeline pipeline(ResolveStage resolve, FhirStage fhir, InfluxStage influx, InboxConfig config) {
+    Pipeline pipeline(ResolveStage resolve, FhirStage fhir, InfluxStage influx, RulesStage rules, InboxConfig config,
+                      RulesConfig rulesConfig) {
         return Pipeline.startWith(resolve, config.getResolveWorkers())
                 .then(resolve, fhir, config.getFhirWorkers())
                 .then(resolve, influx, config.getInfluxWorkers())
+                .then(resolve, rules, rulesConfig.getWorkers())
                 .build();
     }
 

@@ -1,6 +1,8 @@
 package io.vitalwire.ingest.fhir;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vitalwire.contract.ContractViolation;
+import io.vitalwire.contract.Topic;
 import io.vitalwire.ingest.pipeline.Stage;
 import io.vitalwire.ingest.pipeline.StageBatch;
 import io.vitalwire.ingest.pipeline.StageEntry;
@@ -28,6 +30,9 @@ import org.hl7.fhir.r4.model.Observation;
  * ({@code FHIR_REJECTED}) is written again one Observation at a time, so that only the Observations it refuses are
  * set aside.
  *
+ * <p>A spot value beyond the patient's alert bands carries its interpretation (H, L, HH, LL), judged by the rules
+ * on the patient's thresholds through {@link InterpretationSource} — the only thing this stage asks of them.
+ *
  * <p>Metric: {@code vitalwire.ingest.readings{outcome=written|windowed}}.
  */
 @Singleton
@@ -36,10 +41,13 @@ public class FhirStage implements Stage {
     private final ObservationMapper mapper;
     private final StreamWindows windows;
     private final FhirSink fhir;
+    private final InterpretationSource interpretations;
     private final MeterRegistry metrics;
 
-    public FhirStage(ObservationMapper mapper, StreamWindows windows, FhirSink fhir, MeterRegistry metrics) {
+    public FhirStage(ObservationMapper mapper, StreamWindows windows, FhirSink fhir,
+                     InterpretationSource interpretations, MeterRegistry metrics) {
         this.mapper = mapper;
+        this.interpretations = interpretations;
         this.windows = windows;
         this.fhir = fhir;
         this.metrics = metrics;
@@ -66,7 +74,7 @@ public class FhirStage implements Stage {
                     samples.add(new Windowed(e, windows.sample(e.reading(), e.owner(),
                             mapper.singleQuantity(e.reading()))));
                 } else {
-                    spots.add(new Spot(e, mapper.map(e.reading(), e.owner())));
+                    spots.add(new Spot(e, mapper.map(e.reading(), e.owner(), interpretations(e))));
                 }
             } catch (MappingException m) {
                 batch.quarantined(e, QuarantineReason.UNMAPPABLE, m.getMessage());
@@ -74,6 +82,20 @@ public class FhirStage implements Stage {
         }
         storeSamples(batch, samples);
         writeSpots(batch, spots);
+    }
+
+    /**
+     * H, L, HH, LL on the values beyond the patient's bands: the same bands and canonical values as the alerts. A
+     * stream's window carries none: its alerts are about sustained runs, not the window's median.
+     */
+    private Map<String, Interpretation> interpretations(StageEntry e) {
+        String tenant;
+        try {
+            tenant = Topic.parse(e.topic()).tenant();
+        } catch (ContractViolation v) {
+            return Map.of();
+        }
+        return interpretations.of(tenant, e.owner().patientId(), e.reading());
     }
 
     private void storeSamples(StageBatch batch, List<Windowed> samples) {

@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
@@ -48,18 +49,40 @@ public class ObservationMapper {
             MeasurementType.BLOOD_GLUCOSE, Set.of("mg/dL", "mmol/L"));
 
     public Observation map(Reading reading, Owner owner) throws MappingException {
+        return map(reading, owner, Map.of());
+    }
+
+    /**
+     * The reading's Observation, with {@code interpretations} (HL7 v3 ObservationInterpretation codes by the MDC code
+     * of the value they judge) on the value, or on the component of a blood-pressure panel.
+     */
+    public Observation map(Reading reading, Owner owner, Map<String, Interpretation> interpretations)
+            throws MappingException {
         Observation o = observation(reading.type(), reading.mdc(), reading.loinc(), owner);
         o.addIdentifier().setSystem(FhirSystems.READING_KEY).setValue(reading.key());
         // In UTC and with the precision the gateway decided (seconds from most devices, milliseconds from some).
         o.setEffective(new DateTimeType(reading.measuredAt().toString()));
         if (reading.type() == MeasurementType.BLOOD_PRESSURE) {
             for (ReadingValue v : reading.values()) {
-                o.addComponent().setCode(valueCode(v)).setValue(quantity(reading.type(), v));
+                Observation.ObservationComponentComponent c = o.addComponent().setCode(valueCode(v))
+                        .setValue(quantity(reading.type(), v));
+                Interpretation i = interpretations.get(v.mdc());
+                if (i != null) {
+                    c.addInterpretation(interpretation(i));
+                }
             }
         } else {
             o.setValue(singleQuantity(reading));
+            Interpretation i = interpretations.get(reading.values().get(0).mdc());
+            if (i != null) {
+                o.addInterpretation(interpretation(i));
+            }
         }
         return o;
+    }
+
+    private static CodeableConcept interpretation(Interpretation i) {
+        return new CodeableConcept().addCoding(new Coding(Interpretation.SYSTEM, i.name(), i.display()));
     }
 
     /**

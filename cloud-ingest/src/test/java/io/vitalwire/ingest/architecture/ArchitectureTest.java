@@ -20,7 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The package dependencies cloud-ingest allows, checked on its compiled main classes. The pipeline is declared in
  * the root package ({@code IngestPipeline}); {@code pipeline} is the contract between the engine ({@code inbox}) and
- * the stages ({@code resolve}, {@code fhir}, {@code influx}, with {@code window} under {@code fhir}):
+ * the stages ({@code resolve}, {@code fhir}, {@code influx}, {@code rules}; {@code window} serves {@code fhir}):
  *
  * <pre>
  *   root (IngestApplication, IngestPipeline) ──▶ everything; nothing ──▶ root
@@ -33,7 +33,7 @@ class ArchitectureTest {
 
     private static final String ROOT = "io.vitalwire.ingest";
     private static final String[] STAGES = {ROOT + ".resolve..", ROOT + ".fhir..", ROOT + ".influx..",
-        ROOT + ".window.."};
+        ROOT + ".window..", ROOT + ".rules.."};
 
     private JavaClasses main;
 
@@ -74,7 +74,7 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage(ROOT + ".inbox..", ROOT + ".pipeline..")
                 .should().dependOnClassesThat().resideInAnyPackage(STAGES)
                 .orShould().dependOnClassesThat().resideInAnyPackage(ROOT + ".consume..", ROOT + ".replay..",
-                        ROOT + ".explain..", ROOT + ".events..")
+                        ROOT + ".explain..", ROOT + ".events..", ROOT + ".notify..")
                 .check(main);
     }
 

@@ -11,6 +11,8 @@ import io.vitalwire.contract.ReadingValue;
 import io.vitalwire.contract.Source;
 import io.vitalwire.contract.Transport;
 import io.vitalwire.ingest.pipeline.Owner;
+import io.vitalwire.ingest.rules.Interpretations;
+import io.vitalwire.ingest.rules.Thresholds;
 import io.vitalwire.ingest.testing.VitalSignsValidator;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -63,6 +65,32 @@ class ObservationMapperTest {
         assertThat(o.getCode().getCoding()).extracting(Coding::getCode)
                 .containsExactly("2708-6", "59408-5", "150456");
         assertConforms(o);
+    }
+
+    /** Interpretations from the patient's bands (the rules' classes), on a value and on a panel's component. */
+    @Test
+    void valuesBeyondTheBands_carryTheirInterpretation_andStillConform() throws Exception {
+        Reading bp = reading(MeasurementType.BLOOD_PRESSURE, "150020", "85354-9",
+                value("150021", "8480-6", "185", "mm[Hg]"), value("150022", "8462-4", "101", "mm[Hg]"),
+                value("150023", "8478-0", "129", "mm[Hg]"));
+        Observation panel = mapper.map(bp, OWNER, Interpretations.of(bp, Thresholds.defaults()));
+        assertThat(panel.getComponent()).extracting(c -> c.getInterpretationFirstRep().getCodingFirstRep().getCode())
+                .containsExactly("HH", "H", null);
+        assertThat(panel.hasInterpretation()).isFalse();
+        assertConforms(panel);
+
+        Reading spo2 = reading(MeasurementType.OXYGEN_SATURATION, "150456", "59408-5",
+                value("150456", "59408-5", "87", "%"));
+        Observation low = mapper.map(spo2, OWNER, Interpretations.of(spo2, Thresholds.defaults()));
+        assertThat(low.getInterpretationFirstRep().getCodingFirstRep().getSystem())
+                .isEqualTo("http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation");
+        assertThat(low.getInterpretationFirstRep().getCodingFirstRep().getCode()).isEqualTo("LL");
+        assertConforms(low);
+
+        Reading normal = reading(MeasurementType.HEART_RATE, "147842", "8867-4", value("147842", "8867-4", "72",
+                "/min"));
+        assertThat(mapper.map(normal, OWNER, Interpretations.of(normal, Thresholds.defaults())).hasInterpretation())
+                .isFalse();
     }
 
     @Test

@@ -38,6 +38,13 @@ public final class AdminApi {
                 .POST(HttpRequest.BodyPublishers.noBody()).build()));
     }
 
+    /** PUT a JSON body to a path as {@code actor}; returns the status and the body. */
+    public HttpResponse<String> put(String pathAndQuery, String body, String actor)
+            throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).header("Content-Type", "application/json")
+                .header("X-Vitalwire-Actor", actor).PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     /** The status of a GET, for requests that are to be refused. */
     public int status(String pathAndQuery) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET().build()).statusCode();

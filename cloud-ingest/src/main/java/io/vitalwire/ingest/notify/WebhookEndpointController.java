@@ -1,0 +1,212 @@
+package io.vitalwire.ingest.notify;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The clinician webhook endpoints, for operators:
+ * <ul>
+ *   <li>{@code POST /admin/webhooks/endpoints} {@code {"url", "secret"?, "tenants"?, "kinds"?, "minSeverity"?}}: a
+ *       new endpoint, enabled; answers it with its signing secret (generated when not given), the one time the
+ *       secret is shown;</li>
+ *   <li>{@code GET /admin/webhooks/endpoints}, {@code GET /admin/webhooks/endpoints/{id}}: endpoints with their
+ *       filters, state and secrets' dates, never a secret;</li>
+ *   <li>{@code PATCH /admin/webhooks/endpoints/{id}} {@code {"tenants"?, "kinds"?, "minSeverity"?, "enabled"?}}: the
+ *       fields given change; {@code enabled: true} also takes back an endpoint that answered 410;</li>
+ *   <li>{@code POST /admin/webhooks/endpoints/{id}/secrets} {@code {"secret"?}}: rotation, a new secret (shown once)
+ *       that signs beside the previous one for {@link NotifyConfig#getSecretOverlap()};</li>
+ *   <li>{@code DELETE /admin/webhooks/endpoints/{id}}: deleted, its secrets erased, its pending deliveries
+ *       dead-lettered (its deliveries stay listed).</li>
+ * </ul>
+ * Loopback only, like the whole admin API (authentication pending).
+ */
+@Controller("/admin/webhooks/endpoints")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class WebhookEndpointController {
+
+    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "[::1]", "::1", "localhost");
+    private static final int MAX_URL = 2000;
+
+    private final EndpointStore store;
+    private final DeliverySignals signals;
+    private final NotifyConfig config;
+    private final Clock clock;
+
+    WebhookEndpointController(EndpointStore store, DeliverySignals signals, NotifyConfig config, Clock clock) {
+        this.store = store;
+        this.signals = signals;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** A POST's body. */
+    public record Create(String url, @Nullable String secret, @Nullable List<String> tenants,
+                         @Nullable List<String> kinds, @Nullable String minSeverity) {
+    }
+
+    /** A PATCH's body: absent fields stay as they are. */
+    public record Change(@Nullable List<String> tenants, @Nullable List<String> kinds, @Nullable String minSeverity,
+                         @Nullable Boolean enabled) {
+    }
+
+    /** A rotation's body. */
+    public record Rotate(@Nullable String secret) {
+    }
+
+    /** An endpoint with the secret just made: the only answer that holds it. */
+    public record WithSecret(WebhookEndpoint endpoint, String secret) {
+    }
+
+    /** Every endpoint. */
+    public record Endpoints(List<WebhookEndpoint> endpoints) {
+    }
+
+    /** What a deletion did. */
+    public record Deleted(UUID id, int deadLettered) {
+    }
+
+    @Post
+    public HttpResponse<?> create(@Body Create body) {
+        Optional<String> badUrl = invalidUrl(body.url());
+        if (badUrl.isPresent()) {
+            return HttpResponse.badRequest(badUrl.get());
+        }
+        Filters filters;
+        SigningSecret secret;
+        try {
+            filters = new Filters(body.tenants(), body.kinds(), body.minSeverity());
+            secret = body.secret() == null ? SigningSecret.generate() : SigningSecret.parse(body.secret());
+        } catch (IllegalArgumentException e) {
+            return HttpResponse.badRequest(e.getMessage());
+        }
+        WebhookEndpoint created = store.create(body.url(), filters, secret, clock.instant());
+        return HttpResponse.created(new WithSecret(created, secret.text()));
+    }
+
+    @Get
+    public Endpoints list() {
+        return new Endpoints(store.list(clock.instant()));
+    }
+
+    @Get("/{id}")
+    public HttpResponse<?> get(@PathVariable String id) {
+        Optional<UUID> endpoint = id(id);
+        if (endpoint.isEmpty()) {
+            return HttpResponse.badRequest("id: a UUID");
+        }
+        return store.find(endpoint.get(), clock.instant()).<HttpResponse<?>>map(HttpResponse::ok)
+                .orElse(HttpResponse.notFound());
+    }
+
+    @Patch("/{id}")
+    public HttpResponse<?> change(@PathVariable String id, @Body Change body) {
+        Optional<UUID> endpoint = id(id);
+        if (endpoint.isEmpty()) {
+            return HttpResponse.badRequest("id: a UUID");
+        }
+        Optional<WebhookEndpoint> current = store.find(endpoint.get(), clock.instant());
+        if (current.isEmpty()) {
+            return HttpResponse.notFound();
+        }
+        Filters was = current.get().filters();
+        Filters filters;
+        try {
+            filters = new Filters(body.tenants() == null ? was.tenants() : body.tenants(),
+                    body.kinds() == null ? was.kinds() : body.kinds(),
+                    body.minSeverity() == null ? was.minSeverity() : body.minSeverity());
+        } catch (IllegalArgumentException e) {
+            return HttpResponse.badRequest(e.getMessage());
+        }
+        if (!filters.equals(was)) {
+            store.setFilters(endpoint.get(), filters, clock.instant());
+        }
+        if (Boolean.TRUE.equals(body.enabled()) && store.enable(endpoint.get(), clock.instant())) {
+            // What waited for it goes now.
+            signals.wake();
+        } else if (Boolean.FALSE.equals(body.enabled())) {
+            store.disable(endpoint.get(), clock.instant());
+        }
+        return store.find(endpoint.get(), clock.instant()).<HttpResponse<?>>map(HttpResponse::ok)
+                .orElse(HttpResponse.notFound());
+    }
+
+    @Post("/{id}/secrets")
+    public HttpResponse<?> rotate(@PathVariable String id, @Nullable @Body Rotate body) {
+        Optional<UUID> endpoint = id(id);
+        if (endpoint.isEmpty()) {
+            return HttpResponse.badRequest("id: a UUID");
+        }
+        SigningSecret secret;
+        try {
+            secret = body == null || body.secret() == null ? SigningSecret.generate()
+                    : SigningSecret.parse(body.secret());
+        } catch (IllegalArgumentException e) {
+            return HttpResponse.badRequest(e.getMessage());
+        }
+        return store.rotate(endpoint.get(), secret, config.getSecretOverlap(), clock.instant())
+                .<HttpResponse<?>>map(e -> HttpResponse.created(new WithSecret(e, secret.text())))
+                .orElse(HttpResponse.notFound());
+    }
+
+    @Delete("/{id}")
+    public HttpResponse<?> delete(@PathVariable String id) {
+        Optional<UUID> endpoint = id(id);
+        if (endpoint.isEmpty()) {
+            return HttpResponse.badRequest("id: a UUID");
+        }
+        return store.delete(endpoint.get(), clock.instant())
+                .<HttpResponse<?>>map(n -> HttpResponse.ok(new Deleted(endpoint.get(), n)))
+                .orElse(HttpResponse.notFound());
+    }
+
+    /**
+     * Why the URL cannot be an endpoint: https only (alerts name patients), plain http to loopback for local
+     * receivers or where {@link NotifyConfig#isAllowHttp()}; no credentials in it (the secret is what authenticates
+     * a delivery, and URLs are listed).
+     */
+    private Optional<String> invalidUrl(String url) {
+        if (url == null || url.isBlank() || url.length() > MAX_URL) {
+            return Optional.of("url: an https URL of at most " + MAX_URL + " characters");
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            return Optional.of("url: not a URL (" + e.getReason() + ")");
+        }
+        if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+            return Optional.of("url: an absolute URL with a host, no user info, no fragment");
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        boolean loopback = LOOPBACK.contains(uri.getHost().toLowerCase(Locale.ROOT));
+        if (scheme.equals("https") || (scheme.equals("http") && (loopback || config.isAllowHttp()))) {
+            return Optional.empty();
+        }
+        return Optional.of("url: https only (plain http to loopback, or with vitalwire.ingest.notify.allow-http)");
+    }
+
+    private static Optional<UUID> id(String id) {
+        try {
+            return Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.vitalwire.ingest.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The rules' settings for operators and care teams:
+ * <ul>
+ *   <li>{@code GET|PUT /admin/rules/tenants/{tenant}}: an organization's overrides, body
+ *       {@code {"overrides": {"spo2": {"warning": {"lt": 90}}}}};</li>
+ *   <li>{@code GET|PUT /admin/rules/tenants/{tenant}/patients/{patient}}: a patient's overrides and conditions set by
+ *       hand, body {@code {"overrides": …, "conditions": ["heart-failure"]}} ({@code patient}: the Patient's logical
+ *       id);</li>
+ *   <li>{@code GET /admin/rules/tenants/{tenant}/audit?patient=&limit=}: every change, newest first.</li>
+ * </ul>
+ * A PUT replaces the settings; invalid overrides answer 400 naming the problem. Who made a change is the
+ * {@code X-Vitalwire-Actor} header until the admin API authenticates its callers (issue 10), then their identity.
+ */
+@Controller("/admin/rules/tenants/{tenant}")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class RuleOverrideController {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private final RuleOverrides overrides;
+
+    public RuleOverrideController(RuleOverrides overrides) {
+        this.overrides = overrides;
+    }
+
+    /** A PUT's body. */
+    public record Request(@Nullable JsonNode overrides, @Nullable List<String> conditions) {
+    }
+
+    @Get
+    public HttpResponse<?> organization(@PathVariable String tenant) {
+        return get(tenant, RuleOverrides.ORGANIZATION);
+    }
+
+    @Put
+    public HttpResponse<?> putOrganization(@PathVariable String tenant, @Body Request body,
+                                           @Nullable @Header("X-Vitalwire-Actor") String actor) {
+        return put(tenant, RuleOverrides.ORGANIZATION, body, actor);
+    }
+
+    @Get("/patients/{patient}")
+    public HttpResponse<?> patient(@PathVariable String tenant, @PathVariable String patient) {
+        return valid(patient) ? get(tenant, patient) : HttpResponse.badRequest("patient: a FHIR logical id");
+    }
+
+    @Put("/patients/{patient}")
+    public HttpResponse<?> putPatient(@PathVariable String tenant, @PathVariable String patient, @Body Request body,
+                                      @Nullable @Header("X-Vitalwire-Actor") String actor) {
+        return valid(patient) ? put(tenant, patient, body, actor) : HttpResponse.badRequest("patient: a FHIR logical id");
+    }
+
+    @Get("/audit")
+    public HttpResponse<?> audit(@PathVariable String tenant, @Nullable @QueryValue String patient,
+                                 @QueryValue(defaultValue = "100") int limit) {
+        if (!valid(tenant) || (patient != null && !valid(patient)) || limit < 1 || limit > 1000) {
+            return HttpResponse.badRequest("tenant and patient: ids; limit 1..1000");
+        }
+        return HttpResponse.ok(overrides.audit(tenant, patient, limit));
+    }
+
+    private HttpResponse<?> get(String tenant, String patient) {
+        if (!valid(tenant)) {
+            return HttpResponse.badRequest("tenant: letters, digits, '.', '_', '-'");
+        }
+        return overrides.get(tenant, patient).<HttpResponse<?>>map(HttpResponse::ok).orElse(HttpResponse.notFound());
+    }
+
+    private HttpResponse<?> put(String tenant, String patient, Request body, String actor) {
+        if (!valid(tenant)) {
+            return HttpResponse.badRequest("tenant: letters, digits, '.', '_', '-'");
+        }
+        String who = actor == null || actor.isBlank() ? "anonymous" : actor.strip();
+        try {
+            return HttpResponse.ok(overrides.put(tenant, patient, body.overrides(), body.conditions(),
+                    who.length() > 200 ? who.substring(0, 200) : who));
+        } catch (IllegalArgumentException e) {
+            return HttpResponse.badRequest(e.getMessage());
+        }
+    }
+
+    private static boolean valid(String id) {
+        return ID.matcher(id).matches();
+    }
+}

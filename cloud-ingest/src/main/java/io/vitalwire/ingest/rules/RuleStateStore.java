@@ -1,0 +1,175 @@
+package io.vitalwire.ingest.rules;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.vitalwire.ingest.db.Jdbc;
+import io.vitalwire.ingest.notify.AlertNotice;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * The rules' state in PostgreSQL (tables {@code rule_state}, {@code rule_evaluation}, {@code alert}; see
+ * V7__alerts.sql), shared by every replica. Every method that changes something runs in the caller's transaction,
+ * which first takes the patient's lock ({@link #lock}): the reading keys evaluated, the patient's state and the
+ * alerts decided commit together, or not at all.
+ */
+@Singleton
+public class RuleStateStore {
+
+    /** Namespace of the transaction advisory locks on a patient (the inbox's are 0x5657_01xx). */
+    private static final int LOCK_NAMESPACE = 0x5657_0200;
+
+    private final ObjectMapper json = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+    private final DataSource dataSource;
+
+    public RuleStateStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Waits for the patient's lock, held until the transaction ends: one evaluation of a patient at a time. */
+    public void lock(Connection c, String patient) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+            lock.setInt(1, LOCK_NAMESPACE);
+            lock.setInt(2, patient.hashCode());
+            lock.execute();
+        }
+    }
+
+    /** Records the reading keys as evaluated; returns those that were not evaluated before. */
+    public Set<String> firstEvaluations(Connection c, Collection<String> readingKeys, Instant now) throws SQLException {
+        Set<String> fresh = new HashSet<>();
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO rule_evaluation (reading_key, evaluated_at) "
+                + "VALUES (?, ?) ON CONFLICT (reading_key) DO NOTHING")) {
+            List<String> keys = new ArrayList<>(readingKeys);
+            for (String key : keys) {
+                insert.setString(1, key);
+                insert.setTimestamp(2, Timestamp.from(now));
+                insert.addBatch();
+            }
+            int[] counts = insert.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] > 0) {
+                    fresh.add(keys.get(i));
+                }
+            }
+        }
+        return fresh;
+    }
+
+    /** The patient's state; a new one for a patient the rules have not seen. */
+    public PatientRuleState load(Connection c, String patient) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT state FROM rule_state WHERE patient = ?")) {
+            select.setString(1, patient);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    return new PatientRuleState();
+                }
+                return json.readValue(rs.getString(1), PatientRuleState.class);
+            }
+        } catch (JsonProcessingException e) {
+            throw new SQLException("rule state of a patient is unreadable: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public void save(Connection c, String patient, String tenant, PatientRuleState state, Instant now)
+            throws SQLException {
+        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO rule_state (patient, tenant, state, "
+                + "last_measured_at, updated_at) VALUES (?, ?, ?::jsonb, ?, ?) ON CONFLICT (patient) DO UPDATE SET "
+                + "tenant = EXCLUDED.tenant, state = EXCLUDED.state, last_measured_at = EXCLUDED.last_measured_at, "
+                + "updated_at = EXCLUDED.updated_at")) {
+            upsert.setString(1, patient);
+            upsert.setString(2, tenant);
+            upsert.setString(3, json.writeValueAsString(state));
+            if (state.lastMeasuredAt() == null) {
+                upsert.setNull(4, Types.TIMESTAMP_WITH_TIMEZONE);
+            } else {
+                upsert.setTimestamp(4, Timestamp.from(state.lastMeasuredAt()));
+            }
+            upsert.setTimestamp(5, Timestamp.from(now));
+            upsert.executeUpdate();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a patient's rule state: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Adds the alert; returns false when it exists already (the same decision taken again). */
+    public boolean insert(Connection c, AlertNotice a) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO alert (id, tenant, kind, rule, severity, "
+                + "patient, gateway, reading_key, measured_at, late, value, unit, reading_values, raised_at, state) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, 'RAISED') ON CONFLICT (id) DO NOTHING")) {
+            insert.setObject(1, a.id());
+            insert.setString(2, a.tenant());
+            insert.setString(3, a.kind());
+            insert.setString(4, a.rule());
+            insert.setString(5, a.severity());
+            insert.setString(6, a.patient());
+            insert.setString(7, a.gateway());
+            insert.setString(8, a.readingKey());
+            insert.setTimestamp(9, a.measuredAt() == null ? null : Timestamp.from(a.measuredAt()));
+            insert.setBoolean(10, a.late());
+            insert.setBigDecimal(11, a.value());
+            insert.setString(12, a.unit());
+            insert.setString(13, json.writeValueAsString(a.values()));
+            insert.setTimestamp(14, Timestamp.from(a.raisedAt()));
+            return insert.executeUpdate() == 1;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an alert's values: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** A patient the rules know, and whose organization they belong to. */
+    public record Known(String patient, String tenant) {
+    }
+
+    /** Patients whose last measurement is before {@code silentSince}, oldest first. */
+    public List<Known> silent(Instant silentSince, int limit) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT patient, tenant FROM rule_state "
+                     + "WHERE last_measured_at < ? ORDER BY last_measured_at LIMIT ?")) {
+            select.setTimestamp(1, Timestamp.from(silentSince));
+            select.setInt(2, limit);
+            return Jdbc.list(select, rs -> new Known(rs.getString(1), rs.getString(2)));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the rules' state: " + e.getMessage(), e);
+        }
+    }
+
+    /** Forgets evaluated reading keys older than {@code cutoff}. @return how many */
+    public int purgeEvaluations(Instant cutoff) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement delete = c.prepareStatement("DELETE FROM rule_evaluation WHERE evaluated_at < ?")) {
+            delete.setTimestamp(1, Timestamp.from(cutoff));
+            int deleted = delete.executeUpdate();
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+            return deleted;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot purge the rules' evaluations: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.vitalwire.ingest.tasks;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Alerts for the care team and operators:
+ * <ul>
+ *   <li>{@code GET /admin/alerts?patient=&state=&limit=}: newest first, each with its Task ({@link AlertView});</li>
+ *   <li>{@code GET /admin/alerts/{id}}: one alert;</li>
+ *   <li>{@code POST /admin/alerts/{id}/acknowledge}, body {@code {"by": "<who>"}} or the header
+ *       {@code X-Vitalwire-Actor}: RAISED | ESCALATED → ACKNOWLEDGED, and its Task completed. 200 with the alert;
+ *       acknowledging it again answers 200 with the first acknowledgement unchanged; 404 for an unknown alert; 400
+ *       without anyone named (an acknowledgement is the care team's record of who took the alert).</li>
+ * </ul>
+ * Who acknowledges is the body's {@code by} or the header until the admin API authenticates its callers (issue 10),
+ * then their identity. Loopback only, like the whole admin API.
+ */
+@Controller("/admin/alerts")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class AlertController {
+
+    private static final Pattern PATIENT = Pattern.compile("[A-Za-z0-9.-]{1,64}");
+    private static final int MAX_LIMIT = 500;
+    private static final int MAX_ACTOR = 200;
+
+    private final AlertLedger ledger;
+
+    public AlertController(AlertLedger ledger) {
+        this.ledger = ledger;
+    }
+
+    /** An acknowledgement's body. */
+    public record Acknowledge(@Nullable String by) {
+    }
+
+    /** A page of alerts. */
+    public record Alerts(List<AlertView> alerts) {
+    }
+
+    @Get
+    public HttpResponse<?> list(@Nullable @QueryValue String patient, @Nullable @QueryValue String state,
+                                @QueryValue(defaultValue = "50") int limit) throws SQLException {
+        if (patient != null && !PATIENT.matcher(patient).matches()) {
+            return HttpResponse.badRequest("patient: a FHIR logical id");
+        }
+        if (state != null && Arrays.stream(AlertState.values()).noneMatch(s -> s.name().equals(state))) {
+            return HttpResponse.badRequest("state: one of " + Arrays.toString(AlertState.values()));
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            return HttpResponse.badRequest("limit: 1.." + MAX_LIMIT);
+        }
+        return HttpResponse.ok(new Alerts(ledger.list(patient, state == null ? null : AlertState.valueOf(state),
+                limit)));
+    }
+
+    @Get("/{id}")
+    public HttpResponse<?> get(@PathVariable String id) throws SQLException {
+        Optional<UUID> alert = uuid(id);
+        if (alert.isEmpty()) {
+            return HttpResponse.badRequest("id: an alert id (UUID)");
+        }
+        return ledger.find(alert.get()).<HttpResponse<?>>map(HttpResponse::ok).orElse(HttpResponse.notFound());
+    }
+
+    @Post("/{id}/acknowledge")
+    public HttpResponse<?> acknowledge(@PathVariable String id, @Nullable @Body Acknowledge body,
+                                       @Nullable @Header("X-Vitalwire-Actor") String actor) throws SQLException {
+        Optional<UUID> alert = uuid(id);
+        if (alert.isEmpty()) {
+            return HttpResponse.badRequest("id: an alert id (UUID)");
+        }
+        String by = body != null && body.by() != null && !body.by().isBlank() ? body.by() : actor;
+        if (by == null || by.isBlank()) {
+            return HttpResponse.badRequest("who acknowledges: body {\"by\": \"…\"} or the X-Vitalwire-Actor header");
+        }
+        String who = by.strip();
+        AlertLedger.Acknowledgement done = ledger.acknowledge(alert.get(),
+                who.length() > MAX_ACTOR ? who.substring(0, MAX_ACTOR) : who);
+        if (done.outcome() == AlertLedger.Acknowledged.UNKNOWN) {
+            return HttpResponse.notFound();
+        }
+        return HttpResponse.ok(done.alert().orElseThrow());
+    }
+
+    private static Optional<UUID> uuid(String id) {
+        try {
+            return Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}
