@@ -1,10 +1,11 @@
 package io.vitalwire.mqtt;
 
-import static io.vitalwire.mqtt.tls.PkiCommands.pki;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vitalwire.mqtt.tls.TlsMaterialException;
+import io.vitalwire.testing.MosquittoBroker;
+import io.vitalwire.testing.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,15 +29,11 @@ class MqttConnectorTest {
 
     @TempDir
     static Path dir;
-    private static LocalBroker broker;
+    private static MosquittoBroker broker;
 
     @BeforeAll
     static void startBroker() throws Exception {
-        pki("ca", dir.toString());
-        pki("server", dir.toString(), "broker", "IP:127.0.0.1");
-        pki("client", dir.toString(), "svc");
-        broker = LocalBroker.mutualTls(dir, dir.resolve("ca.pem"), dir.resolve("broker.pem"),
-                dir.resolve("broker.key"));
+        broker = MosquittoBroker.mutualTls(dir, TestPki.issue(dir, "svc"));
     }
 
     @AfterAll

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vitalwire.backoff.Backoff;
+import io.vitalwire.testing.MosquittoBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,7 +55,7 @@ class ReconnectLoopTest {
 
     @Test
     void loop_brokerRestarts_reconnectsToTheSameSession() throws Exception {
-        try (LocalBroker broker = LocalBroker.plain(dir)) {
+        try (MosquittoBroker broker = MosquittoBroker.plain(dir)) {
             CountingLink link = new CountingLink(new MqttConnector(MqttSettings.of(broker.url(), "loop-1",
                     TlsSettings.NONE, DAY).withConnectTimeout(Duration.ofSeconds(2))));
             // Always the ceiling: the delays are known, 100, 200, 200… ms.

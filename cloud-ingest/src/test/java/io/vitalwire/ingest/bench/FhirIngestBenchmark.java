@@ -53,9 +53,10 @@ public final class FhirIngestBenchmark {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Instant start = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.MINUTES);
         Rounds rounds;
-        try (BenchContext context = new BenchContext(Map.of("vitalwire.ingest.fhir.url", TestStack.fhirUrl()))) {
+        try (BenchContext context = new BenchContext(Map.of("vitalwire.ingest.fhir.url",
+                TestStack.SETTINGS.fhirUrl()))) {
             FhirContext fhirContext = context.bean(FhirContext.class);
-            IGenericClient client = fhirContext.newRestfulGenericClient(TestStack.fhirUrl());
+            IGenericClient client = fhirContext.newRestfulGenericClient(TestStack.SETTINGS.fhirUrl());
             BenchFhir fhir = new BenchFhir(client);
             // One strap per path, so that the two never share a reading key.
             Owner oursOwner = fhir.owner(HeartRateStreams.strap(run, 0));

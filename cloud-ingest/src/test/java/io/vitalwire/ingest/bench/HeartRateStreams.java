@@ -2,7 +2,7 @@ package io.vitalwire.ingest.bench;
 
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Reading;
-import io.vitalwire.ingest.testing.TestReadings;
+import io.vitalwire.testing.GatewayReadings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +20,7 @@ final class HeartRateStreams {
 
     /** The strap of stream {@code i} of a run. */
     static DeviceIdentity strap(String run, int i) {
-        return TestReadings.serial("HR-" + run + "-" + i);
+        return GatewayReadings.device("HR-" + run + "-" + i);
     }
 
     /** {@code seconds} readings from each of straps 0 … {@code straps - 1}, one a second from {@code start}. */
@@ -34,7 +34,7 @@ final class HeartRateStreams {
         for (int s = 0; s < seconds; s++) {
             Instant at = start.plusSeconds(s);
             for (int i = first; i < first + straps; i++) {
-                readings.add(TestReadings.heartRate(GATEWAY, strap(run, i), at, String.valueOf(60 + (s + i) % 40)));
+                readings.add(GatewayReadings.heartRate(GATEWAY, strap(run, i), at, String.valueOf(60 + (s + i) % 40)));
             }
         }
         return readings;

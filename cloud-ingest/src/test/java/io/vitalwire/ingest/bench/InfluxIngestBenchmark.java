@@ -38,7 +38,7 @@ public final class InfluxIngestBenchmark {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String oursDb = "vw_bench_sink_" + run;
         String rawDb = "vw_bench_raw_" + run;
-        InfluxHttp influx = new InfluxHttp(TestStack.influxUrl());
+        InfluxHttp influx = new InfluxHttp(TestStack.SETTINGS.influxUrl());
         influx.query("CREATE DATABASE " + oursDb);
         influx.query("CREATE DATABASE " + rawDb);
         int seconds = total / straps;

@@ -50,12 +50,12 @@ public final class WriteAmplificationBenchmark {
         // A stream long past, whole minutes from its start: every window has ended and is due at once.
         Instant start = Instant.now().minus(Duration.ofDays(4)).truncatedTo(ChronoUnit.HOURS);
         List<Writes> results = new ArrayList<>();
-        try (BenchContext context = new BenchContext(Map.of("vitalwire.ingest.fhir.url", TestStack.fhirUrl(),
+        try (BenchContext context = new BenchContext(Map.of("vitalwire.ingest.fhir.url", TestStack.SETTINGS.fhirUrl(),
                 "vitalwire.ingest.window.grace", "0s"))) {
             CountingInterceptor counter = new CountingInterceptor();
             context.bean(IGenericClient.class).registerInterceptor(counter);
             BenchFhir fhir = new BenchFhir(context.bean(FhirContext.class).newRestfulGenericClient(
-                    TestStack.fhirUrl()));
+                    TestStack.SETTINGS.fhirUrl()));
             Paths paths = new Paths(run, start, readings, context.bean(StreamWindows.class),
                     context.bean(WindowCloser.class), context.bean(ObservationMapper.class),
                     context.bean(FhirSink.class), counter, fhir);

@@ -11,11 +11,11 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.ingest.testing.StackTest;
-import io.vitalwire.ingest.testing.TestReadings;
 import io.vitalwire.ingest.window.WindowConfig;
 import io.vitalwire.ingest.window.WindowStore;
+import io.vitalwire.testing.FreePorts;
+import io.vitalwire.testing.GatewayReadings;
 import jakarta.inject.Inject;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -71,8 +71,8 @@ class WindowCloserIT extends StackTest {
         String patient = fixtures.patient();
         DeviceIdentity strap = registered("HR-down", patient);
         Instant start = minuteBefore(Duration.ofHours(2));
-        Reading sample = TestReadings.heartRate(gateway, strap, start.plusSeconds(5), "64");
-        send(List.of(sample, TestReadings.heartRate(gateway, strap, start.plusSeconds(6), "65")));
+        Reading sample = GatewayReadings.heartRate(gateway, strap, start.plusSeconds(5), "64");
+        send(List.of(sample, GatewayReadings.heartRate(gateway, strap, start.plusSeconds(6), "65")));
         WindowCloser unreachable = new WindowCloser(store, mapper, new FhirSink(deadFhir()), config,
                 metrics);
         double failuresBefore = counter("vitalwire.ingest.windows.write.failures", "cause", "unreachable");
@@ -112,7 +112,7 @@ class WindowCloserIT extends StackTest {
         List<Reading> stream = new ArrayList<>();
         for (int minute = 0; minute < 12; minute++) {
             for (int s = 0; s < 60; s += 10) {
-                stream.add(TestReadings.heartRate(gateway, strap, start.plusSeconds(minute * 60L + s), "80"));
+                stream.add(GatewayReadings.heartRate(gateway, strap, start.plusSeconds(minute * 60L + s), "80"));
             }
         }
         send(stream);
@@ -141,11 +141,7 @@ class WindowCloserIT extends StackTest {
 
     /** A FHIR client for a port nobody listens on: connections are refused at once. */
     private IGenericClient deadFhir() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        return fhirContext.newRestfulGenericClient("http://127.0.0.1:" + port + "/fhir");
+        return fhirContext.newRestfulGenericClient("http://127.0.0.1:" + FreePorts.tcp() + "/fhir");
     }
 
     private double counter(String name, String tag, String value) {

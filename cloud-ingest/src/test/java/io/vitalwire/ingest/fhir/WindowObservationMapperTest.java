@@ -6,10 +6,10 @@ import ca.uhn.fhir.validation.SingleValidationMessage;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.ingest.pipeline.Owner;
-import io.vitalwire.ingest.testing.TestReadings;
 import io.vitalwire.ingest.testing.VitalSignsValidator;
 import io.vitalwire.ingest.window.Sample;
 import io.vitalwire.ingest.window.StreamWindow;
+import io.vitalwire.testing.GatewayReadings;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +40,7 @@ class WindowObservationMapperTest {
         List<Reading> readings = new ArrayList<>();
         for (int s = 0; s < 60; s++) {
             if (s != 7) {
-                readings.add(TestReadings.heartRate("gw-1", STRAP, MINUTE.plusSeconds(s).plusMillis(120),
+                readings.add(GatewayReadings.heartRate("gw-1", STRAP, MINUTE.plusSeconds(s).plusMillis(120),
                         Integer.toString(60 + s % 5)));
             }
         }
@@ -71,10 +71,10 @@ class WindowObservationMapperTest {
     void samplesSharingATimestamp_areAllKept() {
         Instant at = MINUTE.plusSeconds(3);
         DeviceIdentity other = new DeviceIdentity(null, null, "HR-1", null, 2);
-        Reading first = TestReadings.heartRate("gw-1", STRAP, at, "70");
+        Reading first = GatewayReadings.heartRate("gw-1", STRAP, at, "70");
         // Same device and time through a second gateway: a distinct reading key, the same instant.
-        Reading second = TestReadings.heartRate("gw-2", other, at, "71");
-        Reading third = TestReadings.heartRate("gw-1", STRAP, MINUTE.plusSeconds(10), "90");
+        Reading second = GatewayReadings.heartRate("gw-2", other, at, "71");
+        Reading third = GatewayReadings.heartRate("gw-1", STRAP, MINUTE.plusSeconds(10), "90");
         Observation o = map(List.of(third, second, first));
 
         assertOnlyTheKnownVs1(o);
@@ -91,9 +91,9 @@ class WindowObservationMapperTest {
     @Test
     void oximetryWindows_conformToTheOxygensatAndHeartrateProfiles() {
         DeviceIdentity oximeter = new DeviceIdentity(null, null, "PLX-1", null, null);
-        Observation spo2 = map(List.of(TestReadings.spo2("gw-1", oximeter, MINUTE.plusSeconds(1), "97"),
-                TestReadings.spo2("gw-1", oximeter, MINUTE.plusSeconds(2), "96")));
-        Observation pulse = map(List.of(TestReadings.oximeterPulse("gw-1", oximeter, MINUTE.plusSeconds(1), "71")));
+        Observation spo2 = map(List.of(GatewayReadings.spo2("gw-1", oximeter, MINUTE.plusSeconds(1), "97"),
+                GatewayReadings.spo2("gw-1", oximeter, MINUTE.plusSeconds(2), "96")));
+        Observation pulse = map(List.of(GatewayReadings.oximeterPulse("gw-1", oximeter, MINUTE.plusSeconds(1), "71")));
 
         assertOnlyTheKnownVs1(spo2);
         assertOnlyTheKnownVs1(pulse);
@@ -119,9 +119,9 @@ class WindowObservationMapperTest {
     void aCoarserGrid_putsSeveralSamplesInASlot() {
         WindowObservationMapper coarse = new WindowObservationMapper(new ObservationMapper(),
                 Duration.ofSeconds(5));
-        List<Reading> readings = List.of(TestReadings.heartRate("gw-1", STRAP, MINUTE, "60"),
-                TestReadings.heartRate("gw-1", STRAP, MINUTE.plusSeconds(1), "61"),
-                TestReadings.heartRate("gw-1", STRAP, MINUTE.plusSeconds(59), "62"));
+        List<Reading> readings = List.of(GatewayReadings.heartRate("gw-1", STRAP, MINUTE, "60"),
+                GatewayReadings.heartRate("gw-1", STRAP, MINUTE.plusSeconds(1), "61"),
+                GatewayReadings.heartRate("gw-1", STRAP, MINUTE.plusSeconds(59), "62"));
         Observation o = coarse.map(window(readings.get(0)), samples(readings));
 
         SampledData samples = o.getComponentFirstRep().getValueSampledData();

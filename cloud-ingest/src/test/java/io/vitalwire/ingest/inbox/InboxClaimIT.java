@@ -13,7 +13,8 @@ import io.vitalwire.ingest.pipeline.Failure;
 import io.vitalwire.ingest.pipeline.Owner;
 import io.vitalwire.ingest.pipeline.StageEntry;
 import io.vitalwire.ingest.testing.StackTest;
-import io.vitalwire.ingest.testing.TestReadings;
+import io.vitalwire.testing.GatewayMessages;
+import io.vitalwire.testing.GatewayReadings;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -65,7 +66,7 @@ class InboxClaimIT extends StackTest {
 
     @Test
     void add_keepsOneEntryPerReadingKey_acrossMessagesAndWithinOne() {
-        DeviceIdentity scale = TestReadings.serial("SCALE-" + run);
+        DeviceIdentity scale = GatewayReadings.device("SCALE-" + run);
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Reading r1 = weight(scale, at);
         Reading r2 = weight(scale, at.plusSeconds(1));
@@ -84,8 +85,8 @@ class InboxClaimIT extends StackTest {
 
     @Test
     void aClaim_takesWholeDevicesInMeasurementOrder_andNoDeviceIsInTwoClaimsAtOnce() {
-        DeviceIdentity x = TestReadings.serial("X-" + run);
-        DeviceIdentity y = TestReadings.serial("Y-" + run);
+        DeviceIdentity x = GatewayReadings.device("X-" + run);
+        DeviceIdentity y = GatewayReadings.device("Y-" + run);
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
         // Arrived out of measurement order, in two messages.
         List<Reading> xs = List.of(weight(x, at.plusSeconds(4)), weight(x, at), weight(x, at.plusSeconds(2)));
@@ -109,8 +110,8 @@ class InboxClaimIT extends StackTest {
 
     @Test
     void aDevicesBacklog_isTakenInSlices_besideOtherDevicesReadings() {
-        DeviceIdentity backlog = TestReadings.serial("BACKLOG-" + run);
-        DeviceIdentity live = TestReadings.serial("LIVE-" + run);
+        DeviceIdentity backlog = GatewayReadings.device("BACKLOG-" + run);
+        DeviceIdentity live = GatewayReadings.device("LIVE-" + run);
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(3));
         List<Reading> days = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -128,8 +129,8 @@ class InboxClaimIT extends StackTest {
 
     @Test
     void aFailedEntry_holdsBackItsWholeDevice_untilDueOrTheStageWorksAgain() {
-        DeviceIdentity x = TestReadings.serial("X-" + run);
-        DeviceIdentity y = TestReadings.serial("Y-" + run);
+        DeviceIdentity x = GatewayReadings.device("X-" + run);
+        DeviceIdentity y = GatewayReadings.device("Y-" + run);
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
         Reading first = weight(x, at);
         store.add(topic(), List.of(first), Instant.now());
@@ -164,7 +165,7 @@ class InboxClaimIT extends StackTest {
 
     @Test
     void transitions_commitTogether_andResolvedEntriesGoOnToBothSinks() {
-        DeviceIdentity scale = TestReadings.serial("SCALE-" + run);
+        DeviceIdentity scale = GatewayReadings.device("SCALE-" + run);
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
         Reading kept = weight(scale, at);
         Reading refused = weight(scale, at.plusSeconds(1));
@@ -206,7 +207,7 @@ class InboxClaimIT extends StackTest {
 
     @Test
     void purge_deletesOnlyEntriesEveryStageFinishedBeforeTheCutoff() {
-        DeviceIdentity scale = TestReadings.serial("SCALE-" + run);
+        DeviceIdentity scale = GatewayReadings.device("SCALE-" + run);
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
         Reading finished = weight(scale, at);
         store.add(topic(), List.of(finished), Instant.now());
@@ -225,7 +226,7 @@ class InboxClaimIT extends StackTest {
 
     @Test
     void aClaim_refusesASecondOutcomeForAnEntry_andACommitThatLeavesOneWithout() {
-        DeviceIdentity scale = TestReadings.serial("SCALE-" + run);
+        DeviceIdentity scale = GatewayReadings.device("SCALE-" + run);
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
         store.add(topic(), List.of(weight(scale, at), weight(scale, at.plusSeconds(1))), Instant.now());
         try (InboxClaim claim = store.claim("resolve", 100, 100, Instant.now()).orElseThrow()) {
@@ -241,7 +242,7 @@ class InboxClaimIT extends StackTest {
 
     @Test
     void requeue_putsOnlyAQuarantinedEntryBackIntoItsStage_dueAtOnce_withNoAttempts() throws Exception {
-        DeviceIdentity scale = TestReadings.serial("SCALE-" + run);
+        DeviceIdentity scale = GatewayReadings.device("SCALE-" + run);
         Reading reading = weight(scale, Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60));
         store.add(topic(), List.of(reading), Instant.now());
         try (Connection c = dataSource.getConnection()) {
@@ -267,10 +268,10 @@ class InboxClaimIT extends StackTest {
     }
 
     private String topic() {
-        return TestReadings.topic(gateway);
+        return GatewayMessages.readingsTopic(TENANT, gateway);
     }
 
     private Reading weight(DeviceIdentity device, Instant at) {
-        return TestReadings.weight(gateway, device, at, "70.0");
+        return GatewayReadings.weight(gateway, device, at, "70.0");
     }
 }

@@ -11,11 +11,10 @@ import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.ingest.fhir.FhirSystems;
 import io.vitalwire.ingest.testing.StackTest;
-import io.vitalwire.ingest.testing.TestReadings;
+import io.vitalwire.testing.FreePorts;
+import io.vitalwire.testing.GatewayMessages;
+import io.vitalwire.testing.GatewayReadings;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -31,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class SinkIndependenceIT extends StackTest {
 
     private static final Duration ARRIVAL = Duration.ofSeconds(30);
-    private static final int DEAD_PORT = closedPort();
+    private static final int DEAD_PORT = FreePorts.tcp();
 
     @Inject
     MeterRegistry metrics;
@@ -52,11 +51,11 @@ class SinkIndependenceIT extends StackTest {
         String patient = fixtures.patient();
         DeviceIdentity scale = registered("SCALE", patient);
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
-        List<Reading> readings = List.of(TestReadings.weight(gateway, scale, at, "71.0"),
-                TestReadings.weight(gateway, scale, at.plusSeconds(1), "71.1"));
+        List<Reading> readings = List.of(GatewayReadings.weight(gateway, scale, at, "71.0"),
+                GatewayReadings.weight(gateway, scale, at.plusSeconds(1), "71.1"));
 
         long start = System.nanoTime();
-        ingest.handle(TestReadings.topic(gateway), TestReadings.batch(gateway, readings));
+        ingest.handle(GatewayMessages.readingsTopic(TENANT, gateway), GatewayMessages.readings(gateway, readings));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("durable, so acknowledgeable, without InfluxDB")
                 .isLessThan(Duration.ofSeconds(2));
 
@@ -95,13 +94,5 @@ class SinkIndependenceIT extends StackTest {
     private double failures(String stage, String cause) {
         Counter c = metrics.find("vitalwire.ingest.sink.failures").tags("stage", stage, "cause", cause).counter();
         return c == null ? 0 : c.count();
-    }
-
-    private static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

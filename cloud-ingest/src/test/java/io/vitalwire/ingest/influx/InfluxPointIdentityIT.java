@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Reading;
-import io.vitalwire.ingest.testing.TestReadings;
 import io.vitalwire.ingest.testing.TestStack;
+import io.vitalwire.testing.GatewayReadings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,12 +32,12 @@ class InfluxPointIdentityIT {
     private final InfluxSink sink = new InfluxSink(new InfluxConfig() {
         @Override
         public String getUrl() {
-            return TestStack.influxUrl();
+            return TestStack.SETTINGS.influxUrl();
         }
 
         @Override
         public String getDatabase() {
-            return TestStack.influxDb();
+            return TestStack.SETTINGS.influxDb();
         }
 
         @Override
@@ -50,7 +50,7 @@ class InfluxPointIdentityIT {
             return Optional.empty();
         }
     });
-    private final InfluxDB query = InfluxDBFactory.connect(TestStack.influxUrl());
+    private final InfluxDB query = InfluxDBFactory.connect(TestStack.SETTINGS.influxUrl());
 
     @AfterAll
     void close() {
@@ -61,11 +61,11 @@ class InfluxPointIdentityIT {
     @Test
     void readingsSharingAMillisecond_stayApart_andARedeliveryOverwritesOnlyItself() {
         String patient = "p-" + run;
-        DeviceIdentity scale = TestReadings.serial("SCALE-" + run);
+        DeviceIdentity scale = GatewayReadings.device("SCALE-" + run);
         Instant at = Instant.parse("2026-11-23T10:15:00.250Z");
         List<Reading> sameMillisecond = new ArrayList<>();
         for (long sequence = 1; sequence <= 5; sequence++) {
-            sameMillisecond.add(TestReadings.storedWeight(gateway, scale, sequence, at, "7" + sequence + ".0"));
+            sameMillisecond.add(GatewayReadings.storedWeight(gateway, scale, sequence, at, "7" + sequence + ".0"));
         }
         List<InfluxSink.Owned> owned = sameMillisecond.stream().map(r -> new InfluxSink.Owned(r, patient)).toList();
 
@@ -83,10 +83,10 @@ class InfluxPointIdentityIT {
 
     @Test
     void aPointsTime_isDeterministic_andWithinTheReadingsMillisecond() {
-        DeviceIdentity scale = TestReadings.serial("SCALE-" + run);
+        DeviceIdentity scale = GatewayReadings.device("SCALE-" + run);
         Instant at = Instant.parse("2026-11-23T10:15:00.250Z");
-        Reading one = TestReadings.storedWeight(gateway, scale, 1, at, "70.0");
-        Reading two = TestReadings.storedWeight(gateway, scale, 2, at, "70.0");
+        Reading one = GatewayReadings.storedWeight(gateway, scale, 1, at, "70.0");
+        Reading two = GatewayReadings.storedWeight(gateway, scale, 2, at, "70.0");
 
         assertThat(InfluxSink.pointTime(one)).isEqualTo(InfluxSink.pointTime(one))
                 .isNotEqualTo(InfluxSink.pointTime(two))
@@ -96,7 +96,7 @@ class InfluxPointIdentityIT {
     private List<Double> values(String patient) {
         QueryResult result = query.query(BoundParameterQuery.QueryBuilder
                 .newQuery("SELECT value FROM " + InfluxSink.MEASUREMENT + " WHERE patient = $p")
-                .forDatabase(TestStack.influxDb())
+                .forDatabase(TestStack.SETTINGS.influxDb())
                 .bind("p", patient)
                 .create());
         List<Double> values = new ArrayList<>();

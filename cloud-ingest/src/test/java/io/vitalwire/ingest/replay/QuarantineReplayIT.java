@@ -10,8 +10,8 @@ import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.ingest.fhir.FhirSystems;
 import io.vitalwire.ingest.testing.StackTest;
-import io.vitalwire.ingest.testing.TestReadings;
 import io.vitalwire.ingest.fhir.WindowCloser;
+import io.vitalwire.testing.GatewayReadings;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,12 +48,12 @@ class QuarantineReplayIT extends StackTest {
 
     @Test
     void anUnknownDevicesReadings_areReplayedExactlyOnce_afterItIsAssigned() throws Exception {
-        DeviceIdentity stranger = TestReadings.serial("STRANGER-" + run);
+        DeviceIdentity stranger = GatewayReadings.device("STRANGER-" + run);
         Instant at = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(90));
-        Reading weight = TestReadings.weight(gateway, stranger, at, "72.4");
+        Reading weight = GatewayReadings.weight(gateway, stranger, at, "72.4");
         List<Reading> message = new ArrayList<>(List.of(weight));
         for (int s = 1; s <= 3; s++) {
-            message.add(TestReadings.heartRate(gateway, stranger, at.plusSeconds(s), "6" + s));
+            message.add(GatewayReadings.heartRate(gateway, stranger, at.plusSeconds(s), "6" + s));
         }
         send(message);
         // Redelivered: the inbox holds one entry per reading key, so nothing is quarantined a second time.
@@ -123,11 +123,11 @@ class QuarantineReplayIT extends StackTest {
 
     @Test
     void theSweep_replaysAnUnassignedDevice_onceAssigned_andLeavesReadingsNoAssignmentCovers() throws Exception {
-        DeviceIdentity cuff = TestReadings.serial("CUFF-" + run);
+        DeviceIdentity cuff = GatewayReadings.device("CUFF-" + run);
         String device = fixtures.device(cuff.serial(), null);
         Instant assignedFrom = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
-        Reading covered = TestReadings.weight(gateway, cuff, assignedFrom.plus(Duration.ofMinutes(10)), "70.0");
-        Reading uncovered = TestReadings.weight(gateway, cuff, assignedFrom.minus(Duration.ofMinutes(10)), "70.5");
+        Reading covered = GatewayReadings.weight(gateway, cuff, assignedFrom.plus(Duration.ofMinutes(10)), "70.0");
+        Reading uncovered = GatewayReadings.weight(gateway, cuff, assignedFrom.minus(Duration.ofMinutes(10)), "70.5");
         send(List.of(covered, uncovered));
         assertThat(admin.explain(covered.key()).at("/quarantine/0/reason").asText())
                 .isEqualTo("UNASSIGNED_DEVICE");

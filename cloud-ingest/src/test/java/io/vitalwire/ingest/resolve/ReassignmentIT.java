@@ -10,8 +10,8 @@ import io.vitalwire.ingest.fhir.FhirSystems;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
 import io.vitalwire.ingest.testing.StackTest;
-import io.vitalwire.ingest.testing.TestReadings;
 import io.vitalwire.ingest.fhir.WindowCloser;
+import io.vitalwire.testing.GatewayReadings;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,17 +53,18 @@ class ReassignmentIT extends StackTest {
     void readingsBeforeAndAfterAReassignment_stayWithThePatientOfTheirTime() throws Exception {
         String former = fixtures.patient();
         String current = fixtures.patient();
-        DeviceIdentity scale = TestReadings.serial("SCALE-" + run);
+        DeviceIdentity scale = GatewayReadings.device("SCALE-" + run);
         // Device.patient names only the current patient; the history is in the DeviceUseStatements.
         String device = fixtures.device(scale.serial(), current);
         Instant handover = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(1)).plusSeconds(30);
         fixtures.assign(device, former, handover.minus(Duration.ofDays(7)), handover);
         fixtures.assign(device, current, handover, null);
 
-        Reading before = TestReadings.weight(gateway, scale, handover.minus(Duration.ofMinutes(30)), "81.2");
-        Reading atHandover = TestReadings.weight(gateway, scale, handover, "81.0");
-        Reading after = TestReadings.weight(gateway, scale, handover.plus(Duration.ofMinutes(30)), "80.9");
-        Reading beforeAnyAssignment = TestReadings.weight(gateway, scale, handover.minus(Duration.ofDays(8)), "83.0");
+        Reading before = GatewayReadings.weight(gateway, scale, handover.minus(Duration.ofMinutes(30)), "81.2");
+        Reading atHandover = GatewayReadings.weight(gateway, scale, handover, "81.0");
+        Reading after = GatewayReadings.weight(gateway, scale, handover.plus(Duration.ofMinutes(30)), "80.9");
+        Reading beforeAnyAssignment = GatewayReadings.weight(gateway, scale, handover.minus(Duration.ofDays(8)),
+                "83.0");
         send(List.of(before, atHandover, after, beforeAnyAssignment));
 
         assertThat(subjectOf(before)).isEqualTo(former);
@@ -82,7 +83,7 @@ class ReassignmentIT extends StackTest {
     void aStreamWindowSpanningTheHandover_isSplitBetweenThePatients() throws Exception {
         String former = fixtures.patient();
         String current = fixtures.patient();
-        DeviceIdentity strap = TestReadings.serial("HR-" + run);
+        DeviceIdentity strap = GatewayReadings.device("HR-" + run);
         String device = fixtures.device(strap.serial(), current);
         Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(2));
         Instant handover = minute.plusSeconds(30);
@@ -90,7 +91,7 @@ class ReassignmentIT extends StackTest {
         fixtures.assign(device, current, handover, null);
         List<Reading> stream = new ArrayList<>();
         for (int s = 20; s < 40; s++) {
-            stream.add(TestReadings.heartRate(gateway, strap, minute.plusSeconds(s), s < 30 ? "70" : "90"));
+            stream.add(GatewayReadings.heartRate(gateway, strap, minute.plusSeconds(s), s < 30 ? "70" : "90"));
         }
         send(stream);
         closer.closeDue(Instant.now().plusSeconds(1));
@@ -110,7 +111,7 @@ class ReassignmentIT extends StackTest {
     void aReassignmentMadeInFhir_isHonouredWithinTheCacheTtl() throws Exception {
         String former = fixtures.patient();
         String current = fixtures.patient();
-        DeviceIdentity cuff = TestReadings.serial("CUFF-" + run);
+        DeviceIdentity cuff = GatewayReadings.device("CUFF-" + run);
         String device = fixtures.device(cuff.serial(), former);
         String assignment = fixtures.assign(device, former, Instant.now().minus(Duration.ofDays(30)), null);
         Instant measured = Instant.now();
@@ -130,7 +131,7 @@ class ReassignmentIT extends StackTest {
 
     @Test
     void overlappingAssignmentsToDifferentPatients_areAConflict_notAGuess() throws Exception {
-        DeviceIdentity scale = TestReadings.serial("SCALE-" + run + "-X");
+        DeviceIdentity scale = GatewayReadings.device("SCALE-" + run + "-X");
         String device = fixtures.device(scale.serial(), null);
         Instant now = Instant.now();
         fixtures.assign(device, fixtures.patient(), now.minus(Duration.ofDays(2)), null);

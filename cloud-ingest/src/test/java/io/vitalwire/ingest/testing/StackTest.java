@@ -12,6 +12,8 @@ import io.vitalwire.ingest.consume.ReadingMessages;
 import io.vitalwire.ingest.inbox.InboxState;
 import io.vitalwire.ingest.inbox.InboxWorkers;
 import io.vitalwire.ingest.inbox.InboxStore;
+import io.vitalwire.testing.GatewayMessages;
+import io.vitalwire.testing.GatewayReadings;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class StackTest implements TestPropertyProvider {
 
+    /** The tenant in the topics of this test's messages. */
+    protected static final String TENANT = "test";
     private static final Duration SETTLED = Duration.ofSeconds(30);
 
     protected final TestStack stack = new TestStack();
@@ -84,7 +88,7 @@ public abstract class StackTest implements TestPropertyProvider {
 
     /** A device of this run, registered in FHIR with {@code patient} as its Device.patient. */
     protected DeviceIdentity registered(String name, String patient) {
-        DeviceIdentity device = TestReadings.serial(name + "-" + run);
+        DeviceIdentity device = GatewayReadings.device(name + "-" + run);
         fixtures.device(device.serial(), patient);
         return device;
     }
@@ -99,7 +103,7 @@ public abstract class StackTest implements TestPropertyProvider {
      * until the inbox's workers have taken every one of them through every stage.
      */
     protected void send(List<Reading> readings) {
-        ingest.handle(TestReadings.topic(gateway), TestReadings.batch(gateway, readings));
+        ingest.handle(GatewayMessages.readingsTopic(TENANT, gateway), GatewayMessages.readings(gateway, readings));
         awaitSettled(readings);
     }
 

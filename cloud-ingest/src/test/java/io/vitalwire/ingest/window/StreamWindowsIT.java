@@ -11,8 +11,8 @@ import io.vitalwire.contract.Reading;
 import io.vitalwire.ingest.fhir.FhirSystems;
 import io.vitalwire.ingest.influx.InfluxSink;
 import io.vitalwire.ingest.testing.StackTest;
-import io.vitalwire.ingest.testing.TestReadings;
 import io.vitalwire.ingest.testing.VitalSignsValidator;
+import io.vitalwire.testing.GatewayReadings;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -66,7 +66,7 @@ class StreamWindowsIT extends StackTest {
         List<Reading> stream = new ArrayList<>();
         for (int s = 0; s < 120; s++) {
             if (s != 42) {
-                stream.add(TestReadings.heartRate(gateway, strap, start.plusSeconds(s).plusMillis(250),
+                stream.add(GatewayReadings.heartRate(gateway, strap, start.plusSeconds(s).plusMillis(250),
                         Integer.toString(60 + s % 7)));
             }
         }
@@ -103,13 +103,13 @@ class StreamWindowsIT extends StackTest {
         Instant start = minuteBefore(Duration.ofMinutes(30));
         List<Reading> onTime = new ArrayList<>();
         for (int s = 0; s < 10; s++) {
-            onTime.add(TestReadings.heartRate(gateway, strap, start.plusSeconds(s), "70"));
+            onTime.add(GatewayReadings.heartRate(gateway, strap, start.plusSeconds(s), "70"));
         }
         send(onTime);
         Observation written = awaitObservations(patient, 1).get(0);
         assertThat(samplesIn(written)).isEqualTo(10);
 
-        Reading late = TestReadings.heartRate(gateway, strap, start.plusSeconds(30), "75");
+        Reading late = GatewayReadings.heartRate(gateway, strap, start.plusSeconds(30), "75");
         send(List.of(late));
 
         await().atMost(WRITTEN).untilAsserted(() -> {
@@ -140,7 +140,7 @@ class StreamWindowsIT extends StackTest {
         Instant now = Instant.now();
         // Far enough from the minute's end that the window is still open when explained.
         Instant at = now.getEpochSecond() % 60 < 50 ? now : now.plusSeconds(15);
-        Reading sample = TestReadings.heartRate(gateway, strap, at, "66");
+        Reading sample = GatewayReadings.heartRate(gateway, strap, at, "66");
         send(List.of(sample));
 
         JsonNode trail = admin.explain(sample.key());
@@ -160,8 +160,8 @@ class StreamWindowsIT extends StackTest {
         Instant start = minuteBefore(Duration.ofMinutes(20));
         List<Reading> readings = new ArrayList<>();
         for (int s = 0; s < 20; s++) {
-            readings.add(TestReadings.spo2(gateway, oximeter, start.plusSeconds(s), s < 10 ? "97" : "96"));
-            readings.add(TestReadings.oximeterPulse(gateway, oximeter, start.plusSeconds(s), "72"));
+            readings.add(GatewayReadings.spo2(gateway, oximeter, start.plusSeconds(s), s < 10 ? "97" : "96"));
+            readings.add(GatewayReadings.oximeterPulse(gateway, oximeter, start.plusSeconds(s), "72"));
         }
         send(readings);
 

@@ -9,7 +9,7 @@ import io.vitalwire.sims.bluez.DbusDaemon;
 import io.vitalwire.sims.bluez.SimDeviceKind;
 import io.vitalwire.sims.bluez.SimulatedBluez;
 import io.vitalwire.sims.e2e.ServiceProcess;
-import io.vitalwire.sims.e2e.StackEnv;
+import io.vitalwire.testing.StackSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class BluezClockSetIT {
 
-    private static final StackEnv STACK = StackEnv.fromEnvironment();
+    private static final StackSettings STACK = StackSettings.fromEnvironment();
     private static final ZoneId DEVICE_ZONE = ZoneId.of("Europe/Berlin");
     private static final SimDeviceKind CUFF = SimDeviceKind.BLOOD_PRESSURE_CUFF;
 

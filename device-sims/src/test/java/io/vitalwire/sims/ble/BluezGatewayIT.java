@@ -10,7 +10,7 @@ import io.vitalwire.sims.bluez.SimDeviceKind;
 import io.vitalwire.sims.bluez.SimMeasurement;
 import io.vitalwire.sims.bluez.SimulatedBluez;
 import io.vitalwire.sims.e2e.ServiceProcess;
-import io.vitalwire.sims.e2e.StackEnv;
+import io.vitalwire.testing.StackSettings;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class BluezGatewayIT {
 
-    private static final StackEnv STACK = StackEnv.fromEnvironment();
+    private static final StackSettings STACK = StackSettings.fromEnvironment();
     private static final ZoneId DEVICE_ZONE = ZoneId.of("Europe/Berlin");
     private static final Duration READY = Duration.ofSeconds(30);
     private static final Duration ARRIVAL = Duration.ofSeconds(20);

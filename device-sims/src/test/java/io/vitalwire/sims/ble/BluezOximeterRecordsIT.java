@@ -9,7 +9,7 @@ import io.vitalwire.sims.bluez.SimDeviceKind;
 import io.vitalwire.sims.bluez.SimMeasurement;
 import io.vitalwire.sims.bluez.SimulatedBluez;
 import io.vitalwire.sims.e2e.ServiceProcess;
-import io.vitalwire.sims.e2e.StackEnv;
+import io.vitalwire.testing.StackSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class BluezOximeterRecordsIT {
 
-    private static final StackEnv STACK = StackEnv.fromEnvironment();
+    private static final StackSettings STACK = StackSettings.fromEnvironment();
     private static final ZoneId DEVICE_ZONE = ZoneId.of("Europe/Berlin");
     private static final SimDeviceKind OXI = SimDeviceKind.PULSE_OXIMETER;
     private static final Duration WAIT = Duration.ofSeconds(30);

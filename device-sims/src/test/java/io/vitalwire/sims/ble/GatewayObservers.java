@@ -4,7 +4,7 @@ import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.Topic;
-import io.vitalwire.sims.e2e.StackEnv;
+import io.vitalwire.testing.StackSettings;
 import java.util.Arrays;
 import java.util.List;
 import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
@@ -22,7 +22,7 @@ final class GatewayObservers {
     }
 
     /** Subscribes to the gateway's readings topic (tenant "e2e") and adds every reading that arrives to {@code sink}. */
-    static MqttClient readings(StackEnv stack, String gatewayId, List<Reading> sink) throws MqttException {
+    static MqttClient readings(StackSettings stack, String gatewayId, List<Reading> sink) throws MqttException {
         Topic readings = Topic.of("e2e", gatewayId, Channel.READINGS);
         MqttClient observer = new MqttClient(stack.mqttUrl(), "observer-" + gatewayId, new MemoryPersistence());
         observer.connect();

@@ -6,14 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vitalwire.contract.DeviceIdentity;
-import io.vitalwire.contract.ReadingKey;
 import io.vitalwire.sims.coap.CoapHomeDevice;
 import io.vitalwire.sims.coap.HomeDeviceCredential;
 import io.vitalwire.sims.coap.HomeDeviceKind;
 import io.vitalwire.sims.provision.FhirProvisioner;
+import io.vitalwire.testing.FreePorts;
+import io.vitalwire.testing.GatewayReadings;
+import io.vitalwire.testing.StackSettings;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -51,7 +51,7 @@ class FirstReadingEndToEndIT {
     private static final String READING_KEY = "https://vitalwire.io/fhir/NamingSystem/reading-key";
     private static final Duration ARRIVAL = Duration.ofSeconds(60);
 
-    private static final StackEnv STACK = StackEnv.fromEnvironment();
+    private static final StackSettings STACK = StackSettings.fromEnvironment();
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static final String TENANT = "e2e";
     private static final String GATEWAY_ID = "gw-e2e-" + RUN;
@@ -71,10 +71,7 @@ class FirstReadingEndToEndIT {
         provisioner = new FhirProvisioner(URI.create(STACK.fhirUrl()));
         patientId = provisioner.patient("e2e-" + RUN, "Tester", "E2E");
 
-        int coapPort;
-        try (DatagramSocket probe = new DatagramSocket(0)) {
-            coapPort = probe.getLocalPort();
-        }
+        int coapPort = FreePorts.udp();
         coap = URI.create("coaps://127.0.0.1:" + coapPort);
         Path dataDir = Files.createTempDirectory("vw-gateway-");
         for (HomeDeviceKind kind : HomeDeviceKind.values()) {
@@ -252,8 +249,7 @@ class FirstReadingEndToEndIT {
     }
 
     private static String key(String serial, Instant at, String mdc) {
-        return ReadingKey.of(GATEWAY_ID, new DeviceIdentity(null, null, serial, null, null), null, at.toString(), at,
-                mdc);
+        return GatewayReadings.deviceTimeKey(GATEWAY_ID, serial, at, mdc);
     }
 
     private static String primaryCode(HomeDeviceKind kind) {

@@ -9,6 +9,7 @@ import io.vitalwire.contract.GatewayState;
 import io.vitalwire.contract.GatewayStatus;
 import io.vitalwire.contract.Presence;
 import io.vitalwire.contract.Topic;
+import io.vitalwire.testing.StackSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayPresenceIT {
 
-    private static final StackEnv STACK = StackEnv.fromEnvironment();
+    private static final StackSettings STACK = StackSettings.fromEnvironment();
     private final ContractCodec codec = new ContractCodec();
 
     @Test

@@ -1,7 +1,7 @@
 package io.vitalwire.sims.e2e;
 
+import io.vitalwire.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +42,7 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run `mvn package` first");
         }
-        int httpPort = freePort();
+        int httpPort = FreePorts.tcp();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -95,12 +95,6 @@ public final class ServiceProcess implements AutoCloseable {
     /** SIGKILL: no shutdown hooks, no goodbye; what a power cut looks like to the broker. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override

@@ -5,19 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.vitalwire.contract.Channel;
-import io.vitalwire.contract.ClockQuality;
 import io.vitalwire.contract.ContractCodec;
-import io.vitalwire.contract.DeviceIdentity;
-import io.vitalwire.contract.MeasurementType;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.ReadingBatch;
 import io.vitalwire.contract.ReadingKey;
-import io.vitalwire.contract.ReadingValue;
-import io.vitalwire.contract.Source;
 import io.vitalwire.contract.Topic;
-import io.vitalwire.contract.Transport;
 import io.vitalwire.mqtt.tls.ClientTls;
-import java.math.BigDecimal;
+import io.vitalwire.testing.ArrivalLedger;
+import io.vitalwire.testing.GatewayReadings;
+import io.vitalwire.testing.MosquittoBroker;
+import io.vitalwire.testing.ReadingsSubscriber;
+import io.vitalwire.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,14 +52,14 @@ class BrokerAccessIT {
     static Path dir;
     private static TestPki pki;
     private static TestPki foreignPki;
-    private static TlsBroker broker;
+    private static MosquittoBroker broker;
     private final ContractCodec codec = new ContractCodec();
 
     @BeforeAll
     static void startBroker() throws Exception {
         pki = TestPki.issue(dir.resolve("pki"), GATEWAY, OTHER_GATEWAY, TestPki.INGEST);
         foreignPki = TestPki.issue(dir.resolve("foreign"), GATEWAY);
-        broker = TlsBroker.start(pki, dir.resolve("broker"));
+        broker = MosquittoBroker.deployed(pki, dir.resolve("broker"));
     }
 
     @AfterAll
@@ -73,9 +71,9 @@ class BrokerAccessIT {
     void anotherGatewaysCertificate_cannotPublishIntoThisGatewaysTopics() throws Exception {
         ArrivalLedger ledger = new ArrivalLedger();
         String readings = Topic.of(FaultGateway.TENANT, GATEWAY, Channel.READINGS).path();
-        try (ReadingsSubscriber subscriber = ReadingsSubscriber.connect(broker.url(), pki.tls(TestPki.INGEST), ledger)) {
-            MqttAsyncClient impostor = connect(broker.url(), "impostor", pki.tls(OTHER_GATEWAY), true);
-            MqttAsyncClient genuine = connect(broker.url(), "genuine", pki.tls(GATEWAY), true);
+        try (ReadingsSubscriber subscriber = FaultScenario.ingestSubscriber(broker, pki, ledger)) {
+            MqttAsyncClient impostor = connect(broker.url(), "impostor", BrokerTls.as(pki, OTHER_GATEWAY), true);
+            MqttAsyncClient genuine = connect(broker.url(), "genuine", BrokerTls.as(pki, GATEWAY), true);
 
             IMqttToken forged = impostor.publish(readings, codec.encode(batch("FORGED")), 1, false);
             forged.waitForCompletion(5_000);
@@ -98,13 +96,14 @@ class BrokerAccessIT {
     void aGateway_cannotReadAnotherGatewaysTopics() throws Exception {
         ArrivalLedger ledger = new ArrivalLedger();
         List<String> overheard = new CopyOnWriteArrayList<>();
-        try (ReadingsSubscriber subscriber = ReadingsSubscriber.connect(broker.url(), pki.tls(TestPki.INGEST), ledger)) {
-            MqttAsyncClient eavesdropper = connect(broker.url(), "eavesdropper", pki.tls(OTHER_GATEWAY), true);
+        try (ReadingsSubscriber subscriber = FaultScenario.ingestSubscriber(broker, pki, ledger)) {
+            MqttAsyncClient eavesdropper = connect(broker.url(), "eavesdropper", BrokerTls.as(pki, OTHER_GATEWAY),
+                    true);
             // (Paho 1.2.5's single-listener subscribe forms fail; the array form works.)
             eavesdropper.subscribe(new MqttSubscription[] {new MqttSubscription("vitalwire/#", 1)}, null, null,
                     new IMqttMessageListener[] {(topic, message) -> overheard.add(topic)}, new MqttProperties())
                     .waitForCompletion(5_000);
-            MqttAsyncClient genuine = connect(broker.url(), "genuine", pki.tls(GATEWAY), true);
+            MqttAsyncClient genuine = connect(broker.url(), "genuine", BrokerTls.as(pki, GATEWAY), true);
 
             genuine.publish(Topic.of(FaultGateway.TENANT, GATEWAY, Channel.READINGS).path(),
                     codec.encode(batch("PRIVATE")), 1, false).waitForCompletion(5_000);
@@ -120,7 +119,7 @@ class BrokerAccessIT {
 
     @Test
     void aClientWithoutACertificate_cannotConnect() {
-        assertThatThrownBy(() -> connect(broker.url(), "anonymous", pki.trustOnly(), true))
+        assertThatThrownBy(() -> connect(broker.url(), "anonymous", BrokerTls.trustOnly(pki), true))
                 .isInstanceOf(MqttException.class);
     }
 
@@ -137,11 +136,11 @@ class BrokerAccessIT {
         // The broker's certificate names IP:127.0.0.1 only; localhost is the same machine, but not that name.
         String byName = "ssl://localhost:" + broker.port();
 
-        assertThatThrownBy(() -> connect(byName, GATEWAY, pki.tls(GATEWAY), true))
+        assertThatThrownBy(() -> connect(byName, GATEWAY, BrokerTls.as(pki, GATEWAY), true))
                 .isInstanceOf(MqttException.class)
                 .rootCause().hasMessageContaining("localhost");
         // Everything else about the connection is fine: without the host name check it gets in.
-        close(connect(byName, GATEWAY, pki.tls(GATEWAY), false));
+        close(connect(byName, GATEWAY, BrokerTls.as(pki, GATEWAY), false));
     }
 
     private static MqttAsyncClient connect(String url, String clientId, ClientTls tls, boolean verifyHost)
@@ -167,17 +166,14 @@ class BrokerAccessIT {
         client.close(true);
     }
 
+    /** The key of the scale's record number 1 (a sequence number makes the key, whatever the time). */
     private static String key(String serial) {
-        return ReadingKey.of(GATEWAY, new DeviceIdentity(null, null, serial, null, null), 1L, null,
-                Instant.EPOCH, "188736");
+        return ReadingKey.of(GATEWAY, GatewayReadings.device(serial), 1L, null, Instant.EPOCH, "188736");
     }
 
     private static ReadingBatch batch(String serial) {
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        Reading weight = new Reading(key(serial), MeasurementType.BODY_WEIGHT, "188736", "29463-7",
-                List.of(new ReadingValue("188736", "29463-7", new BigDecimal("72.4"), "kg")),
-                new DeviceIdentity(null, null, serial, null, null), 1L, null, at, at, null, ClockQuality.RECEIVE_TIME,
-                new Source(Transport.COAP, "/readings"), List.of());
+        Reading weight = GatewayReadings.storedWeight(GATEWAY, GatewayReadings.device(serial), 1L, at, "72.4");
         return ReadingBatch.of(GATEWAY, at, List.of(weight));
     }
 }

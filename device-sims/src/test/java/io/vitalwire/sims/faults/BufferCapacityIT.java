@@ -7,6 +7,7 @@ import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.GatewayEvent;
 import io.vitalwire.contract.Topic;
+import io.vitalwire.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -89,7 +90,7 @@ class BufferCapacityIT {
         Topic topic = Topic.of(FaultGateway.TENANT, gatewayId, Channel.EVENTS);
         MqttClient client = new MqttClient(scenario.broker.url(), "faults-events", new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setSocketFactory(scenario.pki.tls(TestPki.INGEST).socketFactory());
+        options.setSocketFactory(BrokerTls.as(scenario.pki, TestPki.INGEST).socketFactory());
         options.setAutomaticReconnect(true);
         options.setAutomaticReconnectDelay(1, 2);
         options.setCleanStart(false);

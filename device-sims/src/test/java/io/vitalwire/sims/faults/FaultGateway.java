@@ -2,8 +2,10 @@ package io.vitalwire.sims.faults;
 
 import io.vitalwire.sims.coap.HomeDeviceCredential;
 import io.vitalwire.sims.e2e.ServiceProcess;
+import io.vitalwire.testing.FreePorts;
+import io.vitalwire.testing.MosquittoBroker;
+import io.vitalwire.testing.TestPki;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,14 +34,11 @@ final class FaultGateway implements AutoCloseable {
     private final URI coap;
     private ServiceProcess process;
 
-    FaultGateway(String id, TestPki pki, TlsBroker broker, Path dataDir, List<HomeDeviceCredential> devices,
+    FaultGateway(String id, TestPki pki, MosquittoBroker broker, Path dataDir, List<HomeDeviceCredential> devices,
                  Map<String, String> extra) throws IOException {
         Files.createDirectories(dataDir);
         HomeDeviceCredential.writeGatewayFile(dataDir.resolve("coap-devices.psk"), devices);
-        int coapPort;
-        try (DatagramSocket probe = new DatagramSocket(0)) {
-            coapPort = probe.getLocalPort();
-        }
+        int coapPort = FreePorts.udp();
         this.name = "faults-" + id + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.coap = URI.create("coaps://127.0.0.1:" + coapPort);
         Map<String, String> base = Map.ofEntries(

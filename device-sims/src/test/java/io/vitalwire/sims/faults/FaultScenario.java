@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vitalwire.sims.coap.HomeDeviceCredential;
+import io.vitalwire.testing.ArrivalLedger;
+import io.vitalwire.testing.MosquittoBroker;
+import io.vitalwire.testing.ReadingsSubscriber;
+import io.vitalwire.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +26,7 @@ final class FaultScenario implements AutoCloseable {
     private static final Duration ARRIVAL = Duration.ofSeconds(90);
 
     final TestPki pki;
-    final TlsBroker broker;
+    final MosquittoBroker broker;
     final ArrivalLedger ledger = new ArrivalLedger();
     final FaultGateway gateway;
     private final String gatewayId;
@@ -33,7 +37,7 @@ final class FaultScenario implements AutoCloseable {
         this.gatewayId = gatewayId;
         this.devices = ReadingStream.thermometers(gatewayId.toUpperCase(), 2);
         this.pki = TestPki.issue(dir.resolve("pki"), gatewayId, TestPki.INGEST);
-        this.broker = TlsBroker.start(pki, dir.resolve("broker"));
+        this.broker = MosquittoBroker.deployed(pki, dir.resolve("broker"));
         this.gateway = new FaultGateway(gatewayId, pki, broker, dir.resolve("gateway"), devices, gatewayProperties);
     }
 
@@ -74,7 +78,17 @@ final class FaultScenario implements AutoCloseable {
 
     /** cloud-ingest's side (back) on the broker: a persistent session with the shared subscription. */
     void subscribe() throws MqttException {
-        subscriber = ReadingsSubscriber.connect(broker.url(), pki.tls(TestPki.INGEST), ledger);
+        subscriber = ingestSubscriber(broker, pki, ledger);
+    }
+
+    /**
+     * cloud-ingest's side on {@code broker}: mutual TLS as {@link TestPki#INGEST}, a persistent session as
+     * {@code faults-ingest}, the shared subscription of group {@code faults}, every reading's key into {@code ledger}.
+     */
+    static ReadingsSubscriber ingestSubscriber(MosquittoBroker broker, TestPki pki, ArrivalLedger ledger)
+            throws MqttException {
+        return ReadingsSubscriber.connect(broker.url(), BrokerTls.as(pki, TestPki.INGEST).socketFactory(), "faults",
+                ledger);
     }
 
     /** Waits for every accepted reading at the subscriber; none may be missing, and no message may be malformed. */

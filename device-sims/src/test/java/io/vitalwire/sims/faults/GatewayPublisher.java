@@ -4,9 +4,10 @@ import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.ContractMessage;
 import io.vitalwire.contract.Reading;
-import io.vitalwire.contract.ReadingBatch;
 import io.vitalwire.contract.Topic;
-import java.time.Instant;
+import io.vitalwire.testing.GatewayMessages;
+import io.vitalwire.testing.MosquittoBroker;
+import io.vitalwire.testing.TestPki;
 import java.util.List;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -33,10 +34,10 @@ final class GatewayPublisher implements AutoCloseable {
         this.client = client;
     }
 
-    static GatewayPublisher connect(TlsBroker broker, TestPki pki, String gatewayId) throws MqttException {
+    static GatewayPublisher connect(MosquittoBroker broker, TestPki pki, String gatewayId) throws MqttException {
         MqttAsyncClient client = new MqttAsyncClient(broker.url(), gatewayId, new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setSocketFactory(pki.tls(gatewayId).socketFactory());
+        options.setSocketFactory(BrokerTls.as(pki, gatewayId).socketFactory());
         options.setCleanStart(true);
         client.connect(options).waitForCompletion(TIMEOUT_MILLIS);
         return new GatewayPublisher(gatewayId, client);
@@ -44,7 +45,7 @@ final class GatewayPublisher implements AutoCloseable {
 
     /** The readings as one message, as the gateway's uplink encodes it. */
     byte[] batch(List<Reading> readings) {
-        return codec.encode(ReadingBatch.of(gatewayId, Instant.now(), readings));
+        return GatewayMessages.readings(gatewayId, readings);
     }
 
     /**

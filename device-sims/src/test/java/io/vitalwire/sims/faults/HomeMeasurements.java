@@ -1,6 +1,5 @@
 package io.vitalwire.sims.faults;
 
-import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.MeasurementType;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.Source;
@@ -10,6 +9,7 @@ import io.vitalwire.gateway.normalize.MeasuredValue;
 import io.vitalwire.gateway.normalize.NormalizationException;
 import io.vitalwire.gateway.normalize.Normalizer;
 import io.vitalwire.gateway.normalize.Quantity;
+import io.vitalwire.testing.GatewayReadings;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -32,7 +32,7 @@ final class HomeMeasurements {
 
     /** A cuff's reading taken at {@code at} by its own clock; values vary with {@code n}. */
     Reading bloodPressure(String serial, Instant at, int n) {
-        return normalize(new DeviceMeasurement(device(serial), MeasurementType.BLOOD_PRESSURE, List.of(
+        return normalize(new DeviceMeasurement(GatewayReadings.device(serial), MeasurementType.BLOOD_PRESSURE, List.of(
                 new MeasuredValue(Quantity.SYSTOLIC, BigDecimal.valueOf(110 + n % 30), "mm[Hg]"),
                 new MeasuredValue(Quantity.DIASTOLIC, BigDecimal.valueOf(70 + n % 15), "mm[Hg]"),
                 new MeasuredValue(Quantity.MEAN_ARTERIAL_PRESSURE, BigDecimal.valueOf(85 + n % 20), "mm[Hg]")),
@@ -41,7 +41,7 @@ final class HomeMeasurements {
 
     /** A scale's record number {@code sequence}, measured at {@code at}: several records may share the time. */
     Reading storedWeight(String serial, long sequence, Instant at) {
-        return normalize(new DeviceMeasurement(device(serial), MeasurementType.BODY_WEIGHT, List.of(
+        return normalize(new DeviceMeasurement(GatewayReadings.device(serial), MeasurementType.BODY_WEIGHT, List.of(
                 new MeasuredValue(Quantity.BODY_WEIGHT, new BigDecimal("70." + sequence % 10), "kg")),
                 sequence, at.toString(), null, COAP, List.of()));
     }
@@ -52,9 +52,5 @@ final class HomeMeasurements {
         } catch (NormalizationException e) {
             throw new IllegalStateException("a test measurement does not normalize", e);
         }
-    }
-
-    private static DeviceIdentity device(String serial) {
-        return new DeviceIdentity(null, null, serial, null, null);
     }
 }

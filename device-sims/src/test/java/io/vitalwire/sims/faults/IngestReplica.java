@@ -3,6 +3,9 @@ package io.vitalwire.sims.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitalwire.sims.e2e.ServiceProcess;
+import io.vitalwire.testing.MosquittoBroker;
+import io.vitalwire.testing.PostgresSchema;
+import io.vitalwire.testing.TestPki;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -32,10 +35,10 @@ final class IngestReplica implements AutoCloseable {
      * @param influxUrl likewise for InfluxDB
      * @param settings  further cloud-ingest properties of the test
      */
-    IngestReplica(String name, TestPki pki, TlsBroker broker, IngestSchema schema, String shareGroup,
+    IngestReplica(String name, TestPki pki, MosquittoBroker broker, PostgresSchema schema, String shareGroup,
                   String fhirUrl, String influxUrl, String influxDb, Map<String, String> settings) {
         this.name = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> p = new HashMap<>(schema.properties());
+        Map<String, String> p = new HashMap<>(schema.datasourceProperties());
         p.put("vitalwire.ingest.mqtt.broker-url", broker.url());
         p.put("vitalwire.ingest.mqtt.ca-file", pki.ca().toString());
         p.put("vitalwire.ingest.mqtt.cert-file", pki.cert(TestPki.INGEST).toString());

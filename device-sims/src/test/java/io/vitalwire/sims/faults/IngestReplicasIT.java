@@ -8,8 +8,11 @@ import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.gateway.buffer.Gap;
 import io.vitalwire.gateway.buffer.Lane;
-import io.vitalwire.sims.e2e.StackEnv;
 import io.vitalwire.sims.provision.FhirProvisioner;
+import io.vitalwire.testing.MosquittoBroker;
+import io.vitalwire.testing.PostgresSchema;
+import io.vitalwire.testing.StackSettings;
+import io.vitalwire.testing.TestPki;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IngestReplicasIT {
 
-    private static final StackEnv STACK = StackEnv.fromEnvironment();
+    private static final StackSettings STACK = StackSettings.fromEnvironment();
     private static final Duration ARRIVAL = Duration.ofSeconds(90);
     /**
      * Far longer than the test waits for anything: readings must travel by the inbox's in-process wake-ups, and
@@ -86,8 +89,8 @@ class IngestReplicasIT {
         keys.forEach(k -> onceEach.put(k, 1));
         SinkLedger sinks = new SinkLedger(STACK);
 
-        try (TlsBroker broker = TlsBroker.start(pki, dir.resolve("broker"));
-             IngestSchema schema = IngestSchema.create(STACK)) {
+        try (MosquittoBroker broker = MosquittoBroker.deployed(pki, dir.resolve("broker"));
+             PostgresSchema schema = PostgresSchema.create(STACK)) {
             List<IngestReplica> replicas = new ArrayList<>();
             for (int i = 1; i <= REPLICAS; i++) {
                 replicas.add(new IngestReplica("ingest-rep-" + run + "-" + i, pki, broker, schema, "rep-" + run,
@@ -198,7 +201,7 @@ class IngestReplicasIT {
         }
     }
 
-    private static void printStageLatencies(IngestSchema schema, List<String> keys) throws Exception {
+    private static void printStageLatencies(PostgresSchema schema, List<String> keys) throws Exception {
         for (String stage : List.of("resolve", "fhir", "influx")) {
             System.out.printf("  %s: p50 %.3f s, p90 %.3f s, max %.3f s after arrival%n", stage,
                     schema.decimal(stageLatency(stage, 0.5, keys)), schema.decimal(stageLatency(stage, 0.9, keys)),
@@ -218,7 +221,7 @@ class IngestReplicasIT {
      *
      * @return how many messages were published
      */
-    private static int publishConcurrently(TlsBroker broker, TestPki pki, Map<String, List<Reading>> readingsOf)
+    private static int publishConcurrently(MosquittoBroker broker, TestPki pki, Map<String, List<Reading>> readingsOf)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(readingsOf.size());
         try {

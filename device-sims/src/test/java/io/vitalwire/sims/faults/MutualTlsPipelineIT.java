@@ -5,14 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vitalwire.contract.DeviceIdentity;
-import io.vitalwire.contract.ReadingKey;
 import io.vitalwire.sims.coap.CoapHomeDevice;
 import io.vitalwire.sims.coap.HomeDeviceCredential;
 import io.vitalwire.sims.coap.HomeDeviceKind;
 import io.vitalwire.sims.e2e.ServiceProcess;
-import io.vitalwire.sims.e2e.StackEnv;
 import io.vitalwire.sims.provision.FhirProvisioner;
+import io.vitalwire.testing.GatewayReadings;
+import io.vitalwire.testing.MosquittoBroker;
+import io.vitalwire.testing.StackSettings;
+import io.vitalwire.testing.TestPki;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MutualTlsPipelineIT {
 
-    private static final StackEnv STACK = StackEnv.fromEnvironment();
+    private static final StackSettings STACK = StackSettings.fromEnvironment();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration ARRIVAL = Duration.ofSeconds(60);
 
@@ -51,7 +52,7 @@ class MutualTlsPipelineIT {
         provisioner.device(thermometer.serial(), thermometer.kind().name(),
                 provisioner.patient("tls-" + run, "Tester", "Tls"));
 
-        try (TlsBroker broker = TlsBroker.start(pki, dir.resolve("broker"));
+        try (MosquittoBroker broker = MosquittoBroker.deployed(pki, dir.resolve("broker"));
              ServiceProcess ingest = ServiceProcess.start("faults-ingest-" + run,
                      Path.of("..", "cloud-ingest", "target", "cloud-ingest.jar"), Map.ofEntries(
                              Map.entry("vitalwire.ingest.mqtt.broker-url", broker.url()),
@@ -76,8 +77,7 @@ class MutualTlsPipelineIT {
             try (CoapHomeDevice device = new CoapHomeDevice(thermometer, gateway.coap())) {
                 assertThat(device.measure(at, 2)).isEqualTo(CoAP.ResponseCode.CHANGED);
             }
-            String key = ReadingKey.of(id, new DeviceIdentity(null, null, thermometer.serial(), null, null), null,
-                    at.toString(), at, "150364");
+            String key = GatewayReadings.deviceTimeKey(id, thermometer.serial(), at, "150364");
 
             await().atMost(ARRIVAL).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 JsonNode trail = JSON.readTree(ingest.get("/admin/readings?key="

@@ -3,11 +3,10 @@ package io.vitalwire.sims.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vitalwire.contract.DeviceIdentity;
-import io.vitalwire.contract.ReadingKey;
 import io.vitalwire.sims.coap.CoapHomeDevice;
 import io.vitalwire.sims.coap.HomeDeviceCredential;
 import io.vitalwire.sims.coap.HomeDeviceKind;
+import io.vitalwire.testing.GatewayReadings;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -104,8 +103,7 @@ final class ReadingStream implements AutoCloseable {
     }
 
     private String key(String serial, Instant at) {
-        return ReadingKey.of(gatewayId, new DeviceIdentity(null, null, serial, null, null), null, at.toString(), at,
-                BODY_TEMPERATURE_MDC);
+        return GatewayReadings.deviceTimeKey(gatewayId, serial, at, BODY_TEMPERATURE_MDC);
     }
 
     /** Every key the gateway has answered 2.04 for so far. */

@@ -2,7 +2,7 @@ package io.vitalwire.sims.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vitalwire.sims.e2e.StackEnv;
+import io.vitalwire.testing.StackSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -26,10 +26,10 @@ final class SinkLedger {
     private static final int KEYS_PER_SEARCH = 40;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final StackEnv stack;
+    private final StackSettings stack;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    SinkLedger(StackEnv stack) {
+    SinkLedger(StackSettings stack) {
         this.stack = stack;
     }
 

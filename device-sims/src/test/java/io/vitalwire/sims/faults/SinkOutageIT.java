@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vitalwire.contract.Reading;
-import io.vitalwire.sims.e2e.StackEnv;
 import io.vitalwire.sims.provision.FhirProvisioner;
+import io.vitalwire.testing.MosquittoBroker;
+import io.vitalwire.testing.PostgresSchema;
+import io.vitalwire.testing.StackSettings;
+import io.vitalwire.testing.TestPki;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +41,7 @@ class SinkOutageIT {
     private static final Duration OUTAGE = Duration.ofSeconds(60);
     private static final Duration PUBLISH_EVERY = Duration.ofMillis(500);
     private static final Duration ARRIVAL = Duration.ofSeconds(120);
-    private static final StackEnv STACK = StackEnv.fromEnvironment();
+    private static final StackSettings STACK = StackSettings.fromEnvironment();
 
     @TempDir
     Path dir;
@@ -58,8 +61,8 @@ class SinkOutageIT {
         URI fhir = URI.create(STACK.fhirUrl());
         URI influx = URI.create(STACK.influxUrl());
 
-        try (TlsBroker broker = TlsBroker.start(pki, dir.resolve("broker"));
-             IngestSchema schema = IngestSchema.create(STACK);
+        try (MosquittoBroker broker = MosquittoBroker.deployed(pki, dir.resolve("broker"));
+             PostgresSchema schema = PostgresSchema.create(STACK);
              TcpProxy fhirRelay = TcpProxy.to(fhir.getHost(), fhir.getPort());
              TcpProxy influxRelay = TcpProxy.to(influx.getHost(), influx.getPort())) {
             Map<String, String> settings = Map.of(

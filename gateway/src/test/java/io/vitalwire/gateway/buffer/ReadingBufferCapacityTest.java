@@ -1,7 +1,7 @@
 package io.vitalwire.gateway.buffer;
 
-import static io.vitalwire.gateway.buffer.TestReadings.reading;
-import static io.vitalwire.gateway.buffer.TestReadings.readings;
+import static io.vitalwire.gateway.buffer.GlucoseRecords.reading;
+import static io.vitalwire.gateway.buffer.GlucoseRecords.readings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -75,7 +75,7 @@ class ReadingBufferCapacityTest {
             assertThat(event.attributes()).containsEntry("lane", "routine").containsEntry("refusedReadings", "8")
                     .containsEntry("deviceCount", "2").containsEntry("gapId", Long.toString(gap.id()));
             String json = new String(new ContractCodec().encode(event));
-            assertThat(json).doesNotContain(TestReadings.VALUE).doesNotContain(TestReadings.MODEL);
+            assertThat(json).doesNotContain(GlucoseRecords.VALUE).doesNotContain(GlucoseRecords.MODEL);
             assertThat(buffer.stats().unreportedGaps()).isEqualTo(1);
         }
     }

@@ -1,7 +1,7 @@
 package io.vitalwire.gateway.buffer;
 
-import static io.vitalwire.gateway.buffer.TestReadings.reading;
-import static io.vitalwire.gateway.buffer.TestReadings.readings;
+import static io.vitalwire.gateway.buffer.GlucoseRecords.reading;
+import static io.vitalwire.gateway.buffer.GlucoseRecords.readings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,13 +38,13 @@ class ReadingBufferEncryptionTest {
     void theFileAndItsWal_neverHoldAReadingsContent() throws Exception {
         try (ReadingBuffer buffer = open(null)) {
             buffer.append(Lane.CRITICAL, readings("GM-1", 1, 20));
-            assertThat(fileBytes()).doesNotContain(TestReadings.MODEL).doesNotContain(TestReadings.VALUE);
+            assertThat(fileBytes()).doesNotContain(GlucoseRecords.MODEL).doesNotContain(GlucoseRecords.VALUE);
             // Still readable through the buffer: the content is there, only encrypted.
             Reading back = buffer.claimNext(1).get(0).reading();
-            assertThat(back.device().model()).isEqualTo(TestReadings.MODEL);
-            assertThat(back.values().get(0).value()).isEqualByComparingTo(TestReadings.VALUE);
+            assertThat(back.device().model()).isEqualTo(GlucoseRecords.MODEL);
+            assertThat(back.values().get(0).value()).isEqualByComparingTo(GlucoseRecords.VALUE);
         }
-        assertThat(fileBytes()).doesNotContain(TestReadings.MODEL).doesNotContain(TestReadings.VALUE);
+        assertThat(fileBytes()).doesNotContain(GlucoseRecords.MODEL).doesNotContain(GlucoseRecords.VALUE);
     }
 
     @Test
@@ -144,14 +144,14 @@ class ReadingBufferEncryptionTest {
                 }
             }
         }
-        assertThat(fileBytes()).contains(TestReadings.MODEL);
+        assertThat(fileBytes()).contains(GlucoseRecords.MODEL);
 
         try (ReadingBuffer buffer = open(null)) {
             assertThat(buffer.claimNext(10)).extracting(b -> b.reading().sequence()).containsExactly(2L, 3L);
             assertThat(buffer.stats().acknowledged()).isEqualTo(1);
             assertThat(buffer.append(Lane.CRITICAL, List.of(reading(1))).alreadyKnown()).isEqualTo(1);
         }
-        assertThat(fileBytes()).doesNotContain(TestReadings.MODEL).doesNotContain(TestReadings.VALUE);
+        assertThat(fileBytes()).doesNotContain(GlucoseRecords.MODEL).doesNotContain(GlucoseRecords.VALUE);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("PRAGMA auto_vacuum")) {
             assertThat(rs.getInt(1)).as("incremental auto-vacuum").isEqualTo(2);

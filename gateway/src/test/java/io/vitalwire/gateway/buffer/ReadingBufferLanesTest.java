@@ -1,7 +1,7 @@
 package io.vitalwire.gateway.buffer;
 
-import static io.vitalwire.gateway.buffer.TestReadings.reading;
-import static io.vitalwire.gateway.buffer.TestReadings.readings;
+import static io.vitalwire.gateway.buffer.GlucoseRecords.reading;
+import static io.vitalwire.gateway.buffer.GlucoseRecords.readings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

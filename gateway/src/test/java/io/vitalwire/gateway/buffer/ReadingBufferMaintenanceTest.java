@@ -1,6 +1,6 @@
 package io.vitalwire.gateway.buffer;
 
-import static io.vitalwire.gateway.buffer.TestReadings.readings;
+import static io.vitalwire.gateway.buffer.GlucoseRecords.readings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

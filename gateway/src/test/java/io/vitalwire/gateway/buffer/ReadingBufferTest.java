@@ -1,6 +1,6 @@
 package io.vitalwire.gateway.buffer;
 
-import static io.vitalwire.gateway.buffer.TestReadings.reading;
+import static io.vitalwire.gateway.buffer.GlucoseRecords.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vitalwire.contract.Reading;

@@ -2,17 +2,11 @@ package io.vitalwire.gateway.uplink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vitalwire.contract.ClockQuality;
 import io.vitalwire.contract.ContractCodec;
-import io.vitalwire.contract.DeviceIdentity;
-import io.vitalwire.contract.MeasurementType;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.ReadingBatch;
-import io.vitalwire.contract.ReadingValue;
-import io.vitalwire.contract.Source;
-import io.vitalwire.contract.Transport;
 import io.vitalwire.gateway.buffer.BufferedReading;
-import java.math.BigDecimal;
+import io.vitalwire.testing.GatewayReadings;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -72,11 +66,7 @@ class BatchEncoderTest {
     }
 
     private static Reading reading(long sequence) {
-        DeviceIdentity meter = new DeviceIdentity(null, null, "GM-1", null, null);
-        Instant at = Instant.parse("2026-11-23T10:00:00Z");
-        return new Reading("gw-1/sn.GM-1/s" + sequence + "/160184", MeasurementType.BLOOD_GLUCOSE, "160184",
-                "2339-0", List.of(new ReadingValue("160184", "2339-0", new BigDecimal("101"), "mg/dL")), meter,
-                sequence, null, at, at, null, ClockQuality.RECEIVE_TIME, new Source(Transport.COAP, "/readings"),
-                List.of());
+        return GatewayReadings.storedGlucose("gw-1", GatewayReadings.device("GM-1"), sequence,
+                Instant.parse("2026-11-23T10:00:00Z"), "101");
     }
 }

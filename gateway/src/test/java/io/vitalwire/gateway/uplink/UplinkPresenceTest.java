@@ -11,6 +11,7 @@ import io.vitalwire.contract.GatewayState;
 import io.vitalwire.contract.GatewayStatus;
 import io.vitalwire.contract.Presence;
 import io.vitalwire.contract.Topic;
+import io.vitalwire.testing.StackSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
@@ -36,8 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UplinkPresenceTest {
 
-    private static final String BROKER = Optional.ofNullable(System.getenv("VW_MQTT_URL"))
-            .orElse("tcp://127.0.0.1:11883");
+    private static final String BROKER = StackSettings.fromEnvironment().mqttUrl();
 
     @TempDir
     Path dir;

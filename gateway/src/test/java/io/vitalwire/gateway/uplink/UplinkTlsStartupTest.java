@@ -3,6 +3,7 @@ package io.vitalwire.gateway.uplink;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micronaut.context.ApplicationContext;
+import io.vitalwire.testing.TestPki;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,13 +20,7 @@ class UplinkTlsStartupTest {
 
     @Test
     void start_certificateForAnotherGateway_failsNamingTheFileAndBothIds() throws Exception {
-        Path pki = Path.of("..", "deploy", "broker", "pki.sh").toAbsolutePath();
-        Process issue = new ProcessBuilder("bash", "-c", "\"$0\" ca \"$1\" && \"$0\" client \"$1\" gw-other",
-                pki.toString(), dir.toString()).redirectErrorStream(true).start();
-        issue.getInputStream().transferTo(System.out);
-        if (issue.waitFor() != 0) {
-            throw new IllegalStateException("pki.sh failed");
-        }
+        TestPki.newCa(dir).client("gw-other");
 
         assertThatThrownBy(() -> ApplicationContext.run(Map.of(
                 "vitalwire.gateway.id", "gw-mine",

@@ -1,10 +1,10 @@
 package io.vitalwire.mqtt.tls;
 
-import static io.vitalwire.mqtt.tls.PkiCommands.openssl;
-import static io.vitalwire.mqtt.tls.PkiCommands.pki;
+import static io.vitalwire.testing.TestPki.openssl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vitalwire.testing.TestPki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,9 +28,7 @@ class ClientTlsTest {
 
     @BeforeAll
     static void issueCertificates() throws Exception {
-        pki("ca", pki.toString());
-        pki("client", pki.toString(), "gw-a");
-        pki("client", pki.toString(), "gw-b");
+        TestPki.newCa(pki).client("gw-a").client("gw-b");
     }
 
     @Test

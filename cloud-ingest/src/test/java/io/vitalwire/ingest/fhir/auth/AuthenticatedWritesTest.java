@@ -12,8 +12,8 @@ import io.vitalwire.ingest.fhir.ObservationMapper;
 import io.vitalwire.ingest.pipeline.Owner;
 import io.vitalwire.ingest.testing.FhirFixtures;
 import io.vitalwire.ingest.testing.StackTest;
-import io.vitalwire.ingest.testing.TestReadings;
 import io.vitalwire.ingest.testing.TestStack;
+import io.vitalwire.testing.GatewayReadings;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
 abstract class AuthenticatedWritesTest extends StackTest {
 
     protected final TestAuthorizationServer auth = TestAuthorizationServer.start();
-    private final AuthenticatingProxy proxy = AuthenticatingProxy.start(TestStack.fhirUrl(), auth);
+    private final AuthenticatingProxy proxy = AuthenticatingProxy.start(TestStack.SETTINGS.fhirUrl(), auth);
     private final LogCapture logs = new LogCapture();
     private final AtomicInteger readings = new AtomicInteger();
     private final Instant epoch = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
@@ -86,9 +86,9 @@ abstract class AuthenticatedWritesTest extends StackTest {
 
     @BeforeAll
     void owner() {
-        direct = new FhirFixtures(fhirContext.newRestfulGenericClient(TestStack.fhirUrl()));
+        direct = new FhirFixtures(fhirContext.newRestfulGenericClient(TestStack.SETTINGS.fhirUrl()));
         String patient = direct.patient();
-        scale = TestReadings.serial("SCALE-auth-" + run);
+        scale = GatewayReadings.device("SCALE-auth-" + run);
         owner = new Owner(patient, direct.device(scale.serial(), patient));
     }
 
@@ -192,7 +192,7 @@ abstract class AuthenticatedWritesTest extends StackTest {
     }
 
     private Reading reading() {
-        return TestReadings.weight(gateway, scale, epoch.plusSeconds(readings.incrementAndGet()), "72.5");
+        return GatewayReadings.weight(gateway, scale, epoch.plusSeconds(readings.incrementAndGet()), "72.5");
     }
 
     /** Writes the reading's Observation through the sink; returns its key. */

@@ -1,4 +1,4 @@
-package io.vitalwire.sims.faults;
+package io.vitalwire.testing;
 
 import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.ReadingBatch;
@@ -17,13 +17,13 @@ import java.util.stream.Collectors;
  * What reached the cloud side, counted by reading key: a loss is an expected key that never came, a duplicate is a
  * key that came more than once (recognisable, so the cloud stores it once).
  */
-final class ArrivalLedger {
+public final class ArrivalLedger {
 
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
     private final Map<String, Instant> firstArrivals = new ConcurrentHashMap<>();
     private final List<String> refused = new CopyOnWriteArrayList<>();
 
-    void record(ReadingBatch batch, Instant at) {
+    public void record(ReadingBatch batch, Instant at) {
         for (Reading reading : batch.readings()) {
             counts.merge(reading.key(), 1, Integer::sum);
             firstArrivals.putIfAbsent(reading.key(), at);
@@ -31,31 +31,31 @@ final class ArrivalLedger {
     }
 
     /** A message the contract's codec refused: no gateway should ever send one. */
-    void refused(String topic, String reason) {
+    public void refused(String topic, String reason) {
         refused.add(topic + ": " + reason);
     }
 
-    List<String> refused() {
+    public List<String> refused() {
         return List.copyOf(refused);
     }
 
-    Set<String> keys() {
+    public Set<String> keys() {
         return Set.copyOf(counts.keySet());
     }
 
     /** The expected keys that have not arrived (yet). */
-    Set<String> missing(Collection<String> expected) {
+    public Set<String> missing(Collection<String> expected) {
         return expected.stream().filter(key -> !counts.containsKey(key))
                 .collect(Collectors.toUnmodifiableSet());
     }
 
     /** Arrivals beyond the first, over all keys. */
-    long duplicates() {
+    public long duplicates() {
         return counts.values().stream().mapToLong(n -> n - 1L).sum();
     }
 
     /** When the first of these keys arrived, if any has. */
-    Optional<Instant> firstArrivalOf(Collection<String> keys) {
+    public Optional<Instant> firstArrivalOf(Collection<String> keys) {
         return keys.stream().map(firstArrivals::get).filter(Objects::nonNull).min(Instant::compareTo);
     }
 }

@@ -1,14 +1,14 @@
-package io.vitalwire.sims.e2e;
+package io.vitalwire.testing;
 
 /**
- * Where the local stack of real services is: from the environment that {@code deploy/dev/stack.sh env} prints,
- * with that script's defaults.
+ * Where the local stack of real services is: from the environment that {@code deploy/dev/stack.sh env} prints, with
+ * that script's defaults (a variable that is unset or blank takes the default).
  */
-public record StackEnv(String mqttUrl, String pgUrl, String pgUser, String pgPassword, String influxUrl, String influxDb,
-                String fhirUrl) {
+public record StackSettings(String mqttUrl, String pgUrl, String pgUser, String pgPassword, String influxUrl,
+                            String influxDb, String fhirUrl) {
 
-    public static StackEnv fromEnvironment() {
-        return new StackEnv(
+    public static StackSettings fromEnvironment() {
+        return new StackSettings(
                 env("VW_MQTT_URL", "tcp://127.0.0.1:11883"),
                 env("VW_PG_URL", "jdbc:postgresql://127.0.0.1:15432/vitalwire"),
                 env("VW_PG_USER", "vitalwire"),

@@ -1,30 +1,42 @@
-package io.vitalwire.ingest.testing;
+package io.vitalwire.testing;
 
-import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.ClockQuality;
-import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.MeasurementType;
 import io.vitalwire.contract.Reading;
-import io.vitalwire.contract.ReadingBatch;
 import io.vitalwire.contract.ReadingKey;
 import io.vitalwire.contract.ReadingValue;
 import io.vitalwire.contract.Source;
-import io.vitalwire.contract.Topic;
 import io.vitalwire.contract.Transport;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * Readings as a gateway sends them, with keys built the gateway's way ({@link ReadingKey}): BLE stream samples keyed
- * by receive time (the characteristics carry no timestamp), CoAP spot measurements keyed by device time.
+ * Readings as a gateway sends them, with keys built the gateway's way ({@link ReadingKey}), written out by hand for
+ * tests that start after the gateway (buffer, uplink, cloud-ingest, the broker): BLE stream samples keyed by receive
+ * time (the characteristics carry no timestamp), CoAP spot measurements keyed by the device's own time, stored
+ * records keyed by the device's sequence number. Tests that need the gateway's own normalization use its
+ * {@code Normalizer} instead.
  */
-public final class TestReadings {
+public final class GatewayReadings {
 
-    private static final ContractCodec CODEC = new ContractCodec();
+    private static final Source COAP = new Source(Transport.COAP, "/readings");
 
-    private TestReadings() {
+    private GatewayReadings() {
+    }
+
+    /** A device known by its serial number only, as a CoAP device names itself. */
+    public static DeviceIdentity device(String serial) {
+        return new DeviceIdentity(null, null, serial, null, null);
+    }
+
+    /**
+     * The key of a measurement that the device known by {@code serial} dated {@code at} by its own (UTC) clock, e.g.
+     * what a simulated CoAP device sent: {@code gateway/sn.serial/t…Z/mdc}.
+     */
+    public static String deviceTimeKey(String gatewayId, String serial, Instant at, String mdc) {
+        return ReadingKey.of(gatewayId, device(serial), null, at.toString(), at, mdc);
     }
 
     /** A BLE Heart Rate Measurement (2A37) notification received at {@code at}. */
@@ -49,7 +61,7 @@ public final class TestReadings {
         return new Reading(ReadingKey.of(gatewayId, device, null, deviceTime, at, "188736"),
                 MeasurementType.BODY_WEIGHT, "188736", "29463-7",
                 List.of(new ReadingValue("188736", "29463-7", new BigDecimal(kg), "kg")), device, null, deviceTime,
-                at, at, null, ClockQuality.UNCORRECTED, new Source(Transport.COAP, "/readings"), List.of());
+                at, at, null, ClockQuality.UNCORRECTED, COAP, List.of());
     }
 
     /**
@@ -60,21 +72,19 @@ public final class TestReadings {
         return new Reading(ReadingKey.of(gatewayId, device, sequence, at.toString(), at, "188736"),
                 MeasurementType.BODY_WEIGHT, "188736", "29463-7",
                 List.of(new ReadingValue("188736", "29463-7", new BigDecimal(kg), "kg")), device, sequence,
-                at.toString(), at, at, null, ClockQuality.UNCORRECTED, new Source(Transport.COAP, "/readings"),
-                List.of());
+                at.toString(), at, at, null, ClockQuality.UNCORRECTED, COAP, List.of());
     }
 
-    public static DeviceIdentity serial(String serial) {
-        return new DeviceIdentity(null, null, serial, null, null);
-    }
-
-    public static String topic(String gatewayId) {
-        return Topic.of("test", gatewayId, Channel.READINGS).path();
-    }
-
-    /** The MQTT payload a gateway would publish. */
-    public static byte[] batch(String gatewayId, List<Reading> readings) {
-        return CODEC.encode(ReadingBatch.of(gatewayId, Instant.now(), readings));
+    /**
+     * A glucose meter's record number {@code sequence} without a time of its own (taken and received at {@code at}),
+     * over CoAP: keyed by the sequence number.
+     */
+    public static Reading storedGlucose(String gatewayId, DeviceIdentity meter, long sequence, Instant at,
+                                        String mgPerDl) {
+        return new Reading(ReadingKey.of(gatewayId, meter, sequence, null, at, "160184"),
+                MeasurementType.BLOOD_GLUCOSE, "160184", "2339-0",
+                List.of(new ReadingValue("160184", "2339-0", new BigDecimal(mgPerDl), "mg/dL")), meter, sequence,
+                null, at, at, null, ClockQuality.RECEIVE_TIME, COAP, List.of());
     }
 
     private static Reading stream(String gatewayId, DeviceIdentity device, Instant at, String characteristic,

@@ -1,11 +1,11 @@
-package io.vitalwire.sims.faults;
+package io.vitalwire.testing;
 
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.ContractViolation;
 import io.vitalwire.contract.ReadingBatch;
 import io.vitalwire.contract.Topic;
-import io.vitalwire.mqtt.tls.ClientTls;
 import java.time.Instant;
+import javax.net.SocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -18,29 +18,36 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
- * cloud-ingest's side of the broker, reduced to counting: connected as {@code cloud-ingest} over mutual TLS with a
- * persistent session, the shared subscription to every gateway's readings, each reading's key into the ledger.
- * It reconnects by itself within a second or two of the broker coming back, and subscribes again on every connect,
- * since a broker that lost its state has forgotten the subscription.
+ * cloud-ingest's side of the broker, reduced to counting: connected with a persistent session (over TLS as the
+ * socket factory has it, e.g. mutual TLS as {@link TestPki#INGEST}), the shared subscription to every gateway's
+ * readings, each reading's key into an {@link ArrivalLedger}. It reconnects by itself within a second or two of the
+ * broker coming back, and subscribes again on every connect, since a broker that lost its state has forgotten the
+ * subscription.
  */
-final class ReadingsSubscriber implements MqttCallback, AutoCloseable {
+public final class ReadingsSubscriber implements MqttCallback, AutoCloseable {
 
-    static final String SHARE_GROUP = "faults";
-
+    private final String group;
     private final ArrivalLedger ledger;
     private final MqttAsyncClient client;
     private final ContractCodec codec = new ContractCodec();
 
-    private ReadingsSubscriber(String brokerUrl, ArrivalLedger ledger) throws MqttException {
+    private ReadingsSubscriber(String brokerUrl, String group, ArrivalLedger ledger) throws MqttException {
+        this.group = group;
         this.ledger = ledger;
-        this.client = new MqttAsyncClient(brokerUrl, "faults-ingest", new MemoryPersistence());
+        this.client = new MqttAsyncClient(brokerUrl, group + "-ingest", new MemoryPersistence());
         client.setCallback(this);
     }
 
-    static ReadingsSubscriber connect(String brokerUrl, ClientTls tls, ArrivalLedger ledger) throws MqttException {
-        ReadingsSubscriber subscriber = new ReadingsSubscriber(brokerUrl, ledger);
+    /**
+     * Connects as client {@code <group>-ingest} and subscribes to {@code $share/<group>/vitalwire/+/+/+/readings}.
+     *
+     * @param tls e.g. mqtt's {@code ClientTls.socketFactory()}
+     */
+    public static ReadingsSubscriber connect(String brokerUrl, SocketFactory tls, String group, ArrivalLedger ledger)
+            throws MqttException {
+        ReadingsSubscriber subscriber = new ReadingsSubscriber(brokerUrl, group, ledger);
         MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setSocketFactory(tls.socketFactory());
+        options.setSocketFactory(tls);
         options.setCleanStart(false);
         options.setSessionExpiryInterval(3600L);
         options.setAutomaticReconnect(true);
@@ -51,7 +58,7 @@ final class ReadingsSubscriber implements MqttCallback, AutoCloseable {
     }
 
     private IMqttToken subscribe() throws MqttException {
-        return client.subscribe(new MqttSubscription(Topic.sharedReadingsFilter(SHARE_GROUP), 1));
+        return client.subscribe(new MqttSubscription(Topic.sharedReadingsFilter(group), 1));
     }
 
     @Override

@@ -1,6 +1,5 @@
-package io.vitalwire.sims.faults;
+package io.vitalwire.testing;
 
-import io.vitalwire.sims.e2e.StackEnv;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -11,29 +10,35 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A PostgreSQL schema of one test's own in the stack's database, for the cloud-ingest replicas of that test to
- * share (inbox, windows, quarantine, events), migrated by the replicas' Flyway as in production; dropped at the end.
- * Other tests and running cloud-ingests never see it.
+ * A PostgreSQL schema of one test's own in the stack's database, so that tests never see each other's data and never
+ * touch the schema that running services use; {@link #close()} drops it. The JDBC driver comes from the test's
+ * classpath.
  */
-final class IngestSchema implements AutoCloseable {
+public final class PostgresSchema implements AutoCloseable {
 
-    private final StackEnv stack;
+    private final StackSettings stack;
     private final String name = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
-    private IngestSchema(StackEnv stack) {
+    /** A name of its own, nothing created yet: Flyway creates the schema when it migrates it. */
+    public PostgresSchema(StackSettings stack) {
         this.stack = stack;
     }
 
-    static IngestSchema create(StackEnv stack) throws SQLException {
-        IngestSchema schema = new IngestSchema(stack);
+    /** A schema of its own, created now (for services that start together and migrate it once). */
+    public static PostgresSchema create(StackSettings stack) throws SQLException {
+        PostgresSchema schema = new PostgresSchema(stack);
         try (Connection c = schema.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema.name);
         }
         return schema;
     }
 
-    /** cloud-ingest's datasource and Flyway pointed at this schema. */
-    Map<String, String> properties() {
+    public String name() {
+        return name;
+    }
+
+    /** A Micronaut application's default datasource and its Flyway migration pointed at this schema. */
+    public Map<String, String> datasourceProperties() {
         String url = stack.pgUrl() + (stack.pgUrl().contains("?") ? "&" : "?") + "currentSchema=" + name;
         return Map.of("datasources.default.url", url,
                 "datasources.default.username", stack.pgUser(),
@@ -43,12 +48,12 @@ final class IngestSchema implements AutoCloseable {
     }
 
     /** The single number a query in this schema answers, e.g. a count. */
-    long number(String sql) throws SQLException {
+    public long number(String sql) throws SQLException {
         return (long) decimal(sql);
     }
 
     /** Likewise, a fraction. */
-    double decimal(String sql) throws SQLException {
+    public double decimal(String sql) throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("SET search_path TO " + name);
             try (PreparedStatement query = c.prepareStatement(sql); ResultSet rs = query.executeQuery()) {
@@ -62,6 +67,7 @@ final class IngestSchema implements AutoCloseable {
         return DriverManager.getConnection(stack.pgUrl(), stack.pgUser(), stack.pgPassword());
     }
 
+    /** Drops the schema and everything in it (if it was ever created). */
     @Override
     public void close() throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
