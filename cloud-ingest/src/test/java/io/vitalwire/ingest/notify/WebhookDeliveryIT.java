@@ -11,7 +11,7 @@ import io.vitalwire.ingest.db.Jdbc;
 import io.vitalwire.ingest.fhir.FhirSystems;
 import io.vitalwire.ingest.fhir.WindowCloser;
 import io.vitalwire.ingest.notify.WebhookReceiver.Answer;
-import io.vitalwire.ingest.testing.TestReadings;
+import io.vitalwire.testing.GatewayReadings;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -55,7 +55,7 @@ class WebhookDeliveryIT extends WebhookStackTest {
         // A real reading through the pipeline first: FHIR has its Observation when the alert goes out.
         String patient = fixtures.patient();
         DeviceIdentity scale = registered("SCALE-hook", patient);
-        Reading weighing = TestReadings.weight(gateway, scale, Instant.now().truncatedTo(ChronoUnit.SECONDS), "70.4");
+        Reading weighing = GatewayReadings.weight(gateway, scale, Instant.now().truncatedTo(ChronoUnit.SECONDS), "70.4");
         send(List.of(weighing));
         List<Observation> written = fixtures.observations(FhirSystems.READING_KEY, weighing.key());
         assertThat(written).hasSize(1);
@@ -99,8 +99,8 @@ class WebhookDeliveryIT extends WebhookStackTest {
         String patient = fixtures.patient();
         DeviceIdentity strap = registered("STRAP-hook", patient);
         Instant start = minuteBefore(Duration.ofHours(2));
-        Reading first = TestReadings.heartRate(gateway, strap, start.plusSeconds(5), "64");
-        Reading second = TestReadings.heartRate(gateway, strap, start.plusSeconds(6), "65");
+        Reading first = GatewayReadings.heartRate(gateway, strap, start.plusSeconds(5), "64");
+        Reading second = GatewayReadings.heartRate(gateway, strap, start.plusSeconds(6), "65");
         send(List.of(first, second));
 
         AlertNotice before = alert("window", "clinical", "warning", first.key());

@@ -12,7 +12,7 @@ import io.vitalwire.contract.ReadingValue;
 import io.vitalwire.contract.Source;
 import io.vitalwire.contract.Transport;
 import io.vitalwire.ingest.testing.StackTest;
-import io.vitalwire.ingest.testing.TestReadings;
+import io.vitalwire.testing.GatewayReadings;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
@@ -68,7 +68,7 @@ class RulesStageIT extends StackTest {
         List<Reading> stream = new ArrayList<>();
         String[] bpm = {"135", "135", "80", "115", "115", "140", "141"};
         for (int i = 0; i < bpm.length; i++) {
-            stream.add(TestReadings.heartRate(gateway, strap, at.plusSeconds(i), bpm[i]));
+            stream.add(GatewayReadings.heartRate(gateway, strap, at.plusSeconds(i), bpm[i]));
         }
         send(stream);
 
@@ -114,9 +114,9 @@ class RulesStageIT extends StackTest {
         DeviceIdentity scale2 = registered("SCALE-OK", healthy);
         Instant day = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(20));
         for (DeviceIdentity scale : List.of(scale1, scale2)) {
-            send(List.of(TestReadings.weight(gateway, scale, day, "80.0"),
-                    TestReadings.weight(gateway, scale, day.plus(Duration.ofHours(6)), "79.6"),
-                    TestReadings.weight(gateway, scale, day.plus(Duration.ofHours(18)), "80.6")));
+            send(List.of(GatewayReadings.weight(gateway, scale, day, "80.0"),
+                    GatewayReadings.weight(gateway, scale, day.plus(Duration.ofHours(6)), "79.6"),
+                    GatewayReadings.weight(gateway, scale, day.plus(Duration.ofHours(18)), "80.6")));
         }
 
         assertThat(alerts(failing)).singleElement().asString().startsWith("weight-gain-24h warning ");

@@ -11,6 +11,8 @@ import io.vitalwire.contract.Reading;
 import io.vitalwire.ingest.consume.ReadingMessages;
 import io.vitalwire.ingest.inbox.InboxState;
 import io.vitalwire.ingest.inbox.InboxWorkers;
+import io.vitalwire.ingest.notify.DeliveryWorkers;
+import io.vitalwire.ingest.tasks.CareTaskWorkers;
 import io.vitalwire.ingest.inbox.InboxStore;
 import io.vitalwire.testing.GatewayMessages;
 import io.vitalwire.testing.GatewayReadings;
@@ -79,9 +81,12 @@ public abstract class StackTest implements TestPropertyProvider {
     @AfterAll
     void dropSchema() throws Exception {
         // The workers would otherwise poll a schema that is gone until the context closes.
-        Optional<InboxWorkers> workers = context.findBean(InboxWorkers.class);
-        if (workers.isPresent()) {
-            workers.get().close();
+        for (Class<? extends AutoCloseable> workers : List.of(InboxWorkers.class, DeliveryWorkers.class,
+                CareTaskWorkers.class)) {
+            Optional<? extends AutoCloseable> running = context.findBean(workers);
+            if (running.isPresent()) {
+                running.get().close();
+            }
         }
         stack.dropSchema();
     }
