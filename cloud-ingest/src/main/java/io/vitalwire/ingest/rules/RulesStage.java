@@ -1,5 +1,6 @@
 package io.vitalwire.ingest.rules;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalwire.contract.ContractViolation;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.Topic;
@@ -32,6 +33,8 @@ import java.util.Set;
  * Task it owes ({@link CareTasks}). So an alert decided is an alert delivered, two replicas never evaluate one
  * patient at once, and a reading handled again (a retry, a redelivery) is not evaluated again.
  *
+ * <p>Metric: {@code vitalwire.ingest.alerts.raised{kind, rule, severity}}.
+ *
  * <p>Independent of the FHIR and InfluxDB stages: no alert waits for either. The FHIR server is asked only for the
  * conditions of a patient who weighed (weight gain is for heart failure); a patient FHIR never answered for waits in
  * this stage, with its weighings, until it does.
@@ -44,10 +47,12 @@ public class RulesStage implements Stage {
     private final PatientProfiles profiles;
     private final Notifier notifier;
     private final CareTasks tasks;
+    private final MeterRegistry metrics;
     private final Clock clock;
 
     public RulesStage(RulesConfig config, RuleStateStore store, PatientProfiles profiles, Notifier notifier,
-                      CareTasks tasks, Clock clock) {
+                      CareTasks tasks, MeterRegistry metrics, Clock clock) {
+        this.metrics = metrics;
         this.engine = new RuleEngine(config.settings());
         this.store = store;
         this.profiles = profiles;
@@ -92,6 +97,16 @@ public class RulesStage implements Stage {
 
     /** @return the number of alerts raised; empty when the patient's conditions are needed and not known */
     private Optional<Integer> evaluate(String patient, List<StageEntry> entries) throws SQLException {
+        List<AlertNotice> raised = new ArrayList<>();
+        Optional<Integer> count = evaluate(patient, entries, raised);
+        // Committed: count what was raised.
+        raised.forEach(n -> metrics.counter("vitalwire.ingest.alerts.raised", "kind", n.kind(), "rule", n.rule(),
+                "severity", n.severity()).increment());
+        return count;
+    }
+
+    private Optional<Integer> evaluate(String patient, List<StageEntry> entries, List<AlertNotice> raisedNow)
+            throws SQLException {
         String tenant = tenant(entries.get(0));
         boolean weighed = entries.stream().anyMatch(e -> hasWeight(e.reading()));
         PatientProfiles.Settings settings;
@@ -119,6 +134,7 @@ public class RulesStage implements Stage {
                     if (store.insert(c, notice)) {
                         notifier.raised(c, notice);
                         tasks.raised(c, notice);
+                        raisedNow.add(notice);
                         raised++;
                     }
                 }
