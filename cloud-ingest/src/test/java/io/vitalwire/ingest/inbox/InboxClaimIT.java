@@ -164,7 +164,7 @@ class InboxClaimIT extends StackTest {
     }
 
     @Test
-    void transitions_commitTogether_andResolvedEntriesGoOnToBothSinks() {
+    void transitions_commitTogether_andResolvedEntriesGoOnToEveryStageDeclaredAfterResolve() {
         DeviceIdentity scale = GatewayReadings.device("SCALE-" + run);
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
         Reading kept = weight(scale, at);
@@ -186,7 +186,8 @@ class InboxClaimIT extends StackTest {
                 .extracting(InboxStore.StageTrail::stage, InboxStore.StageTrail::state)
                 .containsExactly(tuple("resolve", InboxState.DONE),
                         tuple("fhir", InboxState.PENDING),
-                        tuple("influx", InboxState.PENDING));
+                        tuple("influx", InboxState.PENDING),
+                        tuple("rules", InboxState.PENDING));
         assertThat(quarantine.forReading(refused.key())).singleElement()
                 .satisfies(q -> {
                     assertThat(q.reason()).isEqualTo(QuarantineReason.UNASSIGNED_DEVICE);
@@ -196,13 +197,13 @@ class InboxClaimIT extends StackTest {
         Optional<InboxClaim> influx = store.claim("influx", 100, 100, Instant.now());
         try (InboxClaim claim = influx.orElseThrow()) {
             StageEntry e = claim.entries().get(0);
-            assertThat(e.owner()).as("both sinks read the owner resolve decided").isEqualTo(OWNER);
+            assertThat(e.owner()).as("every later stage reads the owner resolve decided").isEqualTo(OWNER);
             claim.done(e, "written 1 points");
             claim.commit();
         }
         assertThat(store.trail(kept.key()).orElseThrow().stages())
                 .extracting(InboxStore.StageTrail::state)
-                .containsExactly(InboxState.DONE, InboxState.PENDING, InboxState.DONE);
+                .containsExactly(InboxState.DONE, InboxState.PENDING, InboxState.DONE, InboxState.PENDING);
     }
 
     @Test
