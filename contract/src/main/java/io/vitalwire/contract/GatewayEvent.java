@@ -6,7 +6,12 @@ import java.util.regex.Pattern;
 
 /**
  * Something that happened at the gateway and matters downstream, on {@code …/events}: e.g. a device connected, a
- * buffer at capacity refused readings (a gap), a device's clock was set.
+ * buffer at capacity refused readings (a gap), a device's battery level.
+ *
+ * <p>The types the contract defines have required attributes, checked here (see CONTRACT.md): {@value #DEVICE_BATTERY}
+ * needs {@code device} and {@code level} (0–100, percent); {@value #DEVICE_CONNECTED} and
+ * {@value #DEVICE_DISCONNECTED} need {@code device}. A {@code device} is a device id as
+ * {@link ReadingKey#deviceId} writes it. Other types are free-form.
  *
  * @param v          contract version
  * @param gatewayId  the gateway
@@ -17,7 +22,17 @@ import java.util.regex.Pattern;
 public record GatewayEvent(String v, String gatewayId, Instant at, String type, Map<String, String> attributes)
         implements ContractMessage {
 
+    /** A gap: readings the gateway's buffer refused at capacity. */
+    public static final String GAP = "gap";
+    /** A device's battery level, read when it connected or notified by it. */
+    public static final String DEVICE_BATTERY = "device-battery";
+    /** A device connected and set up: its values flow. */
+    public static final String DEVICE_CONNECTED = "device-connected";
+    /** A device's connection ended. */
+    public static final String DEVICE_DISCONNECTED = "device-disconnected";
+
     private static final Pattern TYPE = Pattern.compile("[a-z0-9-]{1,40}");
+    private static final Pattern LEVEL = Pattern.compile("100|[1-9]?[0-9]");
 
     public GatewayEvent {
         FieldViolation.required("v", v);
@@ -25,5 +40,16 @@ public record GatewayEvent(String v, String gatewayId, Instant at, String type, 
         FieldViolation.required("at", at);
         FieldViolation.matching("type", type, TYPE);
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        switch (type) {
+            case DEVICE_BATTERY -> {
+                FieldViolation.matching("attributes.device", attributes.get("device"), ReadingKey.DEVICE_ID);
+                FieldViolation.matching("attributes.level", attributes.get("level"), LEVEL);
+            }
+            case DEVICE_CONNECTED, DEVICE_DISCONNECTED ->
+                    FieldViolation.matching("attributes.device", attributes.get("device"), ReadingKey.DEVICE_ID);
+            default -> {
+                // free-form
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.vitalwire.contract;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -23,6 +25,8 @@ public final class ReadingKey {
 
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
     static final Pattern PATTERN = Pattern.compile("[A-Za-z0-9._~/-]{1,256}");
+    /** A device id as {@link #deviceId} writes it: {@code sn.} or {@code bd.} and the escaped serial or address. */
+    static final Pattern DEVICE_ID = Pattern.compile("(sn|bd)\\.([A-Za-z0-9.-]|~[0-9A-F]{2}){1,192}");
 
     private ReadingKey() {
     }
@@ -42,6 +46,28 @@ public final class ReadingKey {
             key.append('r').append(receivedAt.toEpochMilli());
         }
         return key.append('/').append(mdc).toString();
+    }
+
+    /**
+     * The device's segment of its reading keys without the user index: {@code sn.}/{@code bd.} and the escaped serial
+     * or address. Events and gaps name devices by it, so a device has one name everywhere the cloud sees it.
+     */
+    public static String deviceId(DeviceIdentity device) {
+        return escape(device.stableId());
+    }
+
+    /**
+     * The device a {@link #deviceId} names: its serial ({@code sn.}) or its BLE address ({@code bd.}).
+     *
+     * @throws IllegalArgumentException for anything {@link #deviceId} does not write
+     */
+    public static DeviceIdentity device(String deviceId) {
+        if (deviceId == null || !DEVICE_ID.matcher(deviceId).matches()) {
+            throw new IllegalArgumentException("not a device id (sn.… or bd.…): " + deviceId);
+        }
+        String id = unescape(deviceId.substring(3));
+        return deviceId.startsWith("sn.") ? new DeviceIdentity(null, null, id, null, null)
+                : new DeviceIdentity(null, null, null, id, null);
     }
 
     /** "2026-11-23T11:15:00" → "20261123T111500"; an instant keeps its zone marker: "…T101500Z". */
@@ -75,7 +101,7 @@ public final class ReadingKey {
     /** Keeps the key unambiguous: anything outside [A-Za-z0-9.-] becomes ~XX (hex of each UTF-8 byte). */
     private static String escape(String id) {
         StringBuilder out = new StringBuilder(id.length());
-        for (byte b : id.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xFF);
             if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-') {
                 out.append(c);
@@ -84,5 +110,19 @@ public final class ReadingKey {
             }
         }
         return out.toString();
+    }
+
+    private static String unescape(String escaped) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(escaped.length());
+        for (int i = 0; i < escaped.length(); i++) {
+            char c = escaped.charAt(i);
+            if (c == '~') {
+                bytes.write(HEX.fromHexDigits(escaped, i + 1, i + 3));
+                i += 2;
+            } else {
+                bytes.write(c);
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 }

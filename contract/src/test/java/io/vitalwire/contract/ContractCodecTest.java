@@ -65,6 +65,23 @@ class ContractCodecTest {
     }
 
     @Test
+    void deviceEvents_roundTrip_andTheirRequiredAttributesAreChecked() throws Exception {
+        Topic events = Topic.of("t1", "gw-1", Channel.EVENTS);
+        GatewayEvent battery = new GatewayEvent(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED,
+                GatewayEvent.DEVICE_BATTERY, Map.of("device", "sn.GM~2042", "level", "18"));
+        assertThat(codec.decode(events, codec.encode(battery))).isEqualTo(battery);
+
+        String good = json(battery);
+        for (String bad : new String[] {good.replace("\"18\"", "\"101\""), good.replace("\"18\"", "\"-1\""),
+            good.replace("\"sn.GM~2042\"", "\"GM 42\""), good.replace("\"level\"", "\"charge\""),
+            good.replace("device-battery", "device-connected").replace("\"device\"", "\"serial\"")}) {
+            assertThatThrownBy(() -> codec.decode(events, bytes(bad))).as(bad)
+                    .isInstanceOfSatisfying(ContractViolation.class, v -> assertThat(v.reason())
+                            .isIn(ContractViolation.Reason.INVALID_VALUE, ContractViolation.Reason.MISSING_FIELD));
+        }
+    }
+
+    @Test
     void decode_unknownFieldsFromANewerMinorVersion_areIgnored() throws Exception {
         String json = json(Samples.batch(Samples.bloodPressure()))
                 .replace("\"v\":\"1.0\"", "\"v\":\"1.7\",\"compression\":\"none\"")

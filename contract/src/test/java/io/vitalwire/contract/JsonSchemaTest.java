@@ -26,6 +26,22 @@ class JsonSchemaTest {
                 Samples.RECEIVED, "0.1.0")))).isEmpty();
         assertThat(errors("events", codec.encode(new GatewayEvent(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED,
                 "gap", Map.of())))).isEmpty();
+        assertThat(errors("events", codec.encode(new GatewayEvent(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED,
+                "device-battery", Map.of("device", "bd.AA~3ABB~3ACC~3ADD~3AEE~3AFF", "level", "100"))))).isEmpty();
+        assertThat(errors("events", codec.encode(new GatewayEvent(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED,
+                "device-disconnected", Map.of("device", "sn.HR-1"))))).isEmpty();
+    }
+
+    @Test
+    void deviceEventsTheCodecRefuses_theSchemaRefusesToo() throws Exception {
+        String good = new String(codec.encode(new GatewayEvent(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED,
+                "device-battery", Map.of("device", "sn.HR-1", "level", "9"))));
+
+        assertThat(errors("events", good.replace("\"9\"", "\"101\"").getBytes())).isNotEmpty();
+        assertThat(errors("events", good.replace("\"sn.HR-1\"", "\"HR 1\"").getBytes())).isNotEmpty();
+        assertThat(errors("events", good.replace("\"level\"", "\"charge\"").getBytes())).isNotEmpty();
+        assertThat(errors("events", good.replace("device-battery", "device-connected")
+                .replace("\"device\"", "\"serial\"").getBytes())).isNotEmpty();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.vitalwire.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -50,5 +51,23 @@ class ReadingKeyTest {
         DeviceIdentity b = new DeviceIdentity(null, null, "A~5FB", null, null);
 
         assertThat(ReadingKey.of("gw", a, 1L, null, T1, "1")).isNotEqualTo(ReadingKey.of("gw", b, 1L, null, T1, "1"));
+    }
+
+    @Test
+    void deviceId_isTheKeysDeviceSegmentWithoutTheUser_andReadsBackAsTheDevice() {
+        assertThat(ReadingKey.deviceId(METER)).isEqualTo("sn.GM~2042~2F7");
+        assertThat(ReadingKey.deviceId(SCALE)).isEqualTo("bd.AA~3ABB~3ACC~3ADD~3AEE~3AFF");
+        assertThat(ReadingKey.device("sn.GM~2042~2F7").serial()).isEqualTo("GM 42/7");
+        assertThat(ReadingKey.device("bd.AA~3ABB~3ACC~3ADD~3AEE~3AFF").address()).isEqualTo("AA:BB:CC:DD:EE:FF");
+        DeviceIdentity unicode = new DeviceIdentity(null, null, "Ünï 1", null, null);
+        assertThat(ReadingKey.device(ReadingKey.deviceId(unicode))).isEqualTo(unicode);
+    }
+
+    @Test
+    void device_refusesWhatDeviceIdNeverWrites() {
+        for (String bad : new String[] {"GM-1", "xx.GM", "sn.", "sn.a/b", "sn.~zz", null}) {
+            assertThatThrownBy(() -> ReadingKey.device(bad))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 }

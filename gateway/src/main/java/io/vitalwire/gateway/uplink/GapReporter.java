@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.slf4j.Logger;
@@ -55,10 +54,8 @@ final class GapReporter {
         }
         next = now.plus(interval);
         for (Gap gap : buffer.unreportedGaps()) {
-            IMqttToken token = client.publish(topics.path(Channel.EVENTS),
-                    codec.encode(gap.toEvent(topics.gatewayId())), 1, false);
-            token.waitForCompletion(ackTimeout.toMillis());
-            Optional<MqttException> refused = BrokerRefusal.of(token);
+            Optional<MqttException> refused = AcknowledgedPublish.publish(client, topics.path(Channel.EVENTS),
+                    codec.encode(gap.toEvent(topics.gatewayId())), ackTimeout);
             if (refused.isPresent()) {
                 LOG.info("gap {} not taken by the broker ({}); reporting it again later", gap.id(),
                         refused.get().getMessage());

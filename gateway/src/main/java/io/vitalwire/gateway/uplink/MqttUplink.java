@@ -7,6 +7,7 @@ import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.Presence;
 import io.vitalwire.gateway.identity.GatewayConfig;
 import io.vitalwire.gateway.buffer.BufferedReading;
+import io.vitalwire.gateway.buffer.EventOutbox;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
 import io.vitalwire.gateway.clock.GatewayClockSync;
 import io.vitalwire.gateway.status.AdapterStatus;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Its {@link ReconnectLoop} connects (the shared {@link MqttConnector}; the uplink adds its TLS checks,
  * {@link UplinkTls}, and its presence, {@link GatewayPresence}) and drains at once when a reading is appended or the
- * link comes back rather than on a timer. The {@link Heartbeat} and the {@link GapReporter} share the connection.
+ * link comes back rather than on a timer. The {@link Heartbeat}, the {@link GapReporter} and the
+ * {@link EventReporter} (device events, durable in the {@link EventOutbox}) share the connection.
  */
 @Context
 public class MqttUplink implements AutoCloseable {
@@ -67,6 +69,7 @@ public class MqttUplink implements AutoCloseable {
     private final GatewayPresence presence;
     private final Heartbeat heartbeat;
     private final GapReporter gaps;
+    private final EventReporter events;
     private final ReconnectLoop loop;
     /** A new one for each connection (see {@link #replaceClient()}); written by the loop only. */
     private volatile MqttAsyncClient client;
@@ -74,13 +77,13 @@ public class MqttUplink implements AutoCloseable {
     private int maxMessageBytes;
 
     @Inject
-    public MqttUplink(ReadingBuffer buffer, UplinkConfig config, GatewayConfig gateway, List<AdapterStatus> adapters,
-                      GatewayClockSync clockSync) throws MqttException {
-        this(buffer, config, gateway, adapters, clockSync, Clock.systemUTC());
+    public MqttUplink(ReadingBuffer buffer, EventOutbox outbox, UplinkConfig config, GatewayConfig gateway,
+                      List<AdapterStatus> adapters, GatewayClockSync clockSync) throws MqttException {
+        this(buffer, outbox, config, gateway, adapters, clockSync, Clock.systemUTC());
     }
 
-    MqttUplink(ReadingBuffer buffer, UplinkConfig config, GatewayConfig gateway, List<AdapterStatus> adapters,
-               GatewayClockSync clockSync, Clock clock) throws MqttException {
+    MqttUplink(ReadingBuffer buffer, EventOutbox outbox, UplinkConfig config, GatewayConfig gateway,
+               List<AdapterStatus> adapters, GatewayClockSync clockSync, Clock clock) throws MqttException {
         this.buffer = buffer;
         this.config = config;
         this.topics = new UplinkTopics(gateway.getTenant(), gateway.getId());
@@ -93,9 +96,14 @@ public class MqttUplink implements AutoCloseable {
                 clock);
         this.gaps = new GapReporter(buffer, topics, codec, config.getHeartbeatInterval(), config.getAckTimeout(),
                 clock);
+        this.events = new EventReporter(outbox, topics, config.getHeartbeatInterval(), config.getAckTimeout(), clock);
         this.maxMessageBytes = config.getMaxMessageBytes();
         this.client = newClient();
         buffer.onAppend(wake::release);
+        outbox.onAppend(() -> {
+            events.queued();
+            wake.release();
+        });
         this.loop = new ReconnectLoop("uplink", config.getBrokerUrl(),
                 new Backoff(config.getMinBackoff(), config.getMaxBackoff()), new Link());
         loop.start();
@@ -127,15 +135,17 @@ public class MqttUplink implements AutoCloseable {
             lifecycle.lost();
             openConnection();
             lifecycle.connected();
-            // Readings appended from now on go before the backlog; gaps are reported at once.
+            // Readings appended from now on go before the backlog; gaps and device events are reported at once.
             buffer.markLinkUp();
             gaps.dueNow();
+            events.dueNow();
         }
 
         @Override
         public void work() throws MqttException, InterruptedException {
             heartbeat.publishIfDue(client, lifecycle.current());
             gaps.reportIfDue(client);
+            events.reportIfDue(client);
             if (!forwardBatches()) {
                 wake.tryAcquire(Math.max(1, heartbeat.dueIn().toMillis()), TimeUnit.MILLISECONDS);
                 wake.drainPermits();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <pre>
  *   coap, ble ──▶ intake ──▶ normalize, buffer        transports ─╳─▶ buffer, uplink (they know nothing of the core)
+ *   ble ──▶ events ◀── uplink (device events)          events ─╳─▶ any other package of the gateway
  *   uplink ──▶ buffer                                  buffer ─╳─▶ intake, transports, uplink
  *   root (GatewayApplication) ──▶ anything; nothing ──▶ root
  * </pre>
@@ -57,6 +58,15 @@ class ArchitectureTest {
                 .check(main);
     }
 
+    /** Device events: an interface the transports hand them to and the uplink implements, owned by neither. */
+    @Test
+    void events_areNeutral() {
+        noClasses().that().resideInAPackage(ROOT + ".events..").should().dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".coap..", ROOT + ".ble..", ROOT + ".intake..", ROOT + ".normalize..",
+                        ROOT + ".buffer..", ROOT + ".uplink..")
+                .check(main);
+    }
+
     @Test
     void theIntake_knowsNoTransport() {
         noClasses().that().resideInAPackage(ROOT + ".intake..").should().dependOnClassesThat()
@@ -68,7 +78,7 @@ class ArchitectureTest {
     void theBuffer_knowsNothingUpstreamOrDownstream() {
         noClasses().that().resideInAPackage(ROOT + ".buffer..").should().dependOnClassesThat()
                 .resideInAnyPackage(ROOT + ".intake..", ROOT + ".coap..", ROOT + ".ble..", ROOT + ".uplink..",
-                        ROOT + ".normalize..")
+                        ROOT + ".normalize..", ROOT + ".events..")
                 .check(main);
     }
 

@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Requires;
 import io.vitalwire.backoff.Backoff;
 import io.vitalwire.gateway.identity.GatewayConfig;
 import io.vitalwire.gateway.clock.GatewayClockSync;
+import io.vitalwire.gateway.events.DeviceEvents;
 import io.vitalwire.gateway.intake.StoredRecordCursors;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@link DeviceLink} and {@link LinkSteps} (each device's state machine and the calls that move it),
  * {@link ConnectionSetup} (identity, battery, {@link DeviceClockSetting clock}, notifications, stored records),
  * {@link StoredRecordTransfers} and {@link GlucoseCursor} (RACP), {@link ValueDelivery} (values to the intake),
- * {@link Discovery} and {@link Supervision} (the periodic pass).
+ * {@link DeviceReports} (connections and battery levels to the {@link DeviceEvents}), {@link Discovery} and
+ * {@link Supervision} (the periodic pass).
  *
  * <p>All state lives on one thread: D-Bus signals are queued onto it in bus order, and the supervision pass runs the
  * deadlines, retries and the discovery policy. So no two steps for one device ever interleave.
@@ -49,19 +51,20 @@ public class BluezIntake implements AutoCloseable {
     private final DeviceLinks links;
     private final BusSession bus;
     private final Supervision supervision;
+    private final DeviceReports reports;
     private volatile boolean closed;
     private volatile BleState state = BleState.initial();
 
     @Inject
     BluezIntake(BleConfig config, GatewayConfig gateway, GattIntake intake, BleCounters counters,
-                GatewayClockSync clockSync, StoredRecordCursors cursors) {
+                GatewayClockSync clockSync, StoredRecordCursors cursors, DeviceEvents events) {
         this(config, new DbusBluezClient(config.getBusAddress()), intake, counters,
                 gateway.getDeviceTimeZone().isBlank() ? ZoneId.systemDefault()
-                        : ZoneId.of(gateway.getDeviceTimeZone()), Clock.systemUTC(), clockSync, cursors);
+                        : ZoneId.of(gateway.getDeviceTimeZone()), Clock.systemUTC(), clockSync, cursors, events);
     }
 
     BluezIntake(BleConfig config, BluezClient client, GattIntake intake, BleCounters counters, ZoneId deviceZone,
-                Clock clock, GatewayClockSync clockSync, StoredRecordCursors cursors) {
+                Clock clock, GatewayClockSync clockSync, StoredRecordCursors cursors, DeviceEvents events) {
         this.config = config;
         this.client = client;
         AllowList allow = new AllowList(config.getAllowList());
@@ -75,11 +78,14 @@ public class BluezIntake implements AutoCloseable {
         StoredRecordTransfers transfers = new StoredRecordTransfers(setup, bus, counters);
         GlucoseCursor glucose = new GlucoseCursor(cursors);
         ConnectionSetup connectionSetup = new ConnectionSetup(setup, candidates,
-                new DeviceClockSetting(config.isSetDeviceClock(), clockSync, setup, counters), glucose, transfers);
+                new DeviceClockSetting(config.isSetDeviceClock(), clockSync, setup, counters), glucose, transfers,
+                counters);
         ValueDelivery delivery = new ValueDelivery(intake, transfers, glucose, counters, clock);
-        LinkSteps steps = new LinkSteps(client, links, candidates, connectionSetup, transfers, delivery, bus,
+        this.reports = new DeviceReports(events, clock);
+        LinkSteps steps = new LinkSteps(client, links, candidates, connectionSetup, transfers, delivery, reports, bus,
                 counters, clock, config.getServicesResolvedTimeout());
-        EventDispatch dispatch = new EventDispatch(adapter, links, steps, transfers, delivery, bus, counters, clock);
+        EventDispatch dispatch = new EventDispatch(adapter, links, steps, transfers, delivery, reports, bus, counters,
+                clock);
         this.supervision = new Supervision(bus, client, adapter, links, candidates,
                 new Discovery(client, adapter, candidates, links, bus, counters), steps, dispatch, clock);
     }
@@ -104,12 +110,16 @@ public class BluezIntake implements AutoCloseable {
         loop.execute(() -> runStep(step));
     }
 
-    /** Every step ends by publishing what it changed, for {@link #state()} readers on other threads. */
+    /**
+     * Every step ends by reporting the connections it ended and publishing what it changed, for {@link #state()}
+     * readers on other threads.
+     */
     private void runStep(Runnable step) {
         if (closed) {
             return;
         }
         step.run();
+        reports.settle(links);
         state = new BleState(bus.isOpen(), adapter.present(), adapter.powered(), adapter.discovering(), links.size(),
                 links.activeCount());
     }

@@ -30,7 +30,9 @@ public sealed interface BluezObject {
      *
      * @param devicePath the device it belongs to (BlueZ nests GATT objects below their device)
      * @param uuid16     the 16-bit UUID, or -1 for a UUID outside the Bluetooth base range
+     * @param notifies   its {@code Flags} offer notifications or indications (StartNotify would be refused
+     *                   otherwise)
      */
-    record Characteristic(String path, String devicePath, int uuid16) implements BluezObject {
+    record Characteristic(String path, String devicePath, int uuid16, boolean notifies) implements BluezObject {
     }
 }

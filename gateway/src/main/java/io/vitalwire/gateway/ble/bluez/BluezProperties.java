@@ -57,10 +57,17 @@ final class BluezProperties {
         }
         Map<String, Variant<?>> characteristic = interfaces.get("org.bluez.GattCharacteristic1");
         if (characteristic != null) {
-            objects.add(new BluezObject.Characteristic(path, devicePathOf(path),
-                    GattUuids.uuid16(String.valueOf(value(characteristic, "UUID")))));
+            objects.add(characteristic(path, characteristic));
         }
         return objects;
+    }
+
+    /** org.bluez.GattCharacteristic1's properties: its UUID and whether its Flags offer notify or indicate. */
+    static BluezObject.Characteristic characteristic(String path, Map<String, Variant<?>> properties) {
+        List<String> flags = strings(properties.get("Flags"));
+        return new BluezObject.Characteristic(path, devicePathOf(path),
+                GattUuids.uuid16(String.valueOf(value(properties, "UUID"))),
+                flags.contains("notify") || flags.contains("indicate"));
     }
 
     static Optional<BluezEvent> toChange(String path, String iface, Map<String, Variant<?>> changed) {

@@ -4,8 +4,8 @@ import io.vitalwire.contract.DeviceIdentity;
 
 /**
  * The steps on a connected device once its services are resolved, in order: who it is and whether it is ours, its
- * battery and clock (set if allowed), notifications and indications on, stored records asked for. Makes the BlueZ
- * calls; the link's state is {@link LinkSteps}'s to change.
+ * battery and clock (set if allowed), notifications and indications on (the battery's too, where it notifies), stored
+ * records asked for. Makes the BlueZ calls; the link's state is {@link LinkSteps}'s to change.
  */
 final class ConnectionSetup {
 
@@ -30,14 +30,16 @@ final class ConnectionSetup {
     private final DeviceClockSetting clockSetting;
     private final GlucoseCursor glucose;
     private final StoredRecordTransfers transfers;
+    private final BleCounters counters;
 
     ConnectionSetup(DeviceSetup setup, Candidates candidates, DeviceClockSetting clockSetting, GlucoseCursor glucose,
-                    StoredRecordTransfers transfers) {
+                    StoredRecordTransfers transfers, BleCounters counters) {
         this.setup = setup;
         this.candidates = candidates;
         this.clockSetting = clockSetting;
         this.glucose = glucose;
         this.transfers = transfers;
+        this.counters = counters;
     }
 
     /** Runs the steps; stops after identification for a device that is not ours. */
@@ -49,6 +51,9 @@ final class ConnectionSetup {
         Integer battery = setup.batteryPercent(link);
         Long offset = clockSetting.offsetToUse(link, setup.clockOffsetMillis(link));
         setup.enableNotifications(link);
+        if (link.notifyingPathOf(WellKnownUuids.BATTERY_LEVEL) != null && !setup.enableBatteryNotifications(link)) {
+            counters.event("battery-notify-refused");
+        }
         boolean glucoseRecords = setup.requestStoredRecords(link, glucose.last(identity));
         SpotCheckTransfer transfer = glucoseRecords ? null : transfers.requestSpotChecks(link);
         return new Outcome(new ConnectedDevice(identity, battery, offset), transfer,

@@ -179,12 +179,10 @@ public final class DbusBluezClient implements BluezClient {
 
     @Override
     public BluezObject.Characteristic describeCharacteristic(String characteristicPath) throws BluezException {
-        Object[] uuid = new Object[1];
-        call("Get UUID", characteristicPath,
-                () -> uuid[0] = remote(characteristicPath, Properties.class).Get(CHARACTERISTIC, "UUID"));
-        Object value = uuid[0] instanceof Variant<?> v ? v.getValue() : uuid[0];
-        return new BluezObject.Characteristic(characteristicPath, BluezProperties.devicePathOf(characteristicPath),
-                GattUuids.uuid16(String.valueOf(value)));
+        List<Map<String, Variant<?>>> properties = new ArrayList<>(1);
+        call("GetAll", characteristicPath,
+                () -> properties.add(remote(characteristicPath, Properties.class).GetAll(CHARACTERISTIC)));
+        return BluezProperties.characteristic(characteristicPath, properties.get(0));
     }
 
     @Override

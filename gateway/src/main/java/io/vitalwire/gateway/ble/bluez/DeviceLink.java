@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,8 @@ final class DeviceLink {
     final Set<Integer> serviceUuids16;
     /** characteristic path → 16-bit UUID, as BlueZ reported them; order kept so context comes before measurement. */
     final Map<String, Integer> characteristics = new LinkedHashMap<>();
+    /** The characteristic paths whose Flags offer notify or indicate. */
+    final Set<String> notifiable = new HashSet<>();
     private final Backoff backoff;
     private final Deque<PendingValue> pending = new ArrayDeque<>();
 
@@ -294,6 +297,12 @@ final class DeviceLink {
             }
         }
         return null;
+    }
+
+    /** The path of the first characteristic with this UUID that can notify, or null. */
+    String notifyingPathOf(int uuid16) {
+        String path = pathOf(uuid16);
+        return path != null && notifiable.contains(path) ? path : null;
     }
 
     List<String> healthCharacteristicPaths() {

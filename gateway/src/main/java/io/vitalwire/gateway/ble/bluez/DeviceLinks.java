@@ -41,6 +41,9 @@ final class DeviceLinks {
 
     void addCharacteristic(DeviceLink link, BluezObject.Characteristic c) {
         link.characteristics.put(c.path(), c.uuid16());
+        if (c.notifies()) {
+            link.notifiable.add(c.path());
+        }
         byCharacteristic.put(c.path(), link);
     }
 
@@ -70,6 +73,7 @@ final class DeviceLinks {
             return false;
         }
         owner.characteristics.remove(path);
+        owner.notifiable.remove(path);
         return true;
     }
 

@@ -90,6 +90,30 @@ final class DeviceSetup {
     }
 
     /**
+     * StartNotify on Battery Level (0x2A19) where the device offers notifications on it, so that the gateway hears of
+     * each change while the connection lasts. Optional: a device refusing it (some want a bonded link for it) is
+     * still set up, and its level is read again at its next connection.
+     *
+     * @return whether the battery now notifies
+     * @throws BluezException only when the bus or the device's objects are gone, which ends the set-up anyway
+     */
+    boolean enableBatteryNotifications(DeviceLink link) throws BluezException {
+        String path = link.notifyingPathOf(WellKnownUuids.BATTERY_LEVEL);
+        if (path == null) {
+            return false;
+        }
+        try {
+            client.startNotify(path);
+            return true;
+        } catch (BluezException e) {
+            if (e.kind() == BluezException.Kind.BUS_LOST || e.kind() == BluezException.Kind.OBJECT_GONE) {
+                throw e;
+            }
+            return false;
+        }
+    }
+
+    /**
      * Asks a glucose meter for the records after the last one that reached the buffer: "report stored records,
      * sequence number ≥ last + 1", or all records when none is known. The records arrive as 0x2A18 notifications,
      * then the RACP response as an indication.

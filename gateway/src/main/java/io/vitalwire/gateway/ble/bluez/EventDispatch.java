@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies each BlueZ signal, in bus order on the loop, to what it changes: the adapter, the device links and their
- * characteristics, a value for the intake or a stored-records response, the bus session. Loop thread only.
+ * characteristics, a value for the intake, a stored-records response or a battery level, the bus session. Loop
+ * thread only.
  */
 final class EventDispatch {
 
@@ -20,17 +21,19 @@ final class EventDispatch {
     private final LinkSteps steps;
     private final StoredRecordTransfers transfers;
     private final ValueDelivery delivery;
+    private final DeviceReports reports;
     private final BusSession bus;
     private final BleCounters counters;
     private final Clock clock;
 
     EventDispatch(BluezAdapter adapter, DeviceLinks links, LinkSteps steps, StoredRecordTransfers transfers,
-                  ValueDelivery delivery, BusSession bus, BleCounters counters, Clock clock) {
+                  ValueDelivery delivery, DeviceReports reports, BusSession bus, BleCounters counters, Clock clock) {
         this.adapter = adapter;
         this.links = links;
         this.steps = steps;
         this.transfers = transfers;
         this.delivery = delivery;
+        this.reports = reports;
         this.bus = bus;
         this.counters = counters;
         this.clock = clock;
@@ -130,6 +133,10 @@ final class EventDispatch {
         int uuid16 = link.characteristics.getOrDefault(characteristicPath, -1);
         if (uuid16 == WellKnownUuids.RECORD_ACCESS_CONTROL_POINT) {
             transfers.response(link, value);
+            return;
+        }
+        if (uuid16 == WellKnownUuids.BATTERY_LEVEL) {
+            reports.battery(link, value);
             return;
         }
         Optional<HealthCharacteristic> characteristic = HealthCharacteristic.of(uuid16);

@@ -21,20 +21,22 @@ final class LinkSteps {
     private final ConnectionSetup setup;
     private final StoredRecordTransfers transfers;
     private final ValueDelivery delivery;
+    private final DeviceReports reports;
     private final BusSession bus;
     private final BleCounters counters;
     private final Clock clock;
     private final Duration servicesResolvedTimeout;
 
     LinkSteps(BluezClient client, DeviceLinks links, Candidates candidates, ConnectionSetup setup,
-              StoredRecordTransfers transfers, ValueDelivery delivery, BusSession bus, BleCounters counters,
-              Clock clock, Duration servicesResolvedTimeout) {
+              StoredRecordTransfers transfers, ValueDelivery delivery, DeviceReports reports, BusSession bus,
+              BleCounters counters, Clock clock, Duration servicesResolvedTimeout) {
         this.client = client;
         this.links = links;
         this.candidates = candidates;
         this.setup = setup;
         this.transfers = transfers;
         this.delivery = delivery;
+        this.reports = reports;
         this.bus = bus;
         this.counters = counters;
         this.clock = clock;
@@ -73,6 +75,7 @@ final class LinkSteps {
                 return;
             }
             counters.event("device-ready");
+            reports.ready(link);
             LOG.info("device {} ready: {} health characteristics, battery {}%, clock offset {} ms{}", link.address,
                     link.healthCharacteristicPaths().size(), outcome.device().batteryPercent(),
                     outcome.device().clockOffsetMillis(),

@@ -10,6 +10,7 @@ import io.vitalwire.gateway.buffer.Gap;
 import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
 import io.vitalwire.gateway.buffer.RecordCursors;
+import io.vitalwire.gateway.events.DeviceEvent;
 import io.vitalwire.gateway.intake.BufferRecordCursors;
 import io.vitalwire.gateway.intake.ReadingIntake;
 import io.vitalwire.gateway.normalize.Normalizer;
@@ -44,6 +45,7 @@ class BluezIntakeTest {
     private static final String GLUCOSE = DEVICE + "/service0040/char0041";
     private static final String RACP = DEVICE + "/service0040/char0043";
     private static final String SPOT_CHECK = DEVICE + "/service0050/char0051";
+    private static final String BATTERY = DEVICE + "/service0060/char0061";
 
     @TempDir
     Path dir;
@@ -55,6 +57,7 @@ class BluezIntakeTest {
     private boolean setDeviceClock;
     private ClockSync gatewayClock = ClockSync.UNKNOWN;
     private volatile boolean bufferRefuses;
+    private final List<DeviceEvent> deviceEvents = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -88,7 +91,8 @@ class BluezIntakeTest {
         GattIntake gatt = new GattIntake(new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters),
                 counters);
         intake = new BluezIntake(new TestConfig(List.of("C0:1D:00:00:00:01"), setDeviceClock), bluez, gatt,
-                counters, ZoneOffset.UTC, Clock.systemUTC(), () -> gatewayClock, new BufferRecordCursors(cursors));
+                counters, ZoneOffset.UTC, Clock.systemUTC(), () -> gatewayClock, new BufferRecordCursors(cursors),
+                deviceEvents::add);
         intake.start();
     }
 
@@ -144,6 +148,70 @@ class BluezIntakeTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> intake.state().devicesActive() == 1);
         assertThat(bluez.count("open")).isEqualTo(3);
+    }
+
+    // ---- device events: connections and battery levels ----
+
+    @Test
+    void aDeviceSetUp_isReportedConnected_withTheBatteryLevelReadThen_andItsBatteryNotifies() {
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> deviceEvents.size() == 2);
+
+        assertThat(deviceEvents.get(0)).isInstanceOfSatisfying(DeviceEvent.Connected.class,
+                e -> assertThat(e.device()).isEqualTo("sn.HRS-0001"));
+        assertThat(deviceEvents.get(1)).isEqualTo(new DeviceEvent.Battery("sn.HRS-0001", 87, deviceEvents.get(1).at()));
+        assertThat(bluez.calls).containsSubsequence("read " + BATTERY, "startNotify " + HEART_RATE,
+                "startNotify " + BATTERY);
+        assertThat(deviceEvents.get(1).attributes()).containsExactlyInAnyOrderEntriesOf(
+                java.util.Map.of("device", "sn.HRS-0001", "level", "87"));
+    }
+
+    @Test
+    void batteryNotifications_reportEachNewLevelOnce_andNotWhatIsNoLevel() {
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> deviceEvents.size() == 2);
+
+        bluez.emit(new BluezEvent.ValueChanged(BATTERY, new byte[] {87})); // BlueZ echoing the read: no change
+        bluez.emit(new BluezEvent.ValueChanged(BATTERY, new byte[] {18}));
+        bluez.emit(new BluezEvent.ValueChanged(BATTERY, new byte[] {18}));
+        bluez.emit(new BluezEvent.ValueChanged(BATTERY, new byte[] {(byte) 200})); // reserved: not a level
+        bluez.emit(new BluezEvent.ValueChanged(BATTERY, new byte[0]));
+        bluez.emit(new BluezEvent.ValueChanged(BATTERY, new byte[] {9}));
+        await().atMost(Duration.ofSeconds(5)).until(() -> deviceEvents.size() == 4);
+
+        assertThat(deviceEvents).filteredOn(DeviceEvent.Battery.class::isInstance)
+                .extracting(e -> ((DeviceEvent.Battery) e).percent()).containsExactly(87, 18, 9);
+    }
+
+    @Test
+    void aConnectionEndingAnyWay_isReportedDisconnectedOnce_andTheNextConnectedAgain() {
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> deviceEvents.size() == 2);
+
+        bluez.emit(new BluezEvent.DeviceChanged(DEVICE, false, false, null)); // the device disconnects
+        await().atMost(Duration.ofSeconds(5)).until(() -> deviceEvents.size() == 5);
+        assertThat(deviceEvents).extracting(DeviceEvent::type).containsExactly("device-connected",
+                "device-battery", "device-disconnected", "device-connected", "device-battery");
+
+        bluez.emit(new BluezEvent.ObjectRemoved(DEVICE)); // BlueZ forgets it while connected
+        await().atMost(Duration.ofSeconds(5)).until(() -> deviceEvents.size() == 6);
+        bluez.emit(new BluezEvent.ObjectAdded(bluez.device(false)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> deviceEvents.size() == 8);
+
+        bluez.emit(new BluezEvent.BusLost("test")); // every link is void
+        await().atMost(Duration.ofSeconds(5)).until(() -> deviceEvents.size() >= 9);
+        assertThat(deviceEvents.get(8)).isInstanceOf(DeviceEvent.Disconnected.class);
+        assertThat(deviceEvents).allSatisfy(e -> assertThat(e.device()).isEqualTo("sn.HRS-0001"));
+    }
+
+    @Test
+    void aDeviceRefusingBatteryNotifications_isStillSetUp_andCounted() {
+        bluez.refusesBatteryNotify = true;
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> intake.state().devicesActive() == 1);
+
+        assertThat(events("battery-notify-refused")).isEqualTo(1);
+        assertThat(deviceEvents).extracting(DeviceEvent::type).containsExactly("device-connected", "device-battery");
     }
 
     // ---- stored records ----
@@ -427,6 +495,8 @@ class BluezIntakeTest {
         /** Device clock minus true time; null: the strap offers no Current Time. */
         volatile Duration clockOffset;
         volatile boolean ignoresClockWrites;
+        /** StartNotify on Battery Level fails, as on devices that want a bonded link for it. */
+        volatile boolean refusesBatteryNotify;
         volatile byte[] lastClockWrite;
         /** Also a glucose meter: Glucose Measurement and a Record Access Control Point. */
         volatile boolean glucose;
@@ -486,18 +556,19 @@ class BluezIntakeTest {
                 unresolvedConnects--;
                 return;
             }
-            emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(SERIAL, DEVICE, 0x2A25)));
-            emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(HEART_RATE, DEVICE, 0x2A37)));
+            emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(SERIAL, DEVICE, 0x2A25, false)));
+            emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(HEART_RATE, DEVICE, 0x2A37, true)));
+            emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(BATTERY, DEVICE, 0x2A19, true)));
             if (clockOffset != null) {
-                emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(CURRENT_TIME, DEVICE, 0x2A2B)));
+                emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(CURRENT_TIME, DEVICE, 0x2A2B, false)));
             }
             if (glucose) {
-                emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(GLUCOSE, DEVICE, 0x2A18)));
-                emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(RACP, DEVICE, 0x2A52)));
+                emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(GLUCOSE, DEVICE, 0x2A18, true)));
+                emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(RACP, DEVICE, 0x2A52, true)));
             }
             if (oximeter) {
-                emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(SPOT_CHECK, DEVICE, 0x2A5E)));
-                emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(RACP, DEVICE, 0x2A52)));
+                emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(SPOT_CHECK, DEVICE, 0x2A5E, true)));
+                emit(new BluezEvent.ObjectAdded(new BluezObject.Characteristic(RACP, DEVICE, 0x2A52, true)));
             }
             if (valueOnConnect != null) {
                 emit(new BluezEvent.ValueChanged(HEART_RATE, valueOnConnect));
@@ -526,6 +597,7 @@ class BluezIntakeTest {
             calls.add("read " + characteristicPath);
             Map<String, byte[]> values = new HashMap<>();
             values.put(SERIAL, "HRS-0001".getBytes(StandardCharsets.UTF_8));
+            values.put(BATTERY, new byte[] {87});
             if (clockOffset != null) {
                 values.put(CURRENT_TIME, DeviceClock.encode(java.time.LocalDateTime.now(ZoneOffset.UTC)
                         .plus(clockOffset), 0));
@@ -550,8 +622,11 @@ class BluezIntakeTest {
         }
 
         @Override
-        public void startNotify(String characteristicPath) {
+        public void startNotify(String characteristicPath) throws BluezException {
             calls.add("startNotify " + characteristicPath);
+            if (refusesBatteryNotify && characteristicPath.equals(BATTERY)) {
+                throw new BluezException(BluezException.Kind.FAILED, "NotPermitted (scripted)", null);
+            }
         }
 
         @Override

@@ -82,8 +82,14 @@ class BluezValuesTest {
 
         String ch = device + "/service0010/char0011";
         assertThat(BluezProperties.toObjects(ch, Map.of("org.bluez.GattCharacteristic1", Map.of(
-                "UUID", new Variant<>("00002a35-0000-1000-8000-00805f9b34fb")))))
-                .containsExactly(new BluezObject.Characteristic(ch, device, 0x2A35));
+                "UUID", new Variant<>("00002a35-0000-1000-8000-00805f9b34fb"),
+                "Flags", new Variant<>(new String[] {"indicate"}, "as")))))
+                .containsExactly(new BluezObject.Characteristic(ch, device, 0x2A35, true));
+        String battery = device + "/service0020/char0021";
+        assertThat(BluezProperties.toObjects(battery, Map.of("org.bluez.GattCharacteristic1", Map.of(
+                "UUID", new Variant<>("00002a19-0000-1000-8000-00805f9b34fb"),
+                "Flags", new Variant<>(List.of("read"), "as")))))
+                .containsExactly(new BluezObject.Characteristic(battery, device, 0x2A19, false));
         assertThat(BluezProperties.devicePathOf(ch)).isEqualTo(device);
         assertThat(BluezProperties.isBluezPath("/org/freedesktop/NetworkManager")).isFalse();
     }

@@ -1,0 +1,73 @@
+package io.vitalwire.gateway.events;
+
+import io.vitalwire.contract.GatewayEvent;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Something that happened to a device and matters to the people operating the homes (not to a patient's record): it
+ * connected, its connection ended, its battery level. Each becomes a contract {@code GatewayEvent} of its
+ * {@link #type()}. Values of the device's measurements never appear here.
+ */
+public sealed interface DeviceEvent {
+
+    /** The device's id as in its reading keys without the user index ({@code sn.…}, {@code bd.…}). */
+    String device();
+
+    /** When it happened, by the gateway's clock. */
+    Instant at();
+
+    /** The contract event type, e.g. {@code device-battery}. */
+    String type();
+
+    /** The contract event's attributes. */
+    Map<String, String> attributes();
+
+    /** A device connected and was set up: its values flow. */
+    record Connected(String device, Instant at) implements DeviceEvent {
+
+        @Override
+        public String type() {
+            return GatewayEvent.DEVICE_CONNECTED;
+        }
+
+        @Override
+        public Map<String, String> attributes() {
+            return Map.of("device", device);
+        }
+    }
+
+    /** The device's connection ended, whoever ended it. */
+    record Disconnected(String device, Instant at) implements DeviceEvent {
+
+        @Override
+        public String type() {
+            return GatewayEvent.DEVICE_DISCONNECTED;
+        }
+
+        @Override
+        public Map<String, String> attributes() {
+            return Map.of("device", device);
+        }
+    }
+
+    /** The device's battery level in percent (BLE Battery Level, 0x2A19). */
+    record Battery(String device, int percent, Instant at) implements DeviceEvent {
+
+        public Battery {
+            if (percent < 0 || percent > 100) {
+                throw new IllegalArgumentException("battery level " + percent + " is not a percentage");
+            }
+        }
+
+        @Override
+        public String type() {
+            return GatewayEvent.DEVICE_BATTERY;
+        }
+
+        @Override
+        public Map<String, String> attributes() {
+            return Map.of("device", device, "level", Integer.toString(percent));
+        }
+    }
+}
