@@ -7,12 +7,14 @@ import io.vitalwire.backoff.Backoff;
 import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.Topic;
 import io.vitalwire.ingest.events.GatewayEvents;
+import io.vitalwire.ingest.operations.PresenceMessages;
 import io.vitalwire.mqtt.MqttConnector;
 import io.vitalwire.mqtt.MqttSettings;
 import io.vitalwire.mqtt.ReconnectLoop;
 import io.vitalwire.mqtt.TlsSettings;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -25,12 +27,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Subscribes to every gateway's readings and events through shared subscriptions (replicas in one share group
- * split the messages) and hands readings to {@link ReadingMessages}, events to {@link GatewayEvents}. Acknowledgements
- * are manual: a message is PUBACKed once what it carries is durable in PostgreSQL — readings committed to the
- * inbox, an event stored, a refused payload quarantined — which takes milliseconds whether or not FHIR and
+ * Subscribes to every gateway's readings, events, state and status through shared subscriptions (replicas in one
+ * share group split the messages) and hands readings to {@link ReadingMessages}, events to {@link GatewayEvents},
+ * state and status to {@link PresenceMessages}. Acknowledgements are manual: a message is PUBACKed once what it
+ * carries is durable in PostgreSQL — readings committed to the inbox, an event stored, a gateway's presence updated,
+ * a refused payload quarantined — which takes milliseconds whether or not FHIR and
  * InfluxDB are up, so the broker's in-flight window never waits for them. Only while PostgreSQL itself fails is a
  * message retried here with growing pauses, unacknowledged, so a crash meanwhile gets it redelivered.
+ *
+ * <p>MQTT 5 sends no retained message to a shared subscription, so the gateways' retained {@code state} reaches a
+ * replica only when it is published (the will included); a gateway whose state was missed is still alerted by its
+ * missing heartbeats ({@code operations.GatewayOfflineAlerts}).
  *
  * <p>Metrics: {@code vitalwire.ingest.messages{channel, outcome}} (see the handlers),
  * {@code vitalwire.ingest.acks{outcome=sent|failed}}.
@@ -41,6 +48,11 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConsumer.class);
     private static final String EVENTS_SUFFIX = "/" + Channel.EVENTS.segment();
+    private static final String STATE_SUFFIX = "/" + Channel.STATE.segment();
+    private static final String STATUS_SUFFIX = "/" + Channel.STATUS.segment();
+    /** The channels consumed; a gateway's other channel, quarantine, is cloud-ingest's own. */
+    private static final List<Channel> CHANNELS = List.of(Channel.READINGS, Channel.EVENTS, Channel.STATE,
+            Channel.STATUS);
     private static final Duration MIN_RECONNECT_DELAY = Duration.ofMillis(500);
     private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(30);
     /** How often the loop checks the connection: Paho only reports a lost one, it does not reconnect. */
@@ -49,6 +61,7 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
 
     private final ReadingMessages ingest;
     private final GatewayEvents events;
+    private final PresenceMessages presence;
     private final ConsumerConfig config;
     private final MeterRegistry metrics;
     private final MqttConnector connector;
@@ -56,10 +69,11 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
     /** Keeps the subscription up; its lifetime is the consumer's, message retries included. */
     private final ReconnectLoop connection;
 
-    public GatewayConsumer(ReadingMessages ingest, GatewayEvents events, ConsumerConfig config, MeterRegistry metrics)
-            throws MqttException {
+    public GatewayConsumer(ReadingMessages ingest, GatewayEvents events, PresenceMessages presence,
+                           ConsumerConfig config, MeterRegistry metrics) throws MqttException {
         this.ingest = ingest;
         this.events = events;
+        this.presence = presence;
         this.config = config;
         this.metrics = metrics;
         // At start-up, so that an unusable certificate or key file stops the service with a message naming it.
@@ -92,11 +106,10 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
         public void connect() throws MqttException {
             connector.connect(client, connector.options());
             String group = config.getShareGroup();
-            connector.await(client.subscribe(new MqttSubscription[] {
-                    new MqttSubscription(Topic.sharedFilter(group, Channel.READINGS), 1),
-                    new MqttSubscription(Topic.sharedFilter(group, Channel.EVENTS), 1)}));
-            LOG.info("consuming {} and {} from {}", Topic.sharedFilter(group, Channel.READINGS),
-                    Topic.sharedFilter(group, Channel.EVENTS), config.getBrokerUrl());
+            List<String> filters = CHANNELS.stream().map(channel -> Topic.sharedFilter(group, channel)).toList();
+            connector.await(client.subscribe(filters.stream().map(f -> new MqttSubscription(f, 1))
+                    .toArray(MqttSubscription[]::new)));
+            LOG.info("consuming {} from {}", filters, config.getBrokerUrl());
         }
 
         @Override
@@ -112,6 +125,8 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
             try {
                 if (topic.endsWith(EVENTS_SUFFIX)) {
                     events.handle(topic, message.getPayload());
+                } else if (topic.endsWith(STATE_SUFFIX) || topic.endsWith(STATUS_SUFFIX)) {
+                    presence.handle(topic, message.getPayload());
                 } else {
                     ingest.handle(topic, message.getPayload());
                 }

@@ -51,6 +51,18 @@ public final class Jdbc {
     }
 
     /**
+     * Waits for the advisory lock {@code (namespace, key)}, held until the connection's transaction ends (commit,
+     * rollback, or the connection's end if the process dies).
+     */
+    public static void transactionLock(Connection c, int namespace, int key) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+            lock.setInt(1, namespace);
+            lock.setInt(2, key);
+            lock.execute();
+        }
+    }
+
+    /**
      * Takes the advisory lock {@code (namespace, key)} for the connection's transaction, without waiting. It ends
      * with the transaction — commit, rollback, or the connection's end if the process dies — so a lock can never be
      * left behind by a crash.

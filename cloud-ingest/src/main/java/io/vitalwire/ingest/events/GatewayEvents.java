@@ -1,15 +1,14 @@
 package io.vitalwire.ingest.events;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vitalwire.contract.ContractCodec;
-import io.vitalwire.contract.ContractMessage;
-import io.vitalwire.contract.ContractViolation;
+import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.GatewayEvent;
 import io.vitalwire.contract.Topic;
-import io.vitalwire.ingest.quarantine.QuarantineReason;
-import io.vitalwire.ingest.quarantine.QuarantineStore;
+import io.vitalwire.ingest.operations.OperationsEvents;
+import io.vitalwire.ingest.quarantine.ContractPayloads;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * Takes a message from a gateway's {@code events} channel: the {@link GatewayEvent} is stored
  * ({@link GatewayEventStore}), counted, and a {@code gap} — readings the gateway's buffer refused at capacity, a
  * hole in a patient's record — logged at WARN, with the gateway, counts, lane and times, never patient data. A
- * payload that breaks the contract is quarantined like a readings payload. Either way the message may then be
- * acknowledged; that acknowledgement is what lets the gateway mark a gap reported.
+ * payload that breaks the contract is quarantined like a readings payload. Each event, stored now or before (a
+ * redelivery), is then judged for operations alerts ({@link OperationsEvents}: a low battery, a gap), which is
+ * idempotent. Either way the message may then be acknowledged; that acknowledgement is what lets the gateway mark a
+ * gap reported, or forget a device event.
  *
  * <p>Metric: {@code vitalwire.ingest.gateway.events{type}}, type one of {@link #COUNTED_TYPES} or {@code other}
  * (gateways choose the type: an open set would be an unbounded label).
@@ -28,18 +29,21 @@ import org.slf4j.LoggerFactory;
 public class GatewayEvents {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayEvents.class);
-    static final Set<String> COUNTED_TYPES = Set.of("gap", "device-connected", "device-disconnected", "clock-set");
+    static final Set<String> COUNTED_TYPES = Set.of("gap", "device-connected", "device-disconnected", "clock-set",
+            "device-battery");
 
-    private final ContractCodec codec = new ContractCodec();
     private final GatewayEventStore store;
-    private final QuarantineStore quarantine;
+    private final ContractPayloads payloads;
+    private final OperationsEvents operations;
     private final MeterRegistry metrics;
     private final Clock clock;
 
-    public GatewayEvents(GatewayEventStore store, QuarantineStore quarantine, MeterRegistry metrics, Clock clock) {
+    public GatewayEvents(GatewayEventStore store, ContractPayloads payloads, OperationsEvents operations,
+                         MeterRegistry metrics, Clock clock) {
         this.clock = clock;
         this.store = store;
-        this.quarantine = quarantine;
+        this.payloads = payloads;
+        this.operations = operations;
         this.metrics = metrics;
     }
 
@@ -48,25 +52,17 @@ public class GatewayEvents {
      * acknowledge": the broker delivers the message again.
      */
     public void handle(String topicName, byte[] payload) {
-        Topic topic;
-        GatewayEvent event;
-        try {
-            topic = Topic.parse(topicName);
-            ContractMessage message = codec.decode(topic, payload);
-            if (!(message instanceof GatewayEvent e)) {
-                throw new ContractViolation(ContractViolation.Reason.INVALID_TOPIC,
-                        "not an events topic: " + topicName);
-            }
-            event = e;
-        } catch (ContractViolation v) {
-            quarantine.put(topicName, null, null, QuarantineReason.CONTRACT_VIOLATION,
-                    v.reason() + ": " + v.getMessage(), payload);
-            metrics.counter("vitalwire.ingest.messages", "channel", "events", "outcome", "quarantined").increment();
+        Optional<ContractPayloads.Decoded> decoded = payloads.decode(topicName, payload, Set.of(Channel.EVENTS),
+                "events");
+        if (decoded.isEmpty()) {
             return;
         }
+        Topic topic = decoded.get().topic();
+        GatewayEvent event = (GatewayEvent) decoded.get().message();
         boolean stored = store.put(topic.tenant(), event, payload, clock.instant());
         metrics.counter("vitalwire.ingest.messages", "channel", "events", "outcome", stored ? "stored" : "duplicate")
                 .increment();
+        operations.received(topic.tenant(), event);
         if (!stored) {
             return;
         }

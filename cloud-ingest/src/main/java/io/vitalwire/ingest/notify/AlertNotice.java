@@ -15,6 +15,8 @@ import java.util.UUID;
  * @param severity   {@code warning} or {@code critical}
  * @param patient    the Patient's logical id; {@code null} for operations alerts about a gateway
  * @param gateway    the gateway concerned (operations), else the gateway that sent the reading; may be null
+ * @param device     the device concerned by an operations alert about a device (a low battery): its id as in
+ *                   reading keys, {@code sn.…} or {@code bd.…}; {@code null} otherwise
  * @param readingKey the reading that fired it (the Observation's identifier value); {@code null} for no-data
  * @param measuredAt when that reading was measured (no-data: when the silence was noticed)
  * @param late       the reading arrived more than an hour after it was measured
@@ -23,7 +25,8 @@ import java.util.UUID;
  * @param raisedAt   when cloud-ingest decided it
  */
 public record AlertNotice(UUID id, String tenant, String kind, String rule, String severity, String patient,
-                          String gateway, String readingKey, Instant measuredAt, boolean late, BigDecimal value,
+                          String gateway, String device, String readingKey, Instant measuredAt, boolean late,
+                          BigDecimal value,
                           String unit, List<Value> values, Instant raisedAt) {
 
     /** One value of the reading, as sent. */

@@ -16,7 +16,8 @@ import java.util.List;
  * <pre>
  * {"type": "alert.raised", "timestamp": "2026-01-05T08:00:06.120Z",
  *  "data": {"alertId": "…", "kind": "clinical", "rule": "spo2", "severity": "critical",
- *           "patient": "Patient/123", "gateway": "gw-1", "measuredAt": "2026-01-05T08:00:00Z", "late": false,
+ *           "patient": "Patient/123", "gateway": "gw-1", "device": null, "measuredAt": "2026-01-05T08:00:00Z",
+ *           "late": false,
  *           "value": 86, "unit": "%", "values": [{"mdc": "150456", "value": 86, "unit": "%"}],
  *           "observation": {"identifier": {"system": "https://vitalwire.io/fhir/NamingSystem/reading-key",
  *                                          "value": "…"},
@@ -24,8 +25,9 @@ import java.util.List;
  * </pre>
  *
  * {@code timestamp} is when the event happened (the same on every attempt); {@code patient} is null for operations
- * alerts; values are the decimals the device sent, digit for digit; {@code observation} is null without a reading
- * (no-data), its {@code reference} null until FHIR has the Observation (the identifier finds it later; for a stream
+ * alerts about a gateway (and for a device's when its patient is not known at once); {@code device} names the device
+ * of an operations alert about one ({@code sn.…}, {@code bd.…}), else null; values are the decimals the device sent,
+ * digit for digit; {@code observation} is null without a reading (no-data, operations), its {@code reference} null until FHIR has the Observation (the identifier finds it later; for a stream
  * sample it names the sample, whose window's Observation is the reference).
  */
 final class AlertPayload {
@@ -51,6 +53,7 @@ final class AlertPayload {
         data.put("severity", alert.severity());
         data.put("patient", alert.patient() == null ? null : "Patient/" + alert.patient());
         data.put("gateway", alert.gateway());
+        data.put("device", alert.device());
         data.put("measuredAt", alert.measuredAt() == null ? null : alert.measuredAt().toString());
         data.put("late", alert.late());
         data.put("value", alert.value());

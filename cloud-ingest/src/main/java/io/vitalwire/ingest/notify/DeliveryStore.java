@@ -123,7 +123,7 @@ public class DeliveryStore {
         try (PreparedStatement select = c.prepareStatement("SELECT d.id, d.webhook_id, d.event, d.attempts, "
                 + "d.created_at, d.replayed_at IS NOT NULL, e.url, a.id, a.tenant, a.kind, a.rule, a.severity, "
                 + "a.patient, a.gateway, a.reading_key, a.measured_at, a.late, a.value, a.unit, a.reading_values, "
-                + "a.raised_at FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id "
+                + "a.raised_at, a.device FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id "
                 + "JOIN alert a ON a.id = d.alert_id WHERE d.endpoint_id = ? AND d.state = ? AND d.next_at <= ? "
                 + "AND e.state = ? ORDER BY d.next_at, d.id LIMIT 1 FOR UPDATE OF d SKIP LOCKED")) {
             select.setObject(1, endpoint);
@@ -148,7 +148,7 @@ public class DeliveryStore {
         }
         BigDecimal value = rs.getBigDecimal(18);
         return new AlertNotice(rs.getObject(8, UUID.class), rs.getString(9), rs.getString(10), rs.getString(11),
-                rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15),
+                rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(22), rs.getString(15),
                 measured == null ? null : measured.toInstant(), rs.getBoolean(17), value, rs.getString(19), parsed,
                 rs.getTimestamp(21).toInstant());
     }

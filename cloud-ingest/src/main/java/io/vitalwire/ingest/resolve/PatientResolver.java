@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
 import org.hl7.fhir.r4.model.Bundle;
@@ -77,15 +78,9 @@ public class PatientResolver {
     /** What the FHIR server knows about the device, from the cache when it is fresh enough. */
     public DeviceLookup lookup(DeviceIdentity device) {
         String identifier = identifier(device);
-        SharedLookups.Shared cached = registered.getIfPresent(identifier);
-        if (cached == null) {
-            cached = shared.fresh(identifier, clock.instant().minus(ttl)).orElse(null);
-            if (cached != null) {
-                registered.put(identifier, cached);
-            }
-        }
-        if (cached != null) {
-            return cached.lookup();
+        Optional<SharedLookups.Shared> cached = fresh(identifier);
+        if (cached.isPresent()) {
+            return cached.get().lookup();
         }
         Instant fetchedAt = clock.instant();
         DeviceLookup found = search(identifier);
@@ -94,6 +89,27 @@ public class PatientResolver {
             shared.put(identifier, r, fetchedAt);
         }
         return found;
+    }
+
+    /**
+     * The owner of {@code device} at {@code at} from a lookup read within the TTL, here or by another replica, never
+     * asking the FHIR server: for callers that must not wait for it (operations alerts). Empty when no fresh lookup
+     * is at hand.
+     */
+    public Optional<Resolution> cached(DeviceIdentity device, Instant at) {
+        return fresh(identifier(device)).map(c -> c.lookup().at(at));
+    }
+
+    /** The device's lookup read within the TTL: from memory, else another replica's from PostgreSQL (kept here). */
+    private Optional<SharedLookups.Shared> fresh(String identifier) {
+        SharedLookups.Shared cached = registered.getIfPresent(identifier);
+        if (cached == null) {
+            cached = shared.fresh(identifier, clock.instant().minus(ttl)).orElse(null);
+            if (cached != null) {
+                registered.put(identifier, cached);
+            }
+        }
+        return Optional.ofNullable(cached);
     }
 
     /** Forgets what is cached about a device identifier value (a serial or a BLE address), here and shared. */

@@ -52,11 +52,7 @@ public class RuleStateStore {
 
     /** Waits for the patient's lock, held until the transaction ends: one evaluation of a patient at a time. */
     public void lock(Connection c, String patient) throws SQLException {
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
-            lock.setInt(1, LOCK_NAMESPACE);
-            lock.setInt(2, patient.hashCode());
-            lock.execute();
-        }
+        Jdbc.transactionLock(c, LOCK_NAMESPACE, patient.hashCode());
     }
 
     /** Records the reading keys as evaluated; returns those that were not evaluated before. */
@@ -116,11 +112,15 @@ public class RuleStateStore {
         }
     }
 
-    /** Adds the alert; returns false when it exists already (the same decision taken again). */
+    /**
+     * Adds the alert; returns false when it exists already (the same decision taken again). The one way an alert row
+     * is written, clinical or operations ({@code io.vitalwire.ingest.operations}).
+     */
     public boolean insert(Connection c, AlertNotice a) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO alert (id, tenant, kind, rule, severity, "
-                + "patient, gateway, reading_key, measured_at, late, value, unit, reading_values, raised_at, state) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, 'RAISED') ON CONFLICT (id) DO NOTHING")) {
+                + "patient, gateway, reading_key, measured_at, late, value, unit, reading_values, raised_at, state, "
+                + "device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, 'RAISED', ?) "
+                + "ON CONFLICT (id) DO NOTHING")) {
             insert.setObject(1, a.id());
             insert.setString(2, a.tenant());
             insert.setString(3, a.kind());
@@ -135,6 +135,7 @@ public class RuleStateStore {
             insert.setString(12, a.unit());
             insert.setString(13, json.writeValueAsString(a.values()));
             insert.setTimestamp(14, Timestamp.from(a.raisedAt()));
+            insert.setString(15, a.device());
             return insert.executeUpdate() == 1;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write an alert's values: " + e.getOriginalMessage(), e);

@@ -149,7 +149,7 @@ public class RulesStage implements Stage {
         List<AlertNotice.Value> values = reading == null ? List.of() : reading.values().stream()
                 .map(v -> new AlertNotice.Value(v.mdc(), v.value(), v.unit())).toList();
         return new AlertNotice(AlertIds.of(a), tenant, a.rule().kind().id(), a.rule().id(), a.severity().id(),
-                a.patient(), gateway, a.readingKey(), a.measuredAt(), a.late(), a.value(), a.unit(), values, now);
+                a.patient(), gateway, null, a.readingKey(), a.measuredAt(), a.late(), a.value(), a.unit(), values, now);
     }
 
     private static boolean hasWeight(Reading r) {

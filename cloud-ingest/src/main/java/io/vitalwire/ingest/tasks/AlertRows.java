@@ -12,13 +12,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Reads {@code alert} rows (V7, plus V9's {@code escalated_at}) selected with {@link #COLUMNS} as alias {@code a}. */
+/**
+ * Reads {@code alert} rows (V7, plus V9's {@code escalated_at} and V10's {@code device}) selected with
+ * {@link #COLUMNS} as alias {@code a}.
+ */
 final class AlertRows {
 
     /** The columns {@link #read} takes, by name: a query may select more. */
     static final String COLUMNS = "a.id, a.tenant, a.kind, a.rule, a.severity, a.patient, a.gateway, a.reading_key, "
             + "a.measured_at, a.late, a.value, a.unit, a.reading_values, a.raised_at, a.state, a.escalated_at, "
-            + "a.acknowledged_at, a.acknowledged_by";
+            + "a.acknowledged_at, a.acknowledged_by, a.device";
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final TypeReference<List<AlertNotice.Value>> VALUES = new TypeReference<>() {
@@ -37,7 +40,7 @@ final class AlertRows {
             throw new SQLException("alert " + id + " holds values that cannot be read", e);
         }
         AlertNotice notice = new AlertNotice(id, rs.getString("tenant"), rs.getString("kind"), rs.getString("rule"),
-                rs.getString("severity"), rs.getString("patient"), rs.getString("gateway"),
+                rs.getString("severity"), rs.getString("patient"), rs.getString("gateway"), rs.getString("device"),
                 rs.getString("reading_key"), instant(rs, "measured_at"), rs.getBoolean("late"),
                 rs.getBigDecimal("value"), rs.getString("unit"), parsed, instant(rs, "raised_at"));
         return new TrackedAlert(notice, AlertState.valueOf(rs.getString("state")), instant(rs, "escalated_at"),

@@ -10,7 +10,8 @@ import java.util.UUID;
  * @param task its Task's record, null when none is owed (an alert raised before Tasks existed)
  */
 public record AlertView(UUID id, String tenant, String kind, String rule, String severity, String patient,
-                        String gateway, String readingKey, String measuredAt, boolean late, String raisedAt,
+                        String gateway, String device, String readingKey, String measuredAt, boolean late,
+                        String raisedAt,
                         String state, String escalatedAt, String acknowledgedAt, String acknowledgedBy,
                         TaskView task) {
 
@@ -30,7 +31,7 @@ public record AlertView(UUID id, String tenant, String kind, String rule, String
     static AlertView of(TrackedAlert a, TaskView task) {
         var n = a.notice();
         return new AlertView(n.id(), n.tenant(), n.kind(), n.rule(), n.severity(), n.patient(), n.gateway(),
-                n.readingKey(), text(n.measuredAt()), n.late(), text(n.raisedAt()), a.state().name(),
+                n.device(), n.readingKey(), text(n.measuredAt()), n.late(), text(n.raisedAt()), a.state().name(),
                 text(a.escalatedAt()), text(a.acknowledgedAt()), a.acknowledgedBy(), task);
     }
 

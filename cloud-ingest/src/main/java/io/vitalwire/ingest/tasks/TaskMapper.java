@@ -1,5 +1,7 @@
 package io.vitalwire.ingest.tasks;
 
+import io.vitalwire.contract.DeviceIdentity;
+import io.vitalwire.contract.ReadingKey;
 import io.vitalwire.ingest.fhir.FhirSystems;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import io.vitalwire.ingest.notify.AlertNotice;
@@ -27,7 +29,8 @@ import org.hl7.fhir.r4.model.Task;
  *   <li>{@code priority}: stat for critical, urgent for warning, routine for operations alerts;</li>
  *   <li>{@code for} the Patient (none for an operations alert about a gateway); {@code focus} and {@code input}
  *       (type {@code evidence}) the Observation — its reference once FHIR has it, else a logical reference by the
- *       reading key; an input {@code late} = true when the reading arrived late;</li>
+ *       reading key; an input {@code late} = true when the reading arrived late; for an operations alert about a
+ *       device, {@code focus} the Device by its identifier;</li>
  *   <li>{@code authoredOn} when the alert was raised, {@code restriction.period} from then to the due time of the
  *       priority ({@code due-stat}, {@code due-urgent}, {@code due-routine});</li>
  *   <li>{@code performerType} the role ({@link CareRole}); {@code owner} a care-team member, or none with
@@ -72,6 +75,8 @@ class TaskMapper {
         }
         if (alert.readingKey() != null) {
             evidence(t, alert.readingKey(), observation);
+        } else if (alert.device() != null) {
+            deviceFocus(t, alert.device());
         }
         if (alert.late()) {
             t.addInput().setType(concept(TaskCodes.TASK, "late", "The reading arrived late"))
@@ -108,6 +113,23 @@ class TaskMapper {
         }
         input.setValue(wanted.copy());
         return true;
+    }
+
+    /**
+     * An operations alert about a device (a low battery): the Device is the {@code focus}, by the identifier it is
+     * registered under, so the care coordinator knows which one to see to. A malformed id leaves no focus.
+     */
+    private static void deviceFocus(Task t, String deviceId) {
+        DeviceIdentity device;
+        try {
+            device = ReadingKey.device(deviceId);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        Identifier identifier = device.serial() != null
+                ? new Identifier().setSystem(FhirSystems.DEVICE_SERIAL).setValue(device.serial())
+                : new Identifier().setSystem(FhirSystems.BLE_ADDRESS).setValue(device.address());
+        t.setFocus(new Reference().setType("Device").setIdentifier(identifier));
     }
 
     /**

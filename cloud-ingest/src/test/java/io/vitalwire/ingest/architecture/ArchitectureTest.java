@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestInstance;
  *   root (IngestApplication, IngestPipeline) ──▶ everything; nothing ──▶ root
  *   consume ──▶ inbox ──▶ pipeline ◀── resolve, fhir, influx      stages ─╳─▶ inbox
  *   replay, explain ──▶ inbox (admin features over the engine)     inbox ─╳─▶ any stage
+ *   consume ──▶ events, operations ──▶ rules (the one alert insert), notify, tasks   (operations alerts: no stage)
  * </pre>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -74,7 +75,7 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage(ROOT + ".inbox..", ROOT + ".pipeline..")
                 .should().dependOnClassesThat().resideInAnyPackage(STAGES)
                 .orShould().dependOnClassesThat().resideInAnyPackage(ROOT + ".consume..", ROOT + ".replay..",
-                        ROOT + ".explain..", ROOT + ".events..", ROOT + ".notify..")
+                        ROOT + ".explain..", ROOT + ".events..", ROOT + ".notify..", ROOT + ".operations..")
                 .check(main);
     }
 

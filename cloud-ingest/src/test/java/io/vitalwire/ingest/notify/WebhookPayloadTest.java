@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 class WebhookPayloadTest {
 
     private static final AlertNotice SPO2 = new AlertNotice(UUID.fromString("6f1c1b3e-1d2a-3b4c-8d5e-6f7a8b9c0d1e"),
-            "acme", "clinical", "spo2", "critical", "p-17", "gw-1", "key-1", Instant.parse("2026-01-05T08:00:00Z"),
-            true, new BigDecimal("86.0"), "%", List.of(new AlertNotice.Value("150456", new BigDecimal("86.0"), "%"),
+            "acme", "clinical", "spo2", "critical", "p-17", "gw-1", null, "key-1",
+            Instant.parse("2026-01-05T08:00:00Z"), true, new BigDecimal("86.0"), "%",
+            List.of(new AlertNotice.Value("150456", new BigDecimal("86.0"), "%"),
                     new AlertNotice.Value("149530", new BigDecimal("72"), "/min")),
             Instant.parse("2026-01-05T09:30:00.250Z"));
 
@@ -41,20 +42,35 @@ class WebhookPayloadTest {
         assertThat(data.path("observation").path("reference").asText()).isEqualTo("Observation/12");
         List<String> fields = new java.util.ArrayList<>();
         data.fieldNames().forEachRemaining(fields::add);
-        assertThat(fields).containsExactly("alertId", "kind", "rule", "severity", "patient", "gateway", "measuredAt",
-                "late", "value", "unit", "values", "observation");
+        assertThat(fields).containsExactly("alertId", "kind", "rule", "severity", "patient", "gateway", "device",
+                "measuredAt", "late", "value", "unit", "values", "observation");
     }
 
     @Test
     void json_operationsAlert_withoutReading_hasNulls() throws Exception {
         AlertNotice offline = new AlertNotice(UUID.randomUUID(), "acme", "operations", "gateway-offline", "warning",
-                null, "gw-1", null, Instant.parse("2026-01-05T08:00:00Z"), false, null, null, List.of(),
+                null, "gw-1", null, null, Instant.parse("2026-01-05T08:00:00Z"), false, null, null, List.of(),
                 Instant.parse("2026-01-05T08:00:00Z"));
         JsonNode data = new ObjectMapper().readTree(AlertPayload.json(WebhookEvent.RAISED, offline.raisedAt(),
                 offline, null)).path("data");
         assertThat(data.path("patient").isNull()).isTrue();
+        assertThat(data.path("device").isNull()).isTrue();
         assertThat(data.path("observation").isNull()).isTrue();
         assertThat(data.path("value").isNull()).isTrue();
+    }
+
+    @Test
+    void json_lowBatteryAlert_namesTheDevice_andTheLevel() throws Exception {
+        AlertNotice battery = new AlertNotice(UUID.randomUUID(), "acme", "operations", "device-battery-low",
+                "critical", "p-17", "gw-1", "sn.CUFF-1", null, Instant.parse("2026-01-05T08:00:00Z"), false,
+                new BigDecimal("9"), "%", List.of(), Instant.parse("2026-01-05T08:00:01Z"));
+        JsonNode data = new ObjectMapper().readTree(AlertPayload.json(WebhookEvent.RAISED, battery.raisedAt(),
+                battery, null)).path("data");
+        assertThat(data.path("device").asText()).isEqualTo("sn.CUFF-1");
+        assertThat(data.path("kind").asText()).isEqualTo("operations");
+        assertThat(data.path("value").decimalValue()).isEqualByComparingTo("9");
+        assertThat(data.path("unit").asText()).isEqualTo("%");
+        assertThat(data.path("observation").isNull()).isTrue();
     }
 
     @Test

@@ -195,7 +195,8 @@ abstract class WebhookStackTest extends StackTest {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         boolean operations = kind.equals("operations");
         return new AlertNotice(UUID.randomUUID(), tenant, kind, operations ? "gateway-offline" : "spo2", severity,
-                operations ? null : patient, gateway, readingKey, now.minusSeconds(5).truncatedTo(ChronoUnit.MILLIS),
+                operations ? null : patient, gateway, null, readingKey,
+                now.minusSeconds(5).truncatedTo(ChronoUnit.MILLIS),
                 false, operations ? null : VALUE, operations ? null : "%",
                 operations ? List.of() : List.of(new AlertNotice.Value("150456", VALUE, "%")), now);
     }

@@ -7,6 +7,7 @@ import io.vitalwire.ingest.notify.Filters;
 import io.vitalwire.ingest.notify.Notifier;
 import io.vitalwire.ingest.notify.SigningSecret;
 import io.vitalwire.ingest.rules.RuleStateStore;
+import io.vitalwire.ingest.testing.AtOnce;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
@@ -17,17 +18,12 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import javax.sql.DataSource;
 
 /**
@@ -75,25 +71,7 @@ final class TaskAlerts {
 
     /** Runs the calls on threads of their own, released at the same moment. @return their results, in order */
     static <T> List<T> atOnce(List<Callable<T>> calls) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
-        try {
-            List<Future<T>> running = new ArrayList<>();
-            for (Callable<T> call : calls) {
-                running.add(pool.submit(() -> {
-                    start.await();
-                    return call.call();
-                }));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : running) {
-                results.add(f.get());
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
+        return AtOnce.run(calls);
     }
 
     /** An alert of the patient (a logical id; null: about a gateway) on a reading {@code readingKey} (null: none). */
@@ -101,8 +79,8 @@ final class TaskAlerts {
                               Instant raisedAt) {
         List<AlertNotice.Value> values = readingKey == null ? List.of()
                 : List.of(new AlertNotice.Value("150456", new BigDecimal("86"), "%"));
-        return new AlertNotice(UUID.randomUUID(), "t-tasks", kind, rule, severity, patient, "gw-tasks", readingKey,
-                raisedAt.minusSeconds(2), false, readingKey == null ? null : new BigDecimal("86"),
+        return new AlertNotice(UUID.randomUUID(), "t-tasks", kind, rule, severity, patient, "gw-tasks", null,
+                readingKey, raisedAt.minusSeconds(2), false, readingKey == null ? null : new BigDecimal("86"),
                 readingKey == null ? null : "%", values, raisedAt.truncatedTo(ChronoUnit.MILLIS));
     }
 

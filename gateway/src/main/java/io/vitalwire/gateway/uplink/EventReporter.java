@@ -53,7 +53,7 @@ final class EventReporter {
         waiting.set(true);
     }
 
-    /** Publishes waiting events one by one, each waiting for its PUBACK, if any may wait and none was refused lately. */
+    /** Publishes waiting events one by one, each waiting for its PUBACK, unless none waits or one was just refused. */
     void reportIfDue(MqttAsyncClient client) throws MqttException {
         if (clock.instant().isBefore(notBefore) || !waiting.getAndSet(false)) {
             return;

@@ -1,0 +1,55 @@
+package io.vitalwire.ingest.operations;
+
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /admin/gateways/{id}/presence}: for operators, whether a gateway is online and when it was last heard
+ * of, one entry per tenant that has a gateway of this id. Loopback only, like the whole admin API (authentication
+ * pending).
+ */
+@Controller("/admin/gateways")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class PresenceController {
+
+    private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+
+    private final PresenceStore store;
+
+    public PresenceController(PresenceStore store) {
+        this.store = store;
+    }
+
+    /** A gateway's presence as the admin API shows it; times ISO-8601 UTC, null when they did not happen. */
+    public record PresenceView(String tenant, String gateway, String state, String stateSince, String software,
+                               String lastStatusAt, Long queueDepth, Long oldestUnsentMillis, String uplink,
+                               String lastHeardAt, String offlineAlertedFor) {
+
+        static PresenceView of(PresenceStore.Presence p) {
+            return new PresenceView(p.tenant(), p.gateway(), p.state().name(), text(p.stateSince()), p.software(),
+                    text(p.lastStatusAt()), p.queueDepth(), p.oldestUnsentMillis(), p.uplink(),
+                    text(p.lastHeardAt()), text(p.offlineAlertedFor()));
+        }
+
+        private static String text(Instant at) {
+            return at == null ? null : at.toString();
+        }
+    }
+
+    @Get("/{id}/presence")
+    public HttpResponse<?> presence(@PathVariable String id) throws SQLException {
+        if (!GATEWAY_ID.matcher(id).matches()) {
+            return HttpResponse.badRequest("id must be a gateway id");
+        }
+        List<PresenceView> found = store.find(id).stream().map(PresenceView::of).toList();
+        return HttpResponse.ok(found);
+    }
+}
