@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vitalwire.contract.ClockQuality;
+import io.vitalwire.contract.GatewayEvent;
 import io.vitalwire.contract.Reading;
+import io.vitalwire.contract.ReadingKey;
 import io.vitalwire.sims.bluez.DbusDaemon;
 import io.vitalwire.sims.bluez.SimDeviceKind;
 import io.vitalwire.sims.bluez.SimMeasurement;
@@ -37,7 +39,8 @@ import org.junit.jupiter.api.Timeout;
  * none duplicated. Along the way: a device that needs bonding (paired through the gateway's agent), a first
  * connection whose services never resolve, serials on the allow-list, glucose records fetched through RACP, an
  * oximeter's stored spot-check fetched through its RACP and then deleted on it, and a drifting device clock
- * corrected through Current Time.
+ * corrected through Current Time. Each device is reported connected with its battery level, and disconnected when its
+ * link drops, as device events on the broker.
  */
 class BluezGatewayIT {
 
@@ -48,6 +51,7 @@ class BluezGatewayIT {
     private static final EnumSet<SimDeviceKind> ALL = EnumSet.allOf(SimDeviceKind.class);
 
     private final List<Reading> received = new CopyOnWriteArrayList<>();
+    private final List<GatewayEvent> events = new CopyOnWriteArrayList<>();
 
     @Test
     @Timeout(180)
@@ -129,6 +133,7 @@ class BluezGatewayIT {
 
                 assertEveryReadingOnceWithItsCodesUnitsAndValues(bluez, expected);
                 assertDriftingClockWasCorrected(bluez);
+                assertEveryDeviceReportedConnectedWithItsBattery_andTheDroppedOnesDisconnected();
                 // The spot-check the oximeter took while away came from its storage (status bit 9) through RACP,
                 // once (checked above), and the gateway's Delete Stored Records left the storage empty.
                 assertThat(bluez.sent().stream().filter(m -> m.uuid16() == 0x2A5E && (m.value()[0] & 0x02) != 0)
@@ -171,7 +176,26 @@ class BluezGatewayIT {
     }
 
     private MqttClient subscribe(String gatewayId) throws Exception {
-        return GatewayObservers.readings(STACK, gatewayId, received);
+        return GatewayObservers.readingsAndEvents(STACK, gatewayId, received, events);
+    }
+
+    private void assertEveryDeviceReportedConnectedWithItsBattery_andTheDroppedOnesDisconnected() {
+        List<String> devices = received.stream().map(r -> ReadingKey.deviceId(r.device())).distinct().toList();
+        assertThat(devices).hasSize(ALL.size());
+        await().atMost(ARRIVAL).untilAsserted(() -> {
+            for (String device : devices) {
+                List<GatewayEvent> its = events.stream()
+                        .filter(e -> device.equals(e.attributes().get("device"))).toList();
+                assertThat(its).as(device).extracting(GatewayEvent::type)
+                        .contains("device-connected", "device-battery", "device-disconnected");
+                // The simulator's Battery Level is 87 %; read at every connection.
+                assertThat(its).filteredOn(e -> e.type().equals("device-battery"))
+                        .allSatisfy(e -> assertThat(e.attributes()).containsEntry("level", "87"));
+                assertThat(its.stream().filter(e -> e.type().equals("device-battery")).count())
+                        .as(device + ": a battery level per connection")
+                        .isEqualTo(its.stream().filter(e -> e.type().equals("device-connected")).count());
+            }
+        });
     }
 
     private static void awaitListening(SimulatedBluez bluez, EnumSet<SimDeviceKind> kinds) {

@@ -1,14 +1,9 @@
 package io.vitalwire.gateway.buffer;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -17,9 +12,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Event messages waiting for the broker's acknowledgement (device battery levels, connections), as the encoded
- * payloads the uplink publishes, in a small table of the buffer's SQLite file: a battery report made while the broker
- * is unreachable, or just before a power cut, still reaches the cloud. A payload leaves only after its PUBACK
- * ({@link #remove}); one sent twice is the same bytes, which the cloud stores once.
+ * payloads the uplink publishes, in the {@code event_outbox} table of the buffer's SQLite file: a battery report made
+ * while the broker is unreachable, or just before a power cut, still reaches the cloud. A payload leaves only after
+ * its PUBACK ({@link #remove}); one sent twice is the same bytes, which the cloud stores once.
+ *
+ * <p>Written through the buffer's own connections and write lock ({@link ReadingBuffer#write}): a second writing
+ * connection to the file would make the buffer's next append fail with SQLITE_BUSY. An event is committed like an
+ * append of readings; its removal like an acknowledgement (a power cut may take it back: the event is sent again).
  *
  * <p>Bounded: beyond {@link #MAX_QUEUED} waiting events the oldest are dropped (a home's handful of devices reporting
  * a few events a day fills that in weeks of outage, while the readings of those weeks are kept by the buffer). No
@@ -28,7 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Failures are {@link BufferException}s.
  */
 @Singleton
-public class EventOutbox implements AutoCloseable {
+public class EventOutbox {
 
     /** Waiting events kept at most; older ones are dropped first. */
     public static final int MAX_QUEUED = 10_000;
@@ -41,7 +40,7 @@ public class EventOutbox implements AutoCloseable {
             )
             """;
 
-    private final Connection db;
+    private final ReadingBuffer buffer;
     private final Clock clock;
     private final int maxQueued;
     private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
@@ -50,31 +49,22 @@ public class EventOutbox implements AutoCloseable {
     public record Pending(long id, byte[] payload) {
     }
 
-    /** Opens the table in the buffer's file (the buffer is opened first, so the file exists, mode 0600). */
+    /** Opens the table in the buffer's file, creating it if missing. */
     @Inject
     public EventOutbox(ReadingBuffer buffer) {
-        this(buffer.file(), Clock.systemUTC());
-    }
-
-    public EventOutbox(Path file, Clock clock) {
-        this(file, clock, MAX_QUEUED);
+        this(buffer, Clock.systemUTC(), MAX_QUEUED);
     }
 
     /** With another bound than {@link #MAX_QUEUED}: for tests. */
-    EventOutbox(Path file, Clock clock, int maxQueued) {
+    EventOutbox(ReadingBuffer buffer, Clock clock, int maxQueued) {
+        this.buffer = buffer;
         this.clock = clock;
         this.maxQueued = maxQueued;
-        try {
-            db = DriverManager.getConnection("jdbc:sqlite:" + file);
-            try (Statement s = db.createStatement()) {
-                s.execute("PRAGMA busy_timeout=5000");
-                // Durable on return, like an append of readings.
-                s.execute("PRAGMA synchronous=FULL");
-                s.executeUpdate(SCHEMA);
+        buffer.write("creating the event outbox", c -> {
+            try (Statement s = c.createStatement()) {
+                return s.executeUpdate(SCHEMA);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot open the event outbox in " + file + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     /** Called after every append, so that the uplink publishes at once instead of on a timer. */
@@ -88,81 +78,45 @@ public class EventOutbox implements AutoCloseable {
      * @return how many of the oldest waiting events were dropped to stay within the bound
      */
     public int append(byte[] payload) {
-        int dropped;
-        synchronized (this) {
-            try {
-                db.setAutoCommit(false);
-                try (PreparedStatement insert = db.prepareStatement(
-                        "INSERT INTO event_outbox (queued_at, payload) VALUES (?, ?)");
-                     PreparedStatement trim = db.prepareStatement("DELETE FROM event_outbox "
-                             + "WHERE id <= (SELECT MAX(id) FROM event_outbox) - " + maxQueued)) {
-                    insert.setLong(1, clock.millis());
-                    insert.setBytes(2, payload);
-                    insert.executeUpdate();
-                    dropped = trim.executeUpdate();
-                }
-                db.commit();
-            } catch (SQLException e) {
-                rollbackQuietly();
-                throw new BufferException("queueing an event failed", e);
-            } finally {
-                autoCommitQuietly();
+        int dropped = buffer.write("queueing an event", c -> {
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO event_outbox (queued_at, payload) VALUES (?, ?)");
+                 PreparedStatement trim = c.prepareStatement("DELETE FROM event_outbox "
+                         + "WHERE id <= (SELECT MAX(id) FROM event_outbox) - " + maxQueued)) {
+                insert.setLong(1, clock.millis());
+                insert.setBytes(2, payload);
+                insert.executeUpdate();
+                return trim.executeUpdate();
             }
-        }
+        });
         appendListeners.forEach(Runnable::run);
         return dropped;
     }
 
     /** The oldest waiting events, at most {@code limit}, in the order they were appended. */
-    public synchronized List<Pending> oldest(int limit) {
-        try (PreparedStatement q = db.prepareStatement(
-                "SELECT id, payload FROM event_outbox ORDER BY id LIMIT ?")) {
-            q.setInt(1, limit);
-            List<Pending> pending = new ArrayList<>();
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    pending.add(new Pending(rs.getLong(1), rs.getBytes(2)));
+    public List<Pending> oldest(int limit) {
+        return buffer.read("reading the event outbox", c -> {
+            try (PreparedStatement q = c.prepareStatement(
+                    "SELECT id, payload FROM event_outbox ORDER BY id LIMIT ?")) {
+                q.setInt(1, limit);
+                List<Pending> pending = new ArrayList<>();
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        pending.add(new Pending(rs.getLong(1), rs.getBytes(2)));
+                    }
                 }
+                return pending;
             }
-            return pending;
-        } catch (SQLException e) {
-            throw new BufferException("reading the event outbox failed", e);
-        }
+        });
     }
 
     /** The broker acknowledged it: it leaves the outbox. */
-    public synchronized void remove(long id) {
-        try (PreparedStatement d = db.prepareStatement("DELETE FROM event_outbox WHERE id = ?")) {
-            d.setLong(1, id);
-            d.executeUpdate();
-        } catch (SQLException e) {
-            throw new BufferException("removing an acknowledged event failed", e);
-        }
-    }
-
-    private void rollbackQuietly() {
-        try {
-            db.rollback();
-        } catch (SQLException e) {
-            // the failure that brought us here is the one to report
-        }
-    }
-
-    private void autoCommitQuietly() {
-        try {
-            db.setAutoCommit(true);
-        } catch (SQLException e) {
-            // the next statement reports a broken connection
-        }
-    }
-
-    @PreDestroy
-    @Override
-    public synchronized void close() {
-        try {
-            db.close();
-        } catch (SQLException e) {
-            // closing: nothing to keep
-        }
+    public void remove(long id) {
+        buffer.writeAcknowledgement("removing an acknowledged event", c -> {
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM event_outbox WHERE id = ?")) {
+                d.setLong(1, id);
+                return d.executeUpdate();
+            }
+        });
     }
 }

@@ -821,6 +821,51 @@ public class ReadingBuffer implements AutoCloseable {
         T run() throws SQLException;
     }
 
+    /** Work of another small store of this file on one of the buffer's connections. */
+    @FunctionalInterface
+    interface ConnectionWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * One short transaction on the writer connection under the write lock, committed as appends are
+     * ({@code synchronous} of the settings). The other stores that write to this file go through here: SQLite has one
+     * writer, and a commit by a second connection makes the writer's next write fail at once with SQLITE_BUSY (its
+     * read snapshot is stale), which would refuse a device's readings.
+     */
+    <T> T write(String what, ConnectionWork<T> work) {
+        return locked(what, () -> work.run(db));
+    }
+
+    /**
+     * Like {@link #write}, on the connection that commits acknowledgements without waiting for the disk: for what a
+     * power cut may take back harmlessly (it is sent again).
+     */
+    <T> T writeAcknowledgement(String what, ConnectionWork<T> work) {
+        lock.lock();
+        try {
+            T result = work.run(acks);
+            acks.commit();
+            return result;
+        } catch (SQLException e) {
+            rollback(acks);
+            throw new BufferException(what + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A read on the reader connection, which never holds up the writer. */
+    <T> T read(String what, ConnectionWork<T> work) {
+        synchronized (reader) {
+            try {
+                return work.run(reader);
+            } catch (SQLException e) {
+                throw new BufferException(what + " failed", e);
+            }
+        }
+    }
+
     /** One short transaction under the write lock. */
     private <T> T locked(String what, Work<T> work) {
         lock.lock();

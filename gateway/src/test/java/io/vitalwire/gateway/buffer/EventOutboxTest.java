@@ -20,15 +20,15 @@ class EventOutboxTest {
     void append_survivesReopeningTheFile_inOrder_untilRemoved() {
         Path file = dir.resolve("buffer.db");
         AtomicInteger appended = new AtomicInteger();
-        try (ReadingBuffer buffer = new ReadingBuffer(file, "FULL", Clock.systemUTC());
-             EventOutbox outbox = new EventOutbox(buffer)) {
+        try (ReadingBuffer buffer = new ReadingBuffer(file, "FULL", Clock.systemUTC())) {
+            EventOutbox outbox = new EventOutbox(buffer);
             outbox.onAppend(appended::incrementAndGet);
             outbox.append(bytes("battery 18"));
             outbox.append(bytes("disconnected"));
         }
         assertThat(appended).hasValue(2);
-        try (ReadingBuffer buffer = new ReadingBuffer(file, "FULL", Clock.systemUTC());
-             EventOutbox outbox = new EventOutbox(buffer)) {
+        try (ReadingBuffer buffer = new ReadingBuffer(file, "FULL", Clock.systemUTC())) {
+            EventOutbox outbox = new EventOutbox(buffer);
             List<EventOutbox.Pending> pending = outbox.oldest(10);
             assertThat(pending).extracting(p -> text(p.payload())).containsExactly("battery 18", "disconnected");
             outbox.remove(pending.get(0).id());
@@ -40,8 +40,8 @@ class EventOutboxTest {
 
     @Test
     void append_beyondTheBound_dropsTheOldest() {
-        try (ReadingBuffer buffer = new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC());
-             EventOutbox outbox = new EventOutbox(buffer.file(), Clock.systemUTC(), 3)) {
+        try (ReadingBuffer buffer = new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC())) {
+            EventOutbox outbox = new EventOutbox(buffer, Clock.systemUTC(), 3);
             int dropped = 0;
             for (int i = 1; i <= 5; i++) {
                 dropped += outbox.append(bytes("event " + i));
@@ -49,6 +49,21 @@ class EventOutboxTest {
             assertThat(dropped).isEqualTo(2);
             assertThat(outbox.oldest(10)).extracting(p -> text(p.payload()))
                     .containsExactly("event 3", "event 4", "event 5");
+        }
+    }
+
+    @Test
+    void eventsAndReadings_interleaved_neverRefuseEachOther() {
+        try (ReadingBuffer buffer = new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC())) {
+            EventOutbox outbox = new EventOutbox(buffer);
+            for (int i = 0; i < 20; i++) {
+                outbox.append(bytes("battery " + i));
+                buffer.append(Lane.CRITICAL, List.of(GlucoseRecords.reading("GLU-1", i)));
+                assertThat(buffer.claimNext(10)).isNotEmpty();
+                outbox.remove(outbox.oldest(1).get(0).id());
+            }
+            assertThat(outbox.oldest(100)).isEmpty();
+            assertThat(buffer.stats().unsent()).isEqualTo(20);
         }
     }
 
