@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * InfluxDB are up, so the broker's in-flight window never waits for them. Only while PostgreSQL itself fails is a
  * message retried here with growing pauses, unacknowledged, so a crash meanwhile gets it redelivered.
  *
- * <p>MQTT 5 sends no retained message to a shared subscription, so the gateways' retained {@code state} reaches a
- * replica only when it is published (the will included); a gateway whose state was missed is still alerted by its
- * missing heartbeats ({@code operations.GatewayOfflineAlerts}).
+ * <p>Retained {@code state} messages: the MQTT 5 specification has a broker send none to a shared subscription,
+ * Mosquitto sends them on every subscribe, flagged retained. Either way nothing depends on them: a replayed state only
+ * introduces a gateway not known yet ({@code operations.PresenceMessages}), and a gateway whose state was missed is
+ * still alerted by its missing heartbeats ({@code operations.GatewayOfflineAlerts}).
  *
  * <p>Metrics: {@code vitalwire.ingest.messages{channel, outcome}} (see the handlers),
  * {@code vitalwire.ingest.acks{outcome=sent|failed}}.
@@ -126,7 +127,7 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
                 if (topic.endsWith(EVENTS_SUFFIX)) {
                     events.handle(topic, message.getPayload());
                 } else if (topic.endsWith(STATE_SUFFIX) || topic.endsWith(STATUS_SUFFIX)) {
-                    presence.handle(topic, message.getPayload());
+                    presence.handle(topic, message.getPayload(), message.isRetained());
                 } else {
                     ingest.handle(topic, message.getPayload());
                 }

@@ -41,11 +41,21 @@ public class PresenceMessages {
         this.clock = clock;
     }
 
+    /** A message as published now (not a retained one replayed): see {@link #handle(String, byte[], boolean)}. */
+    public void handle(String topicName, byte[] payload) {
+        handle(topicName, payload, false);
+    }
+
     /**
      * Returns normally once the presence (or the refused payload) is durable. Any exception means "do not
      * acknowledge": the broker delivers the message again.
+     *
+     * @param retained the broker replayed its retained state because this replica subscribed (MQTT's retain flag on
+     *                 delivery): not news. It only introduces a gateway not known yet; replayed on every reconnect of
+     *                 every replica, it must not make an offline gateway "heard" again, which would start a new
+     *                 offline period and a second alert for the same one
      */
-    public void handle(String topicName, byte[] payload) {
+    public void handle(String topicName, byte[] payload, boolean retained) {
         String channel = topicName.endsWith("/" + Channel.STATE.segment()) ? "state" : "status";
         Optional<ContractPayloads.Decoded> decoded = payloads.decode(topicName, payload, CHANNELS, channel);
         if (decoded.isEmpty()) {
@@ -54,7 +64,10 @@ public class PresenceMessages {
         Topic topic = decoded.get().topic();
         PresenceStore.GatewayRef gateway = new PresenceStore.GatewayRef(topic.tenant(), topic.gatewayId());
         try {
-            if (decoded.get().message() instanceof GatewayState state) {
+            if (decoded.get().message() instanceof GatewayState state && retained) {
+                store.introduce(gateway, state.state() == Presence.ONLINE ? PresenceState.ONLINE
+                        : PresenceState.OFFLINE, state.at(), state.software(), clock.instant());
+            } else if (decoded.get().message() instanceof GatewayState state) {
                 if (state.state() == Presence.ONLINE) {
                     store.online(gateway, state.at(), state.software(), clock.instant());
                 } else {

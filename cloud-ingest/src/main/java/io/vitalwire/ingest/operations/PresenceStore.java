@@ -63,17 +63,30 @@ public class PresenceStore {
         state(g, PresenceState.OFFLINE, stateAt, software, now);
     }
 
+    /**
+     * A gateway not known yet, as its retained state says (a replay when a replica subscribed): from nothing to
+     * {@code state}, heard now — the first this service hears of it. A gateway known already is left as it is.
+     */
+    void introduce(GatewayRef g, PresenceState state, Instant stateAt, String software, Instant now)
+            throws SQLException {
+        state(g, state, stateAt, software, now, "DO NOTHING");
+    }
+
     private void state(GatewayRef g, PresenceState to, Instant stateAt, String software, Instant now)
             throws SQLException {
+        state(g, to, stateAt, software, now, "DO UPDATE SET state = EXCLUDED.state, "
+                + "state_since = CASE WHEN gateway_presence.state = EXCLUDED.state "
+                + "THEN gateway_presence.state_since ELSE EXCLUDED.state_since END, "
+                + "state_at = EXCLUDED.state_at, software = COALESCE(EXCLUDED.software, gateway_presence.software), "
+                + "last_heard_at = GREATEST(gateway_presence.last_heard_at, EXCLUDED.last_heard_at)");
+    }
+
+    private void state(GatewayRef g, PresenceState to, Instant stateAt, String software, Instant now,
+                       String onConflict) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement upsert = c.prepareStatement("INSERT INTO gateway_presence (tenant, gateway, state, "
                      + "state_since, state_at, software, last_heard_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                     + "ON CONFLICT (tenant, gateway) DO UPDATE SET state = EXCLUDED.state, "
-                     + "state_since = CASE WHEN gateway_presence.state = EXCLUDED.state "
-                     + "THEN gateway_presence.state_since ELSE EXCLUDED.state_since END, "
-                     + "state_at = EXCLUDED.state_at, "
-                     + "software = COALESCE(EXCLUDED.software, gateway_presence.software), "
-                     + "last_heard_at = GREATEST(gateway_presence.last_heard_at, EXCLUDED.last_heard_at)")) {
+                     + "ON CONFLICT (tenant, gateway) " + onConflict)) {
             upsert.setString(1, g.tenant());
             upsert.setString(2, g.gateway());
             upsert.setString(3, to.name());

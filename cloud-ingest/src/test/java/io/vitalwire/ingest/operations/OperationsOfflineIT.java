@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * {@value #OFFLINE_AFTER_MILLIS} ms: an offline state → after that time one {@code gateway-offline} alert (operations,
  * its webhook queued for the operations endpoint only, its Task owed), however often swept; heartbeats keep a
  * gateway quiet and their end is a silence alerted like an offline; back online and offline again → a second alert;
- * sweeps at once → one alert; a late will does not outlive the heartbeats after it.
+ * sweeps at once → one alert; a retained state replayed on subscribing introduces a gateway, never starts a new
+ * period; a late will does not outlive the heartbeats after it.
  */
 @MicronautTest
 class OperationsOfflineIT extends OperationsStackTest {
@@ -129,6 +130,24 @@ class OperationsOfflineIT extends OperationsStackTest {
         assertThat(raised).isEqualTo(offlineAlertsOfEveryGateway() - before).isPositive();
         assertThat(alerts("gateway-offline", gw)).hasSize(1);
         assertThat(deliveries(alerts("gateway-offline", gw).get(0).id())).hasSize(1);
+    }
+
+    @Test
+    void aRetainedStateReplayed_introducesAnUnknownGateway_butNeverStartsANewOfflinePeriod() throws Exception {
+        String gw = gateway + "-f";
+        byte[] retainedOffline = encode(new GatewayState(ContractVersion.CURRENT, gw, Presence.OFFLINE,
+                Instant.now().minus(Duration.ofDays(2)), "1.0"));
+        presence.handle(topic(gw, Channel.STATE), retainedOffline, true);
+        assertThat(presenceOf(gw).get("state").asText()).isEqualTo("OFFLINE");
+        awaitAlerts(gw, 1);
+
+        // Every replica's reconnect replays it (Mosquitto sends retained messages to shared subscriptions too).
+        String heard = presenceOf(gw).get("lastHeardAt").asText();
+        presence.handle(topic(gw, Channel.STATE), retainedOffline, true);
+        assertThat(presenceOf(gw).get("lastHeardAt").asText()).isEqualTo(heard);
+        Thread.sleep(OFFLINE_AFTER_MILLIS + 200);
+        offline.sweep(clock.instant());
+        assertThat(alerts("gateway-offline", gw)).as("the same offline period").hasSize(1);
     }
 
     @Test
