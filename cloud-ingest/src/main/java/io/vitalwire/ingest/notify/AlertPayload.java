@@ -27,8 +27,9 @@ import java.util.List;
  * {@code timestamp} is when the event happened (the same on every attempt); {@code patient} is null for operations
  * alerts about a gateway (and for a device's when its patient is not known at once); {@code device} names the device
  * of an operations alert about one ({@code sn.…}, {@code bd.…}), else null; values are the decimals the device sent,
- * digit for digit; {@code observation} is null without a reading (no-data, operations), its {@code reference} null until FHIR has the Observation (the identifier finds it later; for a stream
- * sample it names the sample, whose window's Observation is the reference).
+ * digit for digit; {@code observation} is null without a reading (no-data, operations), its {@code reference} null
+ * until FHIR has the Observation (the identifier finds it later; for a stream sample it names the sample, whose
+ * window's Observation is the reference).
  */
 final class AlertPayload {
 
