@@ -39,6 +39,20 @@ final class HomeMeasurements {
                 null, at.toString(), null, COAP, List.of()));
     }
 
+    /** A thermometer's reading in °C, taken at {@code at} by its own clock. */
+    Reading temperature(String serial, Instant at, String celsius) {
+        return normalize(new DeviceMeasurement(GatewayReadings.device(serial), MeasurementType.BODY_TEMPERATURE,
+                List.of(new MeasuredValue(Quantity.BODY_TEMPERATURE, new BigDecimal(celsius), "Cel")), null,
+                at.toString(), null, COAP, List.of()));
+    }
+
+    /** A glucose meter's reading in mmol/L (the alert rules compare mg/dL), taken at {@code at} by its own clock. */
+    Reading glucose(String serial, Instant at, String mmolPerLitre) {
+        return normalize(new DeviceMeasurement(GatewayReadings.device(serial), MeasurementType.BLOOD_GLUCOSE,
+                List.of(new MeasuredValue(Quantity.GLUCOSE_CAPILLARY, new BigDecimal(mmolPerLitre), "mmol/L")), null,
+                at.toString(), null, COAP, List.of()));
+    }
+
     /** A scale's record number {@code sequence}, measured at {@code at}: several records may share the time. */
     Reading storedWeight(String serial, long sequence, Instant at) {
         return normalize(new DeviceMeasurement(GatewayReadings.device(serial), MeasurementType.BODY_WEIGHT, List.of(

@@ -7,13 +7,21 @@ import io.vitalwire.testing.MosquittoBroker;
 import io.vitalwire.testing.PostgresSchema;
 import io.vitalwire.testing.TestPki;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The cloud-ingest jar as one replica of a test: mutual TLS to the test's broker as {@code cloud-ingest}, a share
@@ -25,6 +33,9 @@ final class IngestReplica implements AutoCloseable {
     private static final Path JAR = Path.of("..", "cloud-ingest", "target", "cloud-ingest.jar");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Micronaut's start-up line, e.g. {@code Startup completed in 812ms. Server Running: http://127.0.0.1:41234}. */
+    private static final Pattern SERVER_RUNNING = Pattern.compile("Server Running: (http://\\S+)");
 
     private final String name;
     private final Map<String, String> properties;
@@ -56,6 +67,18 @@ final class IngestReplica implements AutoCloseable {
         process = ServiceProcess.start(name, JAR, properties);
     }
 
+    /** Started and serving: the first alone (it migrates the schema), then the others together. */
+    static void startAll(List<IngestReplica> replicas) throws Exception {
+        replicas.get(0).start();
+        replicas.get(0).awaitUp();
+        for (IngestReplica r : replicas.subList(1, replicas.size())) {
+            r.start();
+        }
+        for (IngestReplica r : replicas.subList(1, replicas.size())) {
+            r.awaitUp();
+        }
+    }
+
     /** Started and serving; its consumer connects within a second or two after. */
     void awaitUp() throws Exception {
         process.awaitHealth(200, START_TIMEOUT);
@@ -68,6 +91,38 @@ final class IngestReplica implements AutoCloseable {
 
     JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
         return JSON.readTree(process.get(pathAndQuery));
+    }
+
+    /** A POST of a JSON body to the admin API (e.g. registering a webhook endpoint); its 2xx answer's JSON. */
+    JsonNode post(String path, String json) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(address() + path))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("POST " + path + " answered HTTP " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /**
+     * Where this replica serves HTTP, as it printed when it started (the last start, as the log is appended to):
+     * {@link ServiceProcess} sends GETs only and keeps its port to itself.
+     */
+    private String address() throws IOException {
+        Matcher running = SERVER_RUNNING.matcher(Files.readString(process.log()));
+        String address = null;
+        while (running.find()) {
+            address = running.group(1);
+        }
+        if (address == null) {
+            throw new IllegalStateException(name + " has not said where it serves yet; see " + process.log());
+        }
+        return address;
+    }
+
+    /** Its output, every start of it (see the alert tests: no names, values or secrets in it). */
+    Path log() {
+        return process.log();
     }
 
     JsonNode explain(String readingKey) throws IOException, InterruptedException {

@@ -24,9 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,17 +95,9 @@ class IngestReplicasIT {
                         Map.of("vitalwire.ingest.inbox.poll-interval", POLL_INTERVAL)));
             }
             try {
-                // The first migrates the schema; the others then start together.
-                replicas.get(0).start();
-                replicas.get(0).awaitUp();
-                for (IngestReplica r : replicas.subList(1, REPLICAS)) {
-                    r.start();
-                }
-                for (IngestReplica r : replicas.subList(1, REPLICAS)) {
-                    r.awaitUp();
-                }
+                IngestReplica.startAll(replicas);
 
-                int published = publishConcurrently(broker, pki, readingsOf);
+                int published = OverlappingMessages.publish(broker, pki, readingsOf, MESSAGE_SIZE, MESSAGE_STEP);
                 Gap gap = new Gap(7, Lane.CRITICAL, base, base.plusSeconds(30), 12, List.of("sn.REP-SCALE-x"));
                 try (GatewayPublisher gatewayA = GatewayPublisher.connect(broker, pki, gateways.get(0))) {
                     for (int twice = 0; twice < 2; twice++) {
@@ -214,38 +203,5 @@ class IngestReplicasIT {
         return "SELECT percentile_cont(" + fraction + ") WITHIN GROUP (ORDER BY extract(epoch FROM d.done_at - "
                 + "d.received_at)) FROM inbox_delivery d JOIN inbox i ON i.id = d.entry_id WHERE d.stage = '" + stage
                 + "' AND i.reading_key IN ('" + String.join("','", keys) + "')";
-    }
-
-    /**
-     * Each gateway publishes its readings in overlapping messages, each message twice, the gateways at once.
-     *
-     * @return how many messages were published
-     */
-    private static int publishConcurrently(MosquittoBroker broker, TestPki pki, Map<String, List<Reading>> readingsOf)
-            throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(readingsOf.size());
-        try {
-            List<Future<Integer>> done = new ArrayList<>();
-            readingsOf.forEach((gateway, readings) -> done.add(pool.submit(() -> {
-                int published = 0;
-                try (GatewayPublisher publisher = GatewayPublisher.connect(broker, pki, gateway)) {
-                    for (int from = 0; from < readings.size(); from += MESSAGE_STEP) {
-                        byte[] message = publisher.batch(readings.subList(from,
-                                Math.min(from + MESSAGE_SIZE, readings.size())));
-                        publisher.publishReadings(message);
-                        publisher.publishReadings(message);
-                        published += 2;
-                    }
-                }
-                return published;
-            })));
-            int total = 0;
-            for (Future<Integer> f : done) {
-                total += f.get();
-            }
-            return total;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

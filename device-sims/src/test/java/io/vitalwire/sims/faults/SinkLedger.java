@@ -17,11 +17,14 @@ import java.util.stream.Collectors;
 
 /**
  * What the sinks hold, counted by reading key straight from the stack's FHIR server and InfluxDB (never through a
- * test's relay): Observations by their reading-key identifier, InfluxDB points by their {@code reading_key} field.
+ * test's relay): Observations by their reading-key identifier, InfluxDB points by their {@code reading_key} field;
+ * and the care team's Tasks by the alert they are for.
  */
 final class SinkLedger {
 
     private static final String READING_KEY = "https://vitalwire.io/fhir/NamingSystem/reading-key";
+    /** cloud-ingest's TaskMapper: a Task's identifier is its alert's id in this system. */
+    private static final String ALERT = "https://vitalwire.io/fhir/NamingSystem/alert";
     /** Identifiers per FHIR search (OR-ed): keeps the URL well below servers' limits. */
     private static final int KEYS_PER_SEARCH = 40;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,6 +59,13 @@ final class SinkLedger {
             }
         }
         return counts;
+    }
+
+    /** FHIR Tasks for the alert with this id (one expected, ever). */
+    int tasks(String alertId) throws IOException, InterruptedException {
+        JsonNode bundle = get(stack.fhirUrl() + "/Task?_summary=count&identifier="
+                + URLEncoder.encode(ALERT + "|" + alertId, StandardCharsets.UTF_8), true);
+        return bundle.path("total").asInt();
     }
 
     /** InfluxDB points per reading key of one patient (by the {@code patient} tag, the FHIR Patient id). */
