@@ -10,7 +10,9 @@
 #   deploy/dev/bench.sh ingest-influx [readings] [per write] [straps]   InfluxSink vs raw line protocol to /write
 #   deploy/dev/bench.sh ingest-fhir [observations] [per bundle] [clients] FhirSink vs a plain HAPI client
 #   deploy/dev/bench.sh ingest-windows [readings] [per message]          FHIR writes of a 1 Hz stream: windows vs spot
-# uplink, drain, footprint and the ingest-* benchmarks use the dev stack (started here if needed).
+#   deploy/dev/bench.sh alert-latency [alerts per phase] [load readings/s] [rounds]   reading answered 2.04 → signed
+#                                                      webhook verified, at rest and under load, vs the broker round trip
+# uplink, drain, footprint, alert-latency and the ingest-* benchmarks use the dev stack (started here if needed).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 
@@ -32,7 +34,7 @@ case "${1:-}" in
   decode) run io.vitalwire.sims.bench.DecodeBenchmarks ;;
   coap) shift; run io.vitalwire.sims.bench.CoapIntakeBenchmark "$@" ;;
   intake) shift; run io.vitalwire.sims.bench.BufferIntakeBenchmark "$@" ;;
-  uplink|drain|footprint|ingest-influx|ingest-fhir|ingest-windows)
+  uplink|drain|footprint|alert-latency|ingest-influx|ingest-fhir|ingest-windows)
     what=$1; shift
     deploy/dev/stack.sh start >/dev/null
     eval "$(deploy/dev/stack.sh env)"
@@ -40,6 +42,7 @@ case "${1:-}" in
       uplink) run io.vitalwire.sims.bench.UplinkBenchmark "$@" ;;
       drain) run io.vitalwire.sims.bench.DrainBenchmark "$@" ;;
       footprint) run io.vitalwire.sims.bench.FootprintBenchmark "$@" ;;
+      alert-latency) run io.vitalwire.sims.bench.AlertLatencyBenchmark "$@" ;;
       ingest-influx) run_ingest io.vitalwire.ingest.bench.InfluxIngestBenchmark "$@" ;;
       ingest-fhir) run_ingest io.vitalwire.ingest.bench.FhirIngestBenchmark "$@" ;;
       ingest-windows) run_ingest io.vitalwire.ingest.bench.WriteAmplificationBenchmark "$@" ;;
@@ -49,7 +52,7 @@ case "${1:-}" in
     echo "usage: $0 decode | coap [devices] [per pack] [s] | intake [readings] [batch] [writers] [pack]" >&2
     echo "       | uplink [readings] | drain [backlog] [live/s] | footprint [devices] [s]" >&2
     echo "       | ingest-influx [readings] [per write] [straps] | ingest-fhir [observations] [per bundle] [clients]" >&2
-    echo "       | ingest-windows [readings] [per message]" >&2
+    echo "       | ingest-windows [readings] [per message] | alert-latency [alerts per phase] [load/s] [rounds]" >&2
     exit 2
     ;;
 esac

@@ -2,23 +2,14 @@ package io.vitalwire.sims.bench;
 
 import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.ContractCodec;
-import io.vitalwire.contract.ContractViolation;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.Topic;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * The cloud side of an uplink benchmark: subscribes to one gateway's readings at QoS 1 and records when each
@@ -35,45 +26,17 @@ final class ArrivalRecorder implements AutoCloseable {
     private volatile long lastArrivalNanos;
 
     ArrivalRecorder(String brokerUrl, String tenant, String gatewayId) throws MqttException {
-        client = new MqttAsyncClient(brokerUrl, "bench-recorder-" + gatewayId, new MemoryPersistence());
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) throws ContractViolation {
-                long now = System.nanoTime();
-                messages.incrementAndGet();
-                for (Reading reading : codec.decodeReadings(message.getPayload()).readings()) {
-                    if (firstArrival.putIfAbsent(reading.key(), now) != null) {
-                        repeats.incrementAndGet();
+        client = BenchMqtt.subscribe(brokerUrl, "bench-recorder-" + gatewayId,
+                Topic.of(tenant, gatewayId, Channel.READINGS).path(), (topic, message) -> {
+                    long now = System.nanoTime();
+                    messages.incrementAndGet();
+                    for (Reading reading : codec.decodeReadings(message.getPayload()).readings()) {
+                        if (firstArrival.putIfAbsent(reading.key(), now) != null) {
+                            repeats.incrementAndGet();
+                        }
                     }
-                }
-                lastArrivalNanos = now;
-            }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverUri) {
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            }
-        });
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(true);
-        client.connect(options).waitForCompletion(10_000);
-        client.subscribe(new MqttSubscription[] {
-                new MqttSubscription(Topic.of(tenant, gatewayId, Channel.READINGS).path(), 1)}).waitForCompletion(10_000);
+                    lastArrivalNanos = now;
+                });
     }
 
     int distinct() {

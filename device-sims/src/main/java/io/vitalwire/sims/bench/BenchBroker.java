@@ -1,0 +1,70 @@
+package io.vitalwire.sims.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Mosquitto of the benchmark's own, configured as the dev stack's plain listener (persistence, no per-client queue
+ * limit, 100 messages in flight, TCP_NODELAY). Not the dev broker: every cloud-ingest subscribed there — a test
+ * run's, the demo's — would take its own copy of a benchmark's background load and slow down with it, and its work
+ * would compete with what is measured.
+ */
+final class BenchBroker implements AutoCloseable {
+
+    private static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
+
+    private final int port;
+    private final Process process;
+
+    private BenchBroker(int port, Process process) {
+        this.port = port;
+        this.process = process;
+    }
+
+    static BenchBroker start(Path dir) throws IOException, InterruptedException {
+        int port = BenchPorts.tcp();
+        Path state = Files.createDirectories(dir.resolve("broker"));
+        Path log = state.resolve("mosquitto.log");
+        // As root, Mosquitto would switch to its own user, who cannot write this run's directory.
+        Path config = Files.writeString(state.resolve("mosquitto.conf"), "listener " + port + " 127.0.0.1\n"
+                + "allow_anonymous true\npersistence true\npersistence_location " + state + "/\nautosave_interval 60\n"
+                + "max_queued_messages 0\nmax_inflight_messages 100\nset_tcp_nodelay true\n"
+                + "user " + System.getProperty("user.name") + "\nlog_dest file " + log + "\n");
+        Process process = new ProcessBuilder(MOSQUITTO.toString(), "-c", config.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!accepts(port)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException("mosquitto did not start: " + Files.readString(log));
+            }
+            Thread.sleep(50);
+        }
+        return new BenchBroker(port, process);
+    }
+
+    String url() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
