@@ -28,9 +28,13 @@ final class IngestBacklog {
         startNanos = System.nanoTime();
     }
 
-    /** Readings published since {@link #restart()} and not through resolve and rules yet (a few fevers aside). */
+    /**
+     * Readings published since {@link #restart()} and not through resolve and rules yet; about, as the fevers
+     * count among what cloud-ingest took in (never below 0 for them).
+     */
     double behind() throws Exception {
-        return (homes.published() - publishedAtStart) - (taken() - takenAtStart) + depth("resolve") + depth("rules");
+        return Math.max(0, (homes.published() - publishedAtStart) - (taken() - takenAtStart))
+                + depth("resolve") + depth("rules");
     }
 
     double publishedPerSecond() {
