@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,13 +34,15 @@ final class BenchIngest implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
     private final String schema;
+    private final Path copy;
     private final Process process;
     private final String address;
     private final Path log;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private BenchIngest(String schema, Process process, String address, Path log) {
+    private BenchIngest(String schema, Path copy, Process process, String address, Path log) {
         this.schema = schema;
+        this.copy = copy;
         this.process = process;
         this.address = address;
         this.log = log;
@@ -75,7 +78,7 @@ final class BenchIngest implements AutoCloseable {
         Path log = dir.resolve("cloud-ingest.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        BenchIngest ingest = new BenchIngest(schema, process, "http://127.0.0.1:" + port, log);
+        BenchIngest ingest = new BenchIngest(schema, jar.getParent(), process, "http://127.0.0.1:" + port, log);
         try {
             ingest.awaitHealthy();
             return ingest;
@@ -167,9 +170,12 @@ final class BenchIngest implements AutoCloseable {
         return value == null || value.isBlank() ? fallback : value;
     }
 
-    /** Stopped (SIGTERM), then its schema dropped: a run leaves no hundreds of thousands of inbox rows behind. */
+    /**
+     * Stopped (SIGTERM), then its schema dropped and its copy (~80 MB) deleted: a run leaves no hundreds of thousands
+     * of inbox rows behind, only its log.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
@@ -178,6 +184,11 @@ final class BenchIngest implements AutoCloseable {
             s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         } catch (SQLException e) {
             System.err.println("could not drop schema " + schema + ": " + e.getMessage());
+        }
+        try (Stream<Path> files = Files.walk(copy)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
         }
     }
 }
