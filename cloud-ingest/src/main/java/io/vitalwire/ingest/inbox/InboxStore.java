@@ -34,8 +34,8 @@ import javax.sql.DataSource;
  * replica, and within a claim they are in measurement order; its rows are taken {@code FOR UPDATE SKIP LOCKED}.
  * Advisory locks rather than only row locks, because row locks exclude rows, not devices: a second worker would
  * take the same device's newer entries and write them concurrently, out of order. A device rather than a
- * partition number, because devices are what order matters for, and a hash collision of two devices only makes
- * them take turns. Locks of a transaction end with it, also when the replica dies and its connection drops, so
+ * partition number, because devices are what order matters for, and a hash collision of two devices (the lock key is
+ * PostgreSQL's {@code hashtext} of the device id) only makes them take turns. Locks of a transaction end with it, also when the replica dies and its connection drops, so
  * there is nothing to recover after a crash: the entries are simply pending again.
  *
  * <p><b>Backoff.</b> A device is due only when none of its pending entries of the stage waits out a failure, so a
@@ -49,8 +49,6 @@ public class InboxStore {
 
     /** Namespace of the advisory locks on (stage, device); the window store's is 0x5657_0001. */
     private static final int LOCK_NAMESPACE = 0x5657_0100;
-    /** Devices looked at per claim; more than fit, since some are taken by other workers. */
-    private static final int CANDIDATE_DEVICES = 200;
     private static final int PURGE_BATCH = 5_000;
 
     private final ContractCodec codec = new ContractCodec();
@@ -130,15 +128,7 @@ public class InboxStore {
         try {
             c = dataSource.getConnection();
             c.setAutoCommit(false);
-            List<InboxEntry> entries = new ArrayList<>();
-            for (String device : candidates(c, stage, now)) {
-                if (entries.size() >= limit) {
-                    break;
-                }
-                if (Jdbc.tryTransactionLock(c, LOCK_NAMESPACE + pipeline.index(stage), device.hashCode())) {
-                    entries.addAll(due(c, stage, device, now, Math.min(perDevice, limit - entries.size())));
-                }
-            }
+            List<InboxEntry> entries = due(c, stage, limit, perDevice, now);
             if (entries.isEmpty()) {
                 c.rollback();
                 c.close();
@@ -151,31 +141,50 @@ public class InboxStore {
         }
     }
 
-    private static List<String> candidates(Connection c, String stage, Instant now) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("SELECT device FROM inbox_delivery "
-                + "WHERE stage = ? AND state = ? GROUP BY device HAVING max(next_at) <= ? "
-                + "ORDER BY min(received_at) LIMIT ?")) {
-            select.setString(1, stage);
-            select.setString(2, InboxState.PENDING.name());
-            select.setTimestamp(3, Timestamp.from(now));
-            select.setInt(4, CANDIDATE_DEVICES);
-            return Jdbc.list(select, rs -> rs.getString(1));
-        }
-    }
-
-    private List<InboxEntry> due(Connection c, String stage, String device, Instant now, int limit)
+    /**
+     * The claim's entries, in one statement: one round trip whatever the number of devices, which is what lets a
+     * worker keep up with thousands of devices sending a reading a second.
+     * <ol>
+     * <li>{@code candidates}: devices with entries due (none of them waiting out a failure), the longest waiting
+     * first, each with the entries the claim would take of it ({@code before}: how many the devices ahead take);</li>
+     * <li>{@code taken}: of those, the devices needed to fill the claim whose (stage, device) lock this transaction
+     * gets. {@code CASE} makes the order of evaluation certain: no lock is taken for a device the claim would not
+     * use. Both are {@code MATERIALIZED}, so each lock is tried exactly once;</li>
+     * <li>each taken device's due entries in measurement order, row-locked so that {@link #releaseBackoff} and
+     * {@link #requeue} leave them to this claim.</li>
+     * </ol>
+     * A device taken by another worker is skipped, so a claim may hold fewer than {@code limit}; the last device's
+     * entries beyond {@code limit} are left pending (locked by this transaction until it ends).
+     */
+    private List<InboxEntry> due(Connection c, String stage, int limit, int perDevice, Instant now)
             throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("SELECT i.id, i.reading_key, i.topic, i.device, "
-                + "i.measured_at, i.received_at, i.reading, i.patient, i.device_ref, d.attempts "
-                + "FROM inbox_delivery d JOIN inbox i ON i.id = d.entry_id "
-                + "WHERE d.stage = ? AND d.device = ? AND d.state = ? AND d.next_at <= ? "
-                + "ORDER BY d.measured_at, d.entry_id LIMIT ? FOR UPDATE OF d SKIP LOCKED")) {
-            select.setString(1, stage);
-            select.setString(2, device);
-            select.setString(3, InboxState.PENDING.name());
-            select.setTimestamp(4, Timestamp.from(now));
-            select.setInt(5, limit);
-            return Jdbc.list(select, this::entry);
+        try (PreparedStatement select = c.prepareStatement("WITH candidates AS MATERIALIZED ("
+                + "SELECT device, waiting, sum(least(due, ?)) OVER (ORDER BY waiting, device) - least(due, ?) AS before "
+                + "FROM (SELECT device, min(received_at) AS waiting, count(*) AS due FROM inbox_delivery "
+                + "WHERE stage = ? AND state = ? GROUP BY device HAVING max(next_at) <= ? "
+                + "ORDER BY min(received_at), device LIMIT ?) c), "
+                + "taken AS MATERIALIZED (SELECT device, waiting FROM candidates "
+                + "WHERE CASE WHEN before < ? THEN pg_try_advisory_xact_lock(?, hashtext(device)) ELSE false END) "
+                + "SELECT i.id, i.reading_key, i.topic, i.device, i.measured_at, i.received_at, i.reading, i.patient, "
+                + "i.device_ref, d.attempts FROM taken t CROSS JOIN LATERAL (SELECT entry_id, measured_at, attempts "
+                + "FROM inbox_delivery WHERE stage = ? AND device = t.device AND state = ? AND next_at <= ? "
+                + "ORDER BY measured_at, entry_id LIMIT ? FOR UPDATE SKIP LOCKED) d JOIN inbox i ON i.id = d.entry_id "
+                + "ORDER BY t.waiting, t.device, d.measured_at, d.entry_id")) {
+            Timestamp at = Timestamp.from(now);
+            select.setInt(1, perDevice);
+            select.setInt(2, perDevice);
+            select.setString(3, stage);
+            select.setString(4, InboxState.PENDING.name());
+            select.setTimestamp(5, at);
+            select.setInt(6, limit); // each candidate has at least one due entry
+            select.setInt(7, limit);
+            select.setInt(8, LOCK_NAMESPACE + pipeline.index(stage));
+            select.setString(9, stage);
+            select.setString(10, InboxState.PENDING.name());
+            select.setTimestamp(11, at);
+            select.setInt(12, perDevice);
+            List<InboxEntry> entries = Jdbc.list(select, this::entry);
+            return entries.size() > limit ? List.copyOf(entries.subList(0, limit)) : entries;
         }
     }
 
