@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.CsvFileSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,35 +37,9 @@ class RuleEngineTest {
             Thresholds.defaults());
     private int sequence;
 
-    /** value, unit, expected severity ("-" for none): every boundary of every band, in every accepted unit. */
+    /** Every boundary of every band, in every accepted unit (the table is shared with RuleBoundariesIT). */
     @ParameterizedTest(name = "{0} {1} {2} → {3}")
-    @CsvSource({
-        "spo2, 92, %, -", "spo2, 91.9, %, warning", "spo2, 88, %, warning", "spo2, 87.99, %, critical",
-        "heart-rate, 110, /min, -", "heart-rate, 111, /min, warning", "heart-rate, 130, /min, warning",
-        "heart-rate, 131, /min, critical", "heart-rate, 50, /min, -", "heart-rate, 49, /min, warning",
-        "heart-rate, 40, /min, warning", "heart-rate, 39, /min, critical",
-        "pulse-rate, 131, /min, critical",
-        "systolic, 159, mm[Hg], -", "systolic, 160, mm[Hg], warning", "systolic, 179.9, mm[Hg], warning",
-        "systolic, 180, mm[Hg], critical", "systolic, 90, mm[Hg], -", "systolic, 89.9, mm[Hg], warning",
-        "systolic, 80, mm[Hg], warning", "systolic, 79, mm[Hg], critical",
-        // 21.33 kPa = 159.99 mmHg, 21.34 kPa = 160.07 mmHg; 24.0 kPa = 180.01 mmHg: the unrounded value decides.
-        "systolic, 21.33, kPa, -", "systolic, 21.34, kPa, warning", "systolic, 24.0, kPa, critical",
-        "systolic, 23.99, kPa, warning",
-        "diastolic, 99, mm[Hg], -", "diastolic, 100, mm[Hg], warning", "diastolic, 120, mm[Hg], critical",
-        "diastolic, 13.33, kPa, -", "diastolic, 13.34, kPa, warning", "diastolic, 16.0, kPa, critical",
-        "temperature, 37.9, Cel, -", "temperature, 38.0, Cel, warning", "temperature, 39.4, Cel, warning",
-        "temperature, 39.5, Cel, critical", "temperature, 35.0, Cel, -", "temperature, 34.9, Cel, critical",
-        "temperature, 100.3, [degF], -", "temperature, 100.4, [degF], warning", "temperature, 103.1, [degF], critical",
-        "temperature, 95.0, [degF], -", "temperature, 94.9, [degF], critical",
-        "glucose, 70, mg/dL, -", "glucose, 69, mg/dL, warning", "glucose, 54, mg/dL, warning",
-        "glucose, 53, mg/dL, critical", "glucose, 250, mg/dL, -", "glucose, 251, mg/dL, warning",
-        "glucose, 400, mg/dL, warning", "glucose, 401, mg/dL, critical",
-        // 3.9 mmol/L = 70.26 mg/dL; 3.88 = 69.90; 3.0 = 54.05; 2.99 = 53.87; 13.9 = 250.4; 22.3 = 401.8
-        "glucose, 3.9, mmol/L, -", "glucose, 3.88, mmol/L, warning", "glucose, 3.0, mmol/L, warning",
-        "glucose, 2.99, mmol/L, critical", "glucose, 13.87, mmol/L, -", "glucose, 13.9, mmol/L, warning",
-        "glucose, 22.3, mmol/L, critical",
-        "glucose, 0.00070, kg/L, -", "glucose, 0.00069, kg/L, warning", "glucose, 0.00401, kg/L, critical",
-    })
+    @CsvFileSource(resources = "/rules/boundaries.csv", delimiter = ',', ignoreLeadingAndTrailingWhitespace = true)
     void aSpotMeasurement_firesAtOnce_atItsBand(String rule, String value, String unit, String expected) {
         List<Alert> alerts = engine.evaluate(patient, new PatientRuleState(), spot(rule, value, unit, T0), T0);
         if (expected.equals("-")) {
