@@ -62,7 +62,7 @@ public final class InboxClaim implements StageBatch, AutoCloseable {
     }
 
     InboxClaim(Connection connection, String stage, List<String> nextStages, List<InboxEntry> entries,
-               QuarantineStore quarantine, Clock clock, Backoff backoff) throws SQLException {
+               QuarantineStore quarantine, Clock clock, Backoff backoff) {
         this.connection = connection;
         this.stage = stage;
         this.nextStages = List.copyOf(nextStages);
