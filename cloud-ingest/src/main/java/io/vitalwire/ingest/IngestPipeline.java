@@ -15,8 +15,8 @@ import java.time.Clock;
  * cloud-ingest's pipeline, declared here and nowhere else. A reading travels top-down:
  *
  * <pre>
- *   MQTT ──▶ consume/   GatewayConsumer, ReadingMessages: decode, commit to the inbox, then PUBACK
- *                │
+ *   MQTT ──▶ consume/   GatewayConsumer, ReadingMessages, GroupCommitWriter: decode, commit to the inbox
+ *                │      (many messages per transaction), then PUBACK
  *                ▼
  *            inbox/     the engine: durable entries in PostgreSQL, claims per device, one state per stage,
  *                │      retries with the shared backoff, quarantine/ for refusals (replay/ puts them back)

@@ -54,4 +54,21 @@ public interface ConsumerConfig {
      */
     @Bindable(defaultValue = "30s")
     Duration getMaxRetryDelay();
+
+    /**
+     * Most readings messages committed to the inbox in one transaction (group commit, see
+     * {@code GroupCommitWriter}). A group is whatever queued while the previous commit waited for its WAL flush; this
+     * caps one transaction's size, and what one failed commit retries. Default 100.
+     */
+    @Bindable(defaultValue = "100")
+    int getMaxMessagesPerCommit();
+
+    /**
+     * Messages decoded and waiting for their commit and PUBACK. When it is full, Paho's callback thread waits and
+     * stops reading, and the broker holds further messages. This queue, not the broker, bounds what waits here:
+     * to an MQTT 5 client Mosquitto sends as many unacknowledged messages as the client's Receive Maximum allows
+     * (Paho's default, 65,535), not its {@code max_inflight_messages}. Default 200.
+     */
+    @Bindable(defaultValue = "200")
+    int getQueueCapacity();
 }

@@ -7,6 +7,7 @@ import io.vitalwire.backoff.Backoff;
 import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.Topic;
 import io.vitalwire.ingest.events.GatewayEvents;
+import io.vitalwire.ingest.inbox.Arrival;
 import io.vitalwire.ingest.operations.PresenceMessages;
 import io.vitalwire.mqtt.MqttConnector;
 import io.vitalwire.mqtt.MqttSettings;
@@ -15,6 +16,8 @@ import io.vitalwire.mqtt.TlsSettings;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -33,7 +36,18 @@ import org.slf4j.LoggerFactory;
  * carries is durable in PostgreSQL — readings committed to the inbox, an event stored, a gateway's presence updated,
  * a refused payload quarantined — which takes milliseconds whether or not FHIR and
  * InfluxDB are up, so the broker's in-flight window never waits for them. Only while PostgreSQL itself fails is a
- * message retried here with growing pauses, unacknowledged, so a crash meanwhile gets it redelivered.
+ * message retried with growing pauses, unacknowledged, so a crash meanwhile gets it redelivered.
+ *
+ * <p>Paho's callback thread only decodes: a readings message goes, decoded, to the {@link GroupCommitWriter}'s
+ * queue and the thread returns for the next in-flight message at once; the writer commits many messages' readings
+ * in one transaction (one WAL flush instead of one per message, which is what bounded intake) and then acknowledges
+ * them. Events, state and status are rare and stay synchronous here, as do payloads that break the contract
+ * (quarantined); they are durable before they are queued, and queued all the same so that every PUBACK goes out in
+ * the order the messages arrived, as MQTT requires.
+ *
+ * <p>A packet identifier names a message only on the connection it came on: after a reconnect the broker may give it
+ * to another message (a broker that lost its sessions). So a message whose connection is gone by the time it is
+ * durable is not acknowledged; the broker delivers it again on the new connection and the inbox takes it once.
  *
  * <p>Retained {@code state} messages: the MQTT 5 specification has a broker send none to a shared subscription,
  * Mosquitto sends them on every subscribe, flagged retained. Either way nothing depends on them: a replayed state only
@@ -41,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * still alerted by its missing heartbeats ({@code operations.GatewayOfflineAlerts}).
  *
  * <p>Metrics: {@code vitalwire.ingest.messages{channel, outcome}} (see the handlers),
- * {@code vitalwire.ingest.acks{outcome=sent|failed}}.
+ * {@code vitalwire.ingest.acks{outcome=sent|failed|skipped}} ({@code skipped}: its connection was gone), and the
+ * writer's {@code vitalwire.ingest.commit.messages}.
  */
 @Context
 @Requires(property = "vitalwire.ingest.mqtt.enabled", notEquals = "false")
@@ -59,6 +74,7 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
     /** How often the loop checks the connection: Paho only reports a lost one, it does not reconnect. */
     private static final Duration CONNECTION_CHECK = Duration.ofSeconds(1);
     private static final Duration FIRST_RETRY_DELAY = Duration.ofMillis(200);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private final ReadingMessages ingest;
     private final GatewayEvents events;
@@ -69,6 +85,9 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
     private final MqttAsyncClient client;
     /** Keeps the subscription up; its lifetime is the consumer's, message retries included. */
     private final ReconnectLoop connection;
+    /** Connections made so far: the number of the current one, which each message is tagged with. */
+    private final AtomicLong connections = new AtomicLong();
+    private final GroupCommitWriter writer;
 
     public GatewayConsumer(ReadingMessages ingest, GatewayEvents events, PresenceMessages presence,
                            ConsumerConfig config, MeterRegistry metrics) throws MqttException {
@@ -81,6 +100,8 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
         this.connector = new MqttConnector(mqttSettings(config));
         this.client = connector.newClient(this);
         client.setManualAcks(true);
+        this.writer = new GroupCommitWriter(ingest, this::acknowledge, config, metrics);
+        writer.start();
         this.connection = new ReconnectLoop("mqtt-connect", config.getBrokerUrl(),
                 new Backoff(MIN_RECONNECT_DELAY, MAX_RECONNECT_DELAY), new Subscription());
         connection.start();
@@ -105,6 +126,8 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
 
         @Override
         public void connect() throws MqttException {
+            // Before the CONNECT: a resumed session's messages come right after the CONNACK.
+            connections.incrementAndGet();
             connector.connect(client, connector.options());
             String group = config.getShareGroup();
             List<String> filters = CHANNELS.stream().map(channel -> Topic.sharedFilter(group, channel)).toList();
@@ -121,33 +144,59 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
+        // A message that cannot be queued (the consumer stops) stays unacknowledged: the broker delivers it again.
+        take(topic, message, connections.get()).ifPresent(writer::enqueue);
+    }
+
+    /**
+     * Makes a message durable, or for a readings message decodes it (a refused payload is quarantined), retrying
+     * while PostgreSQL fails.
+     *
+     * @return what waits for its commit and PUBACK; empty when the consumer stopped first
+     */
+    private Optional<Delivery> take(String topic, MqttMessage message, long arrivedOn) {
         Backoff retries = new Backoff(FIRST_RETRY_DELAY, config.getMaxRetryDelay());
         while (connection.isRunning()) {
             try {
-                if (topic.endsWith(EVENTS_SUFFIX)) {
-                    events.handle(topic, message.getPayload());
-                } else if (topic.endsWith(STATE_SUFFIX) || topic.endsWith(STATUS_SUFFIX)) {
-                    presence.handle(topic, message.getPayload(), message.isRetained());
-                } else {
-                    ingest.handle(topic, message.getPayload());
-                }
+                return Optional.of(new Delivery(message.getId(), message.getQos(), arrivedOn,
+                        readingsOrDurable(topic, message)));
             } catch (RuntimeException e) {
                 Duration delay = retries.next();
                 LOG.warn("a message from {} could not be made durable, retrying in {} ms: {}", topic,
                         delay.toMillis(), e.toString());
                 connection.pause(delay);
-                continue;
             }
-            try {
-                client.messageArrivedComplete(message.getId(), message.getQos());
-                metrics.counter("vitalwire.ingest.acks", "outcome", "sent").increment();
-            } catch (MqttException e) {
-                // Durable, but the PUBACK did not go out: the broker redelivers, and the inbox keeps one entry
-                // per reading key.
-                metrics.counter("vitalwire.ingest.acks", "outcome", "failed").increment();
-                LOG.warn("acknowledging message {} failed: {}", message.getId(), e.getMessage());
-            }
+        }
+        return Optional.empty();
+    }
+
+    /** The readings still to commit; empty once anything else the message carries is durable. */
+    private Optional<Arrival> readingsOrDurable(String topic, MqttMessage message) {
+        if (topic.endsWith(EVENTS_SUFFIX)) {
+            events.handle(topic, message.getPayload());
+            return Optional.empty();
+        }
+        if (topic.endsWith(STATE_SUFFIX) || topic.endsWith(STATUS_SUFFIX)) {
+            presence.handle(topic, message.getPayload(), message.isRetained());
+            return Optional.empty();
+        }
+        return ingest.decode(topic, message.getPayload());
+    }
+
+    /** The PUBACK of a durable message, from the writer's thread, in arrival order. */
+    private void acknowledge(Delivery delivery) {
+        if (delivery.connection() != connections.get()) {
+            metrics.counter("vitalwire.ingest.acks", "outcome", "skipped").increment();
             return;
+        }
+        try {
+            client.messageArrivedComplete(delivery.messageId(), delivery.qos());
+            metrics.counter("vitalwire.ingest.acks", "outcome", "sent").increment();
+        } catch (MqttException e) {
+            // Durable, but the PUBACK did not go out: the broker redelivers, and the inbox keeps one entry
+            // per reading key.
+            metrics.counter("vitalwire.ingest.acks", "outcome", "failed").increment();
+            LOG.warn("acknowledging message {} failed: {}", delivery.messageId(), e.getMessage());
         }
     }
 
@@ -180,7 +229,12 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
     @Override
     public void close() {
         try {
-            connection.stop(Duration.ofSeconds(5));
+            // The writer first: what it has not committed stays unacknowledged, and nothing is acknowledged on a
+            // client that is closing.
+            if (!writer.stop(STOP_GRACE)) {
+                LOG.warn("the inbox writer did not stop within {}", STOP_GRACE);
+            }
+            connection.stop(STOP_GRACE);
             if (client.isConnected()) {
                 client.disconnect().waitForCompletion(5_000);
             }

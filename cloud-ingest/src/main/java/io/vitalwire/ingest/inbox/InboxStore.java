@@ -76,29 +76,59 @@ public class InboxStore {
      * whose key the inbox holds already (a redelivery, the same reading in another message) is not added again.
      */
     public Added add(String topic, List<Reading> readings, Instant now) {
-        // One order for every replica: two messages sharing readings cannot deadlock on the key index.
-        List<Reading> sorted = new ArrayList<>(readings);
-        sorted.sort(Comparator.comparing(Reading::key));
-        int added;
-        try {
-            added = Jdbc.inTransaction(dataSource, c -> insert(c, topic, sorted, now));
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot add to the inbox: " + e.getMessage(), e);
-        }
-        return new Added(added, readings.size() - added);
+        return add(List.of(new Arrival(topic, readings)), now);
     }
 
-    /** @return how many of the readings were new */
-    private int insert(Connection c, String topic, List<Reading> readings, Instant now) throws SQLException {
+    /**
+     * Adds the readings of several messages in one transaction (the consumer's group commit: one WAL flush for all
+     * of them) and commits; returns only once they are durable. Each entry keeps its own message's topic; a reading
+     * whose key the inbox holds already, or that an earlier message of the group carries too, is not added again.
+     */
+    public Added add(List<Arrival> arrivals, Instant now) {
+        List<Row> rows = sortedRows(arrivals);
+        int added;
+        try {
+            added = Jdbc.inTransaction(dataSource, c -> insert(c, rows, now));
+        } catch (SQLException e) {
+            // A failed batch's own message quotes the statement with its parameters (readings, serials); the server's
+            // error, chained to it, says why without them, and it is what the consumer logs.
+            SQLException why = e.getNextException() != null ? e.getNextException() : e;
+            throw new IllegalStateException("cannot add to the inbox: " + why.getMessage(), e);
+        }
+        return new Added(added, rows.size() - added);
+    }
+
+    /** A reading to add, with the topic of the message that carried it. */
+    private record Row(String topic, Reading reading) {
+    }
+
+    /**
+     * The readings of every arrival in one order, by key, whatever message each came in: two replicas inserting
+     * overlapping groups then take the key index's locks in the same order and cannot deadlock.
+     */
+    private static List<Row> sortedRows(List<Arrival> arrivals) {
+        List<Row> rows = new ArrayList<>();
+        for (Arrival arrival : arrivals) {
+            for (Reading reading : arrival.readings()) {
+                rows.add(new Row(arrival.topic(), reading));
+            }
+        }
+        rows.sort(Comparator.comparing(row -> row.reading().key()));
+        return rows;
+    }
+
+    /** @return how many of the rows were new */
+    private int insert(Connection c, List<Row> rows, Instant now) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("WITH e AS (INSERT INTO inbox (reading_key, topic, "
                 + "device, measured_at, received_at, reading) VALUES (?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (reading_key) DO NOTHING RETURNING id, device, measured_at, received_at) "
                 + "INSERT INTO inbox_delivery (entry_id, stage, device, measured_at, received_at, state, next_at) "
                 + "SELECT id, ?, device, measured_at, received_at, ?, received_at FROM e")) {
             Timestamp at = Timestamp.from(now);
-            for (Reading r : readings) {
+            for (Row row : rows) {
+                Reading r = row.reading();
                 insert.setString(1, r.key());
-                insert.setString(2, topic);
+                insert.setString(2, row.topic());
                 insert.setString(3, r.device().stableId());
                 insert.setTimestamp(4, Timestamp.from(r.measuredAt()));
                 insert.setTimestamp(5, at);
@@ -327,9 +357,7 @@ public class InboxStore {
      * @return how many of them were new
      */
     public int add(Connection c, String topic, List<Reading> readings, Instant now) throws SQLException {
-        List<Reading> sorted = new ArrayList<>(readings);
-        sorted.sort(Comparator.comparing(Reading::key));
-        return insert(c, topic, sorted, now);
+        return insert(c, sortedRows(List.of(new Arrival(topic, readings))), now);
     }
 
     /**

@@ -1,0 +1,18 @@
+package io.vitalwire.ingest.consume;
+
+import io.vitalwire.ingest.inbox.Arrival;
+import java.util.Optional;
+
+/**
+ * A message taken from the broker and waiting in {@link GroupCommitWriter}'s queue for its PUBACK.
+ *
+ * @param messageId  its MQTT packet identifier, which the PUBACK names
+ * @param qos        its QoS
+ * @param connection the connection it arrived on ({@link GatewayConsumer} counts them): a packet identifier means
+ *                   this message only on that connection
+ * @param readings   readings still to commit to the inbox; empty when what the message carries is durable already
+ *                   (an event stored, a presence updated, a payload quarantined) and only its PUBACK waits, behind
+ *                   the messages that arrived before it
+ */
+record Delivery(int messageId, int qos, long connection, Optional<Arrival> readings) {
+}
