@@ -5,7 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 
 /** JDBC steps the PostgreSQL stores (inbox, windows, events) take alike. */
@@ -58,6 +60,21 @@ public final class Jdbc {
         try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
             lock.setInt(1, namespace);
             lock.setInt(2, key);
+            lock.execute();
+        }
+    }
+
+    /**
+     * Waits for the advisory locks {@code (namespace, key)} of all the keys, each held until the transaction ends,
+     * in ascending key order: two transactions locking overlapping sets so cannot deadlock each other, since each
+     * waits only for a key above every key it holds. One statement, one round trip: PostgreSQL evaluates a volatile
+     * select list after the sort, so the locks are taken in the {@code ORDER BY}'s order.
+     */
+    public static void transactionLocks(Connection c, int namespace, Collection<Integer> keys) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, k) "
+                + "FROM unnest(?::int[]) AS k ORDER BY k")) {
+            lock.setInt(1, namespace);
+            lock.setArray(2, c.createArrayOf("int4", new TreeSet<>(keys).toArray()));
             lock.execute();
         }
     }

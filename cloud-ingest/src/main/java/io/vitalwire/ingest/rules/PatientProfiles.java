@@ -11,7 +11,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -60,31 +65,50 @@ public class PatientProfiles {
     public record Settings(JsonNode tenantOverrides, JsonNode patientOverrides, Set<Condition> conditions) {
     }
 
-    /** Reads the patient's settings in the caller's transaction. */
+    /** Reads the patient's settings. */
     public Settings settings(Connection c, String tenant, String patient) throws SQLException {
+        return settings(c, tenant, List.of(patient)).get(patient);
+    }
+
+    /** Reads the settings of the organization's patients in one query; every patient asked is in the answer. */
+    public Map<String, Settings> settings(Connection c, String tenant, Collection<String> patients)
+            throws SQLException {
         JsonNode tenantOverrides = null;
-        JsonNode patientOverrides = null;
-        Set<Condition> conditions = EnumSet.noneOf(Condition.class);
+        Map<String, JsonNode> patientOverrides = new HashMap<>();
+        Map<String, Set<Condition>> conditions = new HashMap<>();
+        List<String> rows = new ArrayList<>(patients);
+        rows.add("");  // the organization's own row
         try (PreparedStatement select = c.prepareStatement("SELECT patient, overrides, conditions FROM rule_override "
-                + "WHERE tenant = ? AND patient IN ('', ?)")) {
+                + "WHERE tenant = ? AND patient = ANY (?)")) {
             select.setString(1, tenant);
-            select.setString(2, patient);
+            select.setArray(2, c.createArrayOf("text", rows.toArray()));
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
+                    String patient = rs.getString(1);
                     JsonNode overrides = parse(rs.getString(2));
-                    if (rs.getString(1).isEmpty()) {
+                    if (patient.isEmpty()) {
                         tenantOverrides = overrides;
                     } else {
-                        patientOverrides = overrides;
-                        JsonNode list = parse(rs.getString(3));
-                        if (list != null && list.isArray()) {
-                            list.forEach(id -> conditions.add(Condition.of(id.asText())));
-                        }
+                        patientOverrides.put(patient, overrides);
+                        conditions.put(patient, conditions(parse(rs.getString(3))));
                     }
                 }
             }
         }
-        return new Settings(tenantOverrides, patientOverrides, conditions);
+        Map<String, Settings> settings = new HashMap<>();
+        for (String patient : patients) {
+            settings.put(patient, new Settings(tenantOverrides, patientOverrides.get(patient),
+                    conditions.getOrDefault(patient, EnumSet.noneOf(Condition.class))));
+        }
+        return settings;
+    }
+
+    private static Set<Condition> conditions(JsonNode list) {
+        Set<Condition> conditions = EnumSet.noneOf(Condition.class);
+        if (list != null && list.isArray()) {
+            list.forEach(id -> conditions.add(Condition.of(id.asText())));
+        }
+        return conditions;
     }
 
     /** The thresholds that apply, from stored settings (validated when they were written). */

@@ -16,24 +16,26 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
 
 /**
  * The rules' state in PostgreSQL (tables {@code rule_state}, {@code rule_evaluation}, {@code alert}; see
  * V7__alerts.sql), shared by every replica. Every method that changes something runs in the caller's transaction,
- * which first takes the patient's lock ({@link #lock}): the reading keys evaluated, the patient's state and the
- * alerts decided commit together, or not at all.
+ * which first takes the patient's lock ({@link #lock}, or {@link #lockAll} for several): the reading keys evaluated,
+ * the patients' states and the alerts decided commit together, or not at all. Reads and writes of many patients are
+ * one statement (or one batch) each, so a claim of hundreds of readings costs a handful of round trips.
  */
 @Singleton
 public class RuleStateStore {
 
     /** Namespace of the transaction advisory locks on a patient (the inbox's are 0x5657_01xx). */
-    private static final int LOCK_NAMESPACE = 0x5657_0200;
+    static final int LOCK_NAMESPACE = 0x5657_0200;
 
     private final ObjectMapper json = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -52,61 +54,111 @@ public class RuleStateStore {
 
     /** Waits for the patient's lock, held until the transaction ends: one evaluation of a patient at a time. */
     public void lock(Connection c, String patient) throws SQLException {
-        Jdbc.transactionLock(c, LOCK_NAMESPACE, patient.hashCode());
+        Jdbc.transactionLock(c, LOCK_NAMESPACE, lockKey(patient));
     }
 
-    /** Records the reading keys as evaluated; returns those that were not evaluated before. */
+    /**
+     * Waits for every patient's lock ({@link #lock}), in the order of their lock keys: two transactions locking
+     * overlapping patients cannot deadlock each other. Whoever takes more than one patient's lock takes them here.
+     */
+    public void lockAll(Connection c, Collection<String> patients) throws SQLException {
+        Jdbc.transactionLocks(c, LOCK_NAMESPACE, patients.stream().map(RuleStateStore::lockKey).toList());
+    }
+
+    static int lockKey(String patient) {
+        return patient.hashCode();
+    }
+
+    /** Records the reading keys as evaluated, in one statement; returns those that were not evaluated before. */
     public Set<String> firstEvaluations(Connection c, Collection<String> readingKeys, Instant now) throws SQLException {
-        Set<String> fresh = new HashSet<>();
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO rule_evaluation (reading_key, evaluated_at) "
-                + "VALUES (?, ?) ON CONFLICT (reading_key) DO NOTHING")) {
-            List<String> keys = new ArrayList<>(readingKeys);
-            for (String key : keys) {
-                insert.setString(1, key);
-                insert.setTimestamp(2, Timestamp.from(now));
-                insert.addBatch();
-            }
-            int[] counts = insert.executeBatch();
-            for (int i = 0; i < counts.length; i++) {
-                if (counts[i] > 0) {
-                    fresh.add(keys.get(i));
-                }
-            }
+                + "SELECT k, ? FROM unnest(?::text[]) AS k "
+                + "ON CONFLICT (reading_key) DO NOTHING RETURNING reading_key")) {
+            insert.setTimestamp(1, Timestamp.from(now));
+            insert.setArray(2, c.createArrayOf("text", readingKeys.toArray()));
+            return new HashSet<>(Jdbc.list(insert, rs -> rs.getString(1)));
         }
-        return fresh;
+    }
+
+    /** Forgets that the reading keys were evaluated, in the caller's transaction: they will be evaluated again. */
+    public void forgetEvaluations(Connection c, Collection<String> readingKeys) throws SQLException {
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM rule_evaluation WHERE reading_key = ANY (?)")) {
+            delete.setArray(1, c.createArrayOf("text", readingKeys.toArray()));
+            delete.executeUpdate();
+        }
     }
 
     /** The patient's state; a new one for a patient the rules have not seen. */
     public PatientRuleState load(Connection c, String patient) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("SELECT state FROM rule_state WHERE patient = ?")) {
-            select.setString(1, patient);
-            try (ResultSet rs = select.executeQuery()) {
-                if (!rs.next()) {
-                    return new PatientRuleState();
-                }
-                return json.readValue(rs.getString(1), PatientRuleState.class);
-            }
-        } catch (JsonProcessingException e) {
-            throw new SQLException("rule state of a patient is unreadable: " + e.getOriginalMessage(), e);
+        Loaded loaded = loadAll(c, List.of(patient));
+        if (!loaded.unreadable().isEmpty()) {
+            throw new SQLException("rule state of a patient is unreadable: " + loaded.unreadable().get(patient));
         }
+        return loaded.states().get(patient);
+    }
+
+    /**
+     * The patients' states.
+     *
+     * @param states     by patient: a new state for a patient the rules have not seen
+     * @param unreadable patients whose stored state cannot be read, with why: they cannot be evaluated
+     */
+    public record Loaded(Map<String, PatientRuleState> states, Map<String, String> unreadable) {
+    }
+
+    /** Reads the patients' states in one query; one unreadable state does not keep the others from being read. */
+    public Loaded loadAll(Connection c, Collection<String> patients) throws SQLException {
+        Map<String, PatientRuleState> states = new HashMap<>();
+        Map<String, String> unreadable = new HashMap<>();
+        try (PreparedStatement select = c.prepareStatement("SELECT patient, state FROM rule_state "
+                + "WHERE patient = ANY (?)")) {
+            select.setArray(1, c.createArrayOf("text", patients.toArray()));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    try {
+                        states.put(rs.getString(1), json.readValue(rs.getString(2), PatientRuleState.class));
+                    } catch (JsonProcessingException e) {
+                        unreadable.put(rs.getString(1), e.getOriginalMessage());
+                    }
+                }
+            }
+        }
+        for (String patient : patients) {
+            if (!unreadable.containsKey(patient)) {
+                states.putIfAbsent(patient, new PatientRuleState());
+            }
+        }
+        return new Loaded(states, unreadable);
+    }
+
+    /** A patient's state to save, with the organization the patient belongs to. */
+    public record Saved(String patient, String tenant, PatientRuleState state) {
     }
 
     public void save(Connection c, String patient, String tenant, PatientRuleState state, Instant now)
             throws SQLException {
+        saveAll(c, List.of(new Saved(patient, tenant, state)), now);
+    }
+
+    /** Saves the states in one batch (one round trip). */
+    public void saveAll(Connection c, Collection<Saved> saved, Instant now) throws SQLException {
         try (PreparedStatement upsert = c.prepareStatement("INSERT INTO rule_state (patient, tenant, state, "
                 + "last_measured_at, updated_at) VALUES (?, ?, ?::jsonb, ?, ?) ON CONFLICT (patient) DO UPDATE SET "
                 + "tenant = EXCLUDED.tenant, state = EXCLUDED.state, last_measured_at = EXCLUDED.last_measured_at, "
                 + "updated_at = EXCLUDED.updated_at")) {
-            upsert.setString(1, patient);
-            upsert.setString(2, tenant);
-            upsert.setString(3, json.writeValueAsString(state));
-            if (state.lastMeasuredAt() == null) {
-                upsert.setNull(4, Types.TIMESTAMP_WITH_TIMEZONE);
-            } else {
-                upsert.setTimestamp(4, Timestamp.from(state.lastMeasuredAt()));
+            for (Saved s : saved) {
+                upsert.setString(1, s.patient());
+                upsert.setString(2, s.tenant());
+                upsert.setString(3, json.writeValueAsString(s.state()));
+                if (s.state().lastMeasuredAt() == null) {
+                    upsert.setNull(4, Types.TIMESTAMP_WITH_TIMEZONE);
+                } else {
+                    upsert.setTimestamp(4, Timestamp.from(s.state().lastMeasuredAt()));
+                }
+                upsert.setTimestamp(5, Timestamp.from(now));
+                upsert.addBatch();
             }
-            upsert.setTimestamp(5, Timestamp.from(now));
-            upsert.executeUpdate();
+            upsert.executeBatch();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a patient's rule state: " + e.getOriginalMessage(), e);
         }

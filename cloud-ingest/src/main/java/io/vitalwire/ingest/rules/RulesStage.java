@@ -4,14 +4,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalwire.contract.ContractViolation;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.Topic;
-import io.vitalwire.ingest.db.Jdbc;
 import io.vitalwire.ingest.notify.AlertNotice;
 import io.vitalwire.ingest.notify.Notifier;
-import io.vitalwire.ingest.tasks.CareTasks;
 import io.vitalwire.ingest.pipeline.Failure;
 import io.vitalwire.ingest.pipeline.Stage;
 import io.vitalwire.ingest.pipeline.StageBatch;
 import io.vitalwire.ingest.pipeline.StageEntry;
+import io.vitalwire.ingest.rules.ClaimEvaluation.PatientReadings;
+import io.vitalwire.ingest.tasks.CareTasks;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,39 +27,46 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code rules}: applies the alert thresholds to every reading whose owner is known, patient by patient. For each
- * patient, in one PostgreSQL transaction under the patient's lock: the readings not evaluated before are marked
- * evaluated, run through the {@link RuleEngine} in measurement order against the patient's remembered state, the
- * state is saved, and each alert decided is inserted with its webhook deliveries ({@link Notifier}) and the FHIR
+ * {@code rules}: applies the alert thresholds to every reading whose owner is known. For the claim's patients, in one
+ * PostgreSQL transaction under their locks ({@link ClaimEvaluation}): the readings not evaluated before are marked
+ * evaluated, run through the {@link RuleEngine} in measurement order against each patient's remembered state, the
+ * states are saved, and each alert decided is inserted with its webhook deliveries ({@link Notifier}) and the FHIR
  * Task it owes ({@link CareTasks}). So an alert decided is an alert delivered, two replicas never evaluate one
  * patient at once, and a reading handled again (a retry, a redelivery) is not evaluated again.
  *
- * <p>Metric: {@code vitalwire.ingest.alerts.raised{kind, rule, severity}}.
+ * <p>One transaction per claim rather than per patient: a claim holds hundreds of readings of a hundred or more
+ * patients, and a transaction per patient (lock, keys, state, save, commit: five round trips and a commit flush)
+ * made the stage too slow to keep up with the readings, so that alerts waited behind the backlog. The patients'
+ * settings are read before, in one query per organization. The locks are taken in the order of their keys, so that
+ * two replicas' claims sharing patients wait for each other rather than deadlock; nothing else takes more than one
+ * patient's lock ({@link NoDataSweep} takes one per transaction). If the transaction fails, every reading of its
+ * patients is retried; a patient that alone cannot be evaluated fails alone ({@link ClaimEvaluation}).
+ *
+ * <p>Metric: {@code vitalwire.ingest.alerts.raised{kind, rule, severity}}, counted once committed.
  *
  * <p>Independent of the FHIR and InfluxDB stages: no alert waits for either. The FHIR server is asked only for the
- * conditions of a patient who weighed (weight gain is for heart failure); a patient FHIR never answered for waits in
- * this stage, with its weighings, until it does.
+ * conditions of a patient who weighed (weight gain is for heart failure), outside the transaction so that a FHIR read
+ * never holds a lock; a patient FHIR never answered for waits in this stage, with its readings, until it does, and
+ * the claim's other patients go on.
  */
 @Singleton
 public class RulesStage implements Stage {
 
-    private final RuleEngine engine;
+    private final ClaimEvaluation evaluation;
     private final RuleStateStore store;
     private final PatientProfiles profiles;
     private final Notifier notifier;
     private final CareTasks tasks;
     private final MeterRegistry metrics;
-    private final Clock clock;
 
     public RulesStage(RulesConfig config, RuleStateStore store, PatientProfiles profiles, Notifier notifier,
                       CareTasks tasks, MeterRegistry metrics, Clock clock) {
-        this.metrics = metrics;
-        this.engine = new RuleEngine(config.settings());
+        this.evaluation = new ClaimEvaluation(new RuleEngine(config.settings()), store, notifier, tasks, clock);
         this.store = store;
         this.profiles = profiles;
         this.notifier = notifier;
         this.tasks = tasks;
-        this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -68,80 +76,83 @@ public class RulesStage implements Stage {
 
     @Override
     public void handle(StageBatch batch) {
+        Map<String, List<StageEntry>> byPatient = byPatient(batch.entries());
+        Map<String, PatientProfiles.Settings> settings;
+        try {
+            settings = settings(byPatient);
+        } catch (SQLException | RuntimeException e) {
+            batch.failed(batch.entries(), new Failure(Failure.Cause.ERROR, e.getMessage()));
+            return;
+        }
+        List<PatientReadings> known = new ArrayList<>();
+        for (Map.Entry<String, List<StageEntry>> patient : byPatient.entrySet()) {
+            List<StageEntry> entries = patient.getValue();
+            PatientProfiles.Settings stored = settings.get(patient.getKey());
+            boolean weighed = entries.stream().anyMatch(e -> hasWeight(e.reading()));
+            Optional<Set<Condition>> conditions = profiles.conditions(stored, patient.getKey(), weighed);
+            if (conditions.isEmpty()) {
+                batch.failed(entries, new Failure(Failure.Cause.UNREACHABLE,
+                        "the patient's conditions are not known yet (FHIR), needed for weight gain"));
+                continue;
+            }
+            known.add(new PatientReadings(tenant(entries.get(0)),
+                    new PatientProfile(patient.getKey(), conditions.get(), profiles.thresholds(stored)), entries));
+        }
+        if (!known.isEmpty()) {
+            evaluate(known, batch);
+        }
+    }
+
+    /** Each patient's entries, in measurement order. */
+    private static Map<String, List<StageEntry>> byPatient(List<StageEntry> entries) {
         Map<String, List<StageEntry>> byPatient = new LinkedHashMap<>();
-        for (StageEntry e : batch.entries()) {
+        for (StageEntry e : entries) {
             byPatient.computeIfAbsent(e.owner().patientId(), p -> new ArrayList<>()).add(e);
         }
-        boolean raised = false;
-        for (Map.Entry<String, List<StageEntry>> patient : byPatient.entrySet()) {
-            List<StageEntry> entries = new ArrayList<>(patient.getValue());
-            entries.sort(Comparator.comparing(StageEntry::measuredAt));
-            try {
-                Optional<Integer> alerts = evaluate(patient.getKey(), entries);
-                if (alerts.isEmpty()) {
-                    batch.failed(entries, new Failure(Failure.Cause.UNREACHABLE,
-                            "the patient's conditions are not known yet (FHIR), needed for weight gain"));
-                    continue;
-                }
-                raised |= alerts.get() > 0;
-                entries.forEach(e -> batch.done(e, "evaluated"));
-            } catch (SQLException | RuntimeException e) {
-                batch.failed(entries, new Failure(Failure.Cause.ERROR, e.getMessage()));
+        byPatient.values().forEach(list -> list.sort(Comparator.comparing(StageEntry::measuredAt)));
+        return byPatient;
+    }
+
+    /** The patients' settings, one query per organization, before the transaction: no lock waits for them. */
+    private Map<String, PatientProfiles.Settings> settings(Map<String, List<StageEntry>> byPatient)
+            throws SQLException {
+        Map<String, List<String>> byTenant = new LinkedHashMap<>();
+        byPatient.forEach((patient, entries) ->
+                byTenant.computeIfAbsent(tenant(entries.get(0)), t -> new ArrayList<>()).add(patient));
+        Map<String, PatientProfiles.Settings> settings = new HashMap<>();
+        try (Connection c = store.dataSource().getConnection()) {
+            for (Map.Entry<String, List<String>> tenant : byTenant.entrySet()) {
+                settings.putAll(profiles.settings(c, tenant.getKey(), tenant.getValue()));
             }
         }
-        if (raised) {
+        return settings;
+    }
+
+    /** Runs the transaction and records one outcome per entry of its patients. */
+    private void evaluate(List<PatientReadings> patients, StageBatch batch) {
+        ClaimEvaluation.Result result;
+        try {
+            result = evaluation.run(patients);
+        } catch (SQLException | RuntimeException e) {
+            Failure failure = new Failure(Failure.Cause.ERROR, e.getMessage());
+            patients.forEach(p -> batch.failed(p.entries(), failure));
+            return;
+        }
+        // Committed: record, count and deliver what was raised.
+        for (PatientReadings p : patients) {
+            String why = result.failed().get(p.patient());
+            if (why == null) {
+                p.entries().forEach(e -> batch.done(e, "evaluated"));
+            } else {
+                batch.failed(p.entries(), new Failure(Failure.Cause.ERROR, why));
+            }
+        }
+        result.raised().forEach(n -> metrics.counter("vitalwire.ingest.alerts.raised", "kind", n.kind(),
+                "rule", n.rule(), "severity", n.severity()).increment());
+        if (!result.raised().isEmpty()) {
             notifier.wake();
             tasks.wake();
         }
-    }
-
-    /** @return the number of alerts raised; empty when the patient's conditions are needed and not known */
-    private Optional<Integer> evaluate(String patient, List<StageEntry> entries) throws SQLException {
-        List<AlertNotice> raised = new ArrayList<>();
-        Optional<Integer> count = evaluate(patient, entries, raised);
-        // Committed: count what was raised.
-        raised.forEach(n -> metrics.counter("vitalwire.ingest.alerts.raised", "kind", n.kind(), "rule", n.rule(),
-                "severity", n.severity()).increment());
-        return count;
-    }
-
-    private Optional<Integer> evaluate(String patient, List<StageEntry> entries, List<AlertNotice> raisedNow)
-            throws SQLException {
-        String tenant = tenant(entries.get(0));
-        boolean weighed = entries.stream().anyMatch(e -> hasWeight(e.reading()));
-        PatientProfiles.Settings settings;
-        try (Connection c = store.dataSource().getConnection()) {
-            settings = profiles.settings(c, tenant, patient);
-        }
-        // Outside the transaction: a FHIR read never holds the patient's lock.
-        Optional<Set<Condition>> conditions = profiles.conditions(settings, patient, weighed);
-        if (conditions.isEmpty()) {
-            return Optional.empty();
-        }
-        PatientProfile profile = new PatientProfile(patient, conditions.get(), profiles.thresholds(settings));
-        return Optional.of(Jdbc.inTransaction(store.dataSource(), c -> {
-            store.lock(c, patient);
-            Instant now = clock.instant();
-            Set<String> fresh = store.firstEvaluations(c, entries.stream().map(StageEntry::readingKey).toList(), now);
-            PatientRuleState state = store.load(c, patient);
-            int raised = 0;
-            for (StageEntry e : entries) {
-                if (!fresh.contains(e.readingKey())) {
-                    continue;
-                }
-                for (Alert alert : engine.evaluate(profile, state, e.reading(), e.receivedAt())) {
-                    AlertNotice notice = notice(alert, tenant, gateway(e), e.reading(), now);
-                    if (store.insert(c, notice)) {
-                        notifier.raised(c, notice);
-                        tasks.raised(c, notice);
-                        raisedNow.add(notice);
-                        raised++;
-                    }
-                }
-            }
-            store.save(c, patient, tenant, state, now);
-            return raised;
-        }));
     }
 
     /** The alert as the outbox and the Task take it. */
@@ -161,14 +172,6 @@ public class RulesStage implements Stage {
             return Topic.parse(e.topic()).tenant();
         } catch (ContractViolation v) {
             return "unknown";
-        }
-    }
-
-    private static String gateway(StageEntry e) {
-        try {
-            return Topic.parse(e.topic()).gatewayId();
-        } catch (ContractViolation v) {
-            return null;
         }
     }
 }
