@@ -1,7 +1,9 @@
 package io.vitalwire.ingest.resolve;
 
 import ca.uhn.fhir.rest.api.CacheControlDirective;
+import ca.uhn.fhir.rest.api.SearchStyleEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.gclient.ICriterion;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -12,11 +14,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DeviceUseStatement;
 import org.hl7.fhir.r4.model.IdType;
@@ -34,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * used only for devices that have no DeviceUseStatement at all. Statements {@code entered-in-error} or merely
  * {@code intended} do not count, nor do those without a Patient subject or a {@code timingPeriod}.
  *
- * <p>One search per device ({@code Device?identifier=…&_revinclude=DeviceUseStatement:device}); the result is
+ * <p>One search per device ({@code Device?identifier=…&_revinclude=DeviceUseStatement:device}), several devices in
+ * one search ({@link #lookupAll}); the result is
  * cached for {@link ResolverConfig#getCacheTtl()} from when it was read, which bounds how long a reassignment takes
  * to be honoured: in memory, and for the other replicas in PostgreSQL ({@link SharedLookups}), so a replica that
  * did not read it itself still resolves the device's readings while the FHIR server is unreachable. Unknown and
@@ -48,6 +56,9 @@ public class PatientResolver {
     private static final Set<DeviceUseStatement.DeviceUseStatementStatus> NOT_IN_USE = Set.of(
             DeviceUseStatement.DeviceUseStatementStatus.ENTEREDINERROR,
             DeviceUseStatement.DeviceUseStatementStatus.INTENDED);
+
+    /** Devices per FHIR search on cache misses. */
+    static final int SEARCH_BATCH = 50;
 
     private final IGenericClient fhir;
     private final SharedLookups shared;
@@ -77,18 +88,69 @@ public class PatientResolver {
 
     /** What the FHIR server knows about the device, from the cache when it is fresh enough. */
     public DeviceLookup lookup(DeviceIdentity device) {
-        String identifier = identifier(device);
-        Optional<SharedLookups.Shared> cached = fresh(identifier);
-        if (cached.isPresent()) {
-            return cached.get().lookup();
+        Lookups lookups = lookupAll(List.of(device));
+        return lookups.of(device).orElseThrow(lookups::failure);
+    }
+
+    /**
+     * What the FHIR server knows about each of the devices: from the cache when fresh enough, else from one search
+     * per {@link #SEARCH_BATCH} devices. Devices one after another would cost a round trip to the FHIR server each,
+     * which is what held the {@code resolve} stage to ~200 readings/s when a thousand devices stream at once (every
+     * device is a cache miss at start and once per TTL).
+     */
+    public Lookups lookupAll(Collection<DeviceIdentity> devices) {
+        Map<String, DeviceLookup> found = new HashMap<>();
+        Set<String> missing = new LinkedHashSet<>();
+        for (DeviceIdentity device : devices) {
+            String identifier = identifier(device);
+            SharedLookups.Shared cached = registered.getIfPresent(identifier);
+            if (cached != null) {
+                found.put(identifier, cached.lookup());
+            } else {
+                missing.add(identifier);
+            }
         }
-        Instant fetchedAt = clock.instant();
-        DeviceLookup found = search(identifier);
-        if (found instanceof DeviceLookup.Registered r && r.assignsAnyone()) {
-            registered.put(identifier, new SharedLookups.Shared(r, fetchedAt));
-            shared.put(identifier, r, fetchedAt);
+        if (!missing.isEmpty()) {
+            shared.fresh(missing, clock.instant().minus(ttl)).forEach((identifier, kept) -> {
+                registered.put(identifier, kept);
+                found.put(identifier, kept.lookup());
+                missing.remove(identifier);
+            });
         }
-        return found;
+        RuntimeException failure = null;
+        List<String> unread = new ArrayList<>(missing);
+        for (int from = 0; from < unread.size(); from += SEARCH_BATCH) {
+            List<String> batch = unread.subList(from, Math.min(from + SEARCH_BATCH, unread.size()));
+            Instant fetchedAt = clock.instant();
+            Map<String, DeviceLookup> read;
+            try {
+                read = search(batch);
+            } catch (RuntimeException e) {
+                failure = e;
+                continue;
+            }
+            List<Map.Entry<String, DeviceLookup.Registered>> keep = new ArrayList<>();
+            read.forEach((identifier, lookup) -> {
+                found.put(identifier, lookup);
+                if (lookup instanceof DeviceLookup.Registered r && r.assignsAnyone()) {
+                    registered.put(identifier, new SharedLookups.Shared(r, fetchedAt));
+                    keep.add(Map.entry(identifier, r));
+                }
+            });
+            shared.put(keep, fetchedAt);
+        }
+        return new Lookups(found, failure);
+    }
+
+    /**
+     * The devices' lookups; a device missing from them could not be looked up ({@link #failure()} says why: the FHIR
+     * server failed its search).
+     */
+    public record Lookups(Map<String, DeviceLookup> found, RuntimeException failure) {
+
+        public Optional<DeviceLookup> of(DeviceIdentity device) {
+            return Optional.ofNullable(found.get(identifier(device)));
+        }
     }
 
     /**
@@ -104,7 +166,7 @@ public class PatientResolver {
     private Optional<SharedLookups.Shared> fresh(String identifier) {
         SharedLookups.Shared cached = registered.getIfPresent(identifier);
         if (cached == null) {
-            cached = shared.fresh(identifier, clock.instant().minus(ttl)).orElse(null);
+            cached = shared.fresh(List.of(identifier), clock.instant().minus(ttl)).get(identifier);
             if (cached != null) {
                 registered.put(identifier, cached);
             }
@@ -126,25 +188,48 @@ public class PatientResolver {
                 : FhirSystems.BLE_ADDRESS + "|" + device.address();
     }
 
-    private DeviceLookup search(String identifier) {
-        int bar = identifier.indexOf('|');
-        Bundle found = fhir.search().forResource(Device.class)
-                .where(Device.IDENTIFIER.exactly()
-                        .systemAndIdentifier(identifier.substring(0, bar), identifier.substring(bar + 1)))
+    /**
+     * One search for several identifiers ({@code identifier=a,b,…}: any of them), with every DeviceUseStatement of
+     * the Devices found, sent as a POST so that the list is not limited by a URL's length; every page read.
+     */
+    private Map<String, DeviceLookup> search(List<String> identifiers) {
+        ICriterion<?> any = Device.IDENTIFIER.exactly().codings(identifiers.stream()
+                .map(PatientResolver::coding).toArray(Coding[]::new));
+        Bundle page = fhir.search().forResource(Device.class)
+                .where(any)
                 .revInclude(DeviceUseStatement.INCLUDE_DEVICE)
+                .count(SEARCH_BATCH * 2)
+                .usingStyle(SearchStyleEnum.POST)
                 .returnBundle(Bundle.class)
                 // A server-side search cache would hide a device registered or reassigned a moment ago.
                 .cacheControl(new CacheControlDirective().setNoCache(true))
                 .execute();
         List<Device> devices = new ArrayList<>();
-        List<DeviceUseStatement> statements = new ArrayList<>();
-        for (Bundle.BundleEntryComponent e : found.getEntry()) {
-            if (e.getResource() instanceof Device d) {
-                devices.add(d);
-            } else if (e.getResource() instanceof DeviceUseStatement s) {
-                statements.add(s);
+        Map<String, List<DeviceUseStatement>> statements = new HashMap<>();
+        while (true) {
+            for (Bundle.BundleEntryComponent e : page.getEntry()) {
+                if (e.getResource() instanceof Device d) {
+                    devices.add(d);
+                } else if (e.getResource() instanceof DeviceUseStatement s && s.getDevice().hasReference()) {
+                    statements.computeIfAbsent(new IdType(s.getDevice().getReference()).getIdPart(),
+                            id -> new ArrayList<>()).add(s);
+                }
             }
+            if (page.getLink(Bundle.LINK_NEXT) == null) {
+                break;
+            }
+            page = fhir.loadPage().next(page).execute();
         }
+        Map<String, DeviceLookup> lookups = new HashMap<>();
+        for (String identifier : identifiers) {
+            List<Device> carrying = devices.stream().filter(d -> carries(d, identifier)).toList();
+            lookups.put(identifier, lookup(identifier, carrying, statements));
+        }
+        return lookups;
+    }
+
+    private static DeviceLookup lookup(String identifier, List<Device> devices,
+                                       Map<String, List<DeviceUseStatement>> statements) {
         if (devices.isEmpty()) {
             return new DeviceLookup.Unknown(identifier);
         }
@@ -152,17 +237,29 @@ public class PatientResolver {
             return new DeviceLookup.Ambiguous(identifier, devices.size());
         }
         Device d = devices.get(0);
-        String deviceRef = "Device/" + d.getIdElement().getIdPart();
+        String id = d.getIdElement().getIdPart();
         String current = d.hasPatient() && d.getPatient().hasReference() ? patientRef(d.getPatient().getReference())
                 : null;
         List<Assignment> history = new ArrayList<>();
-        for (DeviceUseStatement s : statements) {
+        for (DeviceUseStatement s : statements.getOrDefault(id, List.of())) {
             Assignment a = assignment(s);
             if (a != null) {
                 history.add(a);
             }
         }
-        return new DeviceLookup.Registered(deviceRef, current, history);
+        return new DeviceLookup.Registered("Device/" + id, current, history);
+    }
+
+    private static boolean carries(Device d, String identifier) {
+        int bar = identifier.indexOf('|');
+        String system = identifier.substring(0, bar);
+        String value = identifier.substring(bar + 1);
+        return d.getIdentifier().stream().anyMatch(i -> system.equals(i.getSystem()) && value.equals(i.getValue()));
+    }
+
+    private static Coding coding(String identifier) {
+        int bar = identifier.indexOf('|');
+        return new Coding(identifier.substring(0, bar), identifier.substring(bar + 1), null);
     }
 
     private static Assignment assignment(DeviceUseStatement s) {

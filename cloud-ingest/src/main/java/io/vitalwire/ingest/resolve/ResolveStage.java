@@ -8,13 +8,14 @@ import io.vitalwire.ingest.pipeline.StageEntry;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code resolve}: each reading's owner — the device's patient at the measurement time — decided once and kept
  * with the reading for every later stage; or the reading is quarantined because nobody owns it (unknown,
  * unassigned, conflicting assignments), replayable once the device is assigned. Only resolves: whether an
- * Observation can hold the reading is the FHIR stage's question. Each device is looked up once per batch, so a
- * failing lookup sends back only that device's readings.
+ * Observation can hold the reading is the FHIR stage's question. Each device is looked up once per batch, the
+ * devices not cached in as few FHIR searches as possible; a failing search sends back only its devices' readings.
  */
 @Singleton
 public class ResolveStage implements Stage {
@@ -32,16 +33,17 @@ public class ResolveStage implements Stage {
 
     @Override
     public void handle(StageBatch batch) {
-        for (List<StageEntry> device : batch.byDevice()) {
-            DeviceLookup lookup;
-            try {
-                lookup = resolver.lookup(device.get(0).reading().device());
-            } catch (RuntimeException e) {
-                batch.failed(device, FhirFailures.of(e));
+        List<List<StageEntry>> devices = batch.byDevice();
+        PatientResolver.Lookups lookups = resolver.lookupAll(devices.stream()
+                .map(device -> device.get(0).reading().device()).toList());
+        for (List<StageEntry> device : devices) {
+            Optional<DeviceLookup> lookup = lookups.of(device.get(0).reading().device());
+            if (lookup.isEmpty()) {
+                batch.failed(device, FhirFailures.of(lookups.failure()));
                 continue;
             }
             for (StageEntry e : device) {
-                settle(batch, e, lookup.at(e.measuredAt()));
+                settle(batch, e, lookup.get().at(e.measuredAt()));
             }
         }
     }

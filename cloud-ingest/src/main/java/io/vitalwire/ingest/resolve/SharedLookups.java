@@ -13,8 +13,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,46 +43,55 @@ class SharedLookups {
     record Shared(DeviceLookup.Registered lookup, Instant fetchedAt) {
     }
 
-    /** The device's lookup if one was read from FHIR after {@code notBefore}. */
-    Optional<Shared> fresh(String identifier, Instant notBefore) {
+    /** The lookups of those identifiers that were read from FHIR after {@code notBefore}. */
+    Map<String, Shared> fresh(Collection<String> identifiers, Instant notBefore) {
+        Map<String, Shared> fresh = new HashMap<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement select = c.prepareStatement(
-                     "SELECT lookup, fetched_at FROM device_lookup WHERE identifier = ? AND fetched_at > ?")) {
-            select.setString(1, identifier);
+             PreparedStatement select = c.prepareStatement("SELECT identifier, lookup, fetched_at FROM device_lookup "
+                     + "WHERE identifier = ANY(?) AND fetched_at > ?")) {
+            select.setArray(1, c.createArrayOf("text", identifiers.toArray()));
             select.setTimestamp(2, Timestamp.from(notBefore));
             try (ResultSet rs = select.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
+                while (rs.next()) {
+                    fresh.put(rs.getString(1), new Shared(decode(JSON.readTree(rs.getString(2))),
+                            rs.getTimestamp(3).toInstant()));
                 }
-                return Optional.of(new Shared(decode(JSON.readTree(rs.getString(1))),
-                        rs.getTimestamp(2).toInstant()));
             }
+            return fresh;
         } catch (SQLException | IOException | RuntimeException e) {
             LOG.warn("shared device lookups unreadable, asking FHIR: {}", e.getMessage());
-            return Optional.empty();
+            return Map.of();
         }
     }
 
-    /** Keeps a lookup just read from FHIR for the other replicas. */
-    void put(String identifier, DeviceLookup.Registered lookup, Instant fetchedAt) {
-        update("INSERT INTO device_lookup (identifier, lookup, fetched_at) VALUES (?, ?::jsonb, ?) "
-                + "ON CONFLICT (identifier) DO UPDATE SET lookup = EXCLUDED.lookup, fetched_at = EXCLUDED.fetched_at "
-                + "WHERE device_lookup.fetched_at < EXCLUDED.fetched_at", identifier, encode(lookup).toString(),
-                fetchedAt);
+    /** Keeps lookups just read from FHIR for the other replicas. */
+    void put(List<Map.Entry<String, DeviceLookup.Registered>> lookups, Instant fetchedAt) {
+        if (lookups.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement upsert = c.prepareStatement("INSERT INTO device_lookup (identifier, lookup, fetched_at) "
+                     + "SELECT identifier, lookup::jsonb, ? FROM unnest(?::text[], ?::text[]) AS l(identifier, lookup) "
+                     + "ORDER BY identifier ON CONFLICT (identifier) DO UPDATE SET lookup = EXCLUDED.lookup, "
+                     + "fetched_at = EXCLUDED.fetched_at WHERE device_lookup.fetched_at < EXCLUDED.fetched_at")) {
+            upsert.setTimestamp(1, Timestamp.from(fetchedAt));
+            upsert.setArray(2, c.createArrayOf("text", lookups.stream().map(Map.Entry::getKey).toArray()));
+            upsert.setArray(3, c.createArrayOf("text", lookups.stream().map(l -> encode(l.getValue()).toString())
+                    .toArray()));
+            upsert.executeUpdate();
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        } catch (SQLException e) {
+            LOG.warn("shared device lookups not updated: {}", e.getMessage());
+        }
     }
 
     /** Forgets the device's lookup (its assignments are about to be read afresh). */
     void forget(String identifier) {
-        update("DELETE FROM device_lookup WHERE identifier = ?", identifier, null, null);
-    }
-
-    private void update(String sql, String identifier, String lookup, Instant at) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement update = c.prepareStatement("DELETE FROM device_lookup WHERE identifier = ?")) {
             update.setString(1, identifier);
-            if (lookup != null) {
-                update.setString(2, lookup);
-                update.setTimestamp(3, Timestamp.from(at));
-            }
             update.executeUpdate();
             if (!c.getAutoCommit()) {
                 c.commit();
