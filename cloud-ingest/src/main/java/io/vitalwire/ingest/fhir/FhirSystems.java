@@ -21,6 +21,13 @@ public final class FhirSystems {
     /** Device.identifier: the BLE device address, AA:BB:CC:DD:EE:FF. */
     public static final String BLE_ADDRESS = "https://vitalwire.io/fhir/NamingSystem/ble-address";
 
+    /**
+     * Observation.extension, valueCode: how the time of the measurement was decided, the contract's
+     * {@code clockQuality} ({@code synced}, {@code corrected}, {@code uncorrected}, {@code receive-time}). A window's
+     * Observation repeats it once per quality among its samples. See cloud-ingest's README.
+     */
+    public static final String CLOCK_QUALITY = "https://vitalwire.io/fhir/StructureDefinition/clock-quality";
+
     private FhirSystems() {
     }
 }

@@ -1,5 +1,6 @@
 package io.vitalwire.ingest.fhir;
 
+import io.vitalwire.contract.ClockQuality;
 import io.vitalwire.contract.MeasurementType;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.ReadingValue;
@@ -8,6 +9,7 @@ import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Set;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -18,7 +20,8 @@ import org.hl7.fhir.r4.model.Reference;
 /**
  * Maps a reading to an R4 Observation that conforms to the vital-signs profiles: category, LOINC code with the
  * IEEE 11073 MDC code beside it (HL7 PHD guide), UCUM quantities, the BP panel as components, the measuring Device,
- * the reading key as identifier, and the gateway's decided measurement time as effective time.
+ * the reading key as identifier, and the gateway's decided measurement time as effective time, with how it was
+ * decided (the reading's clock quality) in the {@link FhirSystems#CLOCK_QUALITY} extension.
  */
 @Singleton
 public class ObservationMapper {
@@ -62,6 +65,7 @@ public class ObservationMapper {
         o.addIdentifier().setSystem(FhirSystems.READING_KEY).setValue(reading.key());
         // In UTC and with the precision the gateway decided (seconds from most devices, milliseconds from some).
         o.setEffective(new DateTimeType(reading.measuredAt().toString()));
+        addClockQuality(o, reading.clockQuality());
         if (reading.type() == MeasurementType.BLOOD_PRESSURE) {
             for (ReadingValue v : reading.values()) {
                 Observation.ObservationComponentComponent c = o.addComponent().setCode(valueCode(v))
@@ -79,6 +83,14 @@ public class ObservationMapper {
             }
         }
         return o;
+    }
+
+    /**
+     * Says how far the effective time can be trusted: an extension, not a note, so that a reader can filter on it;
+     * an extension on Observation is allowed by every vital-signs profile.
+     */
+    public static void addClockQuality(Observation o, ClockQuality quality) {
+        o.addExtension(FhirSystems.CLOCK_QUALITY, new CodeType(quality.code()));
     }
 
     private static CodeableConcept interpretation(Interpretation i) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.StringJoiner;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -37,6 +38,10 @@ import org.hl7.fhir.r4.model.SimpleQuantity;
  *       from the window's start, each sample in the slot of its measurement time, "E" where a slot has none.
  *       Samples that share a slot (two sharing a timestamp, or a device's jitter) are all kept: {@code dimensions}
  *       is the most samples any slot holds, and a slot lists its samples in time order, then "E" for the rest.</li>
+ *   <li>one {@link FhirSystems#CLOCK_QUALITY} extension per clock quality among the window's samples, in the
+ *       contract's order ({@code synced}, {@code corrected}, {@code uncorrected}, {@code receive-time}): a window
+ *       mixes samples, and listing what it holds leaves no ranking of, say, an uncorrected device time against a
+ *       receive time to argue about. Samples stored before the window store kept their quality add none.</li>
  * </ul>
  * The identifier is the window's ({@link FhirSystems#READING_WINDOW}), so the window's Observation is written with
  * a conditional update on it and revised in place by late samples.
@@ -75,6 +80,8 @@ public class WindowObservationMapper {
                 .setCode(new CodeableConcept().addCoding(new Coding()
                         .setSystem(FhirSystems.MDC).setCode(window.code())))
                 .setValue(grid(window, ordered));
+        ordered.stream().map(Sample::clockQuality).filter(Objects::nonNull).distinct().sorted()
+                .forEach(q -> ObservationMapper.addClockQuality(o, q));
         o.addNote().setText("valueQuantity is the median of the " + ordered.size()
                 + " samples of the window, which are in component[0]");
         return o;

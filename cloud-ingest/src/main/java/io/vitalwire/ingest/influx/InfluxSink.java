@@ -24,8 +24,9 @@ import org.influxdb.dto.QueryResult;
  * Writes every reading at full resolution to InfluxDB, one point per value, in one batch per call.
  *
  * <p>Schema: measurement {@code vitals}; tags {@code patient} (the FHIR Patient id: opaque, one series set per
- * patient), {@code code} (MDC of the value) and {@code device} (stable device id); fields {@code value}, {@code unit}
- * and {@code reading_key}. InfluxDB identifies a point by series and time, so the time carries the reading's
+ * patient), {@code code} (MDC of the value), {@code device} (stable device id) and {@code clock_quality} (how the
+ * time was decided, the contract's {@code clockQuality}: four values, so cheap to index and to filter on, e.g. to
+ * leave out {@code uncorrected} points); fields {@code value}, {@code unit} and {@code reading_key}. InfluxDB identifies a point by series and time, so the time carries the reading's
  * identity: the measurement time in milliseconds plus a nanosecond offset below one millisecond derived from the
  * reading key ({@link #pointTime}). Two readings of one series in the same millisecond (samples sharing a
  * timestamp) get different times and both stay; a redelivered reading gets its own time again and overwrites its
@@ -99,6 +100,7 @@ public class InfluxSink implements AutoCloseable {
                         .tag("patient", owned.patientId())
                         .tag("code", v.mdc())
                         .tag("device", r.device().stableId())
+                        .tag("clock_quality", r.clockQuality().code())
                         .addField("value", v.value().doubleValue())
                         .addField("unit", v.unit())
                         .addField("reading_key", r.key())

@@ -48,7 +48,7 @@ public class StreamWindows {
     /** The reading as a sample of its window; {@code value} is its single value, checked against its profile. */
     public WindowedSample sample(Reading reading, Owner owner, Quantity value) {
         return new WindowedSample(StreamWindow.of(reading, owner, value.getCode(), length),
-                new Sample(reading.key(), reading.measuredAt(), value.getValue()));
+                new Sample(reading.key(), reading.measuredAt(), value.getValue(), reading.clockQuality()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.vitalwire.ingest.window;
 
+import io.vitalwire.contract.ClockQuality;
 import io.vitalwire.contract.MeasurementType;
 import io.vitalwire.ingest.db.Jdbc;
 import jakarta.inject.Singleton;
@@ -134,13 +135,16 @@ public class WindowStore {
     private static Set<Long> insertSamples(Connection c, List<Long> windowIds, List<Long> versions,
                                            List<Sample> samples) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO window_sample (reading_key, window_id, "
-                + "version, measured_at, value) SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], "
-                + "?::timestamptz[], ?::numeric[]) ORDER BY 1 ON CONFLICT (reading_key) DO NOTHING RETURNING window_id")) {
+                + "version, measured_at, value, clock_quality) SELECT * FROM unnest(?::text[], ?::bigint[], "
+                + "?::bigint[], ?::timestamptz[], ?::numeric[], ?::text[]) ORDER BY 1 "
+                + "ON CONFLICT (reading_key) DO NOTHING RETURNING window_id")) {
             insert.setArray(1, array(c, "text", samples, Sample::readingKey));
             insert.setArray(2, c.createArrayOf("bigint", windowIds.toArray()));
             insert.setArray(3, c.createArrayOf("bigint", versions.toArray()));
             insert.setArray(4, array(c, "timestamptz", samples, s -> Timestamp.from(s.measuredAt())));
             insert.setArray(5, array(c, "numeric", samples, Sample::value));
+            insert.setArray(6, array(c, "text", samples, s -> s.clockQuality() == null ? null
+                    : s.clockQuality().name()));
             return new HashSet<>(Jdbc.list(insert, rs -> rs.getLong(1)));
         }
     }
@@ -240,12 +244,13 @@ public class WindowStore {
             }
         }
         List<Sample> samples;
-        try (PreparedStatement select = c.prepareStatement("SELECT reading_key, measured_at, value FROM window_sample "
+        try (PreparedStatement select = c.prepareStatement("SELECT reading_key, measured_at, value, clock_quality "
+                + "FROM window_sample "
                 + "WHERE window_id = ? AND version <= ? ORDER BY measured_at, reading_key")) {
             select.setLong(1, windowId);
             select.setLong(2, version);
             samples = Jdbc.list(select, rs -> new Sample(rs.getString(1), rs.getTimestamp(2).toInstant(),
-                    rs.getBigDecimal(3)));
+                    rs.getBigDecimal(3), rs.getString(4) == null ? null : ClockQuality.valueOf(rs.getString(4))));
         }
         return Optional.of(new WindowClaim(c, windowId, window, version, attempts, samples));
     }

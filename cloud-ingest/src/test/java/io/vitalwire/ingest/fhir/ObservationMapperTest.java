@@ -93,6 +93,22 @@ class ObservationMapperTest {
                 .isFalse();
     }
 
+    /** An uncorrected device time says so in the Observation, and the Observation still conforms. */
+    @Test
+    void clockQuality_isAnExtension_andTheObservationStillConforms() throws Exception {
+        Reading bp = reading(MeasurementType.BLOOD_PRESSURE, "150020", "85354-9",
+                value("150021", "8480-6", "128", "mm[Hg]"), value("150022", "8462-4", "84", "mm[Hg]"));
+        Reading hr = reading(MeasurementType.HEART_RATE, "147842", "8867-4", value("147842", "8867-4", "61", "/min"));
+
+        for (Observation o : List.of(mapper.map(bp, OWNER), mapper.map(hr, OWNER))) {
+            assertThat(o.getExtension()).singleElement().satisfies(e -> {
+                assertThat(e.getUrl()).isEqualTo("https://vitalwire.io/fhir/StructureDefinition/clock-quality");
+                assertThat(e.getValue().primitiveValue()).isEqualTo("uncorrected");
+            });
+            assertConforms(o);
+        }
+    }
+
     @Test
     void glucose_isNoVitalSign() throws Exception {
         Observation o = mapper.map(reading(MeasurementType.BLOOD_GLUCOSE, "160184", "2339-0",

@@ -3,6 +3,7 @@ package io.vitalwire.ingest.fhir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.validation.SingleValidationMessage;
+import io.vitalwire.contract.ClockQuality;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.ingest.pipeline.Owner;
@@ -133,6 +134,22 @@ class WindowObservationMapperTest {
         assertThat(data.subList(22, 24)).containsExactly("62", "E");
     }
 
+    /** A window lists the clock qualities of its samples, each once, in the contract's order, and still conforms. */
+    @Test
+    void clockQualities_ofTheSamples_areExtensions_eachOnce() {
+        Sample receiveTime = new Sample("k1", MINUTE, new BigDecimal("60"), ClockQuality.RECEIVE_TIME);
+        Sample uncorrected = new Sample("k2", MINUTE.plusSeconds(1), new BigDecimal("61"), ClockQuality.UNCORRECTED);
+        Sample again = new Sample("k3", MINUTE.plusSeconds(2), new BigDecimal("62"), ClockQuality.UNCORRECTED);
+        Sample storedBefore = new Sample("k4", MINUTE.plusSeconds(3), new BigDecimal("63"), null);
+        Reading first = GatewayReadings.heartRate("gw-1", STRAP, MINUTE, "60");
+
+        Observation o = mapper.map(window(first), List.of(receiveTime, uncorrected, again, storedBefore));
+
+        assertThat(o.getExtensionsByUrl(FhirSystems.CLOCK_QUALITY)).extracting(e -> e.getValue().primitiveValue())
+                .containsExactly("uncorrected", "receive-time");
+        assertOnlyTheKnownVs1(o);
+    }
+
     private Observation map(List<Reading> readings) {
         return mapper.map(window(readings.get(0)), samples(readings));
     }
@@ -143,12 +160,13 @@ class WindowObservationMapperTest {
 
     private static List<Sample> samples(List<Reading> readings) {
         return readings.stream()
-                .map(r -> new Sample(r.key(), r.measuredAt(), r.values().get(0).value()))
+                .map(r -> new Sample(r.key(), r.measuredAt(), r.values().get(0).value(), r.clockQuality()))
                 .toList();
     }
 
     private static List<Sample> samples(String... values) {
-        return Arrays.stream(values).map(v -> new Sample("k" + v, MINUTE, new BigDecimal(v))).toList();
+        return Arrays.stream(values).map(v -> new Sample("k" + v, MINUTE, new BigDecimal(v), ClockQuality.RECEIVE_TIME))
+                .toList();
     }
 
     private static void assertOnlyTheKnownVs1(Observation o) {

@@ -81,6 +81,23 @@ class InfluxPointIdentityIT {
         }
     }
 
+    /** How each point's time was decided is a tag: a query can keep only, or leave out, uncorrected device times. */
+    @Test
+    void clockQuality_isATag_toFilterOn() {
+        String patient = "pq-" + run;
+        Instant at = Instant.parse("2026-11-23T10:16:00Z");
+        Reading uncorrected = GatewayReadings.weight(gateway, GatewayReadings.device("SCALE-Q-" + run), at, "70.5");
+        Reading receiveTime = GatewayReadings.heartRate(gateway, GatewayReadings.device("HR-Q-" + run), at, "61");
+
+        assertThat(sink.write(List.of(new InfluxSink.Owned(uncorrected, patient),
+                new InfluxSink.Owned(receiveTime, patient)))).isEmpty();
+
+        assertThat(uncorrected.clockQuality().code()).isEqualTo("uncorrected");
+        assertThat(values(patient, "uncorrected")).containsExactly(70.5);
+        assertThat(values(patient, "receive-time")).containsExactly(61.0);
+        assertThat(values(patient, "synced")).isEmpty();
+    }
+
     @Test
     void aPointsTime_isDeterministic_andWithinTheReadingsMillisecond() {
         DeviceIdentity scale = GatewayReadings.device("SCALE-" + run);
@@ -94,11 +111,23 @@ class InfluxPointIdentityIT {
     }
 
     private List<Double> values(String patient) {
-        QueryResult result = query.query(BoundParameterQuery.QueryBuilder
+        return values(query.query(BoundParameterQuery.QueryBuilder
                 .newQuery("SELECT value FROM " + InfluxSink.MEASUREMENT + " WHERE patient = $p")
                 .forDatabase(TestStack.SETTINGS.influxDb())
                 .bind("p", patient)
-                .create());
+                .create()));
+    }
+
+    private List<Double> values(String patient, String clockQuality) {
+        return values(query.query(BoundParameterQuery.QueryBuilder
+                .newQuery("SELECT value FROM " + InfluxSink.MEASUREMENT + " WHERE patient = $p AND clock_quality = $q")
+                .forDatabase(TestStack.SETTINGS.influxDb())
+                .bind("p", patient)
+                .bind("q", clockQuality)
+                .create()));
+    }
+
+    private static List<Double> values(QueryResult result) {
         List<Double> values = new ArrayList<>();
         QueryResult.Result first = result.getResults().get(0);
         if (first.getSeries() != null) {

@@ -89,6 +89,9 @@ class StreamWindowsIT extends StackTest {
         // One FHIR write per window, not per sample: the Observation was never revised.
         assertThat(windows).extracting(o -> o.getMeta().getVersionId()).containsExactly("1", "1");
         assertOnlyTheKnownVs1(first);
+        // The samples' clock quality went through the window store into the Observation.
+        assertThat(first.getExtensionsByUrl(FhirSystems.CLOCK_QUALITY)).extracting(e -> e.getValue().primitiveValue())
+                .containsExactly("receive-time");
 
         assertThat(samplesStored(patient)).as("a redelivered sample is stored once").isEqualTo(119);
         for (Reading r : stream) {

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * asked at most once a minute. Without timedatectl (no systemd, a container) the state is unknown.
  *
  * <p>{@code vitalwire.gateway.clock-sync=trusted} makes the operator vouch for the clock instead (chrony or a GPS
- * source that timedatectl does not see; the integration tests use it); {@code os}, the default, asks the OS.
+ * source that timedatectl does not see; the integration tests use it); {@code unsynced} declares it not synchronised
+ * whatever the OS says (a gateway known to have no time source, and the tests of that case); {@code os}, the default,
+ * asks the OS.
  */
 @Singleton
 public class OsClockSync implements GatewayClockSync {
@@ -28,7 +30,8 @@ public class OsClockSync implements GatewayClockSync {
     private static final Duration CACHE = Duration.ofMinutes(1);
     private static final long TIMEOUT_MILLIS = 2_000;
 
-    private final boolean trusted;
+    /** The operator's answer, or null to ask the OS. */
+    private final ClockSync declared;
     private final Clock clock;
     private ClockSync cached = ClockSync.UNKNOWN;
     private Instant askedAt = Instant.MIN;
@@ -40,18 +43,20 @@ public class OsClockSync implements GatewayClockSync {
 
     OsClockSync(String mode, Clock clock) {
         String m = mode == null ? "os" : mode.trim().toLowerCase(Locale.ROOT);
-        if (!m.equals("os") && !m.equals("trusted")) {
-            throw new IllegalArgumentException("vitalwire.gateway.clock-sync must be 'os' or 'trusted', not '"
-                    + mode + "'");
-        }
-        this.trusted = m.equals("trusted");
+        this.declared = switch (m) {
+            case "os" -> null;
+            case "trusted" -> ClockSync.SYNCED;
+            case "unsynced" -> ClockSync.UNSYNCED;
+            default -> throw new IllegalArgumentException("vitalwire.gateway.clock-sync must be 'os', 'trusted' or"
+                    + " 'unsynced', not '" + mode + "'");
+        };
         this.clock = clock;
     }
 
     @Override
     public synchronized ClockSync state() {
-        if (trusted) {
-            return ClockSync.SYNCED;
+        if (declared != null) {
+            return declared;
         }
         Instant now = clock.instant();
         if (askedAt.equals(Instant.MIN) || !now.isBefore(askedAt.plus(CACHE))) {

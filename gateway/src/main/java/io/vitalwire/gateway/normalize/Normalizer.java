@@ -1,10 +1,12 @@
 package io.vitalwire.gateway.normalize;
 
 import io.vitalwire.contract.ClockQuality;
+import io.vitalwire.contract.ClockSync;
 import io.vitalwire.contract.MeasurementType;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.ReadingKey;
 import io.vitalwire.contract.ReadingValue;
+import io.vitalwire.gateway.clock.GatewayClockSync;
 import io.vitalwire.gateway.identity.GatewayConfig;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -19,6 +21,10 @@ import java.util.List;
 /**
  * Turns what a device source decoded into a contract {@link Reading}: MDC and LOINC codes, the UCUM units the FHIR
  * vital-signs profiles require, the idempotency key, and the one decision about when the measurement happened.
+ *
+ * <p>That decision trusts the gateway's own clock only while it is known to be synchronised: an offset measured
+ * against a clock that is itself wrong corrects nothing, so then device time is used as is and called
+ * {@link ClockQuality#UNCORRECTED}, never {@code synced} or {@code corrected}.
  */
 @Singleton
 public class Normalizer {
@@ -30,17 +36,31 @@ public class Normalizer {
 
     private final String gatewayId;
     private final ZoneId deviceZone;
+    private final GatewayClockSync clockSync;
 
     @Inject
-    public Normalizer(GatewayConfig config) {
+    public Normalizer(GatewayConfig config, GatewayClockSync clockSync) {
         this(config.getId(), config.getDeviceTimeZone().isBlank() ? ZoneId.systemDefault()
-                : ZoneId.of(config.getDeviceTimeZone()));
+                : ZoneId.of(config.getDeviceTimeZone()), clockSync);
     }
 
-    /** @param deviceZone the zone BLE devices' local timestamps are read in */
+    /**
+     * For a gateway whose clock is synchronised (simulators, benchmarks, tests about anything but the clock).
+     *
+     * @param deviceZone the zone BLE devices' local timestamps are read in
+     */
     public Normalizer(String gatewayId, ZoneId deviceZone) {
+        this(gatewayId, deviceZone, () -> ClockSync.SYNCED);
+    }
+
+    /**
+     * @param deviceZone the zone BLE devices' local timestamps are read in
+     * @param clockSync  whether the gateway's own clock is synchronised, asked for every reading
+     */
+    public Normalizer(String gatewayId, ZoneId deviceZone, GatewayClockSync clockSync) {
         this.gatewayId = gatewayId;
         this.deviceZone = deviceZone;
+        this.clockSync = clockSync;
     }
 
     public Reading normalize(DeviceMeasurement m, Instant receivedAt) throws NormalizationException {
@@ -71,7 +91,7 @@ public class Normalizer {
         }
         Instant byDevice = deviceTime.endsWith("Z") ? Instant.parse(deviceTime)
                 : LocalDateTime.parse(deviceTime).atZone(deviceZone).toInstant();
-        if (offsetMillis == null) {
+        if (offsetMillis == null || !clockSync.isSynchronised()) {
             return new Timing(byDevice, ClockQuality.UNCORRECTED);
         }
         if (Math.abs(offsetMillis) <= SYNC_TOLERANCE_MILLIS) {

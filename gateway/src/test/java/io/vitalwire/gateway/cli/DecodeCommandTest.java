@@ -61,7 +61,7 @@ class DecodeCommandTest {
     @Test
     void heartRate_uint8_noOptionalFields() throws Exception {
         assertDecodes("2A37 0048", "{\"heartRate\":72,\"sensorContactSupported\":false,"
-                + "\"sensorContactDetected\":false,\"energyExpendedKJ\":null,\"rrIntervals1024\":null,"
+                + "\"sensorContactDetected\":null,\"energyExpendedKJ\":null,\"rrIntervals1024\":null,"
                 + "\"rrIntervalsMs\":null}");
     }
 
@@ -70,12 +70,17 @@ class DecodeCommandTest {
         assertThat(decode("2A37 01 2C01").get("heartRate").asInt()).isEqualTo(300);
     }
 
+    /** Sensor Contact Status 0 or 1: not supported, so the contact is absent (null), never "no contact". */
     @ParameterizedTest(name = "flags {0}: supported={1} detected={2}")
-    @CsvSource({"00, false, false", "02, false, false", "04, true, false", "06, true, true"})
-    void heartRate_sensorContact(String flags, boolean supported, boolean detected) throws Exception {
+    @CsvSource(value = {"00, false, null", "02, false, null", "04, true, false", "06, true, true"}, nullValues = "null")
+    void heartRate_sensorContact(String flags, boolean supported, Boolean detected) throws Exception {
         JsonNode out = decode("2A37 " + flags + "48");
         assertThat(out.get("sensorContactSupported").asBoolean()).isEqualTo(supported);
-        assertThat(out.get("sensorContactDetected").asBoolean()).isEqualTo(detected);
+        if (detected == null) {
+            assertThat(out.get("sensorContactDetected").isNull()).as("sensorContactDetected is null").isTrue();
+        } else {
+            assertThat(out.get("sensorContactDetected").asBoolean()).isEqualTo(detected);
+        }
     }
 
     @Test
@@ -115,16 +120,22 @@ class DecodeCommandTest {
         assertDecodes("2A35 1F A0F0 6BF0 80F0 E8070B170A0F00 4800 01 0500",
                 "{\"unit\":\"kPa\",\"systolic\":16.0,\"diastolic\":10.7,\"meanArterialPressure\":12.8,"
                         + "\"timestamp\":\"2024-11-23T10:15:00\",\"pulseRate\":72,\"userId\":1,"
-                        + "\"measurementStatus\":{\"raw\":5,\"bodyMovementDetected\":true,\"cuffTooLoose\":false,"
-                        + "\"irregularPulseDetected\":true,\"pulseRateRange\":\"inRange\","
-                        + "\"improperMeasurementPosition\":false}}");
+                        + "\"measurementStatus\":{\"raw\":5,\"bodyMovementDetected\":true,\"cuffTooLoose\":null,"
+                        + "\"irregularPulseDetected\":true,\"pulseRateRange\":null,"
+                        + "\"improperMeasurementPosition\":null}}");
     }
 
     @ParameterizedTest(name = "status {0}")
-    @CsvSource({"0800, aboveUpperLimit", "1000, belowLowerLimit", "1800, reserved", "0000, inRange"})
+    @CsvSource({"0800, aboveUpperLimit", "1000, belowLowerLimit", "1800, reserved"})
     void bloodPressure_pulseRateRange(String status, String range) throws Exception {
         assertThat(decode("2A35 10 7800 5000 6000 " + status).at("/measurementStatus/pulseRateRange").asText())
                 .isEqualTo(range);
+    }
+
+    /** 0 is "in range" only from a cuff that detects the range (0x2A49 says so); from any other it says nothing. */
+    @Test
+    void bloodPressure_pulseRateRangeZero_isAbsent() throws Exception {
+        assertThat(decode("2A35 10 7800 5000 6000 0000").at("/measurementStatus/pulseRateRange").isNull()).isTrue();
     }
 
     @Test
@@ -133,7 +144,9 @@ class DecodeCommandTest {
         assertThat(s.get("raw").asInt()).isEqualTo(0xC022);
         assertThat(s.get("cuffTooLoose").asBoolean()).isTrue();
         assertThat(s.get("improperMeasurementPosition").asBoolean()).isTrue();
-        assertThat(s.get("bodyMovementDetected").asBoolean()).isFalse();
+        // A cleared bit is "not detected" or "not a detection this cuff supports": absent, never false.
+        assertThat(s.get("bodyMovementDetected").isNull()).isTrue();
+        assertThat(s.get("irregularPulseDetected").isNull()).isTrue();
     }
 
     @Test

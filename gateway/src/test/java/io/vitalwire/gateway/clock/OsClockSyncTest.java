@@ -22,6 +22,14 @@ class OsClockSyncTest {
     }
 
     @Test
+    void unsynced_isNotSynchronisedWhateverTheOsSays() {
+        OsClockSync unsynced = new OsClockSync("unsynced");
+
+        assertThat(unsynced.state()).isEqualTo(ClockSync.UNSYNCED);
+        assertThat(unsynced.isSynchronised()).isFalse();
+    }
+
+    @Test
     void os_withoutAnAnswer_isNeverSynchronisedByAssumption() {
         // Whatever this machine says, only a "yes" from timedatectl makes it synchronised.
         OsClockSync os = new OsClockSync("os");

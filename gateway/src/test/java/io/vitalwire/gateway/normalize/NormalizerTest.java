@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vitalwire.contract.ClockQuality;
+import io.vitalwire.contract.ClockSync;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.MeasurementType;
 import io.vitalwire.contract.Reading;
@@ -15,6 +16,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class NormalizerTest {
 
@@ -98,6 +101,34 @@ class NormalizerTest {
 
         assertThat(r.measuredAt()).isEqualTo(Instant.parse("2026-11-23T09:59:00Z"));
         assertThat(r.clockQuality()).isEqualTo(ClockQuality.SYNCED);
+    }
+
+    /** An offset measured against a clock that is itself not synchronised corrects nothing. */
+    @ParameterizedTest(name = "gateway clock {0}")
+    @EnumSource(value = ClockSync.class, names = {"UNSYNCED", "UNKNOWN"})
+    void timing_gatewayClockNotSynchronised_isUncorrected_neverSyncedOrCorrected(ClockSync gatewayClock)
+            throws Exception {
+        Normalizer unsynced = new Normalizer("gw-1", ZoneId.of("Europe/Berlin"), () -> gatewayClock);
+
+        Reading wouldBeCorrected = unsynced.normalize(heartRate("2026-11-23T11:04:00", 300_000L), RECEIVED);
+        Reading wouldBeSynced = unsynced.normalize(heartRate("2026-11-23T10:59:00", 900L), RECEIVED);
+
+        assertThat(wouldBeCorrected.clockQuality()).isEqualTo(ClockQuality.UNCORRECTED);
+        // Device time as is: the contract's meaning of uncorrected. The measured offset is still reported.
+        assertThat(wouldBeCorrected.measuredAt()).isEqualTo(Instant.parse("2026-11-23T10:04:00Z"));
+        assertThat(wouldBeCorrected.clockOffsetMillis()).isEqualTo(300_000L);
+        assertThat(wouldBeSynced.clockQuality()).isEqualTo(ClockQuality.UNCORRECTED);
+        assertThat(wouldBeSynced.measuredAt()).isEqualTo(Instant.parse("2026-11-23T09:59:00Z"));
+    }
+
+    @Test
+    void timing_gatewayClockNotSynchronised_withoutDeviceTime_staysReceiveTime() throws Exception {
+        Normalizer unsynced = new Normalizer("gw-1", ZoneId.of("Europe/Berlin"), () -> ClockSync.UNSYNCED);
+
+        Reading r = unsynced.normalize(heartRate(null, null), RECEIVED);
+
+        assertThat(r.clockQuality()).isEqualTo(ClockQuality.RECEIVE_TIME);
+        assertThat(r.measuredAt()).isEqualTo(RECEIVED);
     }
 
     @Test

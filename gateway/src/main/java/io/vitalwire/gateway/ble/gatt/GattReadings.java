@@ -48,7 +48,10 @@ public final class GattReadings {
         Source source = new Source(Transport.BLE, characteristic.hex());
         Context c = new Context(device, clockOffsetMillis, source);
         if (decoded instanceof HeartRateMeasurement hr) {
-            return List.of(c.measurement(MeasurementType.HEART_RATE, null, null, List.of(),
+            // Only a strap that detects contact can say it has none; one that cannot says nothing.
+            List<String> flags = Boolean.FALSE.equals(hr.sensorContactDetected()) ? List.of("no-sensor-contact")
+                    : List.of();
+            return List.of(c.measurement(MeasurementType.HEART_RATE, null, null, flags,
                     new MeasuredValue(Quantity.HEART_RATE, BigDecimal.valueOf(hr.heartRate()), "/min")));
         }
         if (decoded instanceof BloodPressureMeasurement bp) {
@@ -100,21 +103,21 @@ public final class GattReadings {
 
     private static List<String> flags(BloodPressureStatus s) {
         List<String> flags = new ArrayList<>();
-        if (s.bodyMovementDetected()) {
+        if (Boolean.TRUE.equals(s.bodyMovementDetected())) {
             flags.add("body-movement");
         }
-        if (s.cuffTooLoose()) {
+        if (Boolean.TRUE.equals(s.cuffTooLoose())) {
             flags.add("cuff-too-loose");
         }
-        if (s.irregularPulseDetected()) {
+        if (Boolean.TRUE.equals(s.irregularPulseDetected())) {
             flags.add("irregular-pulse");
         }
-        if (s.pulseRateRange().equals("aboveUpperLimit")) {
+        if ("aboveUpperLimit".equals(s.pulseRateRange())) {
             flags.add("pulse-rate-above-range");
-        } else if (s.pulseRateRange().equals("belowLowerLimit")) {
+        } else if ("belowLowerLimit".equals(s.pulseRateRange())) {
             flags.add("pulse-rate-below-range");
         }
-        if (s.improperMeasurementPosition()) {
+        if (Boolean.TRUE.equals(s.improperMeasurementPosition())) {
             flags.add("improper-position");
         }
         return flags;

@@ -7,12 +7,14 @@ import java.util.List;
 /**
  * Heart Rate Measurement, 0x2A37 (Heart Rate Service).
  *
- * @param sensorContactDetected only meaningful when sensor contact is supported; false otherwise
+ * @param sensorContactSupported the strap detects skin contact (Sensor Contact Status bits 1–2 = 2 or 3)
+ * @param sensorContactDetected  whether it has contact; {@code null} when contact detection is not supported, since
+ *                               then the bit means nothing: absent, never "no contact"
  * @param energyExpendedKJ      cumulative energy expended in kilojoules
  * @param rrIntervals1024       RR-intervals as sent, in units of 1/1024 s, oldest first
  * @param rrIntervalsMs         the same in milliseconds, exact
  */
-public record HeartRateMeasurement(int heartRate, boolean sensorContactSupported, boolean sensorContactDetected,
+public record HeartRateMeasurement(int heartRate, boolean sensorContactSupported, Boolean sensorContactDetected,
                                    Integer energyExpendedKJ, List<Integer> rrIntervals1024,
                                    List<BigDecimal> rrIntervalsMs) implements GattMeasurement {
 
@@ -24,7 +26,7 @@ public record HeartRateMeasurement(int heartRate, boolean sensorContactSupported
         int heartRate = (flags & 0x01) != 0 ? in.uint16("Heart Rate Measurement Value (uint16)")
                 : in.uint8("Heart Rate Measurement Value (uint8)");
         boolean contactSupported = (flags & 0x04) != 0;
-        boolean contactDetected = contactSupported && (flags & 0x02) != 0;
+        Boolean contactDetected = contactSupported ? (flags & 0x02) != 0 : null;
         Integer energy = (flags & 0x08) != 0 ? in.uint16("Energy Expended") : null;
         List<Integer> rr = null;
         List<BigDecimal> rrMs = null;

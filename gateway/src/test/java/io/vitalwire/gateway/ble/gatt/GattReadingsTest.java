@@ -57,6 +57,31 @@ class GattReadingsTest {
     }
 
     @Test
+    void bloodPressure_clearedStatusBits_addNoFlags() throws Exception {
+        Reading bp = readings(HealthCharacteristic.BLOOD_PRESSURE_MEASUREMENT, "10 7800 5000 6000 0000").get(0);
+
+        assertThat(bp.flags()).isEmpty();
+    }
+
+    /** Sensor Contact Status 0 or 1: the strap cannot detect contact, so its reading says nothing about it. */
+    @Test
+    void heartRate_contactNotSupported_carriesNoContactFlag() throws Exception {
+        assertThat(readings(HealthCharacteristic.HEART_RATE_MEASUREMENT, "00 48").get(0).flags()).isEmpty();
+        assertThat(readings(HealthCharacteristic.HEART_RATE_MEASUREMENT, "02 48").get(0).flags()).isEmpty();
+    }
+
+    @Test
+    void heartRate_contactSupportedAndLost_isFlagged() throws Exception {
+        assertThat(readings(HealthCharacteristic.HEART_RATE_MEASUREMENT, "04 48").get(0).flags())
+                .containsExactly("no-sensor-contact");
+    }
+
+    @Test
+    void heartRate_contactSupportedAndDetected_carriesNoFlag() throws Exception {
+        assertThat(readings(HealthCharacteristic.HEART_RATE_MEASUREMENT, "06 48").get(0).flags()).isEmpty();
+    }
+
+    @Test
     void specialValues_neverBecomeReadings() {
         assertRefused(HealthCharacteristic.BLOOD_PRESSURE_MEASUREMENT, "00 FF07 5000 6000", "systolic is NaN");
         assertRefused(HealthCharacteristic.BLOOD_PRESSURE_MEASUREMENT, "00 7800 0008 6000", "diastolic is NRes");
