@@ -21,7 +21,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -158,23 +157,12 @@ class BluezGatewayIT {
                 SimDeviceKind.BLOOD_PRESSURE_CUFF.address(), SimDeviceKind.THERMOMETER.serial(),
                 SimDeviceKind.SCALE.address(), SimDeviceKind.GLUCOSE_METER.address(),
                 SimDeviceKind.PULSE_OXIMETER.serial());
-        Map<String, String> p = new HashMap<>();
-        p.put("vitalwire.gateway.id", gatewayId);
-        p.put("vitalwire.gateway.tenant", "e2e");
-        p.put("vitalwire.gateway.data-dir", dir.resolve("gateway").toString());
-        p.put("vitalwire.gateway.device-time-zone", DEVICE_ZONE.getId());
+        Map<String, String> p = BleGatewayProperties.of(STACK, gatewayId, dir.resolve("gateway"), DEVICE_ZONE,
+                busAddress, allowList);
         // Readings are synced/corrected only from a gateway whose own clock is synchronised; this machine may have no
         // timedatectl answer. set-device-clock stays off, so no clock is written either way.
         p.put("vitalwire.gateway.clock-sync", "trusted");
         p.put("vitalwire.gateway.coap.enabled", "false");
-        p.put("vitalwire.gateway.uplink.broker-url", STACK.mqttUrl());
-        p.put("vitalwire.gateway.ble.enabled", "true");
-        p.put("vitalwire.gateway.ble.bus-address", busAddress);
-        p.put("vitalwire.gateway.ble.allow-list", allowList);
-        p.put("vitalwire.gateway.ble.services-resolved-timeout", "3s");
-        p.put("vitalwire.gateway.ble.reconnect-backoff-min", "200ms");
-        p.put("vitalwire.gateway.ble.reconnect-backoff-max", "2s");
-        p.put("vitalwire.gateway.ble.supervise-interval", "200ms");
         return p;
     }
 

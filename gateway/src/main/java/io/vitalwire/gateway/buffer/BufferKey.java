@@ -1,18 +1,13 @@
 package io.vitalwire.gateway.buffer;
 
+import io.vitalwire.gateway.identity.SecretFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +65,7 @@ public final class BufferKey {
         }
         byte[] fresh = new byte[LENGTH];
         new SecureRandom().nextBytes(fresh);
-        writePrivately(keyFile, Base64.getEncoder().encodeToString(fresh) + "\n");
+        SecretFile.write(keyFile, Base64.getEncoder().encodeToString(fresh) + "\n");
         LOG.warn("generated a new buffer encryption key in {}; keep a copy away from the buffer's disk "
                 + "(without it the buffered readings cannot be read)", keyFile);
         return new BufferKey(fresh, fileSource);
@@ -98,40 +93,8 @@ public final class BufferKey {
         }
     }
 
-    /**
-     * Written to a private temporary file, flushed and then renamed into place, so that a crash never leaves a
-     * truncated key behind (a truncated key would lock the readings written with the whole one away).
-     */
-    private static void writePrivately(Path keyFile, String content) {
-        Path dir = keyFile.toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, ".buffer-key", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                out.write(StandardCharsets.US_ASCII.encode(content));
-                out.force(true);
-            }
-            Files.move(temp, keyFile, StandardCopyOption.ATOMIC_MOVE);
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            } catch (IOException e) {
-                // Not every file system lets a directory be synced; the key file itself is.
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a new buffer key to " + keyFile, e);
-        }
-    }
-
     private static void warnIfShared(Path keyFile) {
-        try {
-            Set<PosixFilePermission> p = Files.getPosixFilePermissions(keyFile);
-            if (p.stream().anyMatch(x -> x.name().startsWith("GROUP") || x.name().startsWith("OTHERS"))) {
-                LOG.warn("buffer key file {} is readable by others ({}); make it mode 0600", keyFile,
-                        PosixFilePermissions.toString(p));
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not a POSIX file system: nothing to check.
-        }
+        SecretFile.sharedPermissions(keyFile).ifPresent(p -> LOG.warn(
+                "buffer key file {} is readable by others ({}); make it mode 0600", keyFile, p));
     }
 }

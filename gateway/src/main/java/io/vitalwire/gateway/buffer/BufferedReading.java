@@ -17,7 +17,8 @@ public record BufferedReading(long rowId, String key, byte[] encoded) {
         try {
             return CODEC.decodeReading(encoded);
         } catch (ContractViolation e) {
-            throw new IllegalStateException("buffered reading " + key + " does not decode", e);
+            // By row, not by key: the message may be logged, and a reading key holds the device's serial or address.
+            throw new IllegalStateException("the buffered reading in row " + rowId + " does not decode", e);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.vitalwire.gateway.coap;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.vitalwire.gateway.identity.DeviceAliases;
 import io.vitalwire.gateway.identity.GatewayConfig;
 import io.vitalwire.gateway.intake.ReadingIntake;
 import jakarta.annotation.PreDestroy;
@@ -44,14 +45,19 @@ public class CoapIntake implements AutoCloseable {
     private final CoapEndpoint endpoint;
 
     @Inject
-    CoapIntake(CoapConfig config, GatewayConfig gateway, ReadingIntake intake, IntakeCounters counters) {
+    CoapIntake(CoapConfig config, GatewayConfig gateway, ReadingIntake intake, IntakeCounters counters,
+               DeviceAliases aliases) {
         this(config, DeviceCredentials.load(config.getPskFile().map(Path::of)
-                .orElse(gateway.getDataDir().resolve("coap-devices.psk"))), intake, counters, Clock.systemUTC());
+                .orElse(gateway.getDataDir().resolve("coap-devices.psk"))), intake, counters, Clock.systemUTC(),
+                aliases);
     }
 
-    /** @param clock the gateway's clock: a pack's receive time, the reference of SenML's relative times */
+    /**
+     * @param clock   the gateway's clock: a pack's receive time, the reference of SenML's relative times
+     * @param aliases how logs name devices (never by PSK identity or serial)
+     */
     CoapIntake(CoapConfig config, DeviceCredentials credentials, ReadingIntake intake, IntakeCounters counters,
-               Clock clock) {
+               Clock clock, DeviceAliases aliases) {
         Configuration cf = californiumConfiguration(config);
         AdvancedMultiPskStore keys = new AdvancedMultiPskStore();
         credentials.all().forEach(d -> keys.setKey(d.pskIdentity(), d.key()));
@@ -67,7 +73,7 @@ public class CoapIntake implements AutoCloseable {
                 .setAdvancedPskStore(new CountingPskStore(keys, counters))
                 .build();
         // The connector counts registered devices whose handshakes fail (a wrong key is visible nowhere else).
-        endpoint = new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new HandshakeCountingConnector(dtls, counters)).build();
+        endpoint = new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new HandshakeCountingConnector(dtls, counters, credentials, aliases)).build();
         // Block-wise transfers larger than the limit are refused by Californium before any resource sees them;
         // counting every 4.13 on its way out counts those too, in one place.
         endpoint.addInterceptor(new MessageInterceptorAdapter() {
@@ -80,7 +86,8 @@ public class CoapIntake implements AutoCloseable {
         });
         server = new CoapServer(cf);
         server.addEndpoint(endpoint);
-        server.add(new SenmlReadingsResource(credentials, intake, counters, config.getMaxPayloadBytes(), clock));
+        server.add(new SenmlReadingsResource(credentials, intake, counters, config.getMaxPayloadBytes(), clock,
+                aliases));
         server.start();
         LOG.info("CoAP intake listening on coaps://{} for {} registered devices", endpoint.getAddress(),
                 credentials.all().size());

@@ -51,6 +51,7 @@ public final class DeviceCredentials {
         }
         warnIfReadableByOthers(file);
         Map<String, Device> devices = new LinkedHashMap<>();
+        Map<String, Integer> lineOf = new LinkedHashMap<>();
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             for (int i = 0; i < lines.size(); i++) {
@@ -60,9 +61,11 @@ public final class DeviceCredentials {
                 }
                 Device device = parse(line, file, i + 1);
                 if (devices.putIfAbsent(device.pskIdentity(), device) != null) {
-                    throw new IllegalArgumentException(file + " line " + (i + 1) + ": PSK identity '"
-                            + device.pskIdentity() + "' appears twice");
+                    // By line, not by identity: the message ends up in the log, and a PSK identity is an identifier.
+                    throw new IllegalArgumentException(file + " line " + (i + 1) + ": the PSK identity of line "
+                            + lineOf.get(device.pskIdentity()) + " again");
                 }
+                lineOf.put(device.pskIdentity(), i + 1);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read CoAP device credentials " + file, e);

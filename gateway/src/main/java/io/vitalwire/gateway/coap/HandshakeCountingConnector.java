@@ -1,5 +1,8 @@
 package io.vitalwire.gateway.coap;
 
+import io.vitalwire.gateway.identity.DeviceAliases;
+import java.security.Principal;
+import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
 import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
 import org.eclipse.californium.scandium.dtls.Handshaker;
@@ -18,10 +21,16 @@ final class HandshakeCountingConnector extends DTLSConnector {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeCountingConnector.class);
 
     private final IntakeCounters counters;
+    private final DeviceCredentials credentials;
+    private final DeviceAliases aliases;
 
-    HandshakeCountingConnector(DtlsConnectorConfig config, IntakeCounters counters) {
+    /** @param credentials, aliases name the device in the log by its alias, not by its PSK identity */
+    HandshakeCountingConnector(DtlsConnectorConfig config, IntakeCounters counters, DeviceCredentials credentials,
+                               DeviceAliases aliases) {
         super(config);
         this.counters = counters;
+        this.credentials = credentials;
+        this.aliases = aliases;
     }
 
     @Override
@@ -29,11 +38,15 @@ final class HandshakeCountingConnector extends DTLSConnector {
         handshaker.addSessionListener(new SessionAdapter() {
             @Override
             public void handshakeFailed(Handshaker failed, Throwable error) {
-                if (failed.getSession().getPeerIdentity() != null) {
-                    // The PSK identity names a device, not a patient: safe to log, and what an installer needs.
+                Principal peer = failed.getSession().getPeerIdentity();
+                if (peer != null) {
+                    // The PSK identity is a device identifier: the log names the device by its alias instead.
+                    String identity = peer instanceof PreSharedKeyIdentity psk ? psk.getIdentity() : peer.getName();
+                    String device = credentials.byPskIdentity(identity).map(d -> aliases.of(d.identity()))
+                            .orElse("(unregistered)");
                     LOG.warn("DTLS handshake of registered device {} from {} failed (wrong key, or the device went "
-                                    + "away mid-handshake): {}", failed.getSession().getPeerIdentity().getName(),
-                            failed.getPeerAddress(), error.getMessage());
+                                    + "away mid-handshake): {}", device, failed.getPeerAddress(),
+                            aliases.scrub(String.valueOf(error.getMessage())).replace(identity, device));
                     counters.rejected("handshake-failed");
                 }
             }

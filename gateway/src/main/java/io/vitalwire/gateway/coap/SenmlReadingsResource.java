@@ -2,6 +2,7 @@ package io.vitalwire.gateway.coap;
 
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Transport;
+import io.vitalwire.gateway.identity.DeviceAliases;
 import io.vitalwire.gateway.intake.Delivery;
 import io.vitalwire.gateway.intake.IntakeOutcome;
 import io.vitalwire.gateway.intake.Provenance;
@@ -41,10 +42,13 @@ final class SenmlReadingsResource extends CoapResource {
     private final IntakeCounters counters;
     private final int maxPayloadBytes;
     private final Clock clock;
+    private final DeviceAliases aliases;
 
+    /** @param aliases how logs name devices: neither PSK identities nor serials go into them */
     SenmlReadingsResource(DeviceCredentials credentials, ReadingIntake intake, IntakeCounters counters,
-                          int maxPayloadBytes, Clock clock) {
+                          int maxPayloadBytes, Clock clock, DeviceAliases aliases) {
         super(PATH);
+        this.aliases = aliases;
         this.credentials = credentials;
         this.intake = intake;
         this.counters = counters;
@@ -60,18 +64,20 @@ final class SenmlReadingsResource extends CoapResource {
         Principal peer = exchange.advanced().getRequest().getSourceContext().getPeerIdentity();
         if (!(peer instanceof PreSharedKeyIdentity psk)) {
             refuse(exchange, ResponseCode.UNAUTHORIZED, "unauthenticated",
-                    "devices authenticate with their DTLS pre-shared key");
+                    "devices authenticate with their DTLS pre-shared key", null);
             return;
         }
         Optional<DeviceCredentials.Device> device = credentials.byPskIdentity(psk.getIdentity());
         if (device.isEmpty()) {
-            refuse(exchange, ResponseCode.FORBIDDEN, "unknown-device", "this device is not registered");
+            refuse(exchange, ResponseCode.FORBIDDEN, "unknown-device", "this device is not registered", null);
             return;
         }
+        DeviceIdentity identity = device.get().identity();
         int format = exchange.getRequestOptions().getContentFormat();
         if (format != MediaTypeRegistry.APPLICATION_SENML_JSON && format != MediaTypeRegistry.APPLICATION_SENML_CBOR) {
             refuse(exchange, ResponseCode.UNSUPPORTED_CONTENT_FORMAT, "unsupported-format", "content format " + format
-                    + " is not supported; send application/senml+json (110) or application/senml+cbor (112)");
+                    + " is not supported; send application/senml+json (110) or application/senml+cbor (112)",
+                    identity);
             return;
         }
         byte[] payload = exchange.getRequestPayload();
@@ -84,30 +90,30 @@ final class SenmlReadingsResource extends CoapResource {
         Instant receivedAt = clock.instant();
         List<DeviceMeasurement> measurements;
         try {
-            DeviceIdentity identity = device.get().identity();
             measurements = format == MediaTypeRegistry.APPLICATION_SENML_CBOR
                     ? reader.readCbor(payload, receivedAt, identity) : reader.readJson(payload, receivedAt, identity);
         } catch (SenmlException e) {
             if (e.forbidden()) {
-                refuse(exchange, ResponseCode.FORBIDDEN, "spoofed-device", e.getMessage());
+                refuse(exchange, ResponseCode.FORBIDDEN, "spoofed-device", e.getMessage(), identity);
             } else {
-                refuse(exchange, ResponseCode.BAD_REQUEST, "malformed", e.getMessage());
+                refuse(exchange, ResponseCode.BAD_REQUEST, "malformed", e.getMessage(), identity);
             }
             return;
         } catch (IllegalArgumentException e) {
-            refuse(exchange, ResponseCode.BAD_REQUEST, "invalid", e.getMessage());
+            refuse(exchange, ResponseCode.BAD_REQUEST, "invalid", e.getMessage(), identity);
             return;
         }
         // A pack is what the device measured just now: live.
-        answer(exchange, intake.take(new Delivery(Transport.COAP, Provenance.LIVE, receivedAt, measurements)));
+        answer(exchange, intake.take(new Delivery(Transport.COAP, Provenance.LIVE, receivedAt, measurements)),
+                identity);
     }
 
     /** 2.04 only for a durable pack; a refused one is not acknowledged, so the device keeps it. */
-    private void answer(CoapExchange exchange, IntakeOutcome outcome) {
+    private void answer(CoapExchange exchange, IntakeOutcome outcome, DeviceIdentity device) {
         if (outcome instanceof IntakeOutcome.Durable) {
             exchange.respond(ResponseCode.CHANGED);
         } else if (outcome instanceof IntakeOutcome.Invalid invalid) {
-            refuse(exchange, ResponseCode.BAD_REQUEST, "invalid", invalid.diagnostic());
+            refuse(exchange, ResponseCode.BAD_REQUEST, "invalid", invalid.diagnostic(), device);
         } else if (outcome instanceof IntakeOutcome.BufferFull full) {
             // The device keeps the readings and retries after Max-Age.
             counters.rejected("buffer-full");
@@ -123,10 +129,18 @@ final class SenmlReadingsResource extends CoapResource {
         }
     }
 
-    private void refuse(CoapExchange exchange, ResponseCode code, String reason, String diagnostic) {
+    /** @param device the registered device that sent the pack, or null before it is known */
+    private void refuse(CoapExchange exchange, ResponseCode code, String reason, String diagnostic,
+                        DeviceIdentity device) {
         counters.rejected(reason);
-        // The diagnostic names fields and units, never values: it may end up in device logs.
-        LOG.warn("refused a SenML pack from {} ({}): {}", exchange.getSourceSocketAddress(), reason, diagnostic);
+        // The diagnostic names fields and units, never values: it may end up in device logs. The device gets it as
+        // it is; the log gets the device's alias in place of its serial (a pack or a reading key may quote it).
+        if (device == null) {
+            LOG.warn("refused a SenML pack from {} ({}): {}", exchange.getSourceSocketAddress(), reason, diagnostic);
+        } else {
+            LOG.warn("refused a SenML pack from device {} ({}): {}", aliases.of(device), reason,
+                    aliases.scrub(diagnostic, device));
+        }
         exchange.respond(code, diagnostic, MediaTypeRegistry.TEXT_PLAIN);
     }
 }

@@ -7,6 +7,7 @@ import io.vitalwire.gateway.buffer.BufferException;
 import io.vitalwire.gateway.buffer.BufferFullException;
 import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
+import io.vitalwire.gateway.identity.DeviceAliases;
 import io.vitalwire.gateway.normalize.DeviceMeasurement;
 import io.vitalwire.gateway.normalize.NormalizationException;
 import io.vitalwire.gateway.normalize.Normalizer;
@@ -41,12 +42,15 @@ public class ReadingIntake {
     private final Normalizer normalizer;
     private final ReadingBuffer buffer;
     private final MeterRegistry meters;
+    private final DeviceAliases aliases;
 
+    /** @param aliases how logs name devices */
     @Inject
-    public ReadingIntake(Normalizer normalizer, ReadingBuffer buffer, MeterRegistry meters) {
+    public ReadingIntake(Normalizer normalizer, ReadingBuffer buffer, MeterRegistry meters, DeviceAliases aliases) {
         this.normalizer = normalizer;
         this.buffer = buffer;
         this.meters = meters;
+        this.aliases = aliases;
     }
 
     /** Normalizes and appends the delivery whole: every reading of it is durable afterwards, or none is. */
@@ -101,8 +105,8 @@ public class ReadingIntake {
         return delivery.transport().name().toLowerCase(Locale.ROOT);
     }
 
-    /** The device as reading keys and gaps name it (no patient data), for the log. */
-    private static String deviceOf(Delivery delivery) {
-        return delivery.measurements().isEmpty() ? "-" : delivery.measurements().get(0).device().stableId();
+    /** The device's alias, for the log: its serial or address would be an identifier. */
+    private String deviceOf(Delivery delivery) {
+        return delivery.measurements().isEmpty() ? "-" : aliases.of(delivery.measurements().get(0).device());
     }
 }

@@ -12,6 +12,7 @@ import io.vitalwire.gateway.buffer.BufferSettings;
 import io.vitalwire.gateway.buffer.BufferedReading;
 import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
+import io.vitalwire.gateway.identity.DeviceAliases;
 import io.vitalwire.gateway.intake.ReadingIntake;
 import io.vitalwire.gateway.normalize.Normalizer;
 import java.io.ByteArrayOutputStream;
@@ -67,9 +68,10 @@ class CoapIntakeTest {
         metrics = new SimpleMeterRegistry();
         DeviceCredentials credentials = DeviceCredentials.of(List.of(new DeviceCredentials.Device("thermo-7",
                 new DeviceIdentity(null, null, "TH-7", null, null), THERMOMETER_KEY)));
+        DeviceAliases aliases = DeviceAliases.load(dir);
         intake = new CoapIntake(config(), credentials,
-                new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, metrics),
-                new IntakeCounters(metrics), Clock.systemUTC());
+                new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, metrics, aliases),
+                new IntakeCounters(metrics), Clock.systemUTC(), aliases);
     }
 
     @AfterEach

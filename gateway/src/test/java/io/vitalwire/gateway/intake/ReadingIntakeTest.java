@@ -14,6 +14,7 @@ import io.vitalwire.gateway.buffer.BufferSettings;
 import io.vitalwire.gateway.buffer.Gap;
 import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
+import io.vitalwire.gateway.identity.DeviceAliases;
 import io.vitalwire.gateway.normalize.DeviceMeasurement;
 import io.vitalwire.gateway.normalize.MeasuredValue;
 import io.vitalwire.gateway.normalize.Normalizer;
@@ -48,7 +49,7 @@ class ReadingIntakeTest {
 
     private ReadingIntake intakeOver(ReadingBuffer behind) {
         buffer = behind;
-        return new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters);
+        return new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters, DeviceAliases.load(dir));
     }
 
     private ReadingIntake intake() {

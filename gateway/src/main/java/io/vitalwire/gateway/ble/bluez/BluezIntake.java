@@ -3,6 +3,7 @@ package io.vitalwire.gateway.ble.bluez;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.vitalwire.backoff.Backoff;
+import io.vitalwire.gateway.identity.DeviceAliases;
 import io.vitalwire.gateway.identity.GatewayConfig;
 import io.vitalwire.gateway.clock.GatewayClockSync;
 import io.vitalwire.gateway.events.DeviceEvents;
@@ -57,20 +58,23 @@ public class BluezIntake implements AutoCloseable {
 
     @Inject
     BluezIntake(BleConfig config, GatewayConfig gateway, GattIntake intake, BleCounters counters,
-                GatewayClockSync clockSync, StoredRecordCursors cursors, DeviceEvents events) {
-        this(config, new DbusBluezClient(config.getBusAddress()), intake, counters,
+                GatewayClockSync clockSync, StoredRecordCursors cursors, DeviceEvents events, DeviceAliases aliases) {
+        this(config, new DbusBluezClient(config.getBusAddress(), aliases), intake, counters,
                 gateway.getDeviceTimeZone().isBlank() ? ZoneId.systemDefault()
-                        : ZoneId.of(gateway.getDeviceTimeZone()), Clock.systemUTC(), clockSync, cursors, events);
+                        : ZoneId.of(gateway.getDeviceTimeZone()), Clock.systemUTC(), clockSync, cursors, events,
+                aliases);
     }
 
+    /** @param aliases how logs name devices (a device's address stays out of them) */
     BluezIntake(BleConfig config, BluezClient client, GattIntake intake, BleCounters counters, ZoneId deviceZone,
-                Clock clock, GatewayClockSync clockSync, StoredRecordCursors cursors, DeviceEvents events) {
+                Clock clock, GatewayClockSync clockSync, StoredRecordCursors cursors, DeviceEvents events,
+                DeviceAliases aliases) {
         this.config = config;
         this.client = client;
         AllowList allow = new AllowList(config.getAllowList());
         this.noDevices = allow.isEmpty();
         this.adapter = new BluezAdapter("/org/bluez/" + config.getAdapter());
-        this.links = new DeviceLinks(config.getReconnectBackoffMin(), config.getReconnectBackoffMax());
+        this.links = new DeviceLinks(config.getReconnectBackoffMin(), config.getReconnectBackoffMax(), aliases);
         this.bus = new BusSession(client, new Backoff(config.getReconnectBackoffMin(),
                 config.getReconnectBackoffMax()), clock, counters, this::onLoop, this::forgetAll);
         Candidates candidates = new Candidates(allow);
@@ -83,11 +87,11 @@ public class BluezIntake implements AutoCloseable {
         ValueDelivery delivery = new ValueDelivery(intake, transfers, glucose, counters, clock);
         this.reports = new DeviceReports(events, clock);
         LinkSteps steps = new LinkSteps(client, links, candidates, connectionSetup, transfers, delivery, reports, bus,
-                counters, clock, config.getServicesResolvedTimeout());
+                counters, clock, config.getServicesResolvedTimeout(), aliases);
         EventDispatch dispatch = new EventDispatch(adapter, links, steps, transfers, delivery, reports, bus, counters,
-                clock);
+                clock, aliases);
         this.supervision = new Supervision(bus, client, adapter, links, candidates,
-                new Discovery(client, adapter, candidates, links, bus, counters), steps, dispatch, clock);
+                new Discovery(client, adapter, candidates, links, bus, counters), steps, dispatch, clock, aliases);
     }
 
     @PostConstruct

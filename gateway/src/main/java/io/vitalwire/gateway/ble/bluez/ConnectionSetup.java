@@ -54,7 +54,7 @@ final class ConnectionSetup {
         if (link.notifyingPathOf(WellKnownUuids.BATTERY_LEVEL) != null && !setup.enableBatteryNotifications(link)) {
             counters.event("battery-notify-refused");
         }
-        boolean glucoseRecords = setup.requestStoredRecords(link, glucose.last(identity));
+        boolean glucoseRecords = setup.requestStoredRecords(link, glucose.last(link, identity));
         SpotCheckTransfer transfer = glucoseRecords ? null : transfers.requestSpotChecks(link);
         return new Outcome(new ConnectedDevice(identity, battery, offset), transfer,
                 glucoseRecords || transfer != null);

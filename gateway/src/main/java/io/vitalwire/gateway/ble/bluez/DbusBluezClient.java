@@ -1,5 +1,6 @@
 package io.vitalwire.gateway.ble.bluez;
 
+import io.vitalwire.gateway.identity.DeviceAliases;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,12 +44,17 @@ public final class DbusBluezClient implements BluezClient {
     private static final int CONNECT_TIMEOUT_MILLIS = 1_000;
 
     private final String busAddress;
+    private final DeviceAliases aliases;
     private final PairingAgent agent = new PairingAgent();
     private volatile DBusConnection connection;
 
-    /** @param busAddress a D-Bus address, or empty for the system bus */
-    public DbusBluezClient(String busAddress) {
+    /**
+     * @param busAddress a D-Bus address, or empty for the system bus
+     * @param aliases    name devices in failure messages, which end up in logs, instead of their object paths
+     */
+    public DbusBluezClient(String busAddress, DeviceAliases aliases) {
         this.busAddress = busAddress;
+        this.aliases = aliases;
     }
 
     @Override
@@ -75,7 +81,8 @@ public final class DbusBluezClient implements BluezClient {
                 c.disconnect();
             }
             throw new BluezException(BluezException.Kind.BUS_LOST, "cannot reach BlueZ on "
-                    + (busAddress.isBlank() ? "the system bus" : busAddress) + ": " + e.getMessage(), e);
+                    + (busAddress.isBlank() ? "the system bus" : busAddress) + ": " + aliases.scrub(e.getMessage()),
+                    e);
         }
     }
 
@@ -214,7 +221,8 @@ public final class DbusBluezClient implements BluezClient {
         try {
             body.run();
         } catch (DBusException | DBusExecutionException e) {
-            throw new BluezException(classify(e), what + " on " + path + " failed: " + describe(e), e);
+            // The path and BlueZ's own message hold the device's address; the message is logged, the cause is not.
+            throw new BluezException(classify(e), aliases.scrub(what + " on " + path + " failed: " + describe(e)), e);
         }
     }
 

@@ -38,26 +38,26 @@ final class DeviceClockSetting {
         if (!clockSync.isSynchronised()) {
             counters.event("clock-set-skipped-unsynced");
             LOG.info("device {}: clock off by {} ms, not set: the gateway's clock is not known to be synchronised",
-                    link.address, offset);
+                    link.alias, offset);
             return offset;
         }
         try {
             Long after = setup.setClock(link);
             if (after != null && Math.abs(after) <= DeviceSetup.CLOCK_TOLERANCE_MILLIS) {
                 counters.event("clock-set-succeeded");
-                LOG.info("device {}: clock set (was off by {} ms, now {} ms)", link.address, offset, after);
+                LOG.info("device {}: clock set (was off by {} ms, now {} ms)", link.alias, offset, after);
                 return after;
             }
             // Accepted without effect, as some devices do: keep correcting by the measured offset.
             counters.event("clock-set-failed");
-            LOG.warn("device {}: clock write accepted but the clock is still off ({} ms)", link.address, after);
+            LOG.warn("device {}: clock write accepted but the clock is still off ({} ms)", link.alias, after);
             return after != null ? after : offset;
         } catch (BluezException e) {
             if (e.kind() == BluezException.Kind.BUS_LOST || e.kind() == BluezException.Kind.OBJECT_GONE) {
                 throw e;
             }
             counters.event("clock-set-failed");
-            LOG.info("device {}: clock write refused ({})", link.address, e.getMessage());
+            LOG.info("device {}: clock write refused ({})", link.alias, e.getMessage());
             return offset;
         }
     }

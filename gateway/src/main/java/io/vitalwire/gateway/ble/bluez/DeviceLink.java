@@ -35,6 +35,8 @@ final class DeviceLink {
 
     final String path;
     final String address;
+    /** How logs name the device: its address (also in {@link #path}) is an identifier that stays out of them. */
+    final String alias;
     final Set<Integer> serviceUuids16;
     /** characteristic path → 16-bit UUID, as BlueZ reported them; order kept so context comes before measurement. */
     final Map<String, Integer> characteristics = new LinkedHashMap<>();
@@ -65,9 +67,10 @@ final class DeviceLink {
     record PendingValue(HealthCharacteristic characteristic, byte[] value, Instant receivedAt) {
     }
 
-    DeviceLink(BluezObject.Device device, Backoff backoff) {
+    DeviceLink(BluezObject.Device device, String alias, Backoff backoff) {
         this.path = device.path();
         this.address = device.address();
+        this.alias = alias;
         this.serviceUuids16 = Set.copyOf(device.serviceUuids16());
         this.connected = device.connected();
         this.servicesResolved = device.servicesResolved();

@@ -1,6 +1,7 @@
 package io.vitalwire.gateway.ble.bluez;
 
 import io.vitalwire.backoff.Backoff;
+import io.vitalwire.gateway.identity.DeviceAliases;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,16 +20,19 @@ final class DeviceLinks {
     private final Map<String, DeviceLink> byCharacteristic = new HashMap<>();
     private final Duration backoffMin;
     private final Duration backoffMax;
+    private final DeviceAliases aliases;
 
     /** @param backoffMin, backoffMax each link's reconnect backoff */
-    DeviceLinks(Duration backoffMin, Duration backoffMax) {
+    DeviceLinks(Duration backoffMin, Duration backoffMax, DeviceAliases aliases) {
         this.backoffMin = backoffMin;
         this.backoffMax = backoffMax;
+        this.aliases = aliases;
     }
 
     /** A new link for a device object not known yet; a device reported twice keeps its link. */
     void addDevice(BluezObject.Device device) {
-        byPath.computeIfAbsent(device.path(), p -> new DeviceLink(device, new Backoff(backoffMin, backoffMax)));
+        byPath.computeIfAbsent(device.path(), p -> new DeviceLink(device, aliases.of(device.address()),
+                new Backoff(backoffMin, backoffMax)));
     }
 
     /** Files a characteristic under its device's link, if that device is known. */

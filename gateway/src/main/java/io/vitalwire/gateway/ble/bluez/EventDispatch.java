@@ -1,6 +1,7 @@
 package io.vitalwire.gateway.ble.bluez;
 
 import io.vitalwire.gateway.ble.gatt.HealthCharacteristic;
+import io.vitalwire.gateway.identity.DeviceAliases;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -25,9 +26,11 @@ final class EventDispatch {
     private final BusSession bus;
     private final BleCounters counters;
     private final Clock clock;
+    private final DeviceAliases aliases;
 
     EventDispatch(BluezAdapter adapter, DeviceLinks links, LinkSteps steps, StoredRecordTransfers transfers,
-                  ValueDelivery delivery, DeviceReports reports, BusSession bus, BleCounters counters, Clock clock) {
+                  ValueDelivery delivery, DeviceReports reports, BusSession bus, BleCounters counters, Clock clock,
+                  DeviceAliases aliases) {
         this.adapter = adapter;
         this.links = links;
         this.steps = steps;
@@ -37,6 +40,7 @@ final class EventDispatch {
         this.bus = bus;
         this.counters = counters;
         this.clock = clock;
+        this.aliases = aliases;
     }
 
     /** One signal; a failure is logged and the next signal is handled as usual. */
@@ -56,7 +60,8 @@ final class EventDispatch {
                 bus.lost(lost.reason());
             }
         } catch (RuntimeException e) {
-            LOG.error("BLE event handling failed", e);
+            // Whatever failed may quote a device address or object path.
+            LOG.error("BLE event handling failed", aliases.scrub(e));
         }
     }
 
@@ -78,7 +83,7 @@ final class EventDispatch {
         if (link != null) {
             counters.event("device-removed");
             LOG.info("device {} was removed by BlueZ; forgetting its objects until it is rediscovered",
-                    link.address);
+                    link.alias);
             transfers.abandon(link);
             return;
         }

@@ -7,6 +7,7 @@ import io.vitalwire.gateway.ble.gatt.GattDecodeException;
 import io.vitalwire.gateway.ble.gatt.GattMeasurement;
 import io.vitalwire.gateway.ble.gatt.GattReadings;
 import io.vitalwire.gateway.ble.gatt.HealthCharacteristic;
+import io.vitalwire.gateway.identity.DeviceAliases;
 import io.vitalwire.gateway.intake.Delivery;
 import io.vitalwire.gateway.intake.IntakeOutcome;
 import io.vitalwire.gateway.intake.Provenance;
@@ -30,10 +31,12 @@ class GattIntake {
 
     private final ReadingIntake intake;
     private final BleCounters counters;
+    private final DeviceAliases aliases;
 
-    GattIntake(ReadingIntake intake, BleCounters counters) {
+    GattIntake(ReadingIntake intake, BleCounters counters, DeviceAliases aliases) {
         this.intake = intake;
         this.counters = counters;
+        this.aliases = aliases;
     }
 
     /**
@@ -87,8 +90,9 @@ class GattIntake {
 
     private Result refuse(String reason, String ref, DeviceIdentity device, String diagnostic) {
         counters.rejected(reason, ref);
-        // The diagnostics name fields and flags, never values.
-        LOG.warn("refused a {} value from {} ({}): {}", ref, device.stableId(), reason, diagnostic);
+        // The diagnostics name fields and flags, never values; a contract violation may quote a reading key.
+        LOG.warn("refused a {} value from {} ({}): {}", ref, aliases.of(device), reason,
+                aliases.scrub(diagnostic, device));
         return Result.NOT_DURABLE;
     }
 }

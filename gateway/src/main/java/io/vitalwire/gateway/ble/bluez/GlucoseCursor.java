@@ -25,13 +25,13 @@ final class GlucoseCursor {
         this.cursors = cursors;
     }
 
-    /** The cursor, or null (ask for all records) when none is known or it cannot be read. */
-    Long last(DeviceIdentity device) {
+    /** The cursor of the device on this link, or null (ask for all records) when none is known or it is unreadable. */
+    Long last(DeviceLink link, DeviceIdentity device) {
         try {
             OptionalLong last = cursors.last(device.stableId(), CHARACTERISTIC);
             return last.isPresent() ? last.getAsLong() : null;
         } catch (RecordCursorException e) {
-            LOG.warn("record cursor of {} not readable ({}); asking for all records", device.stableId(),
+            LOG.warn("device {}: record cursor not readable ({}); asking for all records", link.alias,
                     e.getMessage());
             return null;
         }
@@ -55,7 +55,7 @@ final class GlucoseCursor {
             cursors.advance(link.device().identity().stableId(), CHARACTERISTIC, highest);
         } catch (RecordCursorException e) {
             // The reading is durable; only the cursor lags, so the next transfer asks for more than needed.
-            LOG.warn("device {}: record cursor not saved: {}", link.address, e.getMessage());
+            LOG.warn("device {}: record cursor not saved: {}", link.alias, e.getMessage());
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.vitalwire.gateway.ble.bluez;
 
+import io.vitalwire.gateway.identity.DeviceAliases;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,10 +27,11 @@ final class LinkSteps {
     private final BleCounters counters;
     private final Clock clock;
     private final Duration servicesResolvedTimeout;
+    private final DeviceAliases aliases;
 
     LinkSteps(BluezClient client, DeviceLinks links, Candidates candidates, ConnectionSetup setup,
               StoredRecordTransfers transfers, ValueDelivery delivery, DeviceReports reports, BusSession bus,
-              BleCounters counters, Clock clock, Duration servicesResolvedTimeout) {
+              BleCounters counters, Clock clock, Duration servicesResolvedTimeout, DeviceAliases aliases) {
         this.client = client;
         this.links = links;
         this.candidates = candidates;
@@ -41,6 +43,7 @@ final class LinkSteps {
         this.counters = counters;
         this.clock = clock;
         this.servicesResolvedTimeout = servicesResolvedTimeout;
+        this.aliases = aliases;
     }
 
     /** Device1.Connect (unless BlueZ is connected already), then wait for the services, or set up at once. */
@@ -76,7 +79,10 @@ final class LinkSteps {
             }
             counters.event("device-ready");
             reports.ready(link);
-            LOG.info("device {} ready: {} health characteristics, battery {}%, clock offset {} ms{}", link.address,
+            // The serial's alias too: the cloud names a device by its serial, so that is what operators look up.
+            String serial = outcome.device().identity().serial();
+            LOG.info("device {} ready{}: {} health characteristics, battery {}%, clock offset {} ms{}", link.alias,
+                    serial == null ? "" : " (serial " + aliases.ofSerial(serial) + ")",
                     link.healthCharacteristicPaths().size(), outcome.device().batteryPercent(),
                     outcome.device().clockOffsetMillis(),
                     outcome.storedRecordsRequested() ? ", stored records requested" : "");
@@ -105,7 +111,7 @@ final class LinkSteps {
     /** BlueZ reports the device disconnected while the gateway was connecting, resolving or active. */
     void disconnected(DeviceLink link) {
         counters.event("device-disconnected");
-        LOG.info("device {} disconnected", link.address);
+        LOG.info("device {} disconnected", link.alias);
         transfers.abandon(link);
         link.retryLater(clock.instant());
     }
@@ -113,7 +119,7 @@ final class LinkSteps {
     /** Services did not resolve before the deadline: disconnect and try again later. */
     void servicesTimedOut(DeviceLink link, Instant now) {
         counters.event("services-resolved-timeout");
-        LOG.info("device {}: services not resolved within {}; disconnecting to retry", link.address,
+        LOG.info("device {}: services not resolved within {}; disconnecting to retry", link.alias,
                 servicesResolvedTimeout);
         disconnectQuietly(link);
         link.retryLater(now);
@@ -123,7 +129,7 @@ final class LinkSteps {
         candidates.deny(link.address);
         link.deny();
         counters.event("device-denied");
-        LOG.info("device {} is not on the allow-list; leaving it alone", link.address);
+        LOG.info("device {} is not on the allow-list; leaving it alone", link.alias);
         disconnectQuietly(link);
     }
 
@@ -134,18 +140,18 @@ final class LinkSteps {
                 counters.event("stale-object");
                 if (step.equals("connect")) {
                     // The device object itself is gone: forget it until BlueZ reports it again.
-                    LOG.info("device {}: its object is stale; waiting for rediscovery", link.address);
+                    LOG.info("device {}: its object is stale; waiting for rediscovery", link.alias);
                     links.removeDevice(link.path);
                 } else {
                     // A GATT object vanished under us (the device dropped the link): start over on the device.
-                    LOG.info("device {}: {} hit a stale GATT object; retrying", link.address, step);
+                    LOG.info("device {}: {} hit a stale GATT object; retrying", link.alias, step);
                     link.retryLater(clock.instant());
                 }
             }
             case NOT_AUTHORIZED -> pair(link, step, e);
             case FAILED -> {
                 counters.event(step + "-failed");
-                LOG.info("device {}: {} failed ({}); retrying with backoff", link.address, step, e.getMessage());
+                LOG.info("device {}: {} failed ({}); retrying with backoff", link.alias, step, e.getMessage());
                 disconnectQuietly(link);
                 link.retryLater(clock.instant());
             }
@@ -159,7 +165,7 @@ final class LinkSteps {
             return;
         }
         counters.event("pairing");
-        LOG.info("device {} requires bonding for {}; pairing", link.address, step);
+        LOG.info("device {} requires bonding for {}; pairing", link.alias, step);
         try {
             client.pair(link.path);
             link.observe(null, null, true);
@@ -177,7 +183,7 @@ final class LinkSteps {
         try {
             client.disconnect(link.path);
         } catch (BluezException e) {
-            LOG.debug("disconnecting {}: {}", link.address, e.getMessage());
+            LOG.debug("disconnecting {}: {}", link.alias, e.getMessage());
         }
     }
 }

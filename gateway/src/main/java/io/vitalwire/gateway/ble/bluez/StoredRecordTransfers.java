@@ -68,7 +68,7 @@ final class StoredRecordTransfers {
             String outcome = code == DeviceSetup.RACP_SUCCESS ? "racp-complete"
                     : code == DeviceSetup.RACP_NO_RECORDS_FOUND ? "racp-no-records" : "racp-error";
             counters.event(outcome);
-            LOG.info("device {}: stored records transfer ended ({})", link.address, outcome);
+            LOG.info("device {}: stored records transfer ended ({})", link.alias, outcome);
         }
     }
 
@@ -79,7 +79,7 @@ final class StoredRecordTransfers {
      */
     private void spotCheckResponse(DeviceLink link, SpotCheckTransfer transfer, byte[] value) {
         if (value.length < 4 || (value[0] & 0xFF) != DeviceSetup.RACP_RESPONSE_CODE) {
-            LOG.info("device {}: unexpected RACP indication of {} octets ignored", link.address, value.length);
+            LOG.info("device {}: unexpected RACP indication of {} octets ignored", link.alias, value.length);
             return;
         }
         int request = value[2] & 0xFF;
@@ -95,20 +95,20 @@ final class StoredRecordTransfers {
         }
         if (code == DeviceSetup.RACP_NO_RECORDS_FOUND) {
             end(link, "no-records");
-            LOG.info("device {}: no stored spot-checks", link.address);
+            LOG.info("device {}: no stored spot-checks", link.alias);
             return;
         }
         if (code != DeviceSetup.RACP_SUCCESS) {
             end(link, "transfer-failed");
             LOG.info("device {}: stored spot-check transfer failed (response code {}); nothing deleted",
-                    link.address, code);
+                    link.alias, code);
             return;
         }
         counters.storedRecords("transfer-complete", SPOT_CHECK);
         if (!transfer.allDurable()) {
             end(link, "kept-not-durable");
             LOG.warn("device {}: {} stored spot-checks transferred, not all reached the buffer; nothing deleted",
-                    link.address, transfer.records());
+                    link.alias, transfer.records());
             return;
         }
         delete(link, transfer);
@@ -119,11 +119,11 @@ final class StoredRecordTransfers {
             setup.deleteAllStoredRecords(link);
             transfer.deleteRequested();
             counters.storedRecords("delete-requested", SPOT_CHECK);
-            LOG.info("device {}: {} stored spot-checks durable; deleting them on the device", link.address,
+            LOG.info("device {}: {} stored spot-checks durable; deleting them on the device", link.alias,
                     transfer.records());
         } catch (BluezException e) {
             end(link, "delete-failed");
-            LOG.info("device {}: delete of stored spot-checks not sent ({})", link.address, e.getMessage());
+            LOG.info("device {}: delete of stored spot-checks not sent ({})", link.alias, e.getMessage());
             if (e.kind() == BluezException.Kind.BUS_LOST) {
                 bus.lost(e.getMessage());
             }
@@ -133,7 +133,7 @@ final class StoredRecordTransfers {
     private void deleteResponse(DeviceLink link, int code) {
         boolean deleted = code == DeviceSetup.RACP_SUCCESS;
         end(link, deleted ? "deleted" : "delete-failed");
-        LOG.info("device {}: stored spot-checks {}", link.address,
+        LOG.info("device {}: stored spot-checks {}", link.alias,
                 deleted ? "deleted" : "not deleted (response code " + code + ")");
     }
 

@@ -1,5 +1,6 @@
 package io.vitalwire.gateway.ble.bluez;
 
+import io.vitalwire.gateway.identity.DeviceAliases;
 import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -22,9 +23,10 @@ final class Supervision {
     private final LinkSteps steps;
     private final EventDispatch dispatch;
     private final Clock clock;
+    private final DeviceAliases aliases;
 
     Supervision(BusSession bus, BluezClient client, BluezAdapter adapter, DeviceLinks links, Candidates candidates,
-                Discovery discovery, LinkSteps steps, EventDispatch dispatch, Clock clock) {
+                Discovery discovery, LinkSteps steps, EventDispatch dispatch, Clock clock, DeviceAliases aliases) {
         this.bus = bus;
         this.client = client;
         this.adapter = adapter;
@@ -34,6 +36,7 @@ final class Supervision {
         this.steps = steps;
         this.dispatch = dispatch;
         this.clock = clock;
+        this.aliases = aliases;
     }
 
     /** Connects to the bus (if not connected): BlueZ's objects and then its signals go to the dispatch. */
@@ -69,7 +72,8 @@ final class Supervision {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.error("BLE supervision failed", e);
+            // Whatever failed may quote a device address or object path.
+            LOG.error("BLE supervision failed", aliases.scrub(e));
         }
     }
 }

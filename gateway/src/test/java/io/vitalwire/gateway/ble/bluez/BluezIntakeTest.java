@@ -11,6 +11,7 @@ import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
 import io.vitalwire.gateway.buffer.RecordCursors;
 import io.vitalwire.gateway.events.DeviceEvent;
+import io.vitalwire.gateway.identity.DeviceAliases;
 import io.vitalwire.gateway.intake.BufferRecordCursors;
 import io.vitalwire.gateway.intake.ReadingIntake;
 import io.vitalwire.gateway.normalize.Normalizer;
@@ -88,11 +89,12 @@ class BluezIntakeTest {
     private void start() {
         meters = new SimpleMeterRegistry();
         BleCounters counters = new BleCounters(meters);
-        GattIntake gatt = new GattIntake(new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters),
-                counters);
+        DeviceAliases aliases = DeviceAliases.load(dir);
+        GattIntake gatt = new GattIntake(new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters,
+                aliases), counters, aliases);
         intake = new BluezIntake(new TestConfig(List.of("C0:1D:00:00:00:01"), setDeviceClock), bluez, gatt,
                 counters, ZoneOffset.UTC, Clock.systemUTC(), () -> gatewayClock, new BufferRecordCursors(cursors),
-                deviceEvents::add);
+                deviceEvents::add, aliases);
         intake.start();
     }
 

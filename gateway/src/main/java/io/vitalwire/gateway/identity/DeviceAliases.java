@@ -1,0 +1,218 @@
+package io.vitalwire.gateway.identity;
+
+import io.vitalwire.contract.DeviceIdentity;
+import io.vitalwire.contract.ReadingKey;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the gateway's logs name a device: {@code dev-} and 8 hex digits of an HMAC-SHA256 of the device's identifier
+ * under this gateway's own secret key, e.g. {@code dev-3f9a1c2b}. Serials, BLE addresses (also inside BlueZ object
+ * paths and reading keys) and PSK identities are identifiers under HIPAA and stay out of the logs; the alias is the
+ * same in every line and across restarts, so an operator can still follow a device, and without the key it cannot be
+ * turned back into the identifier (a BLE address has few enough values to be guessed through an unkeyed hash).
+ *
+ * <p>A device is aliased by one identifier, so that all its lines agree: a BLE device by its address (the only name
+ * it has before it is set up), a CoAP device by the serial its credentials give it. {@code java -jar gateway.jar
+ * alias <address or serial>} prints the alias of a device an operator knows.
+ *
+ * <p>The key is 32 random bytes generated on first start in {@code <data-dir>/device-alias.key} (mode 0600), not
+ * derived from the buffer key: whoever looks aliases up (an operator with the {@code alias} command) then needs no key
+ * that decrypts buffered readings, and the buffer key may change (a new one for an empty buffer, or whatever
+ * {@code VITALWIRE_BUFFER_KEY} holds) while aliases must not, or older logs would name devices nobody can look up.
+ * Losing the file only changes every alias.
+ */
+@Singleton
+public final class DeviceAliases {
+
+    /** The key's file in the gateway's data directory. */
+    public static final String KEY_FILE = "device-alias.key";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceAliases.class);
+    private static final int KEY_LENGTH = 32;
+    private static final String ALGORITHM = "HmacSHA256";
+    private static final HexFormat HEX = HexFormat.of();
+    /**
+     * A BLE address however it is written: {@code AA:BB:…}, {@code aa-bb-…}, {@code AA_BB_…} (in a BlueZ object
+     * path, with its {@code dev_}) or {@code AA~3ABB~3A…} (escaped in a reading key), in either case.
+     */
+    private static final String ADDRESS_FORM = "(?:dev_)?([0-9a-f]{2})(:|-|_|~3a)([0-9a-f]{2})\\2([0-9a-f]{2})\\2"
+            + "([0-9a-f]{2})\\2([0-9a-f]{2})\\2([0-9a-f]{2})";
+    private static final Pattern ADDRESS = Pattern.compile("(?i)(?<![0-9a-f])" + ADDRESS_FORM + "(?![0-9a-f])");
+    private static final Pattern WHOLE_ADDRESS = Pattern.compile("(?i)" + ADDRESS_FORM);
+
+    private final SecretKeySpec key;
+
+    @Inject
+    DeviceAliases(GatewayConfig gateway) {
+        this(loadOrCreate(gateway.getDataDir().resolve(KEY_FILE)));
+    }
+
+    private DeviceAliases(byte[] key) {
+        if (key.length != KEY_LENGTH) {
+            throw new IllegalStateException("the device alias key is " + key.length + " bytes; it must be the "
+                    + "base64 of exactly " + KEY_LENGTH + " random bytes");
+        }
+        this.key = new SecretKeySpec(key, ALGORITHM);
+    }
+
+    /** The aliases of the gateway whose data directory this is; the key is generated (mode 0600) if it has none. */
+    public static DeviceAliases load(Path dataDir) {
+        return new DeviceAliases(loadOrCreate(dataDir.resolve(KEY_FILE)));
+    }
+
+    /**
+     * The aliases of the gateway whose data directory this is, for looking aliases up: never creates a key, as a key
+     * the gateway does not use would give aliases that appear in none of its logs.
+     *
+     * @throws IllegalStateException when the gateway has no key there (yet)
+     */
+    public static DeviceAliases existing(Path dataDir) {
+        Path file = dataDir.resolve(KEY_FILE);
+        if (Files.notExists(file)) {
+            throw new IllegalStateException(file + " does not exist: the gateway creates it when it first starts "
+                    + "(check the data directory, vitalwire.gateway.data-dir)");
+        }
+        return new DeviceAliases(read(file));
+    }
+
+    /** The alias of a device: by its address when it has one (a BLE device), else by its serial. */
+    public String of(DeviceIdentity device) {
+        return device.address() != null ? ofAddress(device.address()) : ofSerial(device.serial());
+    }
+
+    /** The alias of the device with this serial, as a CoAP device is named (a BLE device goes by its address). */
+    public String ofSerial(String serial) {
+        return alias("sn." + serial);
+    }
+
+    /**
+     * The alias of a device an operator names: a BLE address in any of its forms, a device id as reading keys, events
+     * and the cloud write it ({@code bd.…}, {@code sn.…}), or else a serial.
+     */
+    public String of(String identifier) {
+        if (WHOLE_ADDRESS.matcher(identifier).matches()) {
+            return ofAddress(identifier);
+        }
+        if (identifier.startsWith("sn.") || identifier.startsWith("bd.")) {
+            try {
+                return of(ReadingKey.device(identifier));
+            } catch (IllegalArgumentException notADeviceId) {
+                // A serial that happens to start like one.
+            }
+        }
+        return ofSerial(identifier);
+    }
+
+    /**
+     * {@code text} (an exception's message, a diagnostic) with every BLE address in it, and the serial and device id
+     * of each of the {@code named} devices, replaced by the device's alias. Null stays null.
+     */
+    public String scrub(String text, DeviceIdentity... named) {
+        if (text == null) {
+            return null;
+        }
+        String out = text;
+        for (DeviceIdentity device : named) {
+            String alias = of(device);
+            out = out.replace(ReadingKey.deviceId(device), alias);
+            if (device.serial() != null) {
+                out = out.replace(device.serial(), alias);
+            }
+        }
+        Matcher m = ADDRESS.matcher(out);
+        return m.replaceAll(r -> ofAddress(r.group()));
+    }
+
+    /**
+     * A stand-in for {@code failure} to log with its stack trace: the same trace, its messages and its causes'
+     * {@linkplain #scrub(String, DeviceIdentity...) scrubbed} of BLE addresses.
+     */
+    public Throwable scrub(Throwable failure) {
+        if (failure == null) {
+            return null;
+        }
+        Redacted redacted = new Redacted(failure.getClass().getName() + ": " + scrub(failure.getMessage()),
+                scrub(failure.getCause()));
+        redacted.setStackTrace(failure.getStackTrace());
+        return redacted;
+    }
+
+    private String ofAddress(String address) {
+        Matcher m = WHOLE_ADDRESS.matcher(address);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a BLE address");
+        }
+        StringBuilder canonical = new StringBuilder("bd.");
+        for (int group = 1; group <= 7; group++) {
+            if (group == 2) {
+                continue; // the separator
+            }
+            canonical.append(canonical.length() > 3 ? ":" : "").append(m.group(group).toUpperCase(Locale.ROOT));
+        }
+        return alias(canonical.toString());
+    }
+
+    private String alias(String canonical) {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(key);
+            byte[] digest = mac.doFinal(canonical.getBytes(StandardCharsets.UTF_8));
+            return "dev-" + HEX.formatHex(digest, 0, 4);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(ALGORITHM + " is not available", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceAliases[key not shown]";
+    }
+
+    private static byte[] loadOrCreate(Path file) {
+        if (Files.exists(file)) {
+            SecretFile.sharedPermissions(file).ifPresent(p -> LOG.warn(
+                    "device alias key file {} is readable by others ({}); make it mode 0600", file, p));
+            return read(file);
+        }
+        byte[] fresh = new byte[KEY_LENGTH];
+        new SecureRandom().nextBytes(fresh);
+        SecretFile.write(file, Base64.getEncoder().encodeToString(fresh) + "\n");
+        LOG.info("generated the key that names devices in the logs (dev-…) in {}; `java -jar gateway.jar alias "
+                + "<address or serial>` looks a device's alias up with it", file);
+        return fresh;
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the device alias key " + file, e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the device alias key in " + file + " is not base64");
+        }
+    }
+
+    /** What {@link #scrub(Throwable)} logs in place of a failure: its class, scrubbed message and trace. */
+    private static final class Redacted extends RuntimeException {
+        Redacted(String message, Throwable cause) {
+            super(message, cause, false, true);
+        }
+    }
+}
