@@ -34,6 +34,11 @@ import java.time.Clock;
  *
  * Adding a stage is one class implementing {@code pipeline.Stage} and one line below: {@code then(after, stage,
  * workers)} makes every reading the stage {@code after} is done with pending in it.
+ *
+ * <p><b>Express lane.</b> Readings that may alert at once — spot measurements, not the samples of continuous streams,
+ * which alert only when sustained — are marked at intake, and every stage also has workers that claim only them
+ * ({@code vitalwire.ingest.inbox.express-workers}): under the load of a thousand streams, a fever waits for one small
+ * claim per stage instead of the streams' full ones.
  */
 @Factory
 class IngestPipeline {
@@ -45,6 +50,7 @@ class IngestPipeline {
                 .then(resolve, fhir, config.getFhirWorkers())
                 .then(resolve, influx, config.getInfluxWorkers())
                 .then(resolve, rules, rulesConfig.getWorkers())
+                .express(rules::firesAtOnce)
                 .build();
     }
 

@@ -253,16 +253,18 @@ public final class InboxClaim implements StageBatch, AutoCloseable {
             return 0;
         }
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO inbox_delivery (entry_id, stage, "
-                + "device, measured_at, received_at, state, next_at) SELECT e.id, n.stage, e.device, e.measured_at, "
-                + "e.received_at, ?, ? FROM unnest(?::bigint[], ?::text[], ?::timestamptz[], ?::timestamptz[]) "
-                + "AS e(id, device, measured_at, received_at) CROSS JOIN unnest(?::text[]) AS n(stage)")) {
+                + "device, measured_at, received_at, state, next_at, express) SELECT e.id, n.stage, e.device, "
+                + "e.measured_at, e.received_at, ?, ?, e.express FROM unnest(?::bigint[], ?::text[], "
+                + "?::timestamptz[], ?::timestamptz[], ?::boolean[]) AS e(id, device, measured_at, received_at, express) "
+                + "CROSS JOIN unnest(?::text[]) AS n(stage)")) {
             insert.setString(1, InboxState.PENDING.name());
             insert.setTimestamp(2, now);
             insert.setArray(3, array("bigint", done.stream().map(InboxEntry::id)));
             insert.setArray(4, array("text", done.stream().map(InboxEntry::device)));
             insert.setArray(5, array("timestamptz", done.stream().map(e -> Timestamp.from(e.measuredAt()))));
             insert.setArray(6, array("timestamptz", done.stream().map(e -> Timestamp.from(e.receivedAt()))));
-            insert.setArray(7, array("text", nextStages.stream()));
+            insert.setArray(7, array("boolean", done.stream().map(InboxEntry::express)));
+            insert.setArray(8, array("text", nextStages.stream()));
             return insert.executeUpdate();
         }
     }

@@ -27,6 +27,14 @@ public interface InboxConfig {
     @Bindable(defaultValue = "1")
     int getInfluxWorkers();
 
+    /**
+     * Workers per stage that claim only the express lane's entries (readings that may alert at once, see
+     * {@code IngestPipeline}), beside the stage's own workers. Default 1; 0 sends everything through the stage's
+     * workers in arrival order.
+     */
+    @Bindable(defaultValue = "1")
+    int getExpressWorkers();
+
     /** Entries per claim at most: one FHIR transaction bundle, one InfluxDB batch. Default 500. */
     @Bindable(defaultValue = "500")
     int getBatchSize();

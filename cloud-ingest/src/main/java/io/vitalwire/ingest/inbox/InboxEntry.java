@@ -13,7 +13,9 @@ import java.time.Instant;
  * @param stored   the reading as stored (the contract's JSON)
  * @param owner    the patient and Device decided by the pipeline's first stage; {@code null} before
  * @param attempts this stage's failed attempts so far
+ * @param express  whether it goes by the express {@link Lane} (it does in every stage)
  */
 record InboxEntry(long id, String readingKey, String topic, String device, Instant measuredAt, Instant receivedAt,
-                  Reading reading, String unreadable, byte[] stored, Owner owner, int attempts) {
+                  Reading reading, String unreadable, byte[] stored, Owner owner, int attempts,
+                  boolean express) {
 }

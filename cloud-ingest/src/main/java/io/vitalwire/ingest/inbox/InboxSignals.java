@@ -21,13 +21,15 @@ public class InboxSignals {
 
     private final Map<String, Wakeup> wakeups = new ConcurrentHashMap<>();
 
-    /** Tells the stage's workers that there is work. */
+    /** Tells the stage's workers that there is work, in every lane: each lane's workers look for their own. */
     public void wake(String stage) {
-        wakeup(stage).wake();
+        for (Lane lane : Lane.values()) {
+            wakeup(stage, lane).wake();
+        }
     }
 
-    Wakeup wakeup(String stage) {
-        return wakeups.computeIfAbsent(stage, s -> new Wakeup());
+    Wakeup wakeup(String stage, Lane lane) {
+        return wakeups.computeIfAbsent(stage + "/" + lane, s -> new Wakeup());
     }
 
     /** A wake-up that is not lost when it comes while nobody waits: the next wait returns at once. */

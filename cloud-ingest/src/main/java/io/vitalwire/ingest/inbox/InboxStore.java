@@ -122,8 +122,8 @@ public class InboxStore {
         try (PreparedStatement insert = c.prepareStatement("WITH e AS (INSERT INTO inbox (reading_key, topic, "
                 + "device, measured_at, received_at, reading) VALUES (?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (reading_key) DO NOTHING RETURNING id, device, measured_at, received_at) "
-                + "INSERT INTO inbox_delivery (entry_id, stage, device, measured_at, received_at, state, next_at) "
-                + "SELECT id, ?, device, measured_at, received_at, ?, received_at FROM e")) {
+                + "INSERT INTO inbox_delivery (entry_id, stage, device, measured_at, received_at, state, next_at, "
+                + "express) SELECT id, ?, device, measured_at, received_at, ?, received_at, ? FROM e")) {
             Timestamp at = Timestamp.from(now);
             for (Row row : rows) {
                 Reading r = row.reading();
@@ -135,6 +135,7 @@ public class InboxStore {
                 insert.setBytes(6, codec.encodeReading(r));
                 insert.setString(7, pipeline.first());
                 insert.setString(8, InboxState.PENDING.name());
+                insert.setBoolean(9, pipeline.isExpress(r));
                 insert.addBatch();
             }
             int added = 0;
@@ -154,11 +155,16 @@ public class InboxStore {
      * @return the claim, or empty when nothing is due that another worker does not hold
      */
     public Optional<InboxClaim> claim(String stage, int limit, int perDevice, Instant now) {
+        return claim(stage, Lane.ALL, limit, perDevice, now);
+    }
+
+    /** As {@link #claim(String, int, int, Instant)}, of the entries of one {@link Lane}. */
+    Optional<InboxClaim> claim(String stage, Lane lane, int limit, int perDevice, Instant now) {
         Connection c = null;
         try {
             c = dataSource.getConnection();
             c.setAutoCommit(false);
-            List<InboxEntry> entries = due(c, stage, limit, perDevice, now);
+            List<InboxEntry> entries = due(c, stage, lane, limit, perDevice, now);
             if (entries.isEmpty()) {
                 c.rollback();
                 c.close();
@@ -186,19 +192,19 @@ public class InboxStore {
      * A device taken by another worker is skipped, so a claim may hold fewer than {@code limit}; the last device's
      * entries beyond {@code limit} are left pending (locked by this transaction until it ends).
      */
-    private List<InboxEntry> due(Connection c, String stage, int limit, int perDevice, Instant now)
+    private List<InboxEntry> due(Connection c, String stage, Lane lane, int limit, int perDevice, Instant now)
             throws SQLException {
         try (PreparedStatement select = c.prepareStatement("WITH candidates AS MATERIALIZED ("
                 + "SELECT device, waiting, sum(least(due, ?)) OVER (ORDER BY waiting, device) - least(due, ?) AS before "
                 + "FROM (SELECT device, min(received_at) AS waiting, count(*) AS due FROM inbox_delivery "
-                + "WHERE stage = ? AND state = ? GROUP BY device HAVING max(next_at) <= ? "
+                + "WHERE stage = ? AND state = ?" + lane.condition + " GROUP BY device HAVING max(next_at) <= ? "
                 + "ORDER BY min(received_at), device LIMIT ?) c), "
                 + "taken AS MATERIALIZED (SELECT device, waiting FROM candidates "
                 + "WHERE CASE WHEN before < ? THEN pg_try_advisory_xact_lock(?, hashtext(device)) ELSE false END) "
                 + "SELECT i.id, i.reading_key, i.topic, i.device, i.measured_at, i.received_at, i.reading, i.patient, "
-                + "i.device_ref, d.attempts FROM taken t CROSS JOIN LATERAL (SELECT entry_id, measured_at, attempts "
-                + "FROM inbox_delivery WHERE stage = ? AND device = t.device AND state = ? AND next_at <= ? "
-                + "ORDER BY measured_at, entry_id LIMIT ? FOR UPDATE SKIP LOCKED) d JOIN inbox i ON i.id = d.entry_id "
+                + "i.device_ref, d.attempts, d.express FROM taken t CROSS JOIN LATERAL (SELECT entry_id, measured_at, "
+                + "attempts, express FROM inbox_delivery WHERE stage = ? AND device = t.device AND state = ? "
+                + "AND next_at <= ?" + lane.condition + " ORDER BY measured_at, entry_id LIMIT ? FOR UPDATE SKIP LOCKED) d JOIN inbox i ON i.id = d.entry_id "
                 + "ORDER BY t.waiting, t.device, d.measured_at, d.entry_id")) {
             Timestamp at = Timestamp.from(now);
             select.setInt(1, perDevice);
@@ -232,7 +238,7 @@ public class InboxStore {
         Owner owner = patient == null ? null : new Owner(patient, rs.getString(9));
         return new InboxEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant(), reading, unreadable, stored, owner,
-                rs.getInt(10));
+                rs.getInt(10), rs.getBoolean(11));
     }
 
     /**

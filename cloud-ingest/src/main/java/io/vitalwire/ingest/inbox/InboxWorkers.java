@@ -11,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starts this replica's inbox workers, the number the {@link Pipeline} declares per stage, and stops them on
+ * Starts this replica's inbox workers, the number the {@link Pipeline} declares per stage and
+ * {@link InboxConfig#getExpressWorkers()} more per stage for the express {@link Lane}, and stops them on
  * shutdown (a claim in progress is finished; one cut short by a kill is rolled back by PostgreSQL and handled again).
  */
 @Context
@@ -25,16 +26,22 @@ public class InboxWorkers implements AutoCloseable {
                  QuarantineStore quarantine, MeterRegistry metrics, Clock clock) {
         for (Pipeline.Step step : pipeline.steps()) {
             for (int i = 1; i <= step.workers(); i++) {
-                StageWorker worker = new StageWorker(pipeline, step, store, config, signals, health, quarantine,
-                        metrics, clock);
-                Thread thread = new Thread(worker, "inbox-" + step.name() + "-" + i);
-                workers.add(worker);
-                threads.add(thread);
+                start(new StageWorker(pipeline, step, Lane.ALL, store, config, signals, health, quarantine, metrics,
+                        clock), "inbox-" + step.name() + "-" + i);
+            }
+            for (int i = 1; i <= config.getExpressWorkers(); i++) {
+                start(new StageWorker(pipeline, step, Lane.EXPRESS, store, config, signals, health, quarantine,
+                        metrics, clock), "inbox-" + step.name() + "-express-" + i);
             }
         }
         threads.forEach(Thread::start);
         // Whatever waits from before a restart is found at once, not after the first poll.
         pipeline.steps().forEach(step -> signals.wake(step.name()));
+    }
+
+    private void start(StageWorker worker, String name) {
+        workers.add(worker);
+        threads.add(new Thread(worker, name));
     }
 
     @PreDestroy

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One worker thread of one stage: claims due entries, hands them to the stage, commits the outcomes, and wakes the
+ * One worker thread of one stage and one {@link Lane}: claims due entries, hands them to the stage, commits the outcomes, and wakes the
  * stages that follow; claims again at once while it finds work, else waits for a wake-up or the poll interval. It
  * also keeps the stage's {@link StageHealth} and reports failures — the stage itself only classifies them.
  *
@@ -30,6 +30,7 @@ final class StageWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(StageWorker.class);
 
     private final Stage stage;
+    private final Lane lane;
     private final List<String> next;
     private final InboxStore store;
     private final InboxConfig config;
@@ -41,9 +42,11 @@ final class StageWorker implements Runnable {
     private final Timer latency;
     private volatile boolean running = true;
 
-    StageWorker(Pipeline pipeline, Pipeline.Step step, InboxStore store, InboxConfig config, InboxSignals signals,
-                StageHealth health, QuarantineStore quarantine, MeterRegistry metrics, Clock clock) {
+    StageWorker(Pipeline pipeline, Pipeline.Step step, Lane lane, InboxStore store, InboxConfig config,
+                InboxSignals signals, StageHealth health, QuarantineStore quarantine, MeterRegistry metrics,
+                Clock clock) {
         this.stage = step.stage();
+        this.lane = lane;
         this.next = pipeline.next(step.name());
         this.store = store;
         this.config = config;
@@ -70,7 +73,7 @@ final class StageWorker implements Runnable {
             }
             if (claimed == 0 && running) {
                 try {
-                    signals.wakeup(stage.name()).await(config.getPollInterval());
+                    signals.wakeup(stage.name(), lane).await(config.getPollInterval());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -81,8 +84,8 @@ final class StageWorker implements Runnable {
 
     /** One claim, handled and committed. @return how many entries it held (0: nothing due) */
     int drainOnce() {
-        Optional<InboxClaim> taken = store.claim(stage.name(), config.getBatchSize(), config.getDeviceBatchSize(),
-                clock.instant());
+        Optional<InboxClaim> taken = store.claim(stage.name(), lane, config.getBatchSize(),
+                config.getDeviceBatchSize(), clock.instant());
         if (taken.isEmpty()) {
             return 0;
         }

@@ -1,9 +1,11 @@
 package io.vitalwire.ingest.pipeline;
 
+import io.vitalwire.contract.Reading;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The order of the stages, declared once ({@code IngestPipeline} builds it) and read by the inbox's store, claims
@@ -27,9 +29,19 @@ public final class Pipeline {
     }
 
     private final Map<String, Step> steps;
+    private final Predicate<Reading> express;
 
-    private Pipeline(Map<String, Step> steps) {
+    private Pipeline(Map<String, Step> steps, Predicate<Reading> express) {
         this.steps = steps;
+        this.express = express;
+    }
+
+    /**
+     * Whether the reading goes by the express lane: in every stage, workers that take only such readings claim it
+     * without waiting behind the claims of everything else.
+     */
+    public boolean isExpress(Reading reading) {
+        return express.test(reading);
     }
 
     /** Starts a declaration with the stage every new reading is pending in. */
@@ -82,6 +94,7 @@ public final class Pipeline {
     public static final class Builder {
 
         private final Map<String, Step> steps = new LinkedHashMap<>();
+        private Predicate<Reading> express = reading -> false;
 
         private Builder add(Step step) {
             if (!step.name().matches("[a-z][a-z0-9-]{0,30}")) {
@@ -102,8 +115,14 @@ public final class Pipeline {
             return add(new Step(stage, after.name(), workers));
         }
 
+        /** Declares which readings go by the express lane (by default none). */
+        public Builder express(Predicate<Reading> readings) {
+            this.express = readings;
+            return this;
+        }
+
         public Pipeline build() {
-            return new Pipeline(new LinkedHashMap<>(steps));
+            return new Pipeline(new LinkedHashMap<>(steps), express);
         }
     }
 }

@@ -52,6 +52,7 @@ import java.util.Set;
 @Singleton
 public class RulesStage implements Stage {
 
+    private final RuleEngine engine;
     private final ClaimEvaluation evaluation;
     private final RuleStateStore store;
     private final PatientProfiles profiles;
@@ -61,12 +62,18 @@ public class RulesStage implements Stage {
 
     public RulesStage(RulesConfig config, RuleStateStore store, PatientProfiles profiles, Notifier notifier,
                       CareTasks tasks, MeterRegistry metrics, Clock clock) {
-        this.evaluation = new ClaimEvaluation(new RuleEngine(config.settings()), store, notifier, tasks, clock);
+        this.engine = new RuleEngine(config.settings());
+        this.evaluation = new ClaimEvaluation(engine, store, notifier, tasks, clock);
         this.store = store;
         this.profiles = profiles;
         this.notifier = notifier;
         this.tasks = tasks;
         this.metrics = metrics;
+    }
+
+    /** Whether the reading can alert as soon as it is evaluated: a spot measurement, not a sample of a stream. */
+    public boolean firesAtOnce(Reading reading) {
+        return !engine.isContinuous(reading);
     }
 
     @Override

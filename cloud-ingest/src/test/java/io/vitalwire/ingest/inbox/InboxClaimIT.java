@@ -109,6 +109,40 @@ class InboxClaimIT extends StackTest {
     }
 
     @Test
+    void theExpressLane_takesOnlyReadingsThatMayAlertAtOnce_inEveryStage() {
+        DeviceIdentity strap = GatewayReadings.device("STRAP-" + run);
+        DeviceIdentity scale = GatewayReadings.device("EXPRESS-" + run);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+        // The stream arrived first: in arrival order its samples would be claimed before the weighing.
+        List<Reading> stream = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            stream.add(GatewayReadings.heartRate(gateway, strap, at.plusSeconds(i), "72"));
+        }
+        store.add(topic(), stream, Instant.now().minusSeconds(5));
+        Reading weighing = weight(scale, at.plusSeconds(30));
+        store.add(topic(), List.of(weighing), Instant.now());
+
+        try (InboxClaim express = store.claim("resolve", Lane.EXPRESS, 2, 100, Instant.now()).orElseThrow()) {
+            assertThat(express.entries()).extracting(StageEntry::readingKey).containsExactly(weighing.key());
+            express.owned(express.entries().get(0), OWNER, "owned");
+            express.commit();
+        }
+        assertThat(store.claim("resolve", Lane.EXPRESS, 100, 100, Instant.now())).as("streams are not express")
+                .isEmpty();
+        for (String next : List.of("fhir", "influx", "rules")) {
+            try (InboxClaim express = store.claim(next, Lane.EXPRESS, 100, 100, Instant.now()).orElseThrow()) {
+                assertThat(express.entries()).as(next + " keeps the mark").extracting(StageEntry::readingKey)
+                        .containsExactly(weighing.key());
+            }
+        }
+        try (InboxClaim all = store.claim("resolve", 100, 100, Instant.now()).orElseThrow()) {
+            assertThat(all.entries()).as("the stream's samples wait for the stage's own workers")
+                    .extracting(StageEntry::readingKey).containsExactlyElementsOf(stream.stream().map(Reading::key)
+                            .toList());
+        }
+    }
+
+    @Test
     void aDevicesBacklog_isTakenInSlices_besideOtherDevicesReadings() {
         DeviceIdentity backlog = GatewayReadings.device("BACKLOG-" + run);
         DeviceIdentity live = GatewayReadings.device("LIVE-" + run);
