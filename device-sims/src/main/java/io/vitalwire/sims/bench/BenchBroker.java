@@ -36,6 +36,8 @@ final class BenchBroker implements AutoCloseable {
                 + "user " + System.getProperty("user.name") + "\nlog_dest file " + log + "\n");
         Process process = new ProcessBuilder(MOSQUITTO.toString(), "-c", config.toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        // Not left running when the benchmark is stopped from outside (Ctrl-C, kill).
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!accepts(port)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {

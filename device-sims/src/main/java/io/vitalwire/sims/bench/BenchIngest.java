@@ -78,6 +78,9 @@ final class BenchIngest implements AutoCloseable {
         Path log = dir.resolve("cloud-ingest.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        // A benchmark stopped from outside (Ctrl-C, kill) must not leave its cloud-ingest polling PostgreSQL and
+        // taking CPU from the next run: that skewed earlier runs.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         BenchIngest ingest = new BenchIngest(schema, jar.getParent(), process, "http://127.0.0.1:" + port, log);
         try {
             ingest.awaitHealthy();
