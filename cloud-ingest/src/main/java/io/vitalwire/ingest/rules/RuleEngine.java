@@ -1,5 +1,6 @@
 package io.vitalwire.ingest.rules;
 
+import io.vitalwire.contract.ClockQuality;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.ReadingValue;
 import java.math.BigDecimal;
@@ -55,7 +56,7 @@ public final class RuleEngine {
      */
     public List<Alert> evaluate(PatientProfile patient, PatientRuleState state, Reading reading, Instant arrivedAt) {
         Instant at = reading.measuredAt();
-        boolean late = Duration.between(at, arrivedAt).compareTo(settings.late()) > 0;
+        boolean late = isLate(reading, arrivedAt);
         boolean continuous = isContinuous(reading);
         List<Alert> alerts = new ArrayList<>();
         for (ReadingValue v : reading.values()) {
@@ -75,8 +76,22 @@ public final class RuleEngine {
                 fire(patient, state, rule, severity, at, reading.key(), late, v.value(), v.unit(), alerts);
             }
         }
-        state.measured(at);
+        // A measurement is not newer than its arrival: a device clock running ahead must not hide a silence from no-data.
+        state.measured(at.isAfter(arrivedAt) ? arrivedAt : at);
         return alerts;
+    }
+
+    /**
+     * Whether the reading arrived more than {@link RuleSettings#late()} after it was measured. A device time no
+     * synchronised clock vouches for ({@code uncorrected}) cannot prove a reading fresh: such a reading is also late
+     * when the gateway received it that long before cloud-ingest did, so an hours-old value is never presented as new.
+     */
+    boolean isLate(Reading reading, Instant arrivedAt) {
+        boolean late = Duration.between(reading.measuredAt(), arrivedAt).compareTo(settings.late()) > 0;
+        if (reading.clockQuality() == ClockQuality.UNCORRECTED && reading.receivedAt() != null) {
+            late |= Duration.between(reading.receivedAt(), arrivedAt).compareTo(settings.late()) > 0;
+        }
+        return late;
     }
 
     /** Evaluates the time-based rules at {@code now}: no-data. */

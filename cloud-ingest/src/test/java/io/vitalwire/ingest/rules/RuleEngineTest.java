@@ -137,6 +137,40 @@ class RuleEngineTest {
     }
 
     @Test
+    void anUncorrectedDeviceTime_cannotProveAReadingFresh_norHideASilence() {
+        Instant arrived = T0.plus(Duration.ofHours(5));
+        // The device says it measured a minute ago; nothing vouches for its clock, and the gateway got it 5 h ago.
+        Reading claimsFresh = clocked(spot("temperature", "39.6", "Cel", arrived.minusSeconds(60)),
+                ClockQuality.UNCORRECTED, T0);
+        assertThat(engine.evaluate(patient, new PatientRuleState(), claimsFresh, arrived)).singleElement()
+                .satisfies(a -> {
+                    assertThat(a.severity()).isEqualTo(Severity.CRITICAL);
+                    assertThat(a.late()).as("held 5 h at the gateway").isTrue();
+                });
+        Reading synced = clocked(spot("temperature", "39.6", "Cel", arrived.minusSeconds(60)), ClockQuality.SYNCED, T0);
+        assertThat(engine.evaluate(patient, new PatientRuleState(), synced, arrived)).singleElement()
+                .satisfies(a -> assertThat(a.late()).as("a vouched-for time decides alone").isFalse());
+        Reading justReceived = clocked(spot("temperature", "39.6", "Cel", arrived.minusSeconds(60)),
+                ClockQuality.UNCORRECTED, arrived.minusSeconds(30));
+        assertThat(engine.evaluate(patient, new PatientRuleState(), justReceived, arrived)).singleElement()
+                .satisfies(a -> assertThat(a.late()).isFalse());
+
+        // A device clock a year ahead: the silence after it still counts from the reading's arrival.
+        PatientRuleState state = new PatientRuleState();
+        Reading ahead = clocked(spot("temperature", "36.8", "Cel", T0.plus(Duration.ofDays(365))),
+                ClockQuality.UNCORRECTED, T0);
+        assertThat(engine.evaluate(patient, state, ahead, T0)).isEmpty();
+        assertThat(state.lastMeasuredAt()).isEqualTo(T0);
+        assertThat(engine.tick(patient, state, T0.plus(Duration.ofHours(73)))).singleElement()
+                .satisfies(a -> assertThat(a.rule()).isEqualTo(Rule.NO_DATA));
+    }
+
+    private static Reading clocked(Reading r, ClockQuality quality, Instant receivedAt) {
+        return new Reading(r.key(), r.type(), r.mdc(), r.loinc(), r.values(), r.device(), r.sequence(), r.deviceTime(),
+                r.measuredAt(), receivedAt, r.clockOffsetMillis(), quality, r.source(), r.flags());
+    }
+
+    @Test
     void overrides_replaceABandPerSeverity_inCanonicalUnits() throws Exception {
         Thresholds copd = Thresholds.defaults().overriddenBy(new ObjectMapper().readTree(
                 "{\"spo2\": {\"warning\": {\"lt\": 88}, \"critical\": {\"lt\": 85}}, "
