@@ -3,6 +3,7 @@ package io.vitalwire.ingest.consume;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.ContractViolation;
+import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.ReadingBatch;
 import io.vitalwire.contract.Topic;
 import io.vitalwire.ingest.inbox.Arrival;
@@ -10,6 +11,7 @@ import io.vitalwire.ingest.inbox.Inbox;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,20 +50,50 @@ public class ReadingMessages {
      * Decodes one readings message.
      *
      * @return its readings, still to {@link #commit}; empty when the message breaks the contract, in which case its
-     *         payload is durable in the quarantine when this returns
+     *         payload is durable in the quarantine when this returns, or when none of its readings is the sending
+     *         gateway's to write (each one quarantined, see {@link #ownReadings})
      * @throws RuntimeException the quarantine could not be written (PostgreSQL failing): not durable
      */
     public Optional<Arrival> decode(String topicName, byte[] payload) {
         try {
             Topic topic = Topic.parse(topicName);
+            // The codec refuses a batch whose gatewayId is not the topic's (INVALID_TOPIC): batch and topic agree here.
             ReadingBatch batch = (ReadingBatch) codec.decode(topic, payload);
-            return Optional.of(new Arrival(topicName, batch.readings()));
+            List<Reading> own = ownReadings(topicName, topic.gatewayId(), batch.readings());
+            if (own.isEmpty()) {
+                metrics.counter("vitalwire.ingest.messages", "channel", "readings", "outcome", "quarantined")
+                        .increment();
+                return Optional.empty();
+            }
+            return Optional.of(new Arrival(topicName, own));
         } catch (ContractViolation v) {
             quarantine.put(topicName, null, null, QuarantineReason.CONTRACT_VIOLATION,
                     v.reason() + ": " + v.getMessage(), payload);
             metrics.counter("vitalwire.ingest.messages", "channel", "readings", "outcome", "quarantined").increment();
             return Optional.empty();
         }
+    }
+
+    /**
+     * The readings whose key the sending gateway may write: those beginning with its own id ({@code ReadingKey.of}
+     * puts the gateway first). Why: the key is the reading's identity in the inbox, in FHIR and in InfluxDB, so a
+     * gateway writing under another's keys could claim that gateway's future readings and have the genuine ones
+     * taken for duplicates. The others are quarantined one by one ({@code GATEWAY_MISMATCH}, committed before this
+     * returns); the rest of the message is taken as usual.
+     */
+    private List<Reading> ownReadings(String topicName, String gatewayId, List<Reading> readings) {
+        String prefix = gatewayId + "/";
+        List<Reading> own = new ArrayList<>(readings.size());
+        for (Reading r : readings) {
+            if (r.key().startsWith(prefix)) {
+                own.add(r);
+            } else {
+                quarantine.putReading(topicName, r, QuarantineReason.GATEWAY_MISMATCH, "key names gateway '"
+                        + r.key().substring(0, Math.max(0, r.key().indexOf('/'))) + "', sent by gateway '" + gatewayId
+                        + "': a gateway writes only under its own keys");
+            }
+        }
+        return own;
     }
 
     /**

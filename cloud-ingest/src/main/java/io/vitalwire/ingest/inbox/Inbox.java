@@ -14,7 +14,7 @@ import java.util.List;
  * down. So the broker's in-flight window never waits for FHIR or InfluxDB, a restart loses nothing acknowledged, and
  * one reading key is one entry however often it is delivered.
  *
- * <p>Metric: {@code vitalwire.ingest.inbox.accepted{outcome=new|duplicate}} (readings).
+ * <p>Metric: {@code vitalwire.ingest.inbox.accepted{outcome=new|duplicate|conflict}} (readings).
  */
 @Singleton
 public class Inbox {
@@ -50,6 +50,7 @@ public class Inbox {
         InboxStore.Added added = store.add(arrivals, clock.instant());
         metrics.counter("vitalwire.ingest.inbox.accepted", "outcome", "new").increment(added.added());
         metrics.counter("vitalwire.ingest.inbox.accepted", "outcome", "duplicate").increment(added.duplicates());
+        metrics.counter("vitalwire.ingest.inbox.accepted", "outcome", "conflict").increment(added.conflicts());
         if (added.added() > 0) {
             signals.wake(pipeline.first());
         }

@@ -18,5 +18,23 @@ public enum QuarantineReason {
      * InfluxDB refused the reading's points permanently (a field type conflict, a time beyond the retention policy);
      * the reading may be in FHIR all the same.
      */
-    INFLUX_REJECTED
+    INFLUX_REJECTED,
+    /**
+     * A reading whose key does not begin with the id of the gateway that sent it (the topic's gateway, which the
+     * broker ties to the client certificate): one gateway speaking for another's readings. Not replayable: the key is
+     * the forgery. Set aside by the consumer, before the inbox, so the key is never claimed.
+     */
+    GATEWAY_MISMATCH,
+    /**
+     * A reading whose key the inbox holds already with a different measurement (values, codes, device, device time,
+     * flags): the payload is the reading that arrived, {@code held_payload} the one the key holds. Not replayable:
+     * somebody must decide which is genuine.
+     */
+    KEY_CONFLICT,
+    /**
+     * The reading's device is installed at another gateway than the one that sent it (or, where installations are
+     * required, at none); replayable once the device is moved to the sending gateway
+     * ({@code PUT /admin/devices/{device}/gateway}).
+     */
+    DEVICE_NOT_AT_GATEWAY
 }

@@ -73,6 +73,11 @@ public class QuarantineStore {
         counted(reason);
     }
 
+    /** Commits an entry for one reading, apart from any inbox transaction (as {@link #put}). */
+    public void putReading(String topic, Reading reading, QuarantineReason reason, String detail) {
+        put(topic, reading.key(), deviceOf(reading), reason, detail, codec.encodeReading(reading));
+    }
+
     /**
      * Adds an entry for one reading within the caller's transaction, so that setting the reading aside and
      * recording that it was set aside commit together; the caller reports it with {@link #counted} after the commit.
@@ -80,6 +85,22 @@ public class QuarantineStore {
     public void insertReading(Connection c, String topic, Reading reading, QuarantineReason reason, String detail,
                               String stage) throws SQLException {
         insert(c, topic, reading.key(), deviceOf(reading), reason, detail, codec.encodeReading(reading), stage);
+    }
+
+    /**
+     * Adds a {@code KEY_CONFLICT} entry within the caller's transaction: the reading that arrived as the payload, and
+     * the one its key holds ({@code held}, the inbox's bytes) beside it, so that a reviewer sees both even after the
+     * inbox entry is purged. The caller counts it after the commit.
+     */
+    public void insertConflict(Connection c, String topic, Reading arrived, String detail, byte[] held)
+            throws SQLException {
+        insert(c, topic, arrived.key(), deviceOf(arrived), QuarantineReason.KEY_CONFLICT, detail,
+                codec.encodeReading(arrived), null);
+        try (PreparedStatement update = c.prepareStatement("UPDATE quarantine SET held_payload = ? "
+                + "WHERE id = currval(pg_get_serial_sequence('quarantine', 'id'))")) {
+            update.setBytes(1, held);
+            update.executeUpdate();
+        }
     }
 
     /** Counts a committed entry ({@code vitalwire.ingest.quarantined{reason}}). */

@@ -5,6 +5,8 @@ import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.ContractViolation;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.ingest.inbox.InboxSignals;
+import io.vitalwire.ingest.installation.DeviceInstallations;
+import io.vitalwire.ingest.installation.Hub;
 import io.vitalwire.ingest.inbox.InboxStore;
 import io.vitalwire.ingest.pipeline.Pipeline;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
@@ -28,8 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts quarantined readings that were held back for their device (unknown, unassigned, conflicting assignments)
- * back into the inbox once the device resolves to a patient at the reading's measurement time. From there they take
+ * Puts quarantined readings that were held back for their device (unknown, unassigned, conflicting assignments,
+ * installed at another hub) back into the inbox once the device resolves to a patient at the reading's measurement
+ * time and, for {@code DEVICE_NOT_AT_GATEWAY}, is installed at the hub that sent the reading. From there they take
  * the way every reading takes — the same stages, retries, independent sinks and explain trail — because replay is
  * only one guarded transition: the reading's entry goes from QUARANTINED back to PENDING in the stage that set it
  * aside ({@link InboxStore#requeue}), or, when the entry was purged since, the reading is taken into the inbox again.
@@ -43,13 +46,18 @@ import org.slf4j.LoggerFactory;
 public class QuarantineReplay {
 
     private static final Logger LOG = LoggerFactory.getLogger(QuarantineReplay.class);
-    /** The reasons an assignment in FHIR can cure; the others need a fix elsewhere. */
+    /**
+     * The reasons an assignment in FHIR, or a device's installation at the sending hub, can cure; the others need a
+     * fix elsewhere (or a person's decision: {@code KEY_CONFLICT}, {@code GATEWAY_MISMATCH}).
+     */
     static final Set<QuarantineReason> REPLAYABLE = EnumSet.of(QuarantineReason.UNKNOWN_DEVICE,
-            QuarantineReason.UNASSIGNED_DEVICE, QuarantineReason.CONFLICTING_ASSIGNMENTS);
+            QuarantineReason.UNASSIGNED_DEVICE, QuarantineReason.CONFLICTING_ASSIGNMENTS,
+            QuarantineReason.DEVICE_NOT_AT_GATEWAY);
 
     private final ContractCodec codec = new ContractCodec();
     private final QuarantineStore store;
     private final PatientResolver resolver;
+    private final DeviceInstallations installations;
     private final InboxStore inbox;
     private final InboxSignals signals;
     private final Pipeline pipeline;
@@ -57,10 +65,12 @@ public class QuarantineReplay {
     private final MeterRegistry metrics;
     private final Clock clock;
 
-    public QuarantineReplay(QuarantineStore store, PatientResolver resolver, InboxStore inbox, InboxSignals signals,
-                            Pipeline pipeline, ReplayConfig config, MeterRegistry metrics, Clock clock) {
+    public QuarantineReplay(QuarantineStore store, PatientResolver resolver, DeviceInstallations installations,
+                            InboxStore inbox, InboxSignals signals, Pipeline pipeline, ReplayConfig config,
+                            MeterRegistry metrics, Clock clock) {
         this.store = store;
         this.resolver = resolver;
+        this.installations = installations;
         this.inbox = inbox;
         this.signals = signals;
         this.pipeline = pipeline;
@@ -120,6 +130,10 @@ public class QuarantineReplay {
             if (reading == null || !(lookups.computeIfAbsent(PatientResolver.identifier(reading.device()),
                     id -> resolver.lookup(reading.device())).at(reading.measuredAt()) instanceof Resolution.Assigned)) {
                 continue;
+            }
+            if (e.reason() == QuarantineReason.DEVICE_NOT_AT_GATEWAY
+                    && !installations.admits(reading.device().stableId(), Hub.of(e.topic()))) {
+                continue; // still installed elsewhere (or nowhere, where installations are required)
             }
             String stage = e.stage() != null && pipeline.has(e.stage()) ? e.stage() : pipeline.first();
             String outcome;

@@ -72,8 +72,8 @@ class InboxClaimIT extends StackTest {
         Reading r2 = weight(scale, at.plusSeconds(1));
         Reading r3 = weight(scale, at.plusSeconds(2));
 
-        assertThat(store.add(topic(), List.of(r1, r2), Instant.now())).isEqualTo(new InboxStore.Added(2, 0));
-        assertThat(store.add(topic(), List.of(r3, r2, r3), Instant.now())).isEqualTo(new InboxStore.Added(1, 2));
+        assertThat(store.add(topic(), List.of(r1, r2), Instant.now())).isEqualTo(new InboxStore.Added(2, 0, 0));
+        assertThat(store.add(topic(), List.of(r3, r2, r3), Instant.now())).isEqualTo(new InboxStore.Added(1, 2, 0));
 
         try (InboxClaim claim = store.claim("resolve", 100, 100, Instant.now()).orElseThrow()) {
             assertThat(claim.entries()).extracting(StageEntry::readingKey).containsExactly(r1.key(), r2.key(),

@@ -1,0 +1,82 @@
+package io.vitalwire.ingest.installation;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.util.regex.Pattern;
+
+/**
+ * Device installations for operators ({@code device}: the device's stable id, {@code sn.{serial}} or
+ * {@code bd.{address}}):
+ * <ul>
+ *   <li>{@code GET /admin/devices/{device}/gateway}: the hub it is installed at (404: none recorded);</li>
+ *   <li>{@code PUT /admin/devices/{device}/gateway}, body {@code {"tenant": "acme", "gateway": "hub-7", "note": "…"}}:
+ *       installs it there, or moves it from its hub — the one explicit way to do so, audited;</li>
+ *   <li>{@code GET /admin/devices/{device}/installations?limit=}: every change, newest first.</li>
+ * </ul>
+ * Readings the old hub sent meanwhile stay quarantined ({@code DEVICE_NOT_AT_GATEWAY}); those of the new hub are
+ * replayed by the sweep, or at once with {@code POST /admin/quarantine/replay?device=}. Who made a change is the
+ * {@code X-Vitalwire-Actor} header until the admin API authenticates its callers, as for the rule settings.
+ */
+@Controller("/admin/devices/{device}")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class DeviceInstallationController {
+
+    private static final Pattern DEVICE = Pattern.compile("(sn|bd)\\.[\\x21-\\x7E]{1,192}");
+    /** A topic segment, as the contract's Topic allows it. */
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+
+    private final DeviceInstallations installations;
+
+    public DeviceInstallationController(DeviceInstallations installations) {
+        this.installations = installations;
+    }
+
+    /** A PUT's body. */
+    public record Request(@Nullable String tenant, @Nullable String gateway, @Nullable String note) {
+    }
+
+    @Get("/gateway")
+    public HttpResponse<?> installation(@PathVariable String device) {
+        if (!DEVICE.matcher(device).matches()) {
+            return HttpResponse.badRequest("device: sn.{serial} or bd.{address}");
+        }
+        return installations.of(device).<HttpResponse<?>>map(HttpResponse::ok).orElse(HttpResponse.notFound());
+    }
+
+    @Put("/gateway")
+    public HttpResponse<?> install(@PathVariable String device, @Body Request body,
+                                   @Nullable @Header("X-Vitalwire-Actor") String actor) {
+        if (!DEVICE.matcher(device).matches()) {
+            return HttpResponse.badRequest("device: sn.{serial} or bd.{address}");
+        }
+        if (body.tenant() == null || body.gateway() == null || !SEGMENT.matcher(body.tenant()).matches()
+                || !SEGMENT.matcher(body.gateway()).matches()) {
+            return HttpResponse.badRequest("tenant and gateway: as in the topic (letters, digits, '_', '-')");
+        }
+        String who = actor == null || actor.isBlank() ? "anonymous" : actor.strip();
+        String note = body.note() == null || body.note().isBlank() ? null : body.note().strip();
+        return HttpResponse.ok(installations.install(device, new Hub(body.tenant(), body.gateway()),
+                clip(who), note == null ? null : clip(note)));
+    }
+
+    @Get("/installations")
+    public HttpResponse<?> audit(@PathVariable String device, @QueryValue(defaultValue = "100") int limit) {
+        if (!DEVICE.matcher(device).matches() || limit < 1 || limit > 1000) {
+            return HttpResponse.badRequest("device: sn.{serial} or bd.{address}; limit 1..1000");
+        }
+        return HttpResponse.ok(installations.audit(device, limit));
+    }
+
+    private static String clip(String text) {
+        return text.length() > 200 ? text.substring(0, 200) : text;
+    }
+}
