@@ -36,6 +36,8 @@ java -Xmx256m -Dmicronaut.server.port="$ingest_http" \
   -Dvitalwire.ingest.influx.url="$VW_INFLUX_URL" -Dvitalwire.ingest.influx.database="$VW_INFLUX_DB" \
   -Ddatasources.default.url="$VW_PG_URL" -Ddatasources.default.username="$VW_PG_USER" \
   -Ddatasources.default.password="$VW_PG_PASSWORD" \
+  -Dmicronaut.security.token.jwt.signatures.jwks-static.dev.path="file:$VW_ADMIN_JWKS" \
+  -Dmicronaut.security.token.jwt.claims-validators.issuer="$VW_ADMIN_ISSUER" \
   -jar cloud-ingest/target/cloud-ingest.jar >"$run_dir/cloud-ingest.log" 2>&1 </dev/null &
 pids+=($!)
 
@@ -106,6 +108,13 @@ curl -fsG "$VW_INFLUX_URL/query" --data-urlencode "db=$VW_INFLUX_DB" \
 import json, sys
 s = json.load(sys.stdin)["results"][0].get("series", [])
 print("  %s points" % (s[0]["values"][0][1] if s else 0))
+'
+# The admin API asks for a token: an auditor's, signed with the dev stack's key (cloud-ingest's README).
+token=$(java -jar cloud-ingest/target/cloud-ingest.jar token --role auditor --subject demo)
+echo "Admin API (auditor token from: java -jar cloud-ingest/target/cloud-ingest.jar token --role auditor):"
+curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$ingest_http/admin/quarantine?limit=100" | python3 -c '
+import json, sys
+print("  %d readings in quarantine" % len(json.load(sys.stdin)["entries"]))
 '
 echo "Gateway health: http://127.0.0.1:$gateway_http/health   metrics: /prometheus"
 echo "Quarantine:     psql \"$VW_PG_URL\" -c 'select reason, detail from quarantine'  (user $VW_PG_USER)"

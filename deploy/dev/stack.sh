@@ -10,6 +10,7 @@
 # deploy/fhir-server. Each daemon runs as our own process with our own generated config, data and
 # log under the state dir; nothing goes through systemd/service, so the script works on a bare
 # Debian 12 machine or container and never touches the system's own instances of these daemons.
+# Beside them, a dev signing key and JWKS for cloud-ingest's admin API tokens (admin-auth/; see admin_auth).
 #
 # Environment (all optional):
 #   VITALWIRE_STACK_DIR  state dir (default /var/tmp/vitalwire-dev)
@@ -197,6 +198,30 @@ ensure_packages() {
   } >&2 || rc=$?
   if [[ $placed_policy == true ]]; then rm -f "$policy"; fi
   ((rc == 0)) || die "apt-get install of ${missing[*]} failed (exit $rc)"
+}
+
+# ---------------------------------------------------------------------------------------------
+# cloud-ingest's admin API tokens
+# ---------------------------------------------------------------------------------------------
+
+# The dev stand-in for an identity provider, made once: an RSA signing key (PKCS#8 PEM, 0600) and the JWKS that
+# cloud-ingest trusts as a static file (VW_ADMIN_JWKS). `java -jar cloud-ingest/target/cloud-ingest.jar token
+# --role operator` signs a token with the key (cloud-ingest's README). Dev only: production trusts its issuer's JWKS URL.
+readonly ADMIN_ISSUER=https://vitalwire.invalid/dev-issuer
+readonly ADMIN_KID=vitalwire-dev
+admin_auth() {
+  local dir modulus
+  dir=$(svc_dir admin-auth)
+  [[ -f $dir/jwks.json ]] && return 0
+  mkdir -p "$dir"
+  chmod 700 "$dir"
+  (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/dev-signing.key" 2>/dev/null)
+  # JWK n: the modulus, big-endian unsigned, base64url without padding; e: 65537 (openssl's default exponent).
+  modulus=$(openssl rsa -in "$dir/dev-signing.key" -noout -modulus | sed 's/^Modulus=//' | xxd -r -p | base64 -w0 \
+    | tr '+/' '-_' | tr -d '=')
+  printf '{"keys":[{"kty":"RSA","use":"sig","alg":"RS256","kid":"%s","n":"%s","e":"AQAB"}]}\n' "$ADMIN_KID" \
+    "$modulus" >"$dir/jwks.json.tmp"
+  mv "$dir/jwks.json.tmp" "$dir/jwks.json"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -507,6 +532,7 @@ cmd_start() {
   mkdir -p "$STATE_DIR"
   # Daemons running as other OS users (postgres, mosquitto) must be able to enter the state dir.
   chmod 755 "$STATE_DIR"
+  admin_auth
   start_mosquitto
   start_postgres
   start_influxdb
@@ -547,6 +573,10 @@ export VW_PG_PASSWORD=$PG_PASSWORD
 export VW_INFLUX_URL=http://$HOST:$INFLUX_PORT
 export VW_INFLUX_DB=$INFLUX_DB
 export VW_FHIR_URL=$FHIR_URL
+export VW_ADMIN_JWKS=$(svc_dir admin-auth)/jwks.json
+export VW_ADMIN_DEV_KEY=$(svc_dir admin-auth)/dev-signing.key
+export VW_ADMIN_DEV_KID=$ADMIN_KID
+export VW_ADMIN_ISSUER=$ADMIN_ISSUER
 EOF
 }
 

@@ -2,6 +2,7 @@ package io.vitalwire.ingest;
 
 import io.micronaut.runtime.Micronaut;
 import io.vitalwire.ingest.rules.backtest.RulesCommand;
+import io.vitalwire.ingest.security.dev.TokenCommand;
 import java.util.Arrays;
 
 /**
@@ -18,11 +19,15 @@ public final class IngestApplication {
 
     /**
      * {@code java -jar cloud-ingest.jar} runs the service; {@code java -jar cloud-ingest.jar rules replay [FILE]} runs
-     * the alert rules over a recorded stream without starting anything else.
+     * the alert rules over a recorded stream without starting anything else; {@code java -jar cloud-ingest.jar token
+     * --role operator} prints an admin API token signed with the dev stack's key.
      */
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("rules")) {
             System.exit(RulesCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
+        if (args.length > 0 && args[0].equals("token")) {
+            System.exit(TokenCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
         Micronaut.run(IngestApplication.class, args);
     }

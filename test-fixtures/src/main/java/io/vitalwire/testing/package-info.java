@@ -9,6 +9,8 @@
  *       publishes them in ({@link io.vitalwire.testing.GatewayMessages});</li>
  *   <li>a test's own CA and certificates ({@link io.vitalwire.testing.TestPki}) and Mosquitto
  *       ({@link io.vitalwire.testing.MosquittoBroker});</li>
+ *   <li>bearer tokens for cloud-ingest's admin API, signed by a key of the test's own that cloud-ingest is told to
+ *       trust ({@link io.vitalwire.testing.TestTokens});</li>
  *   <li>the cloud side of the broker counting what arrived by reading key
  *       ({@link io.vitalwire.testing.ReadingsSubscriber} into an {@link io.vitalwire.testing.ArrivalLedger}).</li>
  * </ul>

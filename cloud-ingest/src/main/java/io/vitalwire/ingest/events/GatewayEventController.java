@@ -8,6 +8,8 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.vitalwire.ingest.security.AdminRoles;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -15,8 +17,9 @@ import java.util.regex.Pattern;
 /**
  * {@code GET /admin/gateways/{id}/events?type=&before=&limit=}: for operators, what a gateway reported (gaps in
  * particular), newest first, a page at a time: {@code next} is the {@code before} of the next page, {@code null} on
- * the last one. Loopback only, like the whole admin API (authentication pending).
+ * the last one. Every admin role reads it (AdminRoles).
  */
+@Secured({AdminRoles.AUDITOR, AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
 @Controller("/admin/gateways")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class GatewayEventController {

@@ -8,12 +8,14 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
 import io.vitalwire.ingest.fhir.FhirSystems;
 import io.vitalwire.ingest.inbox.InboxState;
 import io.vitalwire.ingest.inbox.InboxStore;
 import io.vitalwire.ingest.influx.InfluxSink;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
 import io.vitalwire.ingest.quarantine.QuarantineView;
+import io.vitalwire.ingest.security.AdminRoles;
 import io.vitalwire.ingest.window.WindowStore;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ import org.hl7.fhir.r4.model.Observation;
  * themselves (the FHIR server, InfluxDB, the window store, the quarantine), so it cannot disagree with them, and
  * from the inbox, stage by stage, for a reading on its way (e.g. waiting for FHIR to come back).
  */
+@Secured({AdminRoles.AUDITOR, AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
 @Controller("/admin/readings")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ReadingExplainController {

@@ -10,6 +10,8 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.vitalwire.ingest.security.AdminRoles;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -24,8 +26,9 @@ import java.util.UUID;
  *   <li>{@code POST /admin/webhooks/deliveries/{id}/replay}: a dead delivery pending again, due now, with a fresh
  *       count of attempts and the same webhook-id; 409 when it is not dead or its endpoint is not enabled.</li>
  * </ul>
- * Loopback only, like the whole admin API (authentication pending).
+ * Replays: {@code operator}; reads: every admin role (AdminRoles).
  */
+@Secured({AdminRoles.AUDITOR, AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
 @Controller("/admin/webhooks/deliveries")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class WebhookDeliveryController {
@@ -70,6 +73,7 @@ public class WebhookDeliveryController {
         return HttpResponse.ok(new Page(deliveries, next));
     }
 
+    @Secured(AdminRoles.OPERATOR)
     @Post("/{id}/replay")
     public HttpResponse<?> replay(@PathVariable long id) {
         return switch (store.replay(id, clock.instant())) {

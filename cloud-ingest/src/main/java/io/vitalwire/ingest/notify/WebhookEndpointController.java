@@ -11,6 +11,8 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.vitalwire.ingest.security.AdminRoles;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
@@ -35,8 +37,9 @@ import java.util.UUID;
  *   <li>{@code DELETE /admin/webhooks/endpoints/{id}}: deleted, its secrets erased, its pending deliveries
  *       dead-lettered (its deliveries stay listed).</li>
  * </ul>
- * Loopback only, like the whole admin API (authentication pending).
+ * Changes: {@code clinical-admin}; reads: every admin role (AdminRoles).
  */
+@Secured({AdminRoles.AUDITOR, AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
 @Controller("/admin/webhooks/endpoints")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class WebhookEndpointController {
@@ -82,6 +85,7 @@ public class WebhookEndpointController {
     public record Deleted(UUID id, int deadLettered) {
     }
 
+    @Secured(AdminRoles.CLINICAL_ADMIN)
     @Post
     public HttpResponse<?> create(@Body Create body) {
         Optional<String> badUrl = invalidUrl(body.url());
@@ -115,6 +119,7 @@ public class WebhookEndpointController {
                 .orElse(HttpResponse.notFound());
     }
 
+    @Secured(AdminRoles.CLINICAL_ADMIN)
     @Patch("/{id}")
     public HttpResponse<?> change(@PathVariable String id, @Body Change body) {
         Optional<UUID> endpoint = id(id);
@@ -147,6 +152,7 @@ public class WebhookEndpointController {
                 .orElse(HttpResponse.notFound());
     }
 
+    @Secured(AdminRoles.CLINICAL_ADMIN)
     @Post("/{id}/secrets")
     public HttpResponse<?> rotate(@PathVariable String id, @Nullable @Body Rotate body) {
         Optional<UUID> endpoint = id(id);
@@ -165,6 +171,7 @@ public class WebhookEndpointController {
                 .orElse(HttpResponse.notFound());
     }
 
+    @Secured(AdminRoles.CLINICAL_ADMIN)
     @Delete("/{id}")
     public HttpResponse<?> delete(@PathVariable String id) {
         Optional<UUID> endpoint = id(id);

@@ -6,6 +6,8 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.vitalwire.ingest.security.AdminRoles;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -13,9 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * {@code GET /admin/gateways/{id}/presence}: for operators, whether a gateway is online and when it was last heard
- * of, one entry per tenant that has a gateway of this id. Loopback only, like the whole admin API (authentication
- * pending).
+ * of, one entry per tenant that has a gateway of this id. Every admin role reads it (AdminRoles).
  */
+@Secured({AdminRoles.AUDITOR, AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
 @Controller("/admin/gateways")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class PresenceController {

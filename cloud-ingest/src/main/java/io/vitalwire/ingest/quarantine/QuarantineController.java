@@ -7,14 +7,17 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.vitalwire.ingest.security.AdminRoles;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * {@code GET /admin/quarantine?reason=&device=&before=&limit=}: for operators, what was set aside, newest first,
  * filtered by reason and device (serial or BLE address), a page at a time: {@code next} is the {@code before} of
- * the next page, {@code null} on the last one. Loopback only, like the whole admin API (authentication pending).
+ * the next page, {@code null} on the last one. Every admin role reads it (AdminRoles).
  */
+@Secured({AdminRoles.AUDITOR, AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
 @Controller("/admin/quarantine")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class QuarantineController {

@@ -6,12 +6,15 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.vitalwire.ingest.security.AdminRoles;
 
 /**
  * {@code POST /admin/quarantine/replay?device=<serial or BLE address>}: replays the device's held-back readings
  * now, e.g. right after an operator assigned it (the periodic sweep would get there within its interval). Answers
  * with the counts; a failure (FHIR down) answers 5xx and leaves the entries awaiting replay.
  */
+@Secured({AdminRoles.AUDITOR, AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
 @Controller("/admin/quarantine/replay")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ReplayController {
@@ -22,6 +25,7 @@ public class ReplayController {
         this.replay = replay;
     }
 
+    @Secured(AdminRoles.OPERATOR)
     @Post
     public HttpResponse<ReplayReport> replay(@QueryValue String device) {
         if (device.isBlank() || device.length() > 64) {

@@ -6,12 +6,14 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.vitalwire.ingest.security.AdminRoles;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -25,9 +27,10 @@ import java.util.regex.Pattern;
  *       id);</li>
  *   <li>{@code GET /admin/rules/tenants/{tenant}/audit?patient=&limit=}: every change, newest first.</li>
  * </ul>
- * A PUT replaces the settings; invalid overrides answer 400 naming the problem. Who made a change is the
- * {@code X-Vitalwire-Actor} header until the admin API authenticates its callers (issue 10), then their identity.
+ * A PUT replaces the settings; invalid overrides answer 400 naming the problem. Who made a change is the caller's
+ * token subject (reads: any admin role; changes: {@code clinical-admin}).
  */
+@Secured({AdminRoles.AUDITOR, AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
 @Controller("/admin/rules/tenants/{tenant}")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class RuleOverrideController {
@@ -49,10 +52,10 @@ public class RuleOverrideController {
         return get(tenant, RuleOverrides.ORGANIZATION);
     }
 
+    @Secured(AdminRoles.CLINICAL_ADMIN)
     @Put
-    public HttpResponse<?> putOrganization(@PathVariable String tenant, @Body Request body,
-                                           @Nullable @Header("X-Vitalwire-Actor") String actor) {
-        return put(tenant, RuleOverrides.ORGANIZATION, body, actor);
+    public HttpResponse<?> putOrganization(@PathVariable String tenant, @Body Request body, Authentication caller) {
+        return put(tenant, RuleOverrides.ORGANIZATION, body, caller.getName());
     }
 
     @Get("/patients/{patient}")
@@ -60,10 +63,12 @@ public class RuleOverrideController {
         return valid(patient) ? get(tenant, patient) : HttpResponse.badRequest("patient: a FHIR logical id");
     }
 
+    @Secured(AdminRoles.CLINICAL_ADMIN)
     @Put("/patients/{patient}")
     public HttpResponse<?> putPatient(@PathVariable String tenant, @PathVariable String patient, @Body Request body,
-                                      @Nullable @Header("X-Vitalwire-Actor") String actor) {
-        return valid(patient) ? put(tenant, patient, body, actor) : HttpResponse.badRequest("patient: a FHIR logical id");
+                                      Authentication caller) {
+        return valid(patient) ? put(tenant, patient, body, caller.getName())
+                : HttpResponse.badRequest("patient: a FHIR logical id");
     }
 
     @Get("/audit")
@@ -86,7 +91,7 @@ public class RuleOverrideController {
         if (!valid(tenant)) {
             return HttpResponse.badRequest("tenant: letters, digits, '.', '_', '-'");
         }
-        String who = actor == null || actor.isBlank() ? "anonymous" : actor.strip();
+        String who = actor.strip();
         try {
             return HttpResponse.ok(overrides.put(tenant, patient, body.overrides(), body.conditions(),
                     who.length() > 200 ? who.substring(0, 200) : who));

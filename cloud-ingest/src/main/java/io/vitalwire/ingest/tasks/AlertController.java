@@ -2,15 +2,16 @@ package io.vitalwire.ingest.tasks;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.vitalwire.ingest.security.AdminRoles;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
@@ -23,14 +24,15 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code GET /admin/alerts?patient=&state=&limit=}: newest first, each with its Task ({@link AlertView});</li>
  *   <li>{@code GET /admin/alerts/{id}}: one alert;</li>
- *   <li>{@code POST /admin/alerts/{id}/acknowledge}, body {@code {"by": "<who>"}} or the header
- *       {@code X-Vitalwire-Actor}: RAISED | ESCALATED → ACKNOWLEDGED, and its Task completed. 200 with the alert;
- *       acknowledging it again answers 200 with the first acknowledgement unchanged; 404 for an unknown alert; 400
- *       without anyone named (an acknowledgement is the care team's record of who took the alert).</li>
+ *   <li>{@code POST /admin/alerts/{id}/acknowledge}: RAISED | ESCALATED → ACKNOWLEDGED, and its Task completed. 200
+ *       with the alert; acknowledging it again answers 200 with the first acknowledgement unchanged; 404 for an
+ *       unknown alert.</li>
  * </ul>
- * Who acknowledges is the body's {@code by} or the header until the admin API authenticates its callers (issue 10),
- * then their identity. Loopback only, like the whole admin API.
+ * Who acknowledges is the caller's token subject, never a name in the request: an acknowledgement is the care
+ * team's record of who took the alert, so it is a {@code clinical-admin}'s act; the reads are open to every admin
+ * role.
  */
+@Secured({AdminRoles.AUDITOR, AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
 @Controller("/admin/alerts")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AlertController {
@@ -43,10 +45,6 @@ public class AlertController {
 
     public AlertController(AlertLedger ledger) {
         this.ledger = ledger;
-    }
-
-    /** An acknowledgement's body. */
-    public record Acknowledge(@Nullable String by) {
     }
 
     /** A page of alerts. */
@@ -78,18 +76,14 @@ public class AlertController {
         return ledger.find(alert.get()).<HttpResponse<?>>map(HttpResponse::ok).orElse(HttpResponse.notFound());
     }
 
+    @Secured(AdminRoles.CLINICAL_ADMIN)
     @Post("/{id}/acknowledge")
-    public HttpResponse<?> acknowledge(@PathVariable String id, @Nullable @Body Acknowledge body,
-                                       @Nullable @Header("X-Vitalwire-Actor") String actor) throws SQLException {
+    public HttpResponse<?> acknowledge(@PathVariable String id, Authentication caller) throws SQLException {
         Optional<UUID> alert = uuid(id);
         if (alert.isEmpty()) {
             return HttpResponse.badRequest("id: an alert id (UUID)");
         }
-        String by = body != null && body.by() != null && !body.by().isBlank() ? body.by() : actor;
-        if (by == null || by.isBlank()) {
-            return HttpResponse.badRequest("who acknowledges: body {\"by\": \"…\"} or the X-Vitalwire-Actor header");
-        }
-        String who = by.strip();
+        String who = caller.getName().strip();
         AlertLedger.Acknowledgement done = ledger.acknowledge(alert.get(),
                 who.length() > MAX_ACTOR ? who.substring(0, MAX_ACTOR) : who);
         if (done.outcome() == AlertLedger.Acknowledged.UNKNOWN) {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitalwire.ingest.db.Jdbc;
 import io.vitalwire.ingest.testing.StackTest;
 import jakarta.inject.Inject;
+import io.vitalwire.testing.TestTokens;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -163,12 +164,12 @@ abstract class WebhookStackTest extends StackTest {
         secretsShown.add(secret);
     }
 
-    /** A call to the admin API; {@code body} as JSON, or none. */
+    /** A call to the admin API with every role; {@code body} as JSON, or none. */
     HttpResponse<String> call(String method, String path, Object body) throws Exception {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.getURL() + path))
-                .method(method, publisher);
+                .method(method, publisher).header("Authorization", TestTokens.shared().admin());
         if (body != null) {
             request.header("Content-Type", "application/json");
         }

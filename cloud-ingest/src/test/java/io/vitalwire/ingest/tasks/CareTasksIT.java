@@ -12,6 +12,7 @@ import io.vitalwire.ingest.fhir.FhirSystems;
 import io.vitalwire.ingest.notify.AlertNotice;
 import io.vitalwire.ingest.testing.StackTest;
 import jakarta.inject.Inject;
+import io.vitalwire.testing.TestTokens;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -252,7 +253,7 @@ class CareTasksIT extends StackTest {
         sync.drain();
         String version = onlyTask(alert).getMeta().getVersionId();
 
-        HttpResponse<String> first = acknowledge(alert.id().toString(), "{\"by\": \"nurse-7\"}", null);
+        HttpResponse<String> first = acknowledge(alert.id().toString(), "nurse-7");
         assertThat(first.statusCode()).isEqualTo(200);
         JsonNode acknowledged = json.readTree(first.body());
         assertThat(acknowledged.get("state").asText()).isEqualTo("ACKNOWLEDGED");
@@ -266,17 +267,17 @@ class CareTasksIT extends StackTest {
         assertThat(completed.getMeta().getVersionId()).isNotEqualTo(version);
         assertThat(alerts.row(alert.id()).state()).isEqualTo("DONE");
 
-        HttpResponse<String> again = acknowledge(alert.id().toString(), null, "nurse-8");
+        HttpResponse<String> again = acknowledge(alert.id().toString(), "nurse-8");
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(json.readTree(again.body()).get("acknowledgedBy").asText()).isEqualTo("nurse-7");
         assertThat(sync.drain()).isZero();
         assertThat(onlyTask(alert).getMeta().getVersionId()).isEqualTo(completed.getMeta().getVersionId());
 
-        assertThat(acknowledge(UUID.randomUUID().toString(), "{\"by\": \"nurse-7\"}", null).statusCode())
+        assertThat(acknowledge(UUID.randomUUID().toString(), "nurse-7").statusCode())
                 .isEqualTo(404);
-        assertThat(acknowledge("not-an-id", "{\"by\": \"nurse-7\"}", null).statusCode()).isEqualTo(400);
+        assertThat(acknowledge("not-an-id", "nurse-7").statusCode()).isEqualTo(400);
         AlertNotice other = alerts.raise(notice("clinical", "spo2", "warning", id(team.patient()), null));
-        assertThat(acknowledge(other.id().toString(), null, null).statusCode()).isEqualTo(400);
+        assertThat(acknowledge(other.id().toString(), null).statusCode()).isEqualTo(401);
 
         JsonNode listed = admin.get("/admin/alerts?patient=" + id(team.patient()) + "&state=ACKNOWLEDGED");
         assertThat(listed.get("alerts")).hasSize(1);
@@ -289,7 +290,7 @@ class CareTasksIT extends StackTest {
     void anAlertAcknowledgedBeforeItsTaskWasWritten_getsItsTaskCompleted() throws Exception {
         Team team = team("MA");
         AlertNotice alert = alerts.raise(notice("clinical", "diastolic", "warning", id(team.patient()), null));
-        assertThat(acknowledge(alert.id().toString(), "{\"by\": \"nurse-7\"}", null).statusCode()).isEqualTo(200);
+        assertThat(acknowledge(alert.id().toString(), "nurse-7").statusCode()).isEqualTo(200);
         sync.drain();
 
         assertThat(onlyTask(alert).getStatus()).isEqualTo(Task.TaskStatus.COMPLETED);
@@ -354,12 +355,12 @@ class CareTasksIT extends StackTest {
         return tasks.get(0);
     }
 
-    private HttpResponse<String> acknowledge(String alert, String body, String actor) throws Exception {
+    /** The acknowledgement of {@code subject}, a clinical-admin; without a token when null. */
+    private HttpResponse<String> acknowledge(String alert, String subject) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.getURL() + "/admin/alerts/" + alert
-                + "/acknowledge")).header("Content-Type", "application/json")
-                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (actor != null) {
-            request.header("X-Vitalwire-Actor", actor);
+                + "/acknowledge")).POST(HttpRequest.BodyPublishers.noBody());
+        if (subject != null) {
+            request.header("Authorization", TestTokens.shared().bearer(subject, "clinical-admin"));
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -9,9 +9,13 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import io.vitalwire.testing.TestTokens;
 import java.nio.charset.StandardCharsets;
 
-/** cloud-ingest's admin API over real HTTP, as an operator's tool would call it. */
+/**
+ * cloud-ingest's admin API over real HTTP, as an operator's tool would call it: with a bearer token holding every
+ * role ({@link TestTokens#admin()}), except where a call names its caller.
+ */
 public final class AdminApi {
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -38,11 +42,12 @@ public final class AdminApi {
                 .POST(HttpRequest.BodyPublishers.noBody()).build()));
     }
 
-    /** PUT a JSON body to a path as {@code actor}; returns the status and the body. */
-    public HttpResponse<String> put(String pathAndQuery, String body, String actor)
+    /** PUT a JSON body to a path as {@code subject}, a clinical-admin; returns the status and the body. */
+    public HttpResponse<String> put(String pathAndQuery, String body, String subject)
             throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).header("Content-Type", "application/json")
-                .header("X-Vitalwire-Actor", actor).PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+                .header("Authorization", TestTokens.shared().bearer(subject, "clinical-admin"))
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     /** The status of a GET, for requests that are to be refused. */
@@ -55,7 +60,10 @@ public final class AdminApi {
     }
 
     private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpRequest authorized = request.headers().firstValue("Authorization").isPresent() ? request
+                : HttpRequest.newBuilder(request, (name, value) -> true)
+                        .header("Authorization", TestTokens.shared().admin()).build();
+        return http.send(authorized, HttpResponse.BodyHandlers.ofString());
     }
 
     private JsonNode ok(HttpResponse<String> response) throws IOException {

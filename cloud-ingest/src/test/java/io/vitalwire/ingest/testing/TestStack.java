@@ -3,6 +3,7 @@ package io.vitalwire.ingest.testing;
 import io.vitalwire.testing.PostgresSchema;
 import io.vitalwire.testing.StackSettings;
 import java.sql.SQLException;
+import io.vitalwire.testing.TestTokens;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,6 +26,8 @@ public final class TestStack {
         p.put("micronaut.server.port", "-1");
         p.putAll(schema.datasourceProperties());
         p.put("vitalwire.ingest.mqtt.enabled", "false");
+        // The admin API trusts the test JVM's token issuer (the tests call it with TestTokens).
+        p.putAll(TestTokens.shared().serverProperties());
         p.put("vitalwire.ingest.fhir.url", SETTINGS.fhirUrl());
         p.put("vitalwire.ingest.influx.url", SETTINGS.influxUrl());
         p.put("vitalwire.ingest.influx.database", SETTINGS.influxDb());

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,7 +26,9 @@ import java.util.stream.Stream;
  * cloud-ingest as operators run it — the jar in its own JVM ({@code cloud-ingest/target/cloud-ingest.jar}) — for a
  * benchmark: on the dev stack's PostgreSQL, FHIR server and InfluxDB, in a PostgreSQL schema of the run's own
  * (Flyway creates it; {@link #close()} drops it), consuming from the benchmark's broker. Its own JVM because
- * cloud-ingest and the gateway are two Micronaut applications that cannot share a classpath (BENCHMARKS.md).
+ * cloud-ingest and the gateway are two Micronaut applications that cannot share a classpath (BENCHMARKS.md). Its
+ * admin API trusts the dev stack's token key ({@code stack.sh env}: VW_ADMIN_JWKS, VW_ADMIN_DEV_KEY), and the
+ * benchmark calls it with a token the jar's {@code token} command signs with that key, as an operator would.
  */
 final class BenchIngest implements AutoCloseable {
 
@@ -38,9 +41,11 @@ final class BenchIngest implements AutoCloseable {
     private final Process process;
     private final String address;
     private final Path log;
+    private final String authorization;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private BenchIngest(String schema, Path copy, Process process, String address, Path log) {
+    private BenchIngest(String schema, Path copy, Process process, String address, Path log, String authorization) {
+        this.authorization = authorization;
         this.schema = schema;
         this.copy = copy;
         this.process = process;
@@ -72,7 +77,9 @@ final class BenchIngest implements AutoCloseable {
                 "-Dvitalwire.ingest.fhir.url=" + fhirUrl(),
                 "-Dvitalwire.ingest.influx.url=" + env("VW_INFLUX_URL", "http://127.0.0.1:18086"),
                 "-Dvitalwire.ingest.influx.database=" + env("VW_INFLUX_DB", "vitalwire"),
-                "-Dvitalwire.ingest.notify.secret-key-file=" + dir.resolve("webhook-secret.key")));
+                "-Dvitalwire.ingest.notify.secret-key-file=" + dir.resolve("webhook-secret.key"),
+                "-Dmicronaut.security.token.jwt.signatures.jwks-static.dev.path=file:" + devAdmin("VW_ADMIN_JWKS"),
+                "-Dmicronaut.security.token.jwt.claims-validators.issuer=" + devAdmin("VW_ADMIN_ISSUER")));
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         Path log = dir.resolve("cloud-ingest.log");
@@ -81,7 +88,8 @@ final class BenchIngest implements AutoCloseable {
         // A benchmark stopped from outside (Ctrl-C, kill) must not leave its cloud-ingest polling PostgreSQL and
         // taking CPU from the next run: that skewed earlier runs.
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        BenchIngest ingest = new BenchIngest(schema, jar.getParent(), process, "http://127.0.0.1:" + port, log);
+        BenchIngest ingest = new BenchIngest(schema, jar.getParent(), process, "http://127.0.0.1:" + port, log,
+                "Bearer " + token(jar));
         try {
             ingest.awaitHealthy();
             return ingest;
@@ -133,6 +141,7 @@ final class BenchIngest implements AutoCloseable {
     /** A POST of a JSON body to the admin API; its 2xx answer's JSON. */
     JsonNode post(String path, String json) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(address + path))
+                .header("Authorization", authorization)
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
@@ -144,6 +153,7 @@ final class BenchIngest implements AutoCloseable {
     /** The sum of a Prometheus metric's samples that carry every given label; 0 when there is none. */
     double metric(String metric, String... labels) throws IOException, InterruptedException {
         String text = http.send(HttpRequest.newBuilder(URI.create(address + "/prometheus"))
+                .header("Authorization", authorization)
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
         double sum = 0;
         for (String line : text.split("\n")) {
@@ -166,6 +176,29 @@ final class BenchIngest implements AutoCloseable {
             s.execute("SET search_path TO " + schema);
         }
         return c;
+    }
+
+    /** A setting of the dev stack's admin token key; the benchmark cannot call the admin API without it. */
+    private static String devAdmin(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(name + " is not set: run `eval \"$(deploy/dev/stack.sh env)\"` first");
+        }
+        return value;
+    }
+
+    /** A token for the run (operator, clinical-admin, metrics) from the jar's {@code token} command. */
+    private static String token(Path jar) throws IOException, InterruptedException {
+        Process signer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "token", "--subject", "benchmark", "--role", "operator", "--role",
+                "clinical-admin", "--role", "metrics", "--key", devAdmin("VW_ADMIN_DEV_KEY"), "--issuer",
+                devAdmin("VW_ADMIN_ISSUER")).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String token = new String(signer.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
+                .strip();
+        if (signer.waitFor() != 0 || token.isEmpty()) {
+            throw new IllegalStateException("cloud-ingest.jar token failed (exit " + signer.exitValue() + ")");
+        }
+        return token;
     }
 
     private static String env(String name, String fallback) {

@@ -13,6 +13,7 @@ import io.vitalwire.sims.provision.FhirProvisioner;
 import io.vitalwire.testing.FreePorts;
 import io.vitalwire.testing.GatewayReadings;
 import io.vitalwire.testing.StackSettings;
+import io.vitalwire.testing.TestTokens;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -83,7 +84,7 @@ class FirstReadingEndToEndIT {
         credential(HomeDeviceKind.SCALE, "E2E-" + RUN + "-BAD");
         HomeDeviceCredential.writeGatewayFile(dataDir.resolve("coap-devices.psk"), List.copyOf(DEVICES.values()));
         ingest = ServiceProcess.start("cloud-ingest-" + RUN, Path.of("..", "cloud-ingest", "target", "cloud-ingest.jar"),
-                Map.of("vitalwire.ingest.mqtt.broker-url", STACK.mqttUrl(),
+                TestTokens.shared().trustedBy(Map.of("vitalwire.ingest.mqtt.broker-url", STACK.mqttUrl(),
                         "vitalwire.ingest.mqtt.client-id", "ingest-e2e-" + RUN,
                         "vitalwire.ingest.mqtt.share-group", "e2e-" + RUN,
                         // This run's group is never used again: the broker need not queue for it after the run.
@@ -93,7 +94,7 @@ class FirstReadingEndToEndIT {
                         "vitalwire.ingest.influx.database", STACK.influxDb(),
                         "datasources.default.url", STACK.pgUrl(),
                         "datasources.default.username", STACK.pgUser(),
-                        "datasources.default.password", STACK.pgPassword()));
+                        "datasources.default.password", STACK.pgPassword())));
         gateway = ServiceProcess.start("gateway-" + RUN, Path.of("..", "gateway", "target", "gateway.jar"),
                 Map.of("vitalwire.gateway.id", GATEWAY_ID,
                         "vitalwire.gateway.tenant", TENANT,
@@ -245,7 +246,8 @@ class FirstReadingEndToEndIT {
 
     /** cloud-ingest's explain API: where a reading went. */
     private static JsonNode explain(String key) throws Exception {
-        return JSON.readTree(ingest.get("/admin/readings?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8)));
+        return JSON.readTree(ingest.get("/admin/readings?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8),
+                TestTokens.shared().admin()));
     }
 
     private static String key(String serial, Instant at, String mdc) {

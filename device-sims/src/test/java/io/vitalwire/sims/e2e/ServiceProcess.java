@@ -83,8 +83,20 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** GET on the service's management port (health, prometheus), the body as text. */
     public String get(String path) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return get(path, null);
+    }
+
+    /**
+     * GET with an {@code Authorization} header (cloud-ingest's admin API and /prometheus: {@code TestTokens}), none
+     * when null; the body as text.
+     */
+    public String get(String path, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(5));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** Its output so far (appended to across restarts under the same name). */

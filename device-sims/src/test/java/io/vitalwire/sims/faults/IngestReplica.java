@@ -6,6 +6,7 @@ import io.vitalwire.sims.e2e.ServiceProcess;
 import io.vitalwire.testing.MosquittoBroker;
 import io.vitalwire.testing.PostgresSchema;
 import io.vitalwire.testing.TestPki;
+import io.vitalwire.testing.TestTokens;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -59,6 +60,7 @@ final class IngestReplica implements AutoCloseable {
         p.put("vitalwire.ingest.fhir.url", fhirUrl);
         p.put("vitalwire.ingest.influx.url", influxUrl);
         p.put("vitalwire.ingest.influx.database", influxDb);
+        p.putAll(TestTokens.shared().serverProperties());
         p.putAll(settings);
         this.properties = Map.copyOf(p);
     }
@@ -90,14 +92,18 @@ final class IngestReplica implements AutoCloseable {
     }
 
     JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
-        return JSON.readTree(process.get(pathAndQuery));
+        return JSON.readTree(process.get(pathAndQuery, TestTokens.shared().admin()));
     }
 
-    /** A POST of a JSON body to the admin API (e.g. registering a webhook endpoint); its 2xx answer's JSON. */
+    /**
+     * A POST of a JSON body to the admin API (e.g. registering a webhook endpoint) with every role; its 2xx answer's
+     * JSON.
+     */
     JsonNode post(String path, String json) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(address() + path))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", "application/json").header("Authorization", TestTokens.shared().admin())
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
             throw new IOException("POST " + path + " answered HTTP " + response.statusCode() + ": " + response.body());
         }
@@ -135,7 +141,8 @@ final class IngestReplica implements AutoCloseable {
      */
     double metric(String metric, String... labels) throws IOException, InterruptedException {
         double sum = 0;
-        for (String line : process.get("/prometheus").split("\n")) {
+        String scraped = process.get("/prometheus", TestTokens.shared().bearer("prometheus", "metrics"));
+        for (String line : scraped.split("\n")) {
             if (!line.startsWith(metric + "{") && !line.startsWith(metric + " ")) {
                 continue;
             }

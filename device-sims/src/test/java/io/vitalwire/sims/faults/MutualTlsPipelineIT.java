@@ -14,6 +14,7 @@ import io.vitalwire.testing.GatewayReadings;
 import io.vitalwire.testing.MosquittoBroker;
 import io.vitalwire.testing.StackSettings;
 import io.vitalwire.testing.TestPki;
+import io.vitalwire.testing.TestTokens;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpTimeoutException;
@@ -55,7 +56,8 @@ class MutualTlsPipelineIT {
 
         try (MosquittoBroker broker = MosquittoBroker.deployed(pki, dir.resolve("broker"));
              ServiceProcess ingest = ServiceProcess.start("faults-ingest-" + run,
-                     Path.of("..", "cloud-ingest", "target", "cloud-ingest.jar"), Map.ofEntries(
+                     Path.of("..", "cloud-ingest", "target", "cloud-ingest.jar"),
+                     TestTokens.shared().trustedBy(Map.ofEntries(
                              Map.entry("vitalwire.ingest.mqtt.broker-url", broker.url()),
                              Map.entry("vitalwire.ingest.mqtt.ca-file", pki.ca().toString()),
                              Map.entry("vitalwire.ingest.mqtt.cert-file", pki.cert(TestPki.INGEST).toString()),
@@ -67,7 +69,7 @@ class MutualTlsPipelineIT {
                              Map.entry("vitalwire.ingest.influx.database", STACK.influxDb()),
                              Map.entry("datasources.default.url", STACK.pgUrl()),
                              Map.entry("datasources.default.username", STACK.pgUser()),
-                             Map.entry("datasources.default.password", STACK.pgPassword())));
+                             Map.entry("datasources.default.password", STACK.pgPassword()))));
              FaultGateway gateway = new FaultGateway(id, pki, broker, dir.resolve("gateway"), List.of(thermometer),
                      Map.of())) {
             gateway.start();
@@ -84,7 +86,7 @@ class MutualTlsPipelineIT {
             await().atMost(ARRIVAL).pollInterval(Duration.ofMillis(500))
                     .ignoreExceptionsInstanceOf(HttpTimeoutException.class).untilAsserted(() -> {
                 JsonNode trail = JSON.readTree(ingest.get("/admin/readings?key="
-                        + URLEncoder.encode(key, StandardCharsets.UTF_8)));
+                        + URLEncoder.encode(key, StandardCharsets.UTF_8), TestTokens.shared().admin()));
                 assertThat(trail.get("outcome").asText()).isEqualTo("delivered");
             });
         }

@@ -1,0 +1,36 @@
+package io.vitalwire.ingest.security;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import java.sql.SQLException;
+
+/**
+ * {@code GET /admin/audit?subject=&limit=}: the admin API's writes, newest first ({@link AdminAuditLog}); limit
+ * 1..1000, default 100.
+ */
+@Controller("/admin/audit")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Secured({AdminRoles.AUDITOR, AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
+public class AdminAuditController {
+
+    private final AdminAuditLog log;
+
+    public AdminAuditController(AdminAuditLog log) {
+        this.log = log;
+    }
+
+    @Get
+    public HttpResponse<?> recent(@Nullable @QueryValue String subject, @QueryValue(defaultValue = "100") int limit)
+            throws SQLException {
+        if (limit < 1 || limit > 1000) {
+            return HttpResponse.badRequest("limit: 1..1000");
+        }
+        return HttpResponse.ok(log.recent(subject, limit));
+    }
+}
