@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The {@code rules} stage in the running pipeline, on the dev stack: readings handed to the inbox as the consumer
  * would become alert rows (with the same engine as the backtest), once per decision however often the readings are
- * delivered; streams alert only when sustained; overrides through the admin API apply and are audited; heart failure
+ * delivered; one alert per rule within the suppression window unless worse, a backlog marked late; streams alert
+ * only when sustained; overrides through the admin API apply and are audited; heart failure
  * from a FHIR Condition enables weight gain; the no-data sweep alerts once per silence.
  */
 @MicronautTest
@@ -58,6 +59,45 @@ class RulesStageIT extends StackTest {
         assertThat(alerts(patient)).containsExactly("systolic critical " + bp.key());
         assertThat(admin.explain(bp.key()).at("/inbox/stages/3/stage").asText()).isEqualTo("rules");
         assertThat(admin.explain(bp.key()).at("/inbox/stages/3/state").asText()).isEqualTo("done");
+    }
+
+    @Test
+    void suppression_oneAlertPerRuleWithinTheHour_worseAlertsAgain_andABacklogIsMarkedLate() throws Exception {
+        String patient = fixtures.patient();
+        DeviceIdentity thermometer = registered("FEVER", patient);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Reading warning = spot(thermometer, now.minusSeconds(600), MeasurementType.BODY_TEMPERATURE, "150364",
+                value("150364", "38.4", "Cel"));
+        Reading warningAgain = spot(thermometer, now.minusSeconds(300), MeasurementType.BODY_TEMPERATURE, "150364",
+                value("150364", "38.6", "Cel"));
+        Reading critical = spot(thermometer, now.minusSeconds(120), MeasurementType.BODY_TEMPERATURE, "150364",
+                value("150364", "39.7", "Cel"));
+        send(List.of(warning));
+        send(List.of(warningAgain));
+        send(List.of(critical));
+        assertThat(alerts(patient)).as("suppressed within the hour unless worse").containsExactly(
+                "temperature warning " + warning.key(), "temperature critical " + critical.key());
+
+        // A gateway's backlog: measured 5 h ago, arriving now. Evaluated on its time (outside the hour), marked late.
+        String other = fixtures.patient();
+        DeviceIdentity backlogged = registered("BACKLOG", other);
+        Reading old = spot(backlogged, now.minus(Duration.ofHours(5)), MeasurementType.BODY_TEMPERATURE, "150364",
+                value("150364", "39.8", "Cel"));
+        send(List.of(old));
+        assertThat(alerts(other)).containsExactly("temperature critical " + old.key());
+        assertThat(lateOf(old.key())).as("late: an hours-old value is not presented as new").isTrue();
+        assertThat(lateOf(critical.key())).isFalse();
+    }
+
+    private boolean lateOf(String readingKey) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT late FROM alert WHERE reading_key = ?")) {
+            select.setString(1, readingKey);
+            try (ResultSet rs = select.executeQuery()) {
+                assertThat(rs.next()).as("an alert on " + readingKey).isTrue();
+                return rs.getBoolean(1);
+            }
+        }
     }
 
     @Test
