@@ -5,12 +5,14 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.vitalwire.ingest.security.AdminRoles;
 import java.util.regex.Pattern;
 
 /**
@@ -23,10 +25,12 @@ import java.util.regex.Pattern;
  *   <li>{@code GET /admin/devices/{device}/installations?limit=}: every change, newest first.</li>
  * </ul>
  * Readings the old hub sent meanwhile stay quarantined ({@code DEVICE_NOT_AT_GATEWAY}); those of the new hub are
- * replayed by the sweep, or at once with {@code POST /admin/quarantine/replay?device=}. Who made a change is the
- * {@code X-Vitalwire-Actor} header until the admin API authenticates its callers, as for the rule settings.
+ * replayed by the sweep, or at once with {@code POST /admin/quarantine/replay?device=}. Reads: any admin role;
+ * an installation or move: an {@code operator} (the installer's side) or a {@code clinical-admin}. Who made a change
+ * is the caller's token subject.
  */
 @Controller("/admin/devices/{device}")
+@Secured({AdminRoles.AUDITOR, AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class DeviceInstallationController {
 
@@ -52,9 +56,9 @@ public class DeviceInstallationController {
         return installations.of(device).<HttpResponse<?>>map(HttpResponse::ok).orElse(HttpResponse.notFound());
     }
 
+    @Secured({AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
     @Put("/gateway")
-    public HttpResponse<?> install(@PathVariable String device, @Body Request body,
-                                   @Nullable @Header("X-Vitalwire-Actor") String actor) {
+    public HttpResponse<?> install(@PathVariable String device, @Body Request body, Authentication caller) {
         if (!DEVICE.matcher(device).matches()) {
             return HttpResponse.badRequest("device: sn.{serial} or bd.{address}");
         }
@@ -62,7 +66,7 @@ public class DeviceInstallationController {
                 || !SEGMENT.matcher(body.gateway()).matches()) {
             return HttpResponse.badRequest("tenant and gateway: as in the topic (letters, digits, '_', '-')");
         }
-        String who = actor == null || actor.isBlank() ? "anonymous" : actor.strip();
+        String who = caller.getName();
         String note = body.note() == null || body.note().isBlank() ? null : body.note().strip();
         return HttpResponse.ok(installations.install(device, new Hub(body.tenant(), body.gateway()),
                 clip(who), note == null ? null : clip(note)));
