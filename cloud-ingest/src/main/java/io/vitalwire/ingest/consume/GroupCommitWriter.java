@@ -123,7 +123,13 @@ final class GroupCommitWriter {
             if (!makeDurable(group)) {
                 return;
             }
-            group.forEach(acknowledger::acknowledge);
+            try {
+                group.forEach(acknowledger::acknowledge);
+            } catch (RuntimeException e) {
+                // Durable already: an unacknowledged message comes again and the inbox takes each key once. This
+                // thread must not end, or the queue would fill and intake stop without a trace.
+                LOG.error("acknowledging a group of {} messages failed: {}", group.size(), e.getClass().getName());
+            }
         }
     }
 

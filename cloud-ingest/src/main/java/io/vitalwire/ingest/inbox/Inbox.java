@@ -34,14 +34,6 @@ public class Inbox {
     }
 
     /**
-     * Commits the readings that arrived together on {@code topic}; returns only once they are durable, and wakes
-     * the first stage's workers.
-     */
-    public InboxStore.Added accept(String topic, List<Reading> readings) {
-        return accept(List.of(new Arrival(topic, readings)));
-    }
-
-    /**
      * Commits the readings of several messages in one transaction; returns only once they are all durable, and
      * wakes the first stage's workers. One commit instead of one per message: each commit waits for its WAL flush,
      * and that wait, not the inserts, is what limits the MQTT consumer's intake.

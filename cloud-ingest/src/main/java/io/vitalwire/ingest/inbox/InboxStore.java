@@ -41,8 +41,9 @@ import javax.sql.DataSource;
  * PostgreSQL's {@code hashtext} of the device id) only makes them take turns. Locks of a transaction end with it, also when the replica dies and its connection drops, so
  * there is nothing to recover after a crash: the entries are simply pending again.
  *
- * <p><b>Backoff.</b> A device is due only when none of its pending entries of the stage waits out a failure, so a
- * device's newer entries do not overtake older ones that failed. The delay is the shared {@link Backoff}'s for the
+ * <p><b>Backoff.</b> A device is due only when none of its pending entries of the stage, in the claim's {@link Lane},
+ * waits out a failure, so a device's newer entries do not overtake older ones that failed (a device's spot readings
+ * and its stream samples — an oximeter's — are lanes apart: one does not wait out the other's failures). The delay is the shared {@link Backoff}'s for the
  * entry's attempts, from {@link InboxConfig#getRetryDelay()} up to {@link InboxConfig#getMaxRetryDelay()}.
  *
  * <p>Which stage a new entry starts in, which follow, and their order come from the {@link Pipeline}.

@@ -25,8 +25,9 @@ public class InboxWorkers implements AutoCloseable {
     InboxWorkers(Pipeline pipeline, InboxStore store, InboxConfig config, InboxSignals signals, StageHealth health,
                  QuarantineStore quarantine, MeterRegistry metrics, Clock clock) {
         for (Pipeline.Step step : pipeline.steps()) {
+            Lane own = config.getExpressWorkers() > 0 ? Lane.OTHERS : Lane.ALL;
             for (int i = 1; i <= step.workers(); i++) {
-                start(new StageWorker(pipeline, step, Lane.ALL, store, config, signals, health, quarantine, metrics,
+                start(new StageWorker(pipeline, step, own, store, config, signals, health, quarantine, metrics,
                         clock), "inbox-" + step.name() + "-" + i);
             }
             for (int i = 1; i <= config.getExpressWorkers(); i++) {

@@ -5,6 +5,7 @@ import io.vitalwire.ingest.installation.DeviceInstallations;
 import io.vitalwire.ingest.installation.FirstUse;
 import io.vitalwire.ingest.installation.Hub;
 import io.vitalwire.ingest.installation.Installation;
+import io.vitalwire.ingest.pipeline.Failure;
 import io.vitalwire.ingest.pipeline.Owner;
 import io.vitalwire.ingest.pipeline.Stage;
 import io.vitalwire.ingest.pipeline.StageBatch;
@@ -47,8 +48,16 @@ public class ResolveStage implements Stage {
     @Override
     public void handle(StageBatch batch) {
         List<List<StageEntry>> devices = batch.byDevice();
-        Map<String, Installation> installed = new HashMap<>(installations.of(devices.stream()
-                .map(device -> device.get(0).device()).toList()));
+        Map<String, Installation> installed;
+        try {
+            installed = new HashMap<>(installations.of(devices.stream().map(device -> device.get(0).device())
+                    .toList()));
+        } catch (RuntimeException e) {
+            // The registry is in PostgreSQL: retried with the backoff, reported in the stage's health.
+            batch.failed(batch.entries(), new Failure(Failure.Cause.ERROR, "device installations unreadable: "
+                    + e.getMessage()));
+            return;
+        }
         PatientResolver.Lookups lookups = resolver.lookupAll(devices.stream()
                 .map(device -> device.get(0).reading().device()).toList());
         for (List<StageEntry> device : devices) {
