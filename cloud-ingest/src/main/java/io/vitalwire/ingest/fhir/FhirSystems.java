@@ -28,6 +28,14 @@ public final class FhirSystems {
      */
     public static final String CLOCK_QUALITY = "https://vitalwire.io/fhir/StructureDefinition/clock-quality";
 
+    /**
+     * DeviceUseStatement.extension, valueInteger: the user slot (the BLE user index, 0–254) of a multi-user device
+     * (family BP cuff or scale) that the statement binds to its subject. A Device with at least one such statement is
+     * multi-user: its readings are resolved by (device, user index) only, never by the Device alone. See
+     * cloud-ingest's README ("Multi-user devices").
+     */
+    public static final String DEVICE_USER_INDEX = "https://vitalwire.io/fhir/StructureDefinition/device-user-index";
+
     private FhirSystems() {
     }
 }

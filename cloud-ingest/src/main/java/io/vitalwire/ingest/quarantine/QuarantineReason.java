@@ -8,6 +8,12 @@ public enum QuarantineReason {
     UNKNOWN_DEVICE,
     /** The device is registered but assigned to no patient, or to none at the time the reading was measured. */
     UNASSIGNED_DEVICE,
+    /**
+     * The device is multi-user (a DeviceUseStatement binds a user slot) and no patient is bound to the reading's user
+     * index at its time, or the reading names no user (the device sent 255, "unknown user"). Never given to the
+     * device's other users; replayable once the user is bound.
+     */
+    UNBOUND_USER,
     /** The FHIR server names several owners for the reading (overlapping assignments, several Devices). */
     CONFLICTING_ASSIGNMENTS,
     /** The reading passed the contract but cannot be mapped to FHIR (e.g. a unit the profile refuses). */

@@ -52,7 +52,7 @@ public class QuarantineReplay {
      */
     static final Set<QuarantineReason> REPLAYABLE = EnumSet.of(QuarantineReason.UNKNOWN_DEVICE,
             QuarantineReason.UNASSIGNED_DEVICE, QuarantineReason.CONFLICTING_ASSIGNMENTS,
-            QuarantineReason.DEVICE_NOT_AT_GATEWAY);
+            QuarantineReason.DEVICE_NOT_AT_GATEWAY, QuarantineReason.UNBOUND_USER);
 
     private final ContractCodec codec = new ContractCodec();
     private final QuarantineStore store;
@@ -128,7 +128,7 @@ public class QuarantineReplay {
         for (QuarantineStore.Entry e : entries) {
             Reading reading = decode(e);
             if (reading == null || !(lookups.computeIfAbsent(PatientResolver.identifier(reading.device()),
-                    id -> resolver.lookup(reading.device())).at(reading.measuredAt()) instanceof Resolution.Assigned)) {
+                    id -> resolver.lookup(reading.device())).at(reading.measuredAt(), reading.device().userIndex()) instanceof Resolution.Assigned)) {
                 continue;
             }
             if (e.reason() == QuarantineReason.DEVICE_NOT_AT_GATEWAY

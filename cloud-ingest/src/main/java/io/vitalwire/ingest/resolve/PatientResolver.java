@@ -26,7 +26,9 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DeviceUseStatement;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Period;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p>Assignments over time are the clinical side's {@code DeviceUseStatement}s (R4): one per assignment, subject =
  * the Patient, device = the Device, {@code timingPeriod} = from when to when (no end while ongoing). R4's
  * {@code Device.patient} names only the current patient, so it cannot say whose a reading of last week is; it is
- * used only for devices that have no DeviceUseStatement at all. Statements {@code entered-in-error} or merely
+ * used only for devices that have no DeviceUseStatement at all. A multi-user device (family BP cuff or scale) has
+ * one statement per user slot and period, the slot in the extension {@link FhirSystems#DEVICE_USER_INDEX}: its
+ * readings are resolved by (device, user index), see {@link DeviceLookup.Registered}. Statements {@code entered-in-error} or merely
  * {@code intended} do not count, nor do those without a Patient subject or a {@code timingPeriod}.
  *
  * <p>One search per device ({@code Device?identifier=…&_revinclude=DeviceUseStatement:device}), several devices in
@@ -83,7 +87,7 @@ public class PatientResolver {
 
     /** The owner of a reading of {@code device} measured at {@code measuredAt}. */
     public Resolution resolve(DeviceIdentity device, Instant measuredAt) {
-        return lookup(device).at(measuredAt);
+        return lookup(device).at(measuredAt, device.userIndex());
     }
 
     /** What the FHIR server knows about the device, from the cache when it is fresh enough. */
@@ -159,7 +163,7 @@ public class PatientResolver {
      * is at hand.
      */
     public Optional<Resolution> cached(DeviceIdentity device, Instant at) {
-        return fresh(identifier(device)).map(c -> c.lookup().at(at));
+        return fresh(identifier(device)).map(c -> c.lookup().at(at, device.userIndex()));
     }
 
     /** The device's lookup read within the TTL: from memory, else another replica's from PostgreSQL (kept here). */
@@ -273,7 +277,26 @@ public class PatientResolver {
             return null;
         }
         Period p = s.getTimingPeriod();
-        return new Assignment(patient, instant(p.getStartElement()), instant(p.getEndElement()));
+        return new Assignment(patient, instant(p.getStartElement()), instant(p.getEndElement()), userIndex(s));
+    }
+
+    /**
+     * The user slot the statement binds ({@link FhirSystems#DEVICE_USER_INDEX}), {@code null} when it binds the whole
+     * device. A slot that is not an integer 0–254 is kept as -1: it still makes the device multi-user (so no reading
+     * falls back to another user's patient) but binds no reading.
+     */
+    private static Integer userIndex(DeviceUseStatement s) {
+        Extension slot = s.getExtensionByUrl(FhirSystems.DEVICE_USER_INDEX);
+        if (slot == null) {
+            return null;
+        }
+        if (slot.getValue() instanceof IntegerType i && i.getValue() != null && i.getValue() >= 0
+                && i.getValue() <= 254) {
+            return i.getValue();
+        }
+        LOG.warn("DeviceUseStatement/{} has a user index that is not 0..254; it binds no reading",
+                s.getIdElement().getIdPart());
+        return -1;
     }
 
     /** "Patient/7", "Patient/7/_history/2" or an absolute URL → "Patient/7"; anything else → null. */

@@ -20,6 +20,16 @@ public sealed interface Resolution {
     record UnassignedDevice(String device, String why) implements Resolution {
     }
 
+    /**
+     * The device is multi-user (some assignment binds a user slot) and no assignment binds the reading's user index
+     * at the time it was measured, or the reading carries no user index (the device sent 255, "unknown user"). Never
+     * given to the device's other users.
+     *
+     * @param userIndex the reading's user index; {@code null} when it has none
+     */
+    record UnboundUser(String device, Integer userIndex, String why) implements Resolution {
+    }
+
     /** The FHIR server's data contradicts itself about the owner (overlapping assignments, duplicate Devices). */
     record ConflictingAssignments(String device, String why) implements Resolution {
     }

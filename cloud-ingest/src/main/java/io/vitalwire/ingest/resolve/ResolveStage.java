@@ -77,7 +77,7 @@ public class ResolveStage implements Stage {
                 continue;
             }
             for (StageEntry e : atTheirHub) {
-                Resolution resolution = lookup.get().at(e.measuredAt());
+                Resolution resolution = lookup.get().at(e.measuredAt(), e.reading().device().userIndex());
                 if (resolution instanceof Resolution.Assigned && !installed.containsKey(e.device())) {
                     Optional<Installation> first = installOnFirstUse(batch, e);
                     if (first.isEmpty()) {
@@ -135,6 +135,9 @@ public class ResolveStage implements Stage {
             batch.quarantined(e, QuarantineReason.UNKNOWN_DEVICE, "no Device with identifier " + u.identifier());
         } else if (resolution instanceof Resolution.UnassignedDevice u) {
             batch.quarantined(e, QuarantineReason.UNASSIGNED_DEVICE, u.device() + " " + u.why());
+        } else if (resolution instanceof Resolution.UnboundUser u) {
+            batch.quarantined(e, QuarantineReason.UNBOUND_USER, u.device() + " " + u.why()
+                    + "; replayable once the user is bound");
         } else {
             Resolution.ConflictingAssignments c = (Resolution.ConflictingAssignments) resolution;
             batch.quarantined(e, QuarantineReason.CONFLICTING_ASSIGNMENTS, c.device() + ": " + c.why());

@@ -101,7 +101,7 @@ class SharedLookups {
         }
     }
 
-    private static ObjectNode encode(DeviceLookup.Registered lookup) {
+    static ObjectNode encode(DeviceLookup.Registered lookup) {
         ObjectNode json = JSON.createObjectNode();
         json.put("device", lookup.device());
         json.put("currentPatient", lookup.currentPatient());
@@ -110,15 +110,19 @@ class SharedLookups {
             history.addObject()
                     .put("patient", a.patient())
                     .put("start", a.start() == null ? null : a.start().toString())
-                    .put("end", a.end() == null ? null : a.end().toString());
+                    .put("end", a.end() == null ? null : a.end().toString())
+                    .put("userIndex", a.userIndex());
         }
         return json;
     }
 
-    private static DeviceLookup.Registered decode(JsonNode json) {
+    static DeviceLookup.Registered decode(JsonNode json) {
         List<Assignment> history = new ArrayList<>();
         for (JsonNode a : json.path("history")) {
-            history.add(new Assignment(a.get("patient").asText(), instant(a.get("start")), instant(a.get("end"))));
+            // Entries written before user slots were recorded have no "userIndex": whole-device assignments.
+            JsonNode slot = a.get("userIndex");
+            history.add(new Assignment(a.get("patient").asText(), instant(a.get("start")), instant(a.get("end")),
+                    slot == null || slot.isNull() ? null : slot.asInt()));
         }
         return new DeviceLookup.Registered(json.get("device").asText(), text(json.get("currentPatient")), history);
     }

@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DeviceUseStatement;
 import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Period;
@@ -81,7 +82,21 @@ public final class FhirFixtures {
      * @return the DeviceUseStatement's reference
      */
     public String assign(String device, String patient, Instant start, Instant end) {
+        return assign(device, null, patient, start, end);
+    }
+
+    /**
+     * Binds user slot {@code userIndex} of a multi-user device (a family BP cuff or scale) to the patient from
+     * {@code start} until {@code end} ({@code null}: ongoing); {@code userIndex} {@code null} assigns the whole
+     * device.
+     *
+     * @return the DeviceUseStatement's reference
+     */
+    public String assign(String device, Integer userIndex, String patient, Instant start, Instant end) {
         DeviceUseStatement s = new DeviceUseStatement();
+        if (userIndex != null) {
+            s.addExtension(FhirSystems.DEVICE_USER_INDEX, new IntegerType(userIndex));
+        }
         s.setStatus(end == null ? DeviceUseStatement.DeviceUseStatementStatus.ACTIVE
                 : DeviceUseStatement.DeviceUseStatementStatus.COMPLETED);
         s.setSubject(new Reference(patient));
