@@ -27,7 +27,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== starting cloud-ingest (log: $run_dir/cloud-ingest.log)"
-java -Xmx256m -Dmicronaut.server.port="$ingest_http" \
+java -Xmx256m -XX:+ExitOnOutOfMemoryError -Dmicronaut.server.port="$ingest_http" \
   -Dvitalwire.ingest.mqtt.broker-url="$VW_MQTTS_URL" -Dvitalwire.ingest.mqtt.client-id=cloud-ingest-demo \
   -Dvitalwire.ingest.mqtt.ca-file="$VW_MQTT_PKI/ca.pem" -Dvitalwire.ingest.mqtt.cert-file="$VW_MQTT_PKI/cloud-ingest.pem" \
   -Dvitalwire.ingest.mqtt.key-file="$VW_MQTT_PKI/cloud-ingest.key" \

@@ -90,7 +90,7 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
     private final GroupCommitWriter writer;
 
     public GatewayConsumer(ReadingMessages ingest, GatewayEvents events, PresenceMessages presence,
-                           ConsumerConfig config, MeterRegistry metrics) throws MqttException {
+                           ConsumerConfig config, IntakeHealth health, MeterRegistry metrics) throws MqttException {
         this.ingest = ingest;
         this.events = events;
         this.presence = presence;
@@ -100,7 +100,7 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
         this.connector = new MqttConnector(mqttSettings(config));
         this.client = connector.newClient(this);
         client.setManualAcks(true);
-        this.writer = new GroupCommitWriter(ingest, this::acknowledge, config, metrics);
+        this.writer = new GroupCommitWriter(ingest, this::acknowledge, config, health, metrics);
         writer.start();
         this.connection = new ReconnectLoop("mqtt-connect", config.getBrokerUrl(),
                 new Backoff(MIN_RECONNECT_DELAY, MAX_RECONNECT_DELAY), new Subscription());

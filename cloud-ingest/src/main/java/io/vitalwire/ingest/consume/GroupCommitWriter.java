@@ -3,9 +3,12 @@ package io.vitalwire.ingest.consume;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalwire.backoff.Backoff;
+import io.vitalwire.ingest.db.SqlFailure;
 import io.vitalwire.ingest.inbox.Arrival;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -27,14 +30,15 @@ import org.slf4j.LoggerFactory;
  * share the next flush. At low rates a group is one message and nothing waits longer than before.
  *
  * <p>Guarantees: a PUBACK goes out only after the message's readings are durable. When the commit fails (PostgreSQL
- * down) the whole group is retried with the shared {@link Backoff}, unacknowledged, for as long as the consumer
- * runs. On {@link #stop} whatever is queued or being retried stays unacknowledged: the broker delivers it again
+ * down, or refusing us: {@link SqlFailure}) the whole group is retried with the shared {@link Backoff},
+ * unacknowledged, for as long as the consumer runs, and {@link IntakeHealth} shows it; when PostgreSQL refuses a
+ * reading's data, that reading alone is quarantined and the rest committed. On {@link #stop} whatever is queued or being retried stays unacknowledged: the broker delivers it again
  * (clean start off) and the inbox takes each reading key once. The queue is bounded
  * ({@link ConsumerConfig#getQueueCapacity()}): when it is full the callback thread waits, so Paho stops reading from
  * the socket and the broker holds the rest.
  *
- * <p>Metric: {@code vitalwire.ingest.commit.messages} (distribution summary: readings messages per inbox
- * transaction).
+ * <p>Metrics: {@code vitalwire.ingest.commit.messages} (distribution summary: readings messages per inbox
+ * transaction), {@code vitalwire.ingest.commit.failures{class=transient|input|configuration}}.
  */
 final class GroupCommitWriter {
 
@@ -54,11 +58,13 @@ final class GroupCommitWriter {
     private final int maxMessagesPerCommit;
     private final Duration maxRetryDelay;
     private final DistributionSummary messagesPerCommit;
+    private final IntakeHealth health;
+    private final MeterRegistry metrics;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Thread thread;
 
     GroupCommitWriter(ReadingMessages readings, Acknowledger acknowledger, ConsumerConfig config,
-                      MeterRegistry metrics) {
+                      IntakeHealth health, MeterRegistry metrics) {
         if (config.getQueueCapacity() < 1 || config.getMaxMessagesPerCommit() < 1) {
             throw new IllegalArgumentException("vitalwire.ingest.mqtt.queue-capacity and max-messages-per-commit "
                     + "must be at least 1");
@@ -71,6 +77,8 @@ final class GroupCommitWriter {
         this.messagesPerCommit = DistributionSummary.builder("vitalwire.ingest.commit.messages")
                 .description("readings messages committed to the inbox in one transaction (group commit)")
                 .register(metrics);
+        this.health = health;
+        this.metrics = metrics;
         this.thread = new Thread(this::run, "inbox-group-commit");
         // Like the connect loop: this thread must not keep a failed start-up alive.
         thread.setDaemon(true);
@@ -153,29 +161,81 @@ final class GroupCommitWriter {
     }
 
     /**
-     * Commits the readings of the group's messages in one transaction, retrying while PostgreSQL fails.
+     * Commits the readings of the group's messages in one transaction, retrying while PostgreSQL fails, and sets
+     * aside what PostgreSQL refuses as data ({@link SqlFailure#INPUT}): the group is then committed message by
+     * message, a refused message reading by reading, and a reading refused alone is quarantined
+     * ({@code INBOX_REFUSED}). Why: one reading PostgreSQL cannot store (a time beyond its range) would otherwise be
+     * retried forever, unacknowledged, and hold back every message behind it — on each replica the broker gives it
+     * to next.
      *
-     * @return whether they are durable; false when the writer stopped first
+     * @return whether they are durable (committed or quarantined); false when the writer stopped first
      */
     private boolean makeDurable(List<Delivery> group) {
         List<Arrival> arrivals = group.stream().map(Delivery::readings).flatMap(Optional::stream).toList();
         if (arrivals.isEmpty()) {
             return true;
         }
+        Deque<List<Arrival>> work = new ArrayDeque<>();
+        work.push(arrivals);
         Backoff retries = new Backoff(FIRST_RETRY_DELAY, maxRetryDelay);
         while (isRunning()) {
-            try {
-                readings.commit(arrivals);
-                messagesPerCommit.record(arrivals.size());
+            List<Arrival> next = work.peek();
+            if (next == null) {
                 return true;
+            }
+            try {
+                readings.commit(next);
+                messagesPerCommit.record(next.size());
+                health.committed();
+                work.pop();
+                retries = new Backoff(FIRST_RETRY_DELAY, maxRetryDelay);
             } catch (RuntimeException e) {
+                SqlFailure failure = SqlFailure.of(e);
+                String sqlState = SqlFailure.sqlState(e);
+                metrics.counter("vitalwire.ingest.commit.failures", "class", failure.tag()).increment();
+                if (failure == SqlFailure.INPUT && setAside(work, sqlState)) {
+                    continue;
+                }
+                health.failed(failure, sqlState);
                 Duration delay = retries.next();
-                LOG.warn("{} readings messages could not be made durable, retrying in {} ms: {}", arrivals.size(),
-                        delay.toMillis(), e.toString());
+                // An input refusal's message may quote the value; its SQLSTATE says enough.
+                LOG.warn("{} readings messages could not be made durable ({}, SQLSTATE {}), retrying in {} ms{}",
+                        next.size(), failure.tag(), sqlState, delay.toMillis(),
+                        failure == SqlFailure.INPUT ? "" : ": " + e);
                 pause(delay);
             }
         }
         return false;
+    }
+
+    /**
+     * Narrows a refused commit down to the reading PostgreSQL refuses: the head of {@code work} is replaced by its
+     * messages one by one, a single message by its readings one by one, and a single reading is quarantined.
+     *
+     * @return false when the quarantine could not be written (PostgreSQL failing): retry as any failure
+     */
+    private boolean setAside(Deque<List<Arrival>> work, String sqlState) {
+        List<Arrival> refused = work.pop();
+        if (refused.size() > 1) {
+            for (int i = refused.size() - 1; i >= 0; i--) {
+                work.push(List.of(refused.get(i)));
+            }
+            return true;
+        }
+        Arrival arrival = refused.get(0);
+        if (arrival.readings().size() > 1) {
+            for (int i = arrival.readings().size() - 1; i >= 0; i--) {
+                work.push(List.of(new Arrival(arrival.topic(), List.of(arrival.readings().get(i)))));
+            }
+            return true;
+        }
+        try {
+            readings.setAside(arrival, sqlState);
+            return true;
+        } catch (RuntimeException e) {
+            work.push(refused);
+            return false;
+        }
     }
 
     private void pause(Duration delay) {

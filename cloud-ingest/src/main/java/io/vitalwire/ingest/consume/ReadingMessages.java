@@ -97,6 +97,17 @@ public class ReadingMessages {
     }
 
     /**
+     * Quarantines a single reading that PostgreSQL refused as data ({@code INBOX_REFUSED}, with the SQLSTATE); returns
+     * once the entry is durable, so that its message may be acknowledged.
+     */
+    void setAside(Arrival refused, String sqlState) {
+        for (Reading r : refused.readings()) {
+            quarantine.putReading(refused.topic(), r, QuarantineReason.INBOX_REFUSED, "PostgreSQL refused the reading "
+                    + "as data (SQLSTATE " + sqlState + "): a value or time beyond what the inbox can store");
+        }
+    }
+
+    /**
      * Commits the readings of decoded messages to the inbox in one transaction; returns normally once all of them are
      * durable. Any exception means none of them is: acknowledge none.
      */

@@ -153,6 +153,11 @@ public final class InboxClaim implements StageBatch, AutoCloseable {
         }
     }
 
+    /** The entries the stage has given no outcome yet (all of them, when it threw before recording any). */
+    List<StageEntry> unsettled() {
+        return entries().stream().filter(e -> !outcomes.containsKey(e.id())).toList();
+    }
+
     /** The failures the stage reported in this claim, in order. */
     List<Failure> failures() {
         return List.copyOf(failures);

@@ -25,7 +25,7 @@ public class InboxHealthIndicator implements HealthIndicator {
      * Operational left unset on purpose: Micronaut then ranks it above UP and below DOWN when it aggregates the
      * indicators, and answers HTTP 200 for it.
      */
-    static final HealthStatus DEGRADED = new HealthStatus("DEGRADED",
+    public static final HealthStatus DEGRADED = new HealthStatus("DEGRADED",
             "a stage's service is failing; its readings wait in the inbox", null, null);
 
     private final StageHealth health;

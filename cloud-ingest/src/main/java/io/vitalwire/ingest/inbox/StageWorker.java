@@ -67,9 +67,10 @@ final class StageWorker implements Runnable {
             int claimed = 0;
             try {
                 claimed = drainOnce();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
                 // PostgreSQL unreachable, or a bug: the entries stay pending; look again after the poll interval.
-                LOG.warn("{} worker: {}", stage.name(), e.getMessage());
+                // Errors too: a worker that ended would leave its stage's readings waiting with no trace.
+                LOG.warn("{} worker: {}", stage.name(), e.toString());
             }
             if (claimed == 0 && running) {
                 try {
@@ -104,7 +105,7 @@ final class StageWorker implements Runnable {
             called = !claim.entries().isEmpty();
             if (called) {
                 long start = System.nanoTime();
-                stage.handle(claim);
+                handle(claim);
                 timer(claim.failures().isEmpty() ? "ok" : "failed").record(Duration.ofNanos(System.nanoTime() - start));
             }
             settled = claim.commit();
@@ -120,6 +121,23 @@ final class StageWorker implements Runnable {
             LOG.info("{} works again; {} waiting readings are due now", stage.name(), released);
         }
         return claimed;
+    }
+
+    /**
+     * Calls the stage; when it throws instead of reporting a failure (a bug, a library's {@code Error}), what it left
+     * unsettled is failed with cause {@code error}, so those entries back off like any failed attempt rather than be
+     * claimed again at once, and this worker lives on. An OutOfMemoryError never gets here: the JVM exits on it
+     * ({@code -XX:+ExitOnOutOfMemoryError}), so the service manager restarts a clean process.
+     */
+    private void handle(InboxClaim claim) {
+        try {
+            stage.handle(claim);
+        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+            LOG.error("{} stage threw {} instead of reporting a failure; its unsettled readings back off", stage.name(),
+                    e.getClass().getName());
+            claim.failed(claim.unsettled(), new Failure(Failure.Cause.ERROR, "the stage threw "
+                    + e.getClass().getName()));
+        }
     }
 
     private void report(List<InboxClaim.Settled> settled, List<Failure> failures, boolean called) {

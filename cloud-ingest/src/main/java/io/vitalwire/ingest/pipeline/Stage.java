@@ -10,8 +10,9 @@ package io.vitalwire.ingest.pipeline;
  * {@link StageBatch#failed failed} with a classified {@link Failure}: they stay pending and are tried again after a
  * backoff. If the reading itself can never be taken (its fault, e.g. a value no Observation can hold), the stage
  * reports it {@link StageBatch#quarantined quarantined} with a reason, which an operator can replay after a fix.
- * An exception thrown out of {@link #handle} is a bug or PostgreSQL failing: the whole batch is rolled back and
- * handled again later.
+ * An exception or {@code Error} thrown out of {@link #handle} is a bug: the entries the stage left without an outcome
+ * are failed with cause {@code error} and back off like any failed attempt (never claimed again at once), and the
+ * worker lives on.
  */
 public interface Stage {
 

@@ -42,5 +42,12 @@ public enum QuarantineReason {
      * required, at none); replayable once the device is moved to the sending gateway
      * ({@code PUT /admin/devices/{device}/gateway}).
      */
-    DEVICE_NOT_AT_GATEWAY
+    DEVICE_NOT_AT_GATEWAY,
+    /**
+     * PostgreSQL refused to store the reading in the inbox as data (a data exception, a constraint, a program limit:
+     * SQLSTATE classes 22, 23, 54; the detail has the SQLSTATE) although it passed the contract. Set aside by the
+     * consumer so that it cannot hold back the readings behind it. Not replayed by the sweep, which would be refused
+     * again: the fix is in cloud-ingest (a bound the contract should have, a column too narrow).
+     */
+    INBOX_REFUSED
 }

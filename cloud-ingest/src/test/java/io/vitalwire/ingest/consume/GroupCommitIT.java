@@ -157,6 +157,28 @@ class GroupCommitIT {
         assertThat(restarted.duplicates()).isZero();
     }
 
+    @Test
+    void aReadingPostgresRefusesAsData_isQuarantinedAlone_andNeitherItsMessageNorTheOthersWait() throws Exception {
+        ApplicationContext ingest = startIngest("ingest-" + run);
+        awaitConsuming(ingest);
+        Metrics before = Metrics.of(ingest);
+        List<List<Reading>> messages = messages(40);
+        String poisoned = messages.get(20).get(1).key();
+        refuseAsData(ingest, poisoned);
+
+        publish(messages);
+
+        Set<String> good = keysOf(messages);
+        good.remove(poisoned);
+        await().atMost(ARRIVAL).until(() -> Metrics.of(ingest).acksSent() - before.acksSent() >= messages.size());
+        assertThat(inboxKeys(ingest)).as("every other reading, its message's neighbours too").containsAll(good)
+                .doesNotContain(poisoned);
+        assertThat(quarantined(ingest, poisoned)).as("the refused reading, set aside with its SQLSTATE")
+                .containsExactly("INBOX_REFUSED");
+        assertThat(Metrics.of(ingest).acksSent() - before.acksSent()).as("each message acknowledged once")
+                .isEqualTo(messages.size());
+    }
+
     private ApplicationContext startIngest(String clientId) {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("vitalwire.ingest.mqtt.enabled", "true");
@@ -269,6 +291,31 @@ class GroupCommitIT {
                     + "PERFORM nextval('inbox_refusals'); RAISE EXCEPTION 'inbox refused by the test'; END $$");
             s.execute("CREATE TRIGGER refuse_inbox BEFORE INSERT ON inbox FOR EACH STATEMENT "
                     + "EXECUTE FUNCTION refuse_inbox()");
+        }
+    }
+
+    /** PostgreSQL refuses one reading's row as data (SQLSTATE 22008, datetime field overflow), every time. */
+    private static void refuseAsData(ApplicationContext context, String readingKey) throws SQLException {
+        try (Connection c = context.getBean(DataSource.class).getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE OR REPLACE FUNCTION refuse_reading() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    + "IF NEW.reading_key = '" + readingKey.replace("'", "''") + "' THEN "
+                    + "RAISE EXCEPTION 'out of range' USING ERRCODE = '22008'; END IF; RETURN NEW; END $$");
+            s.execute("CREATE TRIGGER refuse_reading BEFORE INSERT ON inbox FOR EACH ROW "
+                    + "EXECUTE FUNCTION refuse_reading()");
+        }
+    }
+
+    private static List<String> quarantined(ApplicationContext context, String readingKey) throws SQLException {
+        try (Connection c = context.getBean(DataSource.class).getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT reason FROM quarantine WHERE reading_key = ?")) {
+            select.setString(1, readingKey);
+            try (ResultSet rs = select.executeQuery()) {
+                List<String> reasons = new ArrayList<>();
+                while (rs.next()) {
+                    reasons.add(rs.getString(1));
+                }
+                return reasons;
+            }
         }
     }
 

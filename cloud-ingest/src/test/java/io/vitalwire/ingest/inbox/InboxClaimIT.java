@@ -4,20 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Reading;
-import io.vitalwire.ingest.quarantine.QuarantineReason;
-import io.vitalwire.ingest.quarantine.QuarantineStore;
 import io.vitalwire.ingest.pipeline.Failure;
 import io.vitalwire.ingest.pipeline.Owner;
+import io.vitalwire.ingest.pipeline.Pipeline;
+import io.vitalwire.ingest.pipeline.Stage;
+import io.vitalwire.ingest.pipeline.StageBatch;
 import io.vitalwire.ingest.pipeline.StageEntry;
+import io.vitalwire.ingest.quarantine.QuarantineReason;
+import io.vitalwire.ingest.quarantine.QuarantineStore;
 import io.vitalwire.ingest.testing.StackTest;
 import io.vitalwire.testing.GatewayMessages;
 import io.vitalwire.testing.GatewayReadings;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -45,6 +50,14 @@ class InboxClaimIT extends StackTest {
     QuarantineStore quarantine;
     @Inject
     DataSource dataSource;
+    @Inject
+    InboxConfig config;
+    @Inject
+    InboxSignals signals;
+    @Inject
+    StageHealth health;
+    @Inject
+    MeterRegistry metrics;
 
     InboxClaimIT() {
         super("gw-inbox");
@@ -81,6 +94,40 @@ class InboxClaimIT extends StackTest {
         }
         assertThat(store.trail(r2.key()).orElseThrow().stages()).singleElement()
                 .satisfies(s -> assertThat(s.state()).isEqualTo(InboxState.PENDING));
+    }
+
+    @Test
+    void aStageThatThrowsAnError_failsItsClaimWithBackoff_andTheWorkerLivesOn() {
+        DeviceIdentity scale = GatewayReadings.device("THROWS-" + run);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        List<Reading> readings = List.of(weight(scale, at), weight(scale, at.plusSeconds(1)));
+        store.add(topic(), readings, Instant.now());
+        Stage throwing = new Stage() {
+            @Override
+            public String name() {
+                return "resolve";
+            }
+
+            @Override
+            public void handle(StageBatch batch) {
+                throw new StackOverflowError();
+            }
+        };
+        Pipeline pipeline = Pipeline.startWith(throwing, 1).build();
+        StageWorker worker = new StageWorker(pipeline, pipeline.step("resolve"), Lane.ALL, store, config, signals,
+                health, quarantine, metrics, Clock.systemUTC());
+
+        assertThat(worker.drainOnce()).as("the claim was taken and settled, not thrown out").isEqualTo(2);
+
+        for (Reading r : readings) {
+            assertThat(store.trail(r.key()).orElseThrow().stages()).singleElement().satisfies(t -> {
+                assertThat(t.state()).isEqualTo(InboxState.PENDING);
+                assertThat(t.attempts()).isEqualTo(1);
+                assertThat(t.lastError()).isEqualTo("error: the stage threw java.lang.StackOverflowError");
+            });
+        }
+        assertThat(store.claim("resolve", 100, 100, Instant.now())).as("backing off, not claimed again at once")
+                .isEmpty();
     }
 
     @Test
