@@ -13,7 +13,8 @@ public final class FhirFailures {
     }
 
     /**
-     * Unreachable: no connection. Configuration: the server refused us, not the request (401, 403), or the token
+     * Unreachable: no connection. Configuration: the server refused us, not the request (401, 403, a wrong base URL's
+     * 404, a proxy's 405/406/415: {@link FhirSink#refusesUs}), or the token
      * endpoint refused to give us a token. Server error: any other answer (5xx, 429, a 409 race that a retry resolves).
      */
     public static Failure of(Throwable thrown) {

@@ -23,6 +23,7 @@ import org.hl7.fhir.r4.model.Observation;
 public class FhirSink {
 
     private static final Set<Integer> RETRYABLE = Set.of(408, 409, 429, 500, 502, 503, 504);
+    private static final Set<Integer> REFUSES_US = Set.of(401, 403, 404, 405, 406, 415);
 
     private final IGenericClient client;
 
@@ -93,9 +94,15 @@ public class FhirSink {
         return status >= 400 && status < 500 && !RETRYABLE.contains(status) && !refusesUs(status);
     }
 
-    /** The server refuses us, not the data: credentials or permissions, which an operator has to fix. */
+    /**
+     * The server refuses us, not the data, which an operator has to fix: credentials or permissions (401, 403), or a
+     * request that reached no FHIR endpoint able to take it — a wrong base URL (404 for the whole request: a
+     * transaction's or conditional update's own missing resources are answered inside it, or as 400/412/422), a
+     * proxy refusing the method or media type (405, 406, 415). Quarantining readings for those would set aside
+     * every reading until the configuration is fixed, with a reason nothing replays.
+     */
     static boolean refusesUs(int status) {
-        return status == 401 || status == 403;
+        return REFUSES_US.contains(status);
     }
 
     private static String encode(String s) {
