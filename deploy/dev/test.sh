@@ -10,14 +10,6 @@ eval "$(deploy/dev/stack.sh env)"
 
 mvn -B -ntp verify "$@"
 
-# A short coverage-guided fuzzing run over every GATT decoder (Jazzer); the longer run is documented in
-# gateway/src/test/java/io/vitalwire/gateway/ble/gatt/GattDecodersFuzzTest.java.
-mkdir -p target
-if ! JAZZER_FUZZ=1 mvn -B -ntp -pl gateway -am surefire:test -Dtest='GattDecodersFuzzTest#anyCharacteristic' \
-    -Dsurefire.failIfNoSpecifiedTests=false >target/fuzz.log 2>&1; then
-  tail -n 60 target/fuzz.log
-  echo "fuzzing found a problem: see target/fuzz.log and the crash file it names" >&2
-  exit 1
-fi
-grep -E '^#[0-9]+ +DONE' target/fuzz.log | tail -n 1 || true
-echo "fuzzing: GattDecodersFuzzTest#anyCharacteristic ran 30 s without a finding"
+# A short coverage-guided fuzzing run of every parser of untrusted input (Jazzer, 30 s per target); the long run,
+# a million executions per target, is `deploy/dev/fuzz.sh --long`.
+deploy/dev/fuzz.sh

@@ -21,10 +21,10 @@ import java.util.Set;
  * either decodes or throws GattDecodeException, and what it decodes flows through the clinical rules and
  * normalization into a valid contract reading or a NormalizationException — never any other exception.
  *
- * <p>{@code mvn test} runs them in regression mode (seed inputs only). To fuzz:
- * {@code JAZZER_FUZZ=1 mvn -pl gateway -am surefire:test -Dtest='GattDecodersFuzzTest#anyCharacteristic'
- * -Dsurefire.failIfNoSpecifiedTests=false} — CI does that for 30 s; for a longer run name one target and raise its
- * {@code maxDuration}. Findings are written next to the test's seed inputs in src/test/resources.
+ * <p>{@code mvn test} runs them in regression mode (the seeds in src/test/resources/…/GattDecodersFuzzTestInputs, one
+ * directory per target: values laid out as the characteristics' specifications give them, with every optional field).
+ * {@code deploy/dev/fuzz.sh} fuzzes {@link #anyCharacteristic} for 30 s (CI), {@code --long} a million executions;
+ * findings are written next to the seeds: rename and commit them with the fix.
  */
 class GattDecodersFuzzTest {
 
