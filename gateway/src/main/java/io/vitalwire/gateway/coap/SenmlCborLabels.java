@@ -29,8 +29,9 @@ final class SenmlCborLabels {
      */
     private static JsonNode decimal(JsonNode value) throws SenmlException {
         if ((value.isFloat() || value.isDouble()) && !Double.isFinite(value.doubleValue())) {
-            // CBOR can carry NaN and the infinities (JSON cannot); no measurement is either, and BigDecimal would
-            // refuse them with an unchecked exception that escaped as a 5.00 (found by SenmlPackFuzzTest).
+            // CBOR can carry NaN and the infinities (JSON cannot); no measurement is either. BigDecimal refused them
+            // with an unchecked exception that only the resource's catch-all for IllegalArgumentException turned into
+            // a 4.00, with a message naming no field (found by SenmlPackFuzzTest).
             throw new SenmlException("a value is not a finite number (NaN or infinity)");
         }
         if (value.isFloat()) {
