@@ -125,7 +125,7 @@ public final class Plausibility {
             Optional<Bound> bound = bound(value.mdc(), value.unit());
             if (bound.isPresent() && !bound.get().contains(value.value())) {
                 Bound b = bound.get();
-                return Optional.of("field 'values[" + i + "].value' of " + typeName(reading.type()) + " (MDC "
+                return Optional.of("field 'values[" + i + "].value' of " + reading.type().code() + " (MDC "
                         + b.mdc() + ") in " + b.unit() + " is outside the plausible range " + b.min().toPlainString()
                         + " to " + b.max().toPlainString() + " " + b.unit());
             }
@@ -158,9 +158,5 @@ public final class Plausibility {
     private static String timeDiagnostic(String field) {
         return "field '" + field + "' is outside the plausible times, from " + EARLIEST_TIME + " to the receiver's"
                 + " clock plus " + FUTURE_TOLERANCE.toHours() + " h";
-    }
-
-    private static String typeName(MeasurementType type) {
-        return type.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 }

@@ -74,7 +74,8 @@ class ContractCodecTest {
         String good = json(battery);
         for (String bad : new String[] {good.replace("\"18\"", "\"101\""), good.replace("\"18\"", "\"-1\""),
             good.replace("\"sn.GM~2042\"", "\"GM 42\""), good.replace("\"level\"", "\"charge\""),
-            good.replace("device-battery", "device-connected").replace("\"device\"", "\"serial\"")}) {
+            good.replace("device-battery", "device-connected").replace("\"device\"", "\"serial\""),
+            good.replace("device-battery", "reading-refused").replace("\"device\"", "\"serial\"")}) {
             assertThatThrownBy(() -> codec.decode(events, bytes(bad))).as(bad)
                     .isInstanceOfSatisfying(ContractViolation.class, v -> assertThat(v.reason())
                             .isIn(ContractViolation.Reason.INVALID_VALUE, ContractViolation.Reason.MISSING_FIELD));

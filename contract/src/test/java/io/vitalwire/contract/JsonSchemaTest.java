@@ -42,6 +42,8 @@ class JsonSchemaTest {
         assertThat(errors("events", good.replace("\"level\"", "\"charge\"").getBytes())).isNotEmpty();
         assertThat(errors("events", good.replace("device-battery", "device-connected")
                 .replace("\"device\"", "\"serial\"").getBytes())).isNotEmpty();
+        assertThat(errors("events", good.replace("device-battery", "reading-refused")
+                .replace("\"device\"", "\"serial\"").getBytes())).isNotEmpty();
     }
 
     @Test
