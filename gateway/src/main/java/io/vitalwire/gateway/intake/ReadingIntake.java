@@ -2,12 +2,12 @@ package io.vitalwire.gateway.intake;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalwire.contract.Reading;
+import io.vitalwire.contract.ReadingKey;
 import io.vitalwire.gateway.buffer.AppendResult;
 import io.vitalwire.gateway.buffer.BufferException;
 import io.vitalwire.gateway.buffer.BufferFullException;
 import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
-import io.vitalwire.contract.ReadingKey;
 import io.vitalwire.gateway.events.DeviceEvent;
 import io.vitalwire.gateway.events.DeviceEvents;
 import io.vitalwire.gateway.identity.DeviceAliases;
