@@ -17,7 +17,10 @@ public enum ClockQuality {
      * synchronised (then an offset may be reported, but it was measured against a clock that may itself be wrong).
      */
     @JsonProperty("uncorrected") UNCORRECTED,
-    /** The device gave no time (or a clock it says is not set): the gateway's receive time is used. */
+    /**
+     * The device gave no time (or a clock it says is not set), or one outside the gateway's time window (a clock
+     * wildly wrong; its raw time is still in {@code deviceTime}): the gateway's receive time is used.
+     */
     @JsonProperty("receive-time") RECEIVE_TIME;
 
     /** The name the contract's JSON gives it ("receive-time"), for sinks that carry it on (FHIR, InfluxDB). */

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  *
  * <p>The types the contract defines have required attributes, checked here (see CONTRACT.md): {@value #DEVICE_BATTERY}
  * needs {@code device} and {@code level} (0–100, percent); {@value #DEVICE_CONNECTED} and
- * {@value #DEVICE_DISCONNECTED} need {@code device}. A {@code device} is a device id as
+ * {@value #DEVICE_DISCONNECTED} and {@value #READING_REFUSED} need {@code device}. A {@code device} is a device id as
  * {@link ReadingKey#deviceId} writes it. Other types are free-form.
  *
  * @param v          contract version
@@ -30,6 +30,11 @@ public record GatewayEvent(String v, String gatewayId, Instant at, String type, 
     public static final String DEVICE_CONNECTED = "device-connected";
     /** A device's connection ended. */
     public static final String DEVICE_DISCONNECTED = "device-disconnected";
+    /**
+     * The gateway refused a device's reading at the edge and will never forward it: e.g. a value outside the
+     * plausibility bounds (attribute {@code reason} {@code implausible-value}), a device fault someone should see.
+     */
+    public static final String READING_REFUSED = "reading-refused";
 
     private static final Pattern TYPE = Pattern.compile("[a-z0-9-]{1,40}");
     private static final Pattern LEVEL = Pattern.compile("100|[1-9]?[0-9]");
@@ -45,7 +50,7 @@ public record GatewayEvent(String v, String gatewayId, Instant at, String type, 
                 FieldViolation.matching("attributes.device", attributes.get("device"), ReadingKey.DEVICE_ID);
                 FieldViolation.matching("attributes.level", attributes.get("level"), LEVEL);
             }
-            case DEVICE_CONNECTED, DEVICE_DISCONNECTED ->
+            case DEVICE_CONNECTED, DEVICE_DISCONNECTED, READING_REFUSED ->
                     FieldViolation.matching("attributes.device", attributes.get("device"), ReadingKey.DEVICE_ID);
             default -> {
                 // free-form

@@ -1,6 +1,7 @@
 package io.vitalwire.contract;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Locale;
 
 /**
  * What was measured, coarsely: it selects the FHIR profile and the alert rules. The exact codes (MDC, LOINC) travel in
@@ -15,5 +16,10 @@ public enum MeasurementType {
     @JsonProperty("bmi") BMI,
     @JsonProperty("blood-glucose") BLOOD_GLUCOSE,
     @JsonProperty("oxygen-saturation") OXYGEN_SATURATION,
-    @JsonProperty("pulse-rate") PULSE_RATE
+    @JsonProperty("pulse-rate") PULSE_RATE;
+
+    /** The name the contract's JSON gives it ("body-temperature"), for diagnostics and events. */
+    public String code() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
 }

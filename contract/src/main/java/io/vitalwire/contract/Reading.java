@@ -45,7 +45,17 @@ public record Reading(
         List<String> flags) {
 
     public static final int MAX_VALUES = 16;
+    /**
+     * The most one reading takes encoded ({@link ContractCodec#encodeReading}): far below a message's
+     * {@link ContractCodec#MAX_MESSAGE_BYTES}, so that no single reading can fill or exceed a message. Every field is
+     * bounded (values by {@link ReadingValue#MAX_DIGITS}, texts by their patterns), so no reading this record accepts
+     * comes near it; {@code ContractCodecTest} encodes the largest one.
+     */
+    public static final int MAX_ENCODED_BYTES = 16 * 1024;
     private static final Pattern FLAG = Pattern.compile("[a-z0-9-]{1,40}");
+    /** As the JSON Schema has it: a four-digit year, so no device time beyond 9999 or before year 0. */
+    private static final Pattern DEVICE_TIME = Pattern.compile(
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?Z?");
 
     public Reading {
         FieldViolation.matching("key", key, ReadingKey.PATTERN);
@@ -73,6 +83,10 @@ public record Reading(
     }
 
     private static void requireLocalDateTime(String deviceTime) {
+        if (!DEVICE_TIME.matcher(deviceTime).matches()) {
+            throw FieldViolation.invalid("deviceTime", "'" + deviceTime + "' is not an ISO local date-time or instant"
+                    + " with a four-digit year");
+        }
         try {
             ReadingKey.compact(deviceTime);
         } catch (DateTimeParseException e) {

@@ -74,7 +74,8 @@ class ContractCodecTest {
         String good = json(battery);
         for (String bad : new String[] {good.replace("\"18\"", "\"101\""), good.replace("\"18\"", "\"-1\""),
             good.replace("\"sn.GM~2042\"", "\"GM 42\""), good.replace("\"level\"", "\"charge\""),
-            good.replace("device-battery", "device-connected").replace("\"device\"", "\"serial\"")}) {
+            good.replace("device-battery", "device-connected").replace("\"device\"", "\"serial\""),
+            good.replace("device-battery", "reading-refused").replace("\"device\"", "\"serial\"")}) {
             assertThatThrownBy(() -> codec.decode(events, bytes(bad))).as(bad)
                     .isInstanceOfSatisfying(ContractViolation.class, v -> assertThat(v.reason())
                             .isIn(ContractViolation.Reason.INVALID_VALUE, ContractViolation.Reason.MISSING_FIELD));
@@ -168,6 +169,49 @@ class ContractCodecTest {
                 "\"2026-13-23T11:15:00\"");
 
         assertViolation(json, ContractViolation.Reason.INVALID_VALUE, "deviceTime");
+    }
+
+    @Test
+    void decode_deviceTimeBeyondAFourDigitYear_isRefused() {
+        String json = json(Samples.batch(Samples.bloodPressure())).replace("\"2026-11-23T11:15:00\"",
+                "\"+300000-11-23T11:15:00Z\"");
+
+        assertViolation(json, ContractViolation.Reason.INVALID_VALUE, "deviceTime", "four-digit year");
+    }
+
+    @Test
+    void decode_valueWithAHugeExponent_isRefusedByTheNumberBound() {
+        String json = json(Samples.batch(Samples.bloodPressure())).replace("\"value\":128.0",
+                "\"value\":1e3000000");
+
+        assertViolation(json, ContractViolation.Reason.INVALID_VALUE, "readings[0].values[0]", "values.value",
+                "decimal exponent beyond +-20");
+    }
+
+    @Test
+    void decode_valueWithMoreDigitsThanAnyDevice_isRefusedByTheNumberBound() {
+        String json = json(Samples.batch(Samples.bloodPressure())).replace("\"value\":128.0",
+                "\"value\":128.000000000000000001");
+
+        assertViolation(json, ContractViolation.Reason.INVALID_VALUE, "values.value", "20 significant digits");
+    }
+
+    @Test
+    void theLargestReadingTheRecordsAccept_encodesFarBelowTheMessageLimit() {
+        // Every text field at its longest, in characters three bytes wide in UTF-8; every value at its widest.
+        String text = "\u20ac".repeat(64);
+        DeviceIdentity device = new DeviceIdentity(text, text, text, "AA:BB:CC:DD:EE:FF", 254);
+        List<ReadingValue> values = java.util.Collections.nCopies(Reading.MAX_VALUES, new ReadingValue("123456789",
+                "1234567-8", new java.math.BigDecimal("-12345678901234567890E+20"), "\\".repeat(32)));
+        List<String> flags = java.util.stream.IntStream.range(0, 32)
+                .mapToObj(i -> "f" + i + "-".repeat(38 - Integer.toString(i).length())).toList();
+        Reading largest = new Reading("k".repeat(256), MeasurementType.BLOOD_PRESSURE, "123456789", "1234567-8",
+                values, device, Long.MAX_VALUE, "2026-11-23T11:15:00.123456789Z", Instant.MAX, Instant.MIN,
+                Long.MIN_VALUE, ClockQuality.RECEIVE_TIME, new Source(Transport.COAP, "/" + "r".repeat(127)), flags);
+
+        int size = codec.encodeReading(largest).length;
+
+        assertThat(size).isLessThan(Reading.MAX_ENCODED_BYTES).isLessThan(ContractCodec.MAX_MESSAGE_BYTES / 100);
     }
 
     @Test

@@ -42,6 +42,8 @@ class JsonSchemaTest {
         assertThat(errors("events", good.replace("\"level\"", "\"charge\"").getBytes())).isNotEmpty();
         assertThat(errors("events", good.replace("device-battery", "device-connected")
                 .replace("\"device\"", "\"serial\"").getBytes())).isNotEmpty();
+        assertThat(errors("events", good.replace("device-battery", "reading-refused")
+                .replace("\"device\"", "\"serial\"").getBytes())).isNotEmpty();
     }
 
     @Test
@@ -52,6 +54,30 @@ class JsonSchemaTest {
         assertThat(errors("readings", good.replace("\"v\":\"1.0\"", "\"v\":\"2.0\"").getBytes())).isNotEmpty();
         assertThat(errors("readings", good.replaceFirst(",\"unit\":\"mm\\[Hg\\]\"", "").getBytes())).isNotEmpty();
         assertThat(errors("readings", good.replace("\"blood-pressure\"", "\"mood\"").getBytes())).isNotEmpty();
+    }
+
+    /** The schema declares the same plausibility bounds as the codec's {@link Plausibility} table. */
+    @Test
+    void plausibilityBounds_theSchemaHasEveryBoundOfTheTable() throws Exception {
+        for (Plausibility.Bound b : Plausibility.bounds()) {
+            assertThat(errors("readings", batchWith(b, b.min()))).as(b + " min").isEmpty();
+            assertThat(errors("readings", batchWith(b, b.max()))).as(b + " max").isEmpty();
+            assertThat(errors("readings", batchWith(b, b.min().subtract(new java.math.BigDecimal("0.00001")))))
+                    .as(b + " below").isNotEmpty();
+            assertThat(errors("readings", batchWith(b, b.max().add(new java.math.BigDecimal("0.00001")))))
+                    .as(b + " above").isNotEmpty();
+        }
+    }
+
+    /** A batch holding one reading of the bound's quantity, with {@code value} written into the JSON as it is. */
+    private byte[] batchWith(Plausibility.Bound b, java.math.BigDecimal value) {
+        DeviceIdentity device = new DeviceIdentity(null, null, "SN-1", null, null);
+        Reading r = new Reading(ReadingKey.of("gw-1", device, null, null, Samples.RECEIVED, b.mdc()), b.type(),
+                b.mdc(), null, java.util.List.of(new ReadingValue(b.mdc(), null, java.math.BigDecimal.ONE, b.unit())),
+                device, null, null, Samples.RECEIVED, Samples.RECEIVED, null, ClockQuality.RECEIVE_TIME,
+                new Source(Transport.COAP, "/readings"), java.util.List.of());
+        return new String(codec.encode(Samples.batch(r))).replace("\"value\":1,", "\"value\":"
+                + value.toPlainString() + ",").getBytes();
     }
 
     private java.util.Set<?> errors(String name, byte[] payload) throws Exception {

@@ -3,6 +3,7 @@ package io.vitalwire.ingest.consume;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.ContractViolation;
+import io.vitalwire.contract.Plausibility;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.ReadingBatch;
 import io.vitalwire.contract.Topic;
@@ -11,6 +12,7 @@ import io.vitalwire.ingest.inbox.Inbox;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,11 +32,14 @@ public class ReadingMessages {
     private final Inbox inbox;
     private final QuarantineStore quarantine;
     private final MeterRegistry metrics;
+    private final Clock clock;
 
-    public ReadingMessages(Inbox inbox, QuarantineStore quarantine, MeterRegistry metrics) {
+    /** @param clock the service's clock, which the contract's plausible times are judged against */
+    public ReadingMessages(Inbox inbox, QuarantineStore quarantine, MeterRegistry metrics, Clock clock) {
         this.inbox = inbox;
         this.quarantine = quarantine;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     /**
@@ -51,7 +56,7 @@ public class ReadingMessages {
      *
      * @return its readings, still to {@link #commit}; empty when the message breaks the contract, in which case its
      *         payload is durable in the quarantine when this returns, or when none of its readings is the sending
-     *         gateway's to write (each one quarantined, see {@link #ownReadings})
+     *         gateway's to write or plausible (each one quarantined, see {@link #acceptable})
      * @throws RuntimeException the quarantine could not be written (PostgreSQL failing): not durable
      */
     public Optional<Arrival> decode(String topicName, byte[] payload) {
@@ -59,7 +64,7 @@ public class ReadingMessages {
             Topic topic = Topic.parse(topicName);
             // The codec refuses a batch whose gatewayId is not the topic's (INVALID_TOPIC): batch and topic agree here.
             ReadingBatch batch = (ReadingBatch) codec.decode(topic, payload);
-            List<Reading> own = ownReadings(topicName, topic.gatewayId(), batch.readings());
+            List<Reading> own = acceptable(topicName, topic.gatewayId(), batch.readings());
             if (own.isEmpty()) {
                 metrics.counter("vitalwire.ingest.messages", "channel", "readings", "outcome", "quarantined")
                         .increment();
@@ -75,25 +80,43 @@ public class ReadingMessages {
     }
 
     /**
-     * The readings whose key the sending gateway may write: those beginning with its own id ({@code ReadingKey.of}
-     * puts the gateway first). Why: the key is the reading's identity in the inbox, in FHIR and in InfluxDB, so a
-     * gateway writing under another's keys could claim that gateway's future readings and have the genuine ones
-     * taken for duplicates. The others are quarantined one by one ({@code GATEWAY_MISMATCH}, committed before this
-     * returns); the rest of the message is taken as usual.
+     * The readings the inbox may take; the others are quarantined one by one (committed before this returns) and the
+     * rest of the message is taken as usual:
+     *
+     * <ul>
+     *   <li>{@code GATEWAY_MISMATCH}: a key that does not begin with the sending gateway's id ({@code ReadingKey.of}
+     *       puts the gateway first). The key is the reading's identity in the inbox, in FHIR and in InfluxDB, so a
+     *       gateway writing under another's keys could claim that gateway's future readings and have the genuine
+     *       ones taken for duplicates.</li>
+     *   <li>{@code IMPLAUSIBLE_TIME}, {@code IMPLAUSIBLE_VALUE}: outside the contract's plausibility bounds, which a
+     *       current gateway already applies at the edge. An old or foreign gateway's year 300000 would otherwise be
+     *       refused by PostgreSQL at the inbox commit, again at every redelivery, holding up every message behind it;
+     *       a time after 2262 would overflow InfluxDB's nanoseconds.</li>
+     * </ul>
      */
-    private List<Reading> ownReadings(String topicName, String gatewayId, List<Reading> readings) {
+    private List<Reading> acceptable(String topicName, String gatewayId, List<Reading> readings) {
         String prefix = gatewayId + "/";
-        List<Reading> own = new ArrayList<>(readings.size());
+        List<Reading> taken = new ArrayList<>(readings.size());
         for (Reading r : readings) {
-            if (r.key().startsWith(prefix)) {
-                own.add(r);
-            } else {
+            if (!r.key().startsWith(prefix)) {
                 quarantine.putReading(topicName, r, QuarantineReason.GATEWAY_MISMATCH, "key names gateway '"
                         + r.key().substring(0, Math.max(0, r.key().indexOf('/'))) + "', sent by gateway '" + gatewayId
                         + "': a gateway writes only under its own keys");
+                continue;
             }
+            Optional<String> time = Plausibility.implausibleTime(r, clock.instant());
+            if (time.isPresent()) {
+                quarantine.putReading(topicName, r, QuarantineReason.IMPLAUSIBLE_TIME, time.get());
+                continue;
+            }
+            Optional<String> value = Plausibility.implausibleValue(r);
+            if (value.isPresent()) {
+                quarantine.putReading(topicName, r, QuarantineReason.IMPLAUSIBLE_VALUE, value.get());
+                continue;
+            }
+            taken.add(r);
         }
-        return own;
+        return taken;
     }
 
     /**

@@ -32,6 +32,19 @@ public enum QuarantineReason {
      */
     GATEWAY_MISMATCH,
     /**
+     * A reading with a value outside the contract's plausibility bounds ({@code io.vitalwire.contract.Plausibility}):
+     * what no living patient and no working device produces (an old or foreign gateway's glitch). Set aside by the
+     * consumer, before the inbox; not replayable: the value is the fault.
+     */
+    IMPLAUSIBLE_VALUE,
+    /**
+     * A reading whose {@code measuredAt} or {@code receivedAt} lies outside the contract's plausible times (before
+     * 2000, or more than a day ahead of this service's clock): the inbox's PostgreSQL and InfluxDB could not hold
+     * some of them at all (year 300000; after 2262), and none is a clock anyone can trust. Set aside by the consumer,
+     * before the inbox; not replayable.
+     */
+    IMPLAUSIBLE_TIME,
+    /**
      * A reading whose key the inbox holds already with a different measurement (values, codes, device, device time,
      * flags): the payload is the reading that arrived, {@code held_payload} the one the key holds. Not replayable:
      * somebody must decide which is genuine.

@@ -1,15 +1,19 @@
 package io.vitalwire.gateway.coap;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.MeasurementType;
+import io.vitalwire.contract.ReadingValue;
 import io.vitalwire.contract.Source;
 import io.vitalwire.contract.Transport;
 import io.vitalwire.gateway.normalize.DeviceMeasurement;
@@ -39,7 +43,22 @@ final class SenmlPackReader {
     /** RFC 8428 §4.5.3: times below 2^28 seconds are relative to now. */
     private static final BigDecimal RELATIVE_TIME_LIMIT = BigDecimal.valueOf(1L << 28);
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    /**
+     * Longest number text Jackson reads at all, checked before it parses one: the widest number
+     * {@link #number} lets through (20 digits, a sign, a point, an exponent) fits in it.
+     */
+    static final int MAX_NUMBER_CHARS = 32;
+    private static final StreamReadConstraints NUMBERS = StreamReadConstraints.builder()
+            .maxNumberLength(MAX_NUMBER_CHARS).build();
+
+    /** The times a device time can have in the contract: four-digit years (0001-01-01 to 9999-12-31). */
+    private static final BigDecimal FIRST_SECOND = BigDecimal.valueOf(Instant.parse("0001-01-01T00:00:00Z")
+            .getEpochSecond());
+    private static final BigDecimal LAST_SECOND = BigDecimal.valueOf(Instant.parse("9999-12-31T23:59:59Z")
+            .getEpochSecond());
+
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(NUMBERS)
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -47,7 +66,8 @@ final class SenmlPackReader {
             .build();
 
     /** Floats stay binary here: SenmlCborLabels turns each into its shortest decimal. */
-    private static final ObjectMapper CBOR = CBORMapper.builder()
+    private static final ObjectMapper CBOR = CBORMapper.builder(CBORFactory.builder().streamReadConstraints(NUMBERS)
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
@@ -76,7 +96,7 @@ final class SenmlPackReader {
         BigDecimal baseTime = BigDecimal.ZERO;
         boolean hasBaseTime = false;
         String baseUnit = null;
-        BigDecimal baseValue = BigDecimal.ZERO;
+        BigDecimal baseValue = null;
         int index = 0;
         for (JsonNode record : pack) {
             String where = "record " + index++;
@@ -107,11 +127,13 @@ final class SenmlPackReader {
             if (!record.has("v")) {
                 throw new SenmlException(where + " (" + measurementName(name) + "): missing value 'v'");
             }
-            BigDecimal value = baseValue.add(number(record, "v", where));
+            // Added only when sent: a sum takes the larger scale, so 0 + 1E+20 would be 21 digits, not the 1E+20 sent.
+            BigDecimal value = number(record, "v", where);
+            value = baseValue == null ? value : baseValue.add(value);
             String unit = record.has("u") ? text(record, "u", where) : baseUnit;
             boolean timed = hasBaseTime || record.has("t");
             BigDecimal time = baseTime.add(record.has("t") ? number(record, "t", where) : BigDecimal.ZERO);
-            add(groups, authenticated, name, value, unit, timed ? deviceTime(time, now) : null, where);
+            add(groups, authenticated, name, value, unit, timed ? deviceTime(time, now, where) : null, where);
         }
         if (groups.isEmpty()) {
             throw new SenmlException("the pack holds no measurement");
@@ -207,10 +229,19 @@ final class SenmlPackReader {
         throw new SenmlException(where + ": '" + urn + "' is not a device URN (urn:dev:sn:… or urn:dev:mac:…)");
     }
 
-    private static String deviceTime(BigDecimal seconds, Instant now) {
+    /**
+     * The record's time as an ISO instant. A time the contract cannot carry (a year beyond 9999 or before 1) is no
+     * clock reading at all, so it is refused; any other time, however wrong, is the device's to report and the
+     * normalizer's to judge.
+     */
+    private static String deviceTime(BigDecimal seconds, Instant now, String where) throws SenmlException {
+        boolean relative = seconds.compareTo(RELATIVE_TIME_LIMIT) < 0;
+        BigDecimal absolute = relative ? seconds.add(BigDecimal.valueOf(now.getEpochSecond())) : seconds;
+        if (absolute.compareTo(FIRST_SECOND) < 0 || absolute.compareTo(LAST_SECOND) > 0) {
+            throw new SenmlException(where + ": time 't' resolves outside the years 1 to 9999");
+        }
         long millis = seconds.movePointRight(3).longValue();
-        Instant at = seconds.compareTo(RELATIVE_TIME_LIMIT) < 0 ? now.plusMillis(millis) : Instant.ofEpochMilli(millis);
-        return at.toString();
+        return (relative ? now.plusMillis(millis) : Instant.ofEpochMilli(millis)).toString();
     }
 
     private static JsonNode parse(ObjectMapper mapper, byte[] payload) throws SenmlException {
@@ -244,12 +275,23 @@ final class SenmlPackReader {
         return node.asText();
     }
 
+    /**
+     * A number within the bounds of a reading's value ({@link ReadingValue#MAX_DIGITS} significant digits, decimal
+     * exponent within {@link ReadingValue#MAX_SCALE}), checked before any arithmetic: {@code 1e3000000} is nine
+     * bytes, and adding it to a base value once made three million digits (seconds of CPU, megabytes of message).
+     */
     private static BigDecimal number(JsonNode record, String field, String where) throws SenmlException {
         JsonNode node = record.get(field);
         if (!node.isNumber()) {
             throw new SenmlException(where + ": '" + field + "' must be a number");
         }
-        return Objects.requireNonNull(node.decimalValue());
+        BigDecimal number = Objects.requireNonNull(node.decimalValue());
+        if (!ReadingValue.representable(number)) {
+            throw new SenmlException(where + ": '" + field + "' exceeds the bounds of a SenML number here ("
+                    + ReadingValue.MAX_DIGITS + " significant digits, decimal exponent within +-"
+                    + ReadingValue.MAX_SCALE + ")");
+        }
+        return number;
     }
 
     private static String measurementName(String name) {

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@link ReadingIntake} and answers 2.04 only when the intake says every reading in it is durable, so a device that
  * got 2.04 may forget the readings. The device is the one its
  * pre-shared key identifies; a pack that names another device is refused with 4.03. A pack is accepted or refused
- * whole; a refusal says why in a diagnostic payload and is counted by reason.
+ * whole; a refusal says why in a diagnostic payload and is counted by reason: 4.00 for what cannot be read, 4.22 for
+ * a value outside the contract's plausibility bounds.
  */
 final class SenmlReadingsResource extends CoapResource {
 
@@ -112,6 +113,10 @@ final class SenmlReadingsResource extends CoapResource {
     private void answer(CoapExchange exchange, IntakeOutcome outcome, DeviceIdentity device) {
         if (outcome instanceof IntakeOutcome.Durable) {
             exchange.respond(ResponseCode.CHANGED);
+        } else if (outcome instanceof IntakeOutcome.Invalid invalid
+                && invalid.fault() == IntakeOutcome.Fault.IMPLAUSIBLE) {
+            // Well-formed, but no patient produces it (RFC 8132 4.22): a device fault, and sending it again is futile.
+            refuse(exchange, ResponseCode.UNPROCESSABLE_ENTITY, "implausible", invalid.diagnostic(), device);
         } else if (outcome instanceof IntakeOutcome.Invalid invalid) {
             refuse(exchange, ResponseCode.BAD_REQUEST, "invalid", invalid.diagnostic(), device);
         } else if (outcome instanceof IntakeOutcome.BufferFull full) {

@@ -51,6 +51,26 @@ public sealed interface DeviceEvent {
         }
     }
 
+    /**
+     * The gateway refused one of the device's readings at the edge and will never forward it: a device fault the
+     * people operating the home should see, since the device itself may not tell anyone.
+     *
+     * @param reason          why, kebab-case: {@code implausible-value}
+     * @param measurementType the contract's name of the refused measurement's type, e.g. {@code body-temperature}
+     */
+    record ReadingRefused(String device, String reason, String measurementType, Instant at) implements DeviceEvent {
+
+        @Override
+        public String type() {
+            return GatewayEvent.READING_REFUSED;
+        }
+
+        @Override
+        public Map<String, String> attributes() {
+            return Map.of("device", device, "reason", reason, "type", measurementType);
+        }
+    }
+
     /** The device's battery level in percent (BLE Battery Level, 0x2A19). */
     record Battery(String device, int percent, Instant at) implements DeviceEvent {
 

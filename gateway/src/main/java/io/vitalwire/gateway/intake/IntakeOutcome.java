@@ -38,7 +38,12 @@ public sealed interface IntakeOutcome {
         /** The measurement cannot become a reading (a unit the profile refuses, blood pressure without systolic). */
         NOT_NORMALIZABLE,
         /** The reading it would become breaks the gateway ↔ cloud contract (a field out of its allowed shape). */
-        BREAKS_CONTRACT
+        BREAKS_CONTRACT,
+        /**
+         * A value outside the contract's plausibility bounds: a device fault (a thermometer's −5 °C), never forwarded.
+         * Reported as a {@code reading-refused} device event as well.
+         */
+        IMPLAUSIBLE
     }
 
     /**

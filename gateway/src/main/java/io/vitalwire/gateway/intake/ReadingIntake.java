@@ -2,21 +2,28 @@ package io.vitalwire.gateway.intake;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalwire.contract.Reading;
+import io.vitalwire.contract.ReadingKey;
 import io.vitalwire.gateway.buffer.AppendResult;
 import io.vitalwire.gateway.buffer.BufferException;
 import io.vitalwire.gateway.buffer.BufferFullException;
 import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
+import io.vitalwire.gateway.events.DeviceEvent;
+import io.vitalwire.gateway.events.DeviceEvents;
 import io.vitalwire.gateway.identity.DeviceAliases;
 import io.vitalwire.gateway.normalize.DeviceMeasurement;
+import io.vitalwire.gateway.normalize.ImplausibleMeasurementException;
 import io.vitalwire.gateway.normalize.NormalizationException;
 import io.vitalwire.gateway.normalize.Normalizer;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,29 +44,49 @@ public class ReadingIntake {
      */
     public static final Duration RETRY_WHEN_FULL = Duration.ofSeconds(60);
 
+    /**
+     * At most one {@code reading-refused} event per device and measurement type in this time: a faulty strap may
+     * send an implausible value every second, and one event says as much as thousands (the intake's counters still
+     * count every refusal).
+     */
+    public static final Duration REFUSAL_REPORT_INTERVAL = Duration.ofHours(1);
+
     private static final Logger LOG = LoggerFactory.getLogger(ReadingIntake.class);
 
     private final Normalizer normalizer;
     private final ReadingBuffer buffer;
     private final MeterRegistry meters;
     private final DeviceAliases aliases;
+    private final DeviceEvents events;
+    /** When each device and type was last reported refused; as many entries as a home has devices and types. */
+    private final Map<String, Instant> lastRefusalReports = new ConcurrentHashMap<>();
 
-    /** @param aliases how logs name devices */
+    /**
+     * @param aliases how logs name devices
+     * @param events  where a reading refused as implausible is reported, so that a faulty device is seen
+     */
     @Inject
-    public ReadingIntake(Normalizer normalizer, ReadingBuffer buffer, MeterRegistry meters, DeviceAliases aliases) {
+    public ReadingIntake(Normalizer normalizer, ReadingBuffer buffer, MeterRegistry meters, DeviceAliases aliases,
+                         DeviceEvents events) {
         this.normalizer = normalizer;
         this.buffer = buffer;
         this.meters = meters;
         this.aliases = aliases;
+        this.events = events;
     }
 
     /** Normalizes and appends the delivery whole: every reading of it is durable afterwards, or none is. */
     public IntakeOutcome take(Delivery delivery) {
         List<Reading> readings = new ArrayList<>(delivery.measurements().size());
+        DeviceMeasurement current = null;
         try {
             for (DeviceMeasurement m : delivery.measurements()) {
+                current = m;
                 readings.add(normalizer.normalize(m, delivery.receivedAt()));
             }
+        } catch (ImplausibleMeasurementException e) {
+            reportRefused(current, delivery.receivedAt());
+            return new IntakeOutcome.Invalid(IntakeOutcome.Fault.IMPLAUSIBLE, e.getMessage());
         } catch (NormalizationException e) {
             return new IntakeOutcome.Invalid(IntakeOutcome.Fault.NOT_NORMALIZABLE, e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -79,6 +106,18 @@ public class ReadingIntake {
             LOG.error("buffer append of {} readings from {} device {} failed; not acknowledged", readings.size(),
                     tag(delivery), deviceOf(delivery), e);
             return new IntakeOutcome.BufferFailing(e.getMessage());
+        }
+    }
+
+    /** A {@code reading-refused} device event, unless one went out for this device and type within the interval. */
+    private void reportRefused(DeviceMeasurement m, Instant at) {
+        String device = ReadingKey.deviceId(m.device());
+        String key = device + " " + m.type();
+        Instant last = lastRefusalReports.get(key);
+        // Two transports' threads racing here may both report: a duplicate event is harmless, a lock is not needed.
+        if (last == null || !at.isBefore(last.plus(REFUSAL_REPORT_INTERVAL))) {
+            lastRefusalReports.put(key, at);
+            events.report(new DeviceEvent.ReadingRefused(device, "implausible-value", m.type().code(), at));
         }
     }
 

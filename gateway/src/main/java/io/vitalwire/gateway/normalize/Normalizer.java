@@ -3,6 +3,7 @@ package io.vitalwire.gateway.normalize;
 import io.vitalwire.contract.ClockQuality;
 import io.vitalwire.contract.ClockSync;
 import io.vitalwire.contract.MeasurementType;
+import io.vitalwire.contract.Plausibility;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.ReadingKey;
 import io.vitalwire.contract.ReadingValue;
@@ -17,6 +18,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns what a device source decoded into a contract {@link Reading}: MDC and LOINC codes, the UCUM units the FHIR
@@ -24,7 +26,12 @@ import java.util.List;
  *
  * <p>That decision trusts the gateway's own clock only while it is known to be synchronised: an offset measured
  * against a clock that is itself wrong corrects nothing, so then device time is used as is and called
- * {@link ClockQuality#UNCORRECTED}, never {@code synced} or {@code corrected}.
+ * {@link ClockQuality#UNCORRECTED}, never {@code synced} or {@code corrected}. And it trusts a device's time only
+ * within the {@link TimeWindow} around the receive time: outside it the device's clock is wrong, not its
+ * measurement, so the reading is kept on receive time ({@link ClockQuality#RECEIVE_TIME}) with its raw device time.
+ *
+ * <p>A value outside the contract's plausibility bounds is refused here ({@link ImplausibleMeasurementException}):
+ * the edge is where a device fault must stop, before the buffer.
  */
 @Singleton
 public class Normalizer {
@@ -37,11 +44,12 @@ public class Normalizer {
     private final String gatewayId;
     private final ZoneId deviceZone;
     private final GatewayClockSync clockSync;
+    private final TimeWindow window;
 
     @Inject
-    public Normalizer(GatewayConfig config, GatewayClockSync clockSync) {
+    public Normalizer(GatewayConfig config, GatewayClockSync clockSync, TimeWindowConfig window) {
         this(config.getId(), config.getDeviceTimeZone().isBlank() ? ZoneId.systemDefault()
-                : ZoneId.of(config.getDeviceTimeZone()), clockSync);
+                : ZoneId.of(config.getDeviceTimeZone()), clockSync, TimeWindow.of(window));
     }
 
     /**
@@ -58,11 +66,25 @@ public class Normalizer {
      * @param clockSync  whether the gateway's own clock is synchronised, asked for every reading
      */
     public Normalizer(String gatewayId, ZoneId deviceZone, GatewayClockSync clockSync) {
+        this(gatewayId, deviceZone, clockSync, TimeWindow.DEFAULT);
+    }
+
+    /**
+     * @param deviceZone the zone BLE devices' local timestamps are read in
+     * @param clockSync  whether the gateway's own clock is synchronised, asked for every reading
+     * @param window     where around the receive time a device's time is believed
+     */
+    public Normalizer(String gatewayId, ZoneId deviceZone, GatewayClockSync clockSync, TimeWindow window) {
         this.gatewayId = gatewayId;
         this.deviceZone = deviceZone;
         this.clockSync = clockSync;
+        this.window = window;
     }
 
+    /**
+     * @throws ImplausibleMeasurementException a value is outside the contract's plausibility bounds
+     * @throws NormalizationException          the measurement cannot become a reading (unit, missing component)
+     */
     public Reading normalize(DeviceMeasurement m, Instant receivedAt) throws NormalizationException {
         if (m.values().isEmpty()) {
             throw new NormalizationException("measurement of " + m.type() + " has no values");
@@ -78,17 +100,29 @@ public class Normalizer {
         }
         Timing timing = timing(m.deviceTime(), m.clockOffsetMillis(), receivedAt);
         String key = ReadingKey.of(gatewayId, m.device(), m.sequence(), m.deviceTime(), receivedAt, mdc);
-        return new Reading(key, m.type(), mdc, loinc, values, m.device(), m.sequence(), m.deviceTime(),
+        Reading reading = new Reading(key, m.type(), mdc, loinc, values, m.device(), m.sequence(), m.deviceTime(),
                 timing.measuredAt(), receivedAt, m.clockOffsetMillis(), timing.quality(), m.source(), m.flags());
+        Optional<String> implausible = Plausibility.implausibleValue(reading);
+        if (implausible.isPresent()) {
+            throw new ImplausibleMeasurementException(implausible.get());
+        }
+        return reading;
     }
 
     private record Timing(Instant measuredAt, ClockQuality quality) {
     }
 
+    /** The device's time as the clock rules make it, unless it lies outside the window: then receive time. */
     private Timing timing(String deviceTime, Long offsetMillis, Instant receivedAt) {
         if (deviceTime == null) {
             return new Timing(receivedAt, ClockQuality.RECEIVE_TIME);
         }
+        Timing byDevice = deviceTiming(deviceTime, offsetMillis);
+        return window.contains(byDevice.measuredAt(), receivedAt) ? byDevice
+                : new Timing(receivedAt, ClockQuality.RECEIVE_TIME);
+    }
+
+    private Timing deviceTiming(String deviceTime, Long offsetMillis) {
         Instant byDevice = deviceTime.endsWith("Z") ? Instant.parse(deviceTime)
                 : LocalDateTime.parse(deviceTime).atZone(deviceZone).toInstant();
         if (offsetMillis == null || !clockSync.isSynchronised()) {

@@ -12,11 +12,13 @@ import io.vitalwire.gateway.buffer.BufferSettings;
 import io.vitalwire.gateway.buffer.BufferedReading;
 import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
+import io.vitalwire.gateway.events.DeviceEvent;
 import io.vitalwire.gateway.identity.DeviceAliases;
 import io.vitalwire.gateway.intake.ReadingIntake;
 import io.vitalwire.gateway.normalize.Normalizer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -26,6 +28,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -57,6 +60,7 @@ class CoapIntakeTest {
     private ReadingBuffer buffer;
     private SimpleMeterRegistry metrics;
     private CoapIntake intake;
+    private final List<DeviceEvent> events = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() {
@@ -70,7 +74,7 @@ class CoapIntakeTest {
                 new DeviceIdentity(null, null, "TH-7", null, null), THERMOMETER_KEY)));
         DeviceAliases aliases = DeviceAliases.load(dir);
         intake = new CoapIntake(config(), credentials,
-                new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, metrics, aliases),
+                new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, metrics, aliases, events::add),
                 new IntakeCounters(metrics), Clock.systemUTC(), aliases);
     }
 
@@ -145,6 +149,128 @@ class CoapIntakeTest {
         assertThat(response.getCode()).isEqualTo(ResponseCode.BAD_REQUEST);
         assertThat(response.getResponseText()).contains("missing unit");
         assertThat(rejected("malformed")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aGlitchingThermometersMinusFive_isUnprocessable_namingTheField_neverBuffered_andReported() throws Exception {
+        CoapResponse response = post("thermo-7", THERMOMETER_KEY, json(-5), MediaTypeRegistry.APPLICATION_SENML_JSON);
+
+        assertThat(response.getCode()).isEqualTo(ResponseCode.UNPROCESSABLE_ENTITY);
+        assertThat(response.getResponseText()).contains("'values[0].value'", "body-temperature", "Cel",
+                "plausible range");
+        assertThat(buffer.stats().unsent()).isZero();
+        assertThat(rejected("implausible")).isEqualTo(1.0);
+        assertThat(events).singleElement().satisfies(e -> assertThat(e.attributes())
+                .containsEntry("device", "sn.TH-7").containsEntry("reason", "implausible-value"));
+    }
+
+    @Test
+    void aTemperatureOf1e20_isUnprocessable_byThePlausibilityBounds() throws Exception {
+        String pack = "[{\"bn\":\"urn:dev:sn:TH-7:\",\"n\":\"body-temperature\",\"u\":\"Cel\",\"v\":1e20}]";
+
+        CoapResponse response = post("thermo-7", THERMOMETER_KEY, pack, MediaTypeRegistry.APPLICATION_SENML_JSON);
+
+        assertThat(response.getCode()).isEqualTo(ResponseCode.UNPROCESSABLE_ENTITY);
+        assertThat(response.getResponseText()).contains("'values[0].value'", "plausible range");
+        assertThat(buffer.stats().unsent()).isZero();
+    }
+
+    /**
+     * 1e3000000 once took seconds to add to its base value and left as a 3 MB message; it must be refused by the
+     * number bound, before any arithmetic, in JSON and in CBOR (a decimal fraction, tag 4, or a double).
+     */
+    @Test
+    void aTemperatureOf1e3000000_isRefusedByTheNumberBound_inJsonAndCbor() throws Exception {
+        String pack = "[{\"bn\":\"urn:dev:sn:TH-7:\",\"bv\":0,\"n\":\"body-temperature\",\"u\":\"Cel\","
+                + "\"v\":1e3000000}]";
+
+        CoapResponse json = post("thermo-7", THERMOMETER_KEY, pack, MediaTypeRegistry.APPLICATION_SENML_JSON);
+        CoapResponse decimalFraction = post("thermo-7", THERMOMETER_KEY, cbor(new BigDecimal("1E+3000000")),
+                MediaTypeRegistry.APPLICATION_SENML_CBOR);
+        CoapResponse hugeDouble = post("thermo-7", THERMOMETER_KEY, cbor(1e300),
+                MediaTypeRegistry.APPLICATION_SENML_CBOR);
+
+        for (CoapResponse response : List.of(json, decimalFraction, hugeDouble)) {
+            assertThat(response.getCode()).isEqualTo(ResponseCode.BAD_REQUEST);
+            assertThat(response.getResponseText()).contains("'v'", "bounds of a SenML number",
+                    "decimal exponent within +-20");
+        }
+        assertThat(buffer.stats().unsent()).isZero();
+    }
+
+    @Test
+    void aNumberWithMoreCharactersThanTheBound_isRefusedBeforeItIsParsed() throws Exception {
+        String pack = "[{\"bn\":\"urn:dev:sn:TH-7:\",\"n\":\"body-temperature\",\"u\":\"Cel\",\"v\":36."
+                + "0".repeat(SenmlPackReader.MAX_NUMBER_CHARS) + "}]";
+
+        CoapResponse response = post("thermo-7", THERMOMETER_KEY, pack, MediaTypeRegistry.APPLICATION_SENML_JSON);
+
+        assertThat(response.getCode()).isEqualTo(ResponseCode.BAD_REQUEST);
+        assertThat(response.getResponseText()).contains("Number value length");
+        assertThat(buffer.stats().unsent()).isZero();
+    }
+
+    /** A device clock wildly wrong: the reading is kept on its receive time, with the device's raw time in it. */
+    @Test
+    void deviceTimesOutsideTheWindow_areKeptOnReceiveTime_withTheRawDeviceTime() throws Exception {
+        Instant now = Instant.now();
+        long reset = Instant.parse("2000-01-01T00:00:00Z").getEpochSecond();
+        long ahead = now.plus(Duration.ofDays(2)).getEpochSecond();
+        long recent = now.minus(Duration.ofDays(30)).getEpochSecond();
+
+        for (long bt : new long[] {reset, ahead, recent}) {
+            String pack = "[{\"bn\":\"urn:dev:sn:TH-7:\",\"bt\":" + bt
+                    + ",\"n\":\"body-temperature\",\"u\":\"Cel\",\"v\":36.6}]";
+            assertThat(post("thermo-7", THERMOMETER_KEY, pack, MediaTypeRegistry.APPLICATION_SENML_JSON).getCode())
+                    .isEqualTo(ResponseCode.CHANGED);
+        }
+
+        List<BufferedReading> stored = buffer.claimNext(10);
+        assertThat(stored).hasSize(3);
+        for (int i = 0; i < 2; i++) {
+            io.vitalwire.contract.Reading r = stored.get(i).reading();
+            assertThat(r.clockQuality()).isEqualTo(io.vitalwire.contract.ClockQuality.RECEIVE_TIME);
+            assertThat(r.measuredAt()).isEqualTo(r.receivedAt());
+            assertThat(r.key()).contains("/t");
+        }
+        assertThat(stored.get(0).reading().deviceTime()).isEqualTo("2000-01-01T00:00:00Z");
+        assertThat(stored.get(1).reading().deviceTime()).isEqualTo(Instant.ofEpochSecond(ahead).toString());
+        io.vitalwire.contract.Reading inWindow = stored.get(2).reading();
+        assertThat(inWindow.clockQuality()).isEqualTo(io.vitalwire.contract.ClockQuality.UNCORRECTED);
+        assertThat(inWindow.measuredAt()).isEqualTo(Instant.ofEpochSecond(recent));
+    }
+
+    @Test
+    void aTimeBeyondYear9999_isRefusedNamingTheField() throws Exception {
+        String pack = "[{\"bn\":\"urn:dev:sn:TH-7:\",\"bt\":1e13,\"n\":\"body-temperature\",\"u\":\"Cel\","
+                + "\"v\":36.6}]";
+
+        CoapResponse response = post("thermo-7", THERMOMETER_KEY, pack, MediaTypeRegistry.APPLICATION_SENML_JSON);
+
+        assertThat(response.getCode()).isEqualTo(ResponseCode.BAD_REQUEST);
+        assertThat(response.getResponseText()).contains("time 't'", "years 1 to 9999");
+        assertThat(buffer.stats().unsent()).isZero();
+    }
+
+    private static byte[] cbor(Object celsius) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (CBORGenerator g = new CBORFactory().createGenerator(out)) {
+            g.writeStartArray();
+            g.writeStartObject();
+            g.writeFieldId(0);
+            g.writeString("body-temperature");
+            g.writeFieldId(1);
+            g.writeString("Cel");
+            g.writeFieldId(2);
+            if (celsius instanceof BigDecimal decimal) {
+                g.writeNumber(decimal);
+            } else {
+                g.writeNumber((Double) celsius);
+            }
+            g.writeEndObject();
+            g.writeEndArray();
+        }
+        return out.toByteArray();
     }
 
     @Test

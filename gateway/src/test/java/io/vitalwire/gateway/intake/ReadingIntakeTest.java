@@ -14,6 +14,7 @@ import io.vitalwire.gateway.buffer.BufferSettings;
 import io.vitalwire.gateway.buffer.Gap;
 import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
+import io.vitalwire.gateway.events.DeviceEvent;
 import io.vitalwire.gateway.identity.DeviceAliases;
 import io.vitalwire.gateway.normalize.DeviceMeasurement;
 import io.vitalwire.gateway.normalize.MeasuredValue;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +43,7 @@ class ReadingIntakeTest {
     Path dir;
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private ReadingBuffer buffer;
+    private final List<DeviceEvent> events = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void close() {
@@ -49,7 +52,8 @@ class ReadingIntakeTest {
 
     private ReadingIntake intakeOver(ReadingBuffer behind) {
         buffer = behind;
-        return new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters, DeviceAliases.load(dir));
+        return new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters, DeviceAliases.load(dir),
+                events::add);
     }
 
     private ReadingIntake intake() {
@@ -121,6 +125,29 @@ class ReadingIntakeTest {
             assertThat(invalid.diagnostic()).contains("'K'").doesNotContain("98.6");
         });
         assertThat(buffer.stats().unsent()).isZero();
+    }
+
+    @Test
+    void take_implausibleValue_isRefusedNamingTheField_nothingStored_andReportedOncePerInterval() {
+        ReadingIntake intake = intake();
+
+        IntakeOutcome outcome = intake.take(delivery(Provenance.LIVE, temperature("36.8", "Cel", 1L),
+                temperature("-5", "Cel", 2L)));
+        intake.take(delivery(Provenance.LIVE, temperature("-5", "Cel", 3L)));
+        intake.take(new Delivery(Transport.COAP, Provenance.LIVE, RECEIVED.plus(ReadingIntake.REFUSAL_REPORT_INTERVAL),
+                List.of(temperature("-5", "Cel", 4L))));
+
+        assertThat(outcome).isInstanceOfSatisfying(IntakeOutcome.Invalid.class, invalid -> {
+            assertThat(invalid.fault()).isEqualTo(IntakeOutcome.Fault.IMPLAUSIBLE);
+            assertThat(invalid.diagnostic()).contains("'values[0].value'", "body-temperature", "Cel")
+                    .doesNotContain("-5");
+        });
+        assertThat(buffer.stats().unsent()).as("the plausible reading of the delivery is not stored either").isZero();
+        assertThat(events).as("one event per device and type in an interval").hasSize(2).allSatisfy(e -> {
+            assertThat(e.type()).isEqualTo("reading-refused");
+            assertThat(e.attributes()).containsEntry("device", "sn.TH-7").containsEntry("reason", "implausible-value")
+                    .containsEntry("type", "body-temperature");
+        });
     }
 
     @Test

@@ -13,6 +13,8 @@ import io.vitalwire.contract.Source;
 import io.vitalwire.contract.Transport;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -129,6 +131,38 @@ class NormalizerTest {
 
         assertThat(r.clockQuality()).isEqualTo(ClockQuality.RECEIVE_TIME);
         assertThat(r.measuredAt()).isEqualTo(RECEIVED);
+    }
+
+    /** The window judges the time after correction: a clock years off with a measured offset is only drift. */
+    @Test
+    void timing_theWindowJudgesTheCorrectedTime_andADeviceTimeOutsideItBecomesReceiveTime() throws Exception {
+        long yearsAhead = Duration.ofDays(3 * 365).toMillis();
+        Normalizer narrow = new Normalizer("gw-1", ZoneId.of("Europe/Berlin"), () -> ClockSync.SYNCED,
+                new TimeWindow(Duration.ofDays(30), Duration.ofMinutes(10)));
+
+        Reading corrected = narrow.normalize(heartRate(LocalDateTime.parse("2026-11-23T10:59:00")
+                .plus(Duration.ofMillis(yearsAhead)).toString(), yearsAhead), RECEIVED);
+        Reading resetClock = narrow.normalize(heartRate("2000-01-01T00:00:00", null), RECEIVED);
+        Reading justInside = narrow.normalize(heartRate("2026-10-24T12:00:00", null), RECEIVED);
+        Reading ahead = narrow.normalize(heartRate("2026-11-23T11:11:00", null), RECEIVED);
+
+        assertThat(corrected.clockQuality()).isEqualTo(ClockQuality.CORRECTED);
+        assertThat(corrected.measuredAt()).isEqualTo(Instant.parse("2026-11-23T09:59:00Z"));
+        assertThat(resetClock.clockQuality()).isEqualTo(ClockQuality.RECEIVE_TIME);
+        assertThat(resetClock.measuredAt()).isEqualTo(RECEIVED);
+        assertThat(resetClock.deviceTime()).as("the raw device time is kept").isEqualTo("2000-01-01T00:00:00");
+        assertThat(resetClock.key()).as("and still keys the record").contains("/t20000101T000000/");
+        assertThat(justInside.clockQuality()).isEqualTo(ClockQuality.UNCORRECTED);
+        assertThat(ahead.clockQuality()).as("11 minutes ahead").isEqualTo(ClockQuality.RECEIVE_TIME);
+    }
+
+    @Test
+    void values_outsideThePlausibilityBounds_areRefusedAsImplausible() {
+        assertThatThrownBy(() -> normalizer.normalize(measurement(MeasurementType.BLOOD_PRESSURE, null, null,
+                new MeasuredValue(Quantity.SYSTOLIC, new BigDecimal("45.0"), "kPa"),
+                new MeasuredValue(Quantity.DIASTOLIC, new BigDecimal("10.7"), "kPa")), RECEIVED))
+                .isInstanceOf(ImplausibleMeasurementException.class)
+                .hasMessageContaining("'values[0].value'").hasMessageContaining("mm[Hg]");
     }
 
     @Test

@@ -19,7 +19,8 @@ class BleCounters {
 
     /**
      * @param reason        {@code malformed} (does not decode), {@code refused} (must not become a reading),
-     *                      {@code invalid} (breaks the contract), {@code buffer-unavailable}, at capacity
+     *                      {@code invalid} (breaks the contract), {@code implausible} (a value outside the
+     *                      contract's plausibility bounds), {@code buffer-unavailable}, at capacity
      *                      {@code lost-at-capacity} (a live value) or {@code kept-on-device-at-capacity} (a stored
      *                      record)
      * @param characteristic the 16-bit UUID, e.g. "2A35"

@@ -74,8 +74,11 @@ class GattIntake {
             return new Result(durable.readings(), true, false);
         }
         if (outcome instanceof IntakeOutcome.Invalid invalid) {
-            return refuse(invalid.fault() == IntakeOutcome.Fault.NOT_NORMALIZABLE ? "refused" : "invalid", ref,
-                    device, invalid.diagnostic());
+            return refuse(switch (invalid.fault()) {
+                case NOT_NORMALIZABLE -> "refused";
+                case BREAKS_CONTRACT -> "invalid";
+                case IMPLAUSIBLE -> "implausible";
+            }, ref, device, invalid.diagnostic());
         }
         // BlueZ has already confirmed the value. A stored record stays in the device's memory (not deleted, the
         // cursor held) and comes again; a live value is lost, and counted as such.

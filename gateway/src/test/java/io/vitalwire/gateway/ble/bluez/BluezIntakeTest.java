@@ -91,7 +91,7 @@ class BluezIntakeTest {
         BleCounters counters = new BleCounters(meters);
         DeviceAliases aliases = DeviceAliases.load(dir);
         GattIntake gatt = new GattIntake(new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters,
-                aliases), counters, aliases);
+                aliases, deviceEvents::add), counters, aliases);
         intake = new BluezIntake(new TestConfig(List.of("C0:1D:00:00:00:01"), setDeviceClock), bluez, gatt,
                 counters, ZoneOffset.UTC, Clock.systemUTC(), () -> gatewayClock, new BufferRecordCursors(cursors),
                 deviceEvents::add, aliases);
@@ -115,6 +115,21 @@ class BluezIntakeTest {
         start();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> buffer.stats().unsent() == 1);
+    }
+
+    @Test
+    void anImplausibleValue_isRefused_counted_reported_andNeverBuffered() {
+        bluez.valueOnConnect = new byte[] {0x00, 5}; // heart rate 5/min: a faulty strap, no living patient
+        start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> meters.counter("vitalwire.intake.rejected", "source", "ble",
+                "reason", "implausible", "characteristic", "2A37").count() == 1.0);
+        assertThat(buffer.stats().unsent()).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> deviceEvents.stream()
+                .anyMatch(e -> e.type().equals("reading-refused")));
+        assertThat(deviceEvents).filteredOn(e -> e.type().equals("reading-refused")).singleElement()
+                .satisfies(e -> assertThat(e.attributes()).containsEntry("reason", "implausible-value")
+                        .containsEntry("type", "heart-rate"));
     }
 
     @Test
