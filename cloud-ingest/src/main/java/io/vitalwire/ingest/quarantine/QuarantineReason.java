@@ -42,5 +42,12 @@ public enum QuarantineReason {
      * required, at none); replayable once the device is moved to the sending gateway
      * ({@code PUT /admin/devices/{device}/gateway}).
      */
-    DEVICE_NOT_AT_GATEWAY
+    DEVICE_NOT_AT_GATEWAY,
+    /**
+     * The reading's topic names another tenant than the one its gateway is registered under (or, where registrations
+     * are required, the gateway has none): one tenant's hub speaking into another tenant's records. Checked before
+     * the device and its patient. Replayable once the gateway is registered under the topic's tenant
+     * ({@code PUT /admin/gateways/{id}/tenant}), which a genuine move between tenants does and a forgery never gets.
+     */
+    TENANT_MISMATCH
 }
