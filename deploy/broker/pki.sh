@@ -28,9 +28,10 @@
 #                                                 broker's crlfile); render the ACL again afterwards
 #
 # Refused, before anything is signed: an id or tenant that is not a topic segment; a gateway id that is a service's
-# (the reserved names below, or any name the services CA issued) or that was issued to another tenant and not
-# revoked; a service name that the gateways CA issued. The broker's ACL trusts the CN alone, so these refusals are
-# what keeps a gateway from ever holding a service's or another tenant's identity.
+# (cloud-ingest, broker, mosquitto, admin, root, services, gateways in any case, or any name the services CA
+# issued) or that was issued to another tenant and not revoked; a service name that the gateways CA issued. The
+# broker's ACL trusts the CN alone, so these refusals are what keeps a gateway from ever holding a service's or
+# another tenant's identity.
 #
 # Environment: VW_CERT_DAYS validity of issued certificates (default 825), VW_CA_DAYS of the CAs (default 3650).
 set -euo pipefail
@@ -227,6 +228,9 @@ case $cmd in
     cat "$dir/gateways/crl.pem" "$dir/services/crl.pem" >"$dir/crl.pem"
     printf 'revoked gateway %s; install %s/crl.pem as the broker'"'"'s crlfile and render its ACL again\n' "$id" \
       "$dir" >&2
+    ;;
+  client)
+    die "'client' is gone: a gateway's certificate is 'pki.sh gateway <dir> <tenant> <id>', a service's 'pki.sh service <dir> <name>'"
     ;;
   *)
     sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
