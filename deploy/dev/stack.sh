@@ -28,8 +28,10 @@ readonly STATE_DIR=${VITALWIRE_STACK_DIR:-/var/tmp/vitalwire-dev}
 readonly MQTT_PORT=${VW_MQTT_PORT:-11883}
 # Mutual TLS with the shipped ACL (deploy/broker), as operators run it; the demo uses this listener.
 readonly MQTTS_PORT=${VW_MQTTS_PORT:-18883}
-# The identities the dev PKI issues client certificates for: cloud-ingest and the demo's gateway.
-readonly MQTT_CLIENTS=(cloud-ingest demo-gw-1)
+# The identities the dev PKI issues client certificates for: the service cloud-ingest, and the demo's gateway as
+# <tenant>:<gateway id> (deploy/dev/demo.sh runs demo-gw-1 with vitalwire.gateway.tenant=demo).
+readonly MQTT_SERVICES=(cloud-ingest)
+readonly MQTT_GATEWAYS=(demo:demo-gw-1)
 readonly PG_PORT=${VW_PG_PORT:-15432}
 readonly INFLUX_PORT=${VW_INFLUX_PORT:-18086}
 # InfluxDB's backup/restore RPC listener; it cannot be switched off, so it goes to loopback too.
@@ -228,19 +230,26 @@ admin_auth() {
 # Mosquitto
 # ---------------------------------------------------------------------------------------------
 
-# The dev PKI, made once with the operators' deploy/broker/pki.sh: CA, broker certificate for loopback,
-# and a client certificate per MQTT_CLIENTS identity.
+# The dev PKI, made once with the operators' deploy/broker/pki.sh: root and intermediate CAs, the broker's
+# certificate for loopback, a certificate per MQTT_SERVICES and MQTT_GATEWAYS identity, and the broker's ACL rendered
+# from what was issued, as operators render it.
 mqtt_pki() {
-  local pki=$1 cn
-  if [[ ! -f $pki/ca.pem ]]; then
+  local pki=$1 name gateway
+  local script=$REPO_ROOT/deploy/broker/pki.sh
+  # A PKI of one flat CA (before the gateways and services intermediates) cannot issue tenants' gateways: remade.
+  if [[ ! -f $pki/gateways/ca.pem ]]; then
+    rm -rf "$pki"
     mkdir -p "$pki"
-    "$REPO_ROOT/deploy/broker/pki.sh" ca "$pki" >/dev/null
-    "$REPO_ROOT/deploy/broker/pki.sh" server "$pki" broker "DNS:localhost,IP:$HOST" >/dev/null
+    "$script" ca "$pki" >/dev/null
+    "$script" server "$pki" broker "DNS:localhost,IP:$HOST" >/dev/null
   fi
-  for cn in "${MQTT_CLIENTS[@]}"; do
-    [[ -f $pki/$cn.pem ]] || "$REPO_ROOT/deploy/broker/pki.sh" client "$pki" "$cn" >/dev/null
+  for name in "${MQTT_SERVICES[@]}"; do
+    [[ -f $pki/$name.pem ]] || "$script" service "$pki" "$name" >/dev/null
   done
-  cp "$REPO_ROOT/deploy/broker/acl" "$pki/acl"
+  for gateway in "${MQTT_GATEWAYS[@]}"; do
+    [[ -f $pki/${gateway#*:}.pem ]] || "$script" gateway "$pki" "${gateway%%:*}" "${gateway#*:}" >/dev/null
+  done
+  "$script" acl "$pki" >"$pki/acl"
 }
 
 start_mosquitto() {
@@ -285,7 +294,7 @@ listener $MQTT_PORT $HOST
 allow_anonymous true
 
 # Mutual TLS as deploy/broker/mosquitto.conf ships it: a certificate from the dev CA, its CN as the
-# username, the shipped ACL. The demo's gateway and cloud-ingest connect here.
+# username, the ACL rendered by pki.sh acl. The demo's gateway and cloud-ingest connect here.
 listener $MQTTS_PORT $HOST
 cafile $dir/pki/ca.pem
 certfile $dir/pki/broker.pem

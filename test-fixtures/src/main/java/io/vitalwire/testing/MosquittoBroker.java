@@ -57,13 +57,14 @@ public final class MosquittoBroker implements AutoCloseable {
 
     /**
      * The operators' configuration with the certificates of {@code pki} (from {@link TestPki#issue}), written into
-     * {@code dir} with its state and log, and started: mutual TLS, certificate CN as user name, the ACL, persistence.
+     * {@code dir} with its state and log, and started: mutual TLS, certificate CN as user name, the ACL rendered from
+     * the gateways {@code pki} issued ({@link TestPki#acl()}), persistence.
      */
     public static MosquittoBroker deployed(TestPki pki, Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path stateDir = Files.createDirectories(dir.resolve("state"));
         int port = FreePorts.tcp();
-        Files.copy(DEPLOY.resolve("acl"), pki.dir().resolve("acl"));
+        Files.writeString(pki.dir().resolve("acl"), pki.acl());
         Map<String, String> ours = Map.of(
                 "listener 8883", "listener " + port + " 127.0.0.1",
                 "/etc/mosquitto/vitalwire/", pki.dir() + "/",
@@ -125,6 +126,32 @@ public final class MosquittoBroker implements AutoCloseable {
                 throw new IllegalStateException("mosquitto did not start (" + log + "): " + Files.readString(log));
             }
             Thread.sleep(50);
+        }
+    }
+
+    /**
+     * Renders a {@link #deployed} broker's ACL again from {@code pki} and has the broker reread it (SIGHUP), as
+     * operators do after issuing or revoking a gateway; returns once the broker logged the reload.
+     */
+    public void reloadAcl(TestPki pki) throws IOException, InterruptedException {
+        Files.writeString(pki.dir().resolve("acl"), pki.acl());
+        long reloads = reloads();
+        Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
+        if (hup.waitFor() != 0) {
+            throw new IllegalStateException("kill -HUP " + process.pid() + " failed");
+        }
+        Instant deadline = Instant.now().plus(READY_TIMEOUT);
+        while (reloads() == reloads) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("mosquitto did not reload its configuration; see " + log);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private long reloads() throws IOException {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(line -> line.contains("Reloading config")).count();
         }
     }
 

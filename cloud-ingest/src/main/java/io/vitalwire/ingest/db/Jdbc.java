@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -50,6 +51,30 @@ public final class Jdbc {
             }
         }
         return rows;
+    }
+
+    /**
+     * Every row a statement answers, run on a connection of its own (its own transaction). Parameters in order:
+     * {@code String} (or {@code null} for text), {@code Integer}, {@code Timestamp}, or {@code String[]} (a text
+     * array).
+     */
+    public static <T> List<T> query(DataSource dataSource, String sql, Row<T> row, Object... parameters)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement statement = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                Object p = parameters[i];
+                if (p instanceof Timestamp at) {
+                    statement.setTimestamp(i + 1, at);
+                } else if (p instanceof Integer n) {
+                    statement.setInt(i + 1, n);
+                } else if (p instanceof String[] texts) {
+                    statement.setArray(i + 1, c.createArrayOf("text", texts));
+                } else {
+                    statement.setString(i + 1, (String) p);
+                }
+            }
+            return list(statement, row);
+        }
     }
 
     /**

@@ -62,5 +62,12 @@ public enum QuarantineReason {
      * consumer so that it cannot hold back the readings behind it. Not replayed by the sweep, which would be refused
      * again: the fix is in cloud-ingest (a bound the contract should have, a column too narrow).
      */
-    INBOX_REFUSED
+    INBOX_REFUSED,
+    /**
+     * The reading's topic names another tenant than the one its gateway is registered under (or, where registrations
+     * are required, the gateway has none): one tenant's hub speaking into another tenant's records. Checked before
+     * the device and its patient. Replayable once the gateway is registered under the topic's tenant
+     * ({@code PUT /admin/gateways/{id}/tenant}), which a genuine move between tenants does and a forgery never gets.
+     */
+    TENANT_MISMATCH
 }

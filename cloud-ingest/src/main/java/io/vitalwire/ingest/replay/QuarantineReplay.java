@@ -14,6 +14,7 @@ import io.vitalwire.ingest.quarantine.QuarantineStore;
 import io.vitalwire.ingest.resolve.DeviceLookup;
 import io.vitalwire.ingest.resolve.PatientResolver;
 import io.vitalwire.ingest.resolve.Resolution;
+import io.vitalwire.ingest.tenancy.GatewayTenants;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Puts quarantined readings that were held back for their device (unknown, unassigned, conflicting assignments,
  * installed at another hub) back into the inbox once the device resolves to a patient at the reading's measurement
- * time and, for {@code DEVICE_NOT_AT_GATEWAY}, is installed at the hub that sent the reading. From there they take
+ * time and, for {@code DEVICE_NOT_AT_GATEWAY}, is installed at the hub that sent the reading (for
+ * {@code TENANT_MISMATCH}: the sending gateway is registered under the topic's tenant). From there they take
  * the way every reading takes — the same stages, retries, independent sinks and explain trail — because replay is
  * only one guarded transition: the reading's entry goes from QUARANTINED back to PENDING in the stage that set it
  * aside ({@link InboxStore#requeue}), or, when the entry was purged since, the reading is taken into the inbox again.
@@ -47,17 +49,19 @@ public class QuarantineReplay {
 
     private static final Logger LOG = LoggerFactory.getLogger(QuarantineReplay.class);
     /**
-     * The reasons an assignment in FHIR, or a device's installation at the sending hub, can cure; the others need a
-     * fix elsewhere (or a person's decision: {@code KEY_CONFLICT}, {@code GATEWAY_MISMATCH}).
+     * The reasons an assignment in FHIR, a device's installation at the sending hub, or the sending gateway's
+     * registration under the topic's tenant can cure; the others need a fix elsewhere (or a person's decision:
+     * {@code KEY_CONFLICT}, {@code GATEWAY_MISMATCH}).
      */
     static final Set<QuarantineReason> REPLAYABLE = EnumSet.of(QuarantineReason.UNKNOWN_DEVICE,
             QuarantineReason.UNASSIGNED_DEVICE, QuarantineReason.CONFLICTING_ASSIGNMENTS,
-            QuarantineReason.DEVICE_NOT_AT_GATEWAY, QuarantineReason.UNBOUND_USER);
+            QuarantineReason.DEVICE_NOT_AT_GATEWAY, QuarantineReason.UNBOUND_USER, QuarantineReason.TENANT_MISMATCH);
 
     private final ContractCodec codec = new ContractCodec();
     private final QuarantineStore store;
     private final PatientResolver resolver;
     private final DeviceInstallations installations;
+    private final GatewayTenants tenants;
     private final InboxStore inbox;
     private final InboxSignals signals;
     private final Pipeline pipeline;
@@ -66,11 +70,12 @@ public class QuarantineReplay {
     private final Clock clock;
 
     public QuarantineReplay(QuarantineStore store, PatientResolver resolver, DeviceInstallations installations,
-                            InboxStore inbox, InboxSignals signals, Pipeline pipeline, ReplayConfig config,
-                            MeterRegistry metrics, Clock clock) {
+                            GatewayTenants tenants, InboxStore inbox, InboxSignals signals, Pipeline pipeline,
+                            ReplayConfig config, MeterRegistry metrics, Clock clock) {
         this.store = store;
         this.resolver = resolver;
         this.installations = installations;
+        this.tenants = tenants;
         this.inbox = inbox;
         this.signals = signals;
         this.pipeline = pipeline;
@@ -134,6 +139,9 @@ public class QuarantineReplay {
             if (e.reason() == QuarantineReason.DEVICE_NOT_AT_GATEWAY
                     && !installations.admits(reading.device().stableId(), Hub.of(e.topic()))) {
                 continue; // still installed elsewhere (or nowhere, where installations are required)
+            }
+            if (e.reason() == QuarantineReason.TENANT_MISMATCH && !tenants.admits(Hub.of(e.topic()))) {
+                continue; // the gateway still belongs to another tenant (or to none, where registrations are required)
             }
             String stage = e.stage() != null && pipeline.has(e.stage()) ? e.stage() : pipeline.first();
             String outcome;

@@ -11,6 +11,9 @@ import io.vitalwire.ingest.pipeline.Stage;
 import io.vitalwire.ingest.pipeline.StageBatch;
 import io.vitalwire.ingest.pipeline.StageEntry;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
+import io.vitalwire.ingest.tenancy.FirstReading;
+import io.vitalwire.ingest.tenancy.GatewayTenants;
+import io.vitalwire.ingest.tenancy.Registration;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,19 +28,24 @@ import java.util.Optional;
  * Observation can hold the reading is the FHIR stage's question. Each device is looked up once per batch, the
  * devices not cached in as few FHIR searches as possible; a failing search sends back only its devices' readings.
  *
- * <p>First, the device's installation ({@link DeviceInstallations}): a reading sent by another hub than the one the
- * device is installed at is quarantined ({@code DEVICE_NOT_AT_GATEWAY}), whoever the patient; a device's first
- * assigned reading records its installation ({@link FirstUse}). Unknown and unassigned devices bind nothing.
+ * <p>First, the sending gateway's tenant ({@link GatewayTenants}): a reading whose topic names another tenant than
+ * the one its gateway is registered under is quarantined ({@code TENANT_MISMATCH}); a gateway's first reading
+ * registers it ({@link FirstReading}). Then the device's installation ({@link DeviceInstallations}): a reading sent by
+ * another hub than the one the device is installed at is quarantined ({@code DEVICE_NOT_AT_GATEWAY}), whoever the
+ * patient; a device's first assigned reading records its installation ({@link FirstUse}). Unknown and unassigned
+ * devices bind nothing.
  */
 @Singleton
 public class ResolveStage implements Stage {
 
     private final PatientResolver resolver;
     private final DeviceInstallations installations;
+    private final GatewayTenants tenants;
 
-    public ResolveStage(PatientResolver resolver, DeviceInstallations installations) {
+    public ResolveStage(PatientResolver resolver, DeviceInstallations installations, GatewayTenants tenants) {
         this.resolver = resolver;
         this.installations = installations;
+        this.tenants = tenants;
     }
 
     @Override
@@ -49,13 +57,16 @@ public class ResolveStage implements Stage {
     public void handle(StageBatch batch) {
         List<List<StageEntry>> devices = batch.byDevice();
         Map<String, Installation> installed;
+        Map<String, Registration> registered;
         try {
             installed = new HashMap<>(installations.of(devices.stream().map(device -> device.get(0).device())
                     .toList()));
+            registered = new HashMap<>(tenants.of(batch.entries().stream().map(e -> Hub.of(e.topic()).gateway())
+                    .toList()));
         } catch (RuntimeException e) {
-            // The registry is in PostgreSQL: retried with the backoff, reported in the stage's health.
-            batch.failed(batch.entries(), new Failure(Failure.Cause.ERROR, "device installations unreadable: "
-                    + e.getMessage()));
+            // The registries are in PostgreSQL: retried with the backoff, reported in the stage's health.
+            batch.failed(batch.entries(), new Failure(Failure.Cause.ERROR, "device installations or gateway "
+                    + "tenants unreadable: " + e.getMessage()));
             return;
         }
         PatientResolver.Lookups lookups = resolver.lookupAll(devices.stream()
@@ -63,7 +74,7 @@ public class ResolveStage implements Stage {
         for (List<StageEntry> device : devices) {
             List<StageEntry> atTheirHub = new ArrayList<>(device.size());
             for (StageEntry e : device) {
-                if (installedElsewhere(batch, e, installed.get(e.device()))) {
+                if (ofAnotherTenant(batch, e, registered) || installedElsewhere(batch, e, installed.get(e.device()))) {
                     continue;
                 }
                 atTheirHub.add(e);
@@ -91,6 +102,35 @@ public class ResolveStage implements Stage {
                 settle(batch, e, resolution);
             }
         }
+    }
+
+    /**
+     * Quarantines the reading if its topic names another tenant than the one its gateway is registered under: a
+     * tenant's records take readings of its own gateways only. Checked first, so that nothing of another tenant's hub
+     * binds a device or reaches a patient. A gateway no registration names is registered on its first reading, or,
+     * where registrations are required, the reading is quarantined.
+     */
+    private boolean ofAnotherTenant(StageBatch batch, StageEntry e, Map<String, Registration> registered) {
+        Hub sender = Hub.of(e.topic());
+        Registration registration = registered.get(sender.gateway());
+        if (registration == null) {
+            if (tenants.firstUse() == FirstReading.REQUIRE_REGISTRATION) {
+                batch.quarantined(e, QuarantineReason.TENANT_MISMATCH, "gateway " + sender.gateway() + " is "
+                        + "registered under no tenant (first use requires a registration); replayable once it is "
+                        + "registered under tenant " + sender.tenant());
+                return true;
+            }
+            registration = tenants.registerOnFirstUse(sender, e.readingKey());
+            registered.put(sender.gateway(), registration);
+        }
+        if (registration.tenant().equals(sender.tenant())) {
+            return false;
+        }
+        batch.quarantined(e, QuarantineReason.TENANT_MISMATCH, "gateway " + sender.gateway() + " is registered "
+                + "under tenant " + registration.tenant() + " (since " + registration.registeredAt() + ", by "
+                + registration.registeredBy() + "), sent under tenant " + sender.tenant()
+                + "; replayable once it is registered under it");
+        return true;
     }
 
     /**

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestInstance;
  *   replay, explain ──▶ inbox (admin features over the engine)     inbox ─╳─▶ any stage
  *   consume ──▶ events, operations ──▶ rules (the one alert insert), notify, tasks   (operations alerts: no stage)
  *   resolve, replay ──▶ installation (which hub a device is installed at; imports no stage)
+ *   resolve, replay ──▶ tenancy ──▶ installation (which tenant a gateway belongs to; imports no stage)
  * </pre>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

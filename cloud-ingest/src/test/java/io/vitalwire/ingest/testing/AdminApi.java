@@ -50,6 +50,20 @@ public final class AdminApi {
                 .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /**
+     * PUT a JSON body to a path with exactly this {@code Authorization} header ({@code null}: none), for the refusals
+     * and the roles a test is about; returns the status and the body.
+     */
+    public HttpResponse<String> putAs(String pathAndQuery, String body, String authorization)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(pathAndQuery))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The status of a GET, for requests that are to be refused. */
     public int status(String pathAndQuery) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET().build()).statusCode();

@@ -16,6 +16,7 @@ import io.vitalwire.testing.GatewayReadings;
 import io.vitalwire.testing.MosquittoBroker;
 import io.vitalwire.testing.ReadingsSubscriber;
 import io.vitalwire.testing.TestPki;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,13 +40,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Who may do what on the broker as operators configure it (deploy/broker): a gateway's certificate is its identity,
- * and the ACL ties its topics to it; a client without a certificate of our CA never gets in; and a client refuses a
- * broker whose certificate does not name the host it dialled.
+ * and the ACL rendered from the issued certificates ties its topics to it and to its tenant; a client without a
+ * certificate of our CA never gets in; and a client refuses a broker whose certificate does not name the host it
+ * dialled.
  */
 class BrokerAccessIT {
 
     private static final String GATEWAY = "gw-a";
     private static final String OTHER_GATEWAY = "gw-b";
+    private static final String OTHER_TENANT = "other";
     private static final Duration ARRIVAL = Duration.ofSeconds(10);
 
     @TempDir
@@ -90,6 +93,45 @@ class BrokerAccessIT {
             close(impostor);
             close(genuine);
         }
+    }
+
+    @Test
+    void aGateway_cannotPublishUnderAnotherTenant_evenUnderItsOwnId() throws Exception {
+        ArrivalLedger ledger = new ArrivalLedger();
+        try (ReadingsSubscriber subscriber = FaultScenario.ingestSubscriber(broker, pki, ledger)) {
+            MqttAsyncClient crossing = connect(broker.url(), "crossing", BrokerTls.as(pki, GATEWAY), true);
+            IMqttToken elsewhere = crossing.publish(Topic.of(OTHER_TENANT, GATEWAY, Channel.READINGS).path(),
+                    codec.encode(batch("CROSS-TENANT")), 1, false);
+            elsewhere.waitForCompletion(5_000);
+            close(crossing); // Mosquitto 2.0 drops the connection after the refusal
+            MqttAsyncClient home = connect(broker.url(), "home", BrokerTls.as(pki, GATEWAY), true);
+            IMqttToken own = home.publish(Topic.of(TestPki.TENANT, GATEWAY, Channel.READINGS).path(),
+                    codec.encode(batch("OWN-TENANT")), 1, false);
+            own.waitForCompletion(5_000);
+
+            assertThat(elsewhere.getReasonCodes()).containsExactly(MqttReturnCode.RETURN_CODE_NOT_AUTHORIZED);
+            assertThat(own.getReasonCodes()).containsExactly(MqttReturnCode.RETURN_CODE_SUCCESS);
+            await().atMost(ARRIVAL).until(() -> ledger.keys().contains(key("OWN-TENANT")));
+            assertThat(ledger.keys()).containsExactly(key("OWN-TENANT"));
+            close(home);
+        }
+    }
+
+    @Test
+    void aGatewayIssuedLater_writesOnceTheAclIsRenderedAgain_andNoLongerOnceRevoked() throws Exception {
+        String later = "gw-later";
+        String topic = Topic.of(OTHER_TENANT, later, Channel.STATUS).path();
+        pki.gateway(OTHER_TENANT, later);
+        // Its certificate is good (the TLS handshake passes), but the broker's ACL does not name it yet.
+        assertThat(publishOnce(later, topic)).isEqualTo(MqttReturnCode.RETURN_CODE_NOT_AUTHORIZED);
+
+        broker.reloadAcl(pki);
+        // Accepted: "success", or "no matching subscribers" (0x10), as nobody listens to this status topic.
+        assertThat(publishOnce(later, topic)).isLessThan(0x80);
+
+        pki.revoke(later);
+        broker.reloadAcl(pki);
+        assertThat(publishOnce(later, topic)).isEqualTo(MqttReturnCode.RETURN_CODE_NOT_AUTHORIZED);
     }
 
     @Test
@@ -141,6 +183,15 @@ class BrokerAccessIT {
                 .rootCause().hasMessageContaining("localhost");
         // Everything else about the connection is fine: without the host name check it gets in.
         close(connect(byName, GATEWAY, BrokerTls.as(pki, GATEWAY), false));
+    }
+
+    /** Connects as the gateway, publishes one status message and returns the broker's reason code. */
+    private static int publishOnce(String gateway, String topic) throws Exception {
+        MqttAsyncClient client = connect(broker.url(), gateway, BrokerTls.as(pki, gateway), true);
+        IMqttToken token = client.publish(topic, "{}".getBytes(StandardCharsets.UTF_8), 1, false);
+        token.waitForCompletion(5_000);
+        close(client);
+        return token.getReasonCodes()[0];
     }
 
     private static MqttAsyncClient connect(String url, String clientId, ClientTls tls, boolean verifyHost)

@@ -24,7 +24,8 @@ import java.util.UUID;
  */
 final class FaultGateway implements AutoCloseable {
 
-    static final String TENANT = "faults";
+    /** The tenant in its topics: the one its certificate names ({@link TestPki#issue}). */
+    static final String TENANT = TestPki.TENANT;
     private static final Path JAR = Path.of("..", "gateway", "target", "gateway.jar");
     static final Path JVM_OPTIONS = Path.of("..", "deploy", "gateway", "jvm.options");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);

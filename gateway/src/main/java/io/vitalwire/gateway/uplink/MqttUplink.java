@@ -89,7 +89,7 @@ public class MqttUplink implements AutoCloseable {
         this.topics = new UplinkTopics(gateway.getTenant(), gateway.getId());
         this.clock = clock;
         this.connector = new MqttConnector(mqttSettings(config, gateway));
-        UplinkTls.check(connector.tls(), config, gateway.getId(), clock);
+        UplinkTls.check(connector.tls(), config, gateway.getId(), gateway.getTenant(), clock);
         ContractCodec codec = new ContractCodec();
         this.presence = new GatewayPresence(topics, codec, clock);
         this.heartbeat = new Heartbeat(buffer, topics, codec, adapters, clockSync, config.getHeartbeatInterval(),

@@ -26,13 +26,20 @@ final class UplinkTls {
 
     /**
      * @param tls the connection's TLS, empty for {@code tcp://}
-     * @throws TlsMaterialException if the client certificate's CN is not the gateway id
+     * @throws TlsMaterialException if the client certificate's CN is not the gateway id, or its O (the tenant it was
+     *                              issued to) is not the gateway's tenant
      */
-    static void check(Optional<ClientTls> tls, UplinkConfig config, String gatewayId, Clock clock) {
+    static void check(Optional<ClientTls> tls, UplinkConfig config, String gatewayId, String tenant, Clock clock) {
         tls.flatMap(ClientTls::commonName).filter(cn -> !cn.equals(gatewayId)).ifPresent(cn -> {
             throw new TlsMaterialException("client certificate", config.getCertFile().orElseThrow(),
                     "is for CN=" + cn + ", but vitalwire.gateway.id is " + gatewayId + ": the broker knows this "
                             + "gateway by its certificate's CN and lets it write only below that id's topics");
+        });
+        // A certificate without an O comes from another CA than pki.sh's; the broker's ACL has the last word then.
+        tls.flatMap(ClientTls::organization).filter(o -> !o.equals(tenant)).ifPresent(o -> {
+            throw new TlsMaterialException("client certificate", config.getCertFile().orElseThrow(),
+                    "was issued to tenant O=" + o + ", but vitalwire.gateway.tenant is " + tenant + ": the broker "
+                            + "lets this gateway write only under the tenant its certificate was issued to");
         });
         tls.flatMap(ClientTls::clientCertificate).ifPresent(c -> warnIfExpiring(c, config, clock.instant()));
         if (tls.isPresent() && config.getCertFile().isEmpty()) {

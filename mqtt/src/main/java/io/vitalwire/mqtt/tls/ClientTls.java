@@ -119,20 +119,35 @@ public final class ClientTls {
      */
     public Optional<String> commonName() {
         return clientCertificate.map(certificate -> {
-            try {
-                List<String> names = new LdapName(certificate.getSubjectX500Principal().getName()).getRdns().stream()
-                        .filter(rdn -> rdn.getType().equalsIgnoreCase("CN")).map(Rdn::getValue)
-                        .map(String::valueOf).toList();
-                if (names.size() != 1) {
-                    throw new TlsMaterialException("client certificate", certFile.orElseThrow(),
-                            "needs exactly one CN in its subject, has " + names.size());
-                }
-                return names.get(0);
-            } catch (InvalidNameException e) {
+            List<String> names = subject("CN");
+            if (names.size() != 1) {
                 throw new TlsMaterialException("client certificate", certFile.orElseThrow(),
-                        "subject is not a readable name", e);
+                        "needs exactly one CN in its subject, has " + names.size());
             }
+            return names.get(0);
         });
+    }
+
+    /**
+     * The O of the client certificate, if it has exactly one: for a gateway, the tenant its certificate was issued
+     * to ({@code deploy/broker/pki.sh}), the only tenant the broker lets it write under.
+     *
+     * @throws TlsMaterialException if the certificate's subject is not a readable name
+     */
+    public Optional<String> organization() {
+        return clientCertificate.map(certificate -> subject("O")).filter(o -> o.size() == 1).map(o -> o.get(0));
+    }
+
+    /** The values of the client certificate's subject attributes of this type, e.g. CN. */
+    private List<String> subject(String type) {
+        try {
+            return new LdapName(clientCertificate.orElseThrow().getSubjectX500Principal().getName()).getRdns()
+                    .stream().filter(rdn -> rdn.getType().equalsIgnoreCase(type)).map(Rdn::getValue)
+                    .map(String::valueOf).toList();
+        } catch (InvalidNameException e) {
+            throw new TlsMaterialException("client certificate", certFile.orElseThrow(),
+                    "subject is not a readable name", e);
+        }
     }
 
     /** A key of another certificate would only show up as a failed handshake, with no hint at the cause. */

@@ -28,7 +28,7 @@ class ClientTlsTest {
 
     @BeforeAll
     static void issueCertificates() throws Exception {
-        TestPki.newCa(pki).client("gw-a").client("gw-b");
+        TestPki.newCa(pki).gateway("gw-a").gateway("gw-b");
     }
 
     @Test
