@@ -155,13 +155,7 @@ final class DeviceLink {
      * From WAITING it re-arms the wait (the adapter went off meanwhile).
      */
     boolean retryLater(Instant now) {
-        if (!move(RETRYABLE, LinkState.WAITING)) {
-            return false;
-        }
-        deadline = Instant.MAX;
-        retryAt = now.plus(backoff.next());
-        endConnection();
-        return true;
+        return waitFrom(RETRYABLE, now, backoff);
     }
 
     /**
@@ -170,13 +164,7 @@ final class DeviceLink {
      * loop.
      */
     boolean pairingFailed(Instant now) {
-        if (!move(PAIRABLE, LinkState.WAITING)) {
-            return false;
-        }
-        deadline = Instant.MAX;
-        retryAt = now.plus(pairingBackoff.next());
-        endConnection();
-        return true;
+        return waitFrom(PAIRABLE, now, pairingBackoff);
     }
 
     /** Bonding succeeded: the next failure starts the pairing backoff afresh. Not a change of state. */
@@ -215,6 +203,17 @@ final class DeviceLink {
         }
         state = LinkState.GONE;
         deadline = Instant.MAX;
+        return true;
+    }
+
+    /** From one of {@code from} → WAITING until {@code wait}'s next delay has passed; the connection's data goes. */
+    private boolean waitFrom(Set<LinkState> from, Instant now, Backoff wait) {
+        if (!move(from, LinkState.WAITING)) {
+            return false;
+        }
+        deadline = Instant.MAX;
+        retryAt = now.plus(wait.next());
+        endConnection();
         return true;
     }
 
