@@ -15,6 +15,12 @@ import org.slf4j.LoggerFactory;
 final class Candidates {
 
     private static final Logger LOG = LoggerFactory.getLogger(Candidates.class);
+    /**
+     * Unknown addresses remembered at most: neighbours' phones and devices with privacy show a new address every
+     * 15 minutes or so, and this set must not grow for the life of the gateway. Past it, it starts afresh (an address
+     * may then be counted again).
+     */
+    private static final int MAX_UNKNOWN_REMEMBERED = 10_000;
 
     /** Why a listed, connected device is not served. */
     enum Refusal {
@@ -39,6 +45,9 @@ final class Candidates {
      * unknown-device}}) and never considered again.
      */
     void seen(DeviceLink link) {
+        if (link.entry == null && unknownSeen.size() >= MAX_UNKNOWN_REMEMBERED) {
+            unknownSeen.clear();
+        }
         if (link.entry == null && unknownSeen.add(link.address)) {
             counters.event("unknown-device");
             LOG.info("device {} is not on the allow-list; not connecting to it", link.alias);
