@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  *
  * <p>The types the contract defines have required attributes, checked here (see CONTRACT.md): {@value #DEVICE_BATTERY}
  * needs {@code device} and {@code level} (0–100, percent); {@value #DEVICE_CONNECTED} and
- * {@value #DEVICE_DISCONNECTED} need {@code device}. A {@code device} is a device id as
+ * {@value #DEVICE_DISCONNECTED} need {@code device}; {@value #DEVICE_REFUSED} needs {@code device} and a kebab-case
+ * {@code reason}. A {@code device} is a device id as
  * {@link ReadingKey#deviceId} writes it. Other types are free-form.
  *
  * @param v          contract version
@@ -30,6 +31,11 @@ public record GatewayEvent(String v, String gatewayId, Instant at, String type, 
     public static final String DEVICE_CONNECTED = "device-connected";
     /** A device's connection ended. */
     public static final String DEVICE_DISCONNECTED = "device-disconnected";
+    /**
+     * The gateway refused to serve an allow-listed device: bonding failed (a wrong passkey), the device asked for a
+     * bonding its entry does not allow, or it reported another serial than its entry.
+     */
+    public static final String DEVICE_REFUSED = "device-refused";
 
     private static final Pattern TYPE = Pattern.compile("[a-z0-9-]{1,40}");
     private static final Pattern LEVEL = Pattern.compile("100|[1-9]?[0-9]");
@@ -47,6 +53,10 @@ public record GatewayEvent(String v, String gatewayId, Instant at, String type, 
             }
             case DEVICE_CONNECTED, DEVICE_DISCONNECTED ->
                     FieldViolation.matching("attributes.device", attributes.get("device"), ReadingKey.DEVICE_ID);
+            case DEVICE_REFUSED -> {
+                FieldViolation.matching("attributes.device", attributes.get("device"), ReadingKey.DEVICE_ID);
+                FieldViolation.matching("attributes.reason", attributes.get("reason"), TYPE);
+            }
             default -> {
                 // free-form
             }

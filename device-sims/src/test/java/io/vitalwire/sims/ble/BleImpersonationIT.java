@@ -3,6 +3,7 @@ package io.vitalwire.sims.ble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vitalwire.contract.GatewayEvent;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.sims.bluez.DbusDaemon;
 import io.vitalwire.sims.bluez.SimDeviceKind;
@@ -49,6 +50,7 @@ class BleImpersonationIT {
     private static final Duration PAIRING_BACKOFF = Duration.ofSeconds(4);
 
     private final List<Reading> received = new CopyOnWriteArrayList<>();
+    private final List<GatewayEvent> events = new CopyOnWriteArrayList<>();
 
     @Test
     @Timeout(180)
@@ -64,7 +66,7 @@ class BleImpersonationIT {
             bluez.requirePasskey(PRIVATE, 654321);
             // The specification's sample private address for that IRK, not its identity address.
             assertThat(bluez.address(PRIVATE)).isEqualTo("70:81:94:0D:FB:AA");
-            MqttClient observer = GatewayObservers.readings(STACK, gatewayId, received);
+            MqttClient observer = GatewayObservers.readingsAndEvents(STACK, gatewayId, received, events);
             ServiceProcess gateway = ServiceProcess.start(gatewayId, Path.of("..", "gateway", "target", "gateway.jar"),
                     properties(gatewayId, dir, daemon.address()));
             try {
@@ -122,6 +124,12 @@ class BleImpersonationIT {
                 assertThat(event(metrics, "serial-mismatch")).isEqualTo(1);
                 assertThat(event(metrics, "pairing-failed")).isEqualTo(bondings.size());
                 assertThat(event(metrics, "paired")).isEqualTo(2);
+                // Reported to the cloud too, by the entry's serial or the identity address, never the device's claim.
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events.stream()
+                        .filter(e -> e.type().equals(GatewayEvent.DEVICE_REFUSED)).map(GatewayEvent::attributes)
+                        .distinct()).containsExactlyInAnyOrder(
+                                Map.of("device", "bd.C0~3A1D~3A00~3A00~3A00~3A04", "reason", "pairing-failed"),
+                                Map.of("device", "sn.HRS-9999", "reason", "serial-mismatch")));
                 System.out.printf("BLE impersonation IT: %d readings, %d bondings with the wrong passkey in 10 s%n",
                         received.size(), bondings.size());
             } finally {

@@ -139,6 +139,7 @@ final class LinkSteps {
         switch (refusal) {
             case SERIAL_MISMATCH -> {
                 counters.event("serial-mismatch");
+                reports.refused(link, "serial-mismatch");
                 // Another device at a listed address, or the listed one replaced: an installer must look.
                 LOG.warn("device {} reports another serial than its allow-list entry names; refusing it until the "
                         + "gateway restarts (check the entry, or whether a device impersonates it)", link.alias);
@@ -167,6 +168,7 @@ final class LinkSteps {
                 // Not from a Pair() (bond() handles those): the link's encryption failed, e.g. a bond lost on
                 // one side. Treated like a failed bonding: not retried in a tight loop.
                 counters.event("authentication-failed");
+                reports.refused(link, "pairing-failed");
                 LOG.warn("device {}: {} failed to authenticate ({}); next attempt after the pairing backoff",
                         link.alias, step, e.getMessage());
                 disconnectQuietly(link);
@@ -192,6 +194,7 @@ final class LinkSteps {
         }
         if (link.entry.bonding() instanceof Bonding.None) {
             counters.event("bonding-not-allowed");
+            reports.refused(link, "bonding-not-allowed");
             LOG.warn("device {} requires bonding for {}, but its allow-list entry allows none (add passkey=N, or "
                     + "just-works); next attempt after the pairing backoff", link.alias, step);
             disconnectQuietly(link);
@@ -223,6 +226,7 @@ final class LinkSteps {
                 case BUS_LOST, OBJECT_GONE -> failed(link, "pair", e);
                 case AUTHENTICATION_FAILED, NOT_AUTHORIZED, FAILED -> {
                     counters.event("pairing-failed");
+                    reports.refused(link, "pairing-failed");
                     disconnectQuietly(link);
                     Instant now = clock.instant();
                     link.pairingFailed(now);

@@ -472,6 +472,9 @@ class BluezIntakeTest {
         assertThat(bluez.count("pair " + DEVICE)).isEqualTo(1);
         assertThat(bluez.calls).noneMatch(c -> c.startsWith("read ") || c.startsWith("startNotify "));
         assertThat(events("pairing-failed")).isEqualTo(1);
+        assertThat(deviceEvents).singleElement().isInstanceOfSatisfying(DeviceEvent.Refused.class, e ->
+                assertThat(e.attributes()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "device", "bd.C0~3A1D~3A00~3A00~3A00~3A01", "reason", "pairing-failed")));
         await().atMost(Duration.ofSeconds(3)).until(() -> bluez.count("pair " + DEVICE) == 2);
         assertThat(intake.state().devicesActive()).isZero();
     }
@@ -485,6 +488,9 @@ class BluezIntakeTest {
         assertThat(bluez.calls).contains("read " + SERIAL).doesNotContain("startNotify " + HEART_RATE)
                 .containsSubsequence("read " + SERIAL, "disconnect " + DEVICE);
         assertThat(intake.state().devicesActive()).isZero();
+        // Named as the cloud knows the patient's device: by the entry's serial, not by what the device claimed.
+        assertThat(deviceEvents).singleElement().isEqualTo(new DeviceEvent.Refused("sn.HRS-0009", "serial-mismatch",
+                deviceEvents.get(0).at()));
         int connects = bluez.count("connect " + DEVICE);
         await().pollDelay(Duration.ofMillis(400)).atMost(Duration.ofSeconds(1))
                 .until(() -> bluez.count("connect " + DEVICE) == connects);
