@@ -107,7 +107,8 @@ class BluezIntakeTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> bluez.calls.contains("startNotify " + HEART_RATE));
         assertThat(bluez.calls).containsSubsequence("connect " + DEVICE, "disconnect " + DEVICE,
                 "connect " + DEVICE, "startNotify " + HEART_RATE);
-        assertThat(intake.state().devicesActive()).isEqualTo(1);
+        // The state is published when the loop's step ends, a moment after its last BlueZ call.
+        await().atMost(Duration.ofSeconds(2)).until(() -> intake.state().devicesActive() == 1);
     }
 
     @Test
