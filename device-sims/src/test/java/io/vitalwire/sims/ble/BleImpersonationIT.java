@@ -96,8 +96,10 @@ class BleImpersonationIT {
                 // The wrong passkey: bonding failed, reported, and not retried before the pairing backoff.
                 await().atMost(READY).until(() -> !bluez.pairAttempts(WRONG_PASSKEY).isEmpty());
                 Instant firstBonding = bluez.pairAttempts(WRONG_PASSKEY).get(0);
-                Thread.sleep(Duration.between(Instant.now(), firstBonding.plusSeconds(10)).toMillis());
-                List<Instant> bondings = bluez.pairAttempts(WRONG_PASSKEY);
+                Instant windowEnd = firstBonding.plusSeconds(10);
+                Thread.sleep(Math.max(0, Duration.between(Instant.now(), windowEnd).toMillis()));
+                List<Instant> bondings = bluez.pairAttempts(WRONG_PASSKEY).stream()
+                        .filter(t -> t.isBefore(windowEnd)).toList();
                 // 10 s: with the reconnect backoff (200 ms to 2 s) that would be 8 attempts or more.
                 assertThat(bondings).as("bonding attempts with a wrong passkey in 10 s").hasSizeBetween(1, 3);
                 for (int i = 1; i < bondings.size(); i++) {
@@ -122,7 +124,7 @@ class BleImpersonationIT {
                 String metrics = gateway.get("/prometheus");
                 assertThat(event(metrics, "unknown-device")).isEqualTo(2);
                 assertThat(event(metrics, "serial-mismatch")).isEqualTo(1);
-                assertThat(event(metrics, "pairing-failed")).isEqualTo(bondings.size());
+                assertThat(event(metrics, "pairing-failed")).isGreaterThanOrEqualTo(bondings.size());
                 assertThat(event(metrics, "paired")).isEqualTo(2);
                 // Reported to the cloud too, by the entry's serial or the identity address, never the device's claim.
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events.stream()
