@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  *
  * <p>The types the contract defines have required attributes, checked here (see CONTRACT.md): {@value #DEVICE_BATTERY}
  * needs {@code device} and {@code level} (0–100, percent); {@value #DEVICE_CONNECTED} and
- * {@value #DEVICE_DISCONNECTED} and {@value #READING_REFUSED} need {@code device}. A {@code device} is a device id as
+ * {@value #DEVICE_DISCONNECTED} and {@value #READING_REFUSED} need {@code device}; {@value #DEVICE_REFUSED} needs
+ * {@code device} and a kebab-case {@code reason}. A {@code device} is a device id as
  * {@link ReadingKey#deviceId} writes it. Other types are free-form.
  *
  * @param v          contract version
@@ -35,6 +36,11 @@ public record GatewayEvent(String v, String gatewayId, Instant at, String type, 
      * plausibility bounds (attribute {@code reason} {@code implausible-value}), a device fault someone should see.
      */
     public static final String READING_REFUSED = "reading-refused";
+    /**
+     * The gateway refused to serve an allow-listed device: bonding failed (a wrong passkey), the device asked for a
+     * bonding its entry does not allow, or it reported another serial than its entry.
+     */
+    public static final String DEVICE_REFUSED = "device-refused";
 
     private static final Pattern TYPE = Pattern.compile("[a-z0-9-]{1,40}");
     private static final Pattern LEVEL = Pattern.compile("100|[1-9]?[0-9]");
@@ -52,6 +58,10 @@ public record GatewayEvent(String v, String gatewayId, Instant at, String type, 
             }
             case DEVICE_CONNECTED, DEVICE_DISCONNECTED, READING_REFUSED ->
                     FieldViolation.matching("attributes.device", attributes.get("device"), ReadingKey.DEVICE_ID);
+            case DEVICE_REFUSED -> {
+                FieldViolation.matching("attributes.device", attributes.get("device"), ReadingKey.DEVICE_ID);
+                FieldViolation.matching("attributes.reason", attributes.get("reason"), TYPE);
+            }
             default -> {
                 // free-form
             }

@@ -30,6 +30,21 @@ class JsonSchemaTest {
                 "device-battery", Map.of("device", "bd.AA~3ABB~3ACC~3ADD~3AEE~3AFF", "level", "100"))))).isEmpty();
         assertThat(errors("events", codec.encode(new GatewayEvent(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED,
                 "device-disconnected", Map.of("device", "sn.HR-1"))))).isEmpty();
+        assertThat(errors("events", codec.encode(new GatewayEvent(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED,
+                "device-refused", Map.of("device", "sn.BPC-2", "reason", "pairing-failed"))))).isEmpty();
+    }
+
+    @Test
+    void aDeviceRefusedWithoutAReason_isRefusedByTheCodecAndTheSchema() throws Exception {
+        String good = new String(codec.encode(new GatewayEvent(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED,
+                GatewayEvent.DEVICE_REFUSED, Map.of("device", "sn.BPC-2", "reason", "serial-mismatch"))));
+
+        assertThat(errors("events", good.replace("\"reason\"", "\"why\"").getBytes())).isNotEmpty();
+        assertThat(errors("events", good.replace("\"serial-mismatch\"", "\"Serial Mismatch\"").getBytes()))
+                .isNotEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new GatewayEvent(ContractVersion.CURRENT, "gw-1",
+                Samples.RECEIVED, GatewayEvent.DEVICE_REFUSED, Map.of("device", "sn.BPC-2")))
+                .isInstanceOf(RuntimeException.class).hasMessageContaining("attributes.reason");
     }
 
     @Test

@@ -16,6 +16,7 @@ final class BluezErrors {
             case "AlreadyExists" -> new org.bluez.Error.AlreadyExists(message);
             case "DoesNotExist" -> new org.bluez.Error.DoesNotExist(message);
             case "AuthenticationRejected" -> new org.bluez.Error.AuthenticationRejected(message);
+            case "AuthenticationFailed" -> new org.bluez.Error.AuthenticationFailed(message);
             default -> throw new IllegalArgumentException("no BlueZ error " + name);
         };
     }

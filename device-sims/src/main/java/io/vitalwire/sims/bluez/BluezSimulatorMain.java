@@ -2,11 +2,11 @@ package io.vitalwire.sims.bluez;
 
 import java.nio.file.Files;
 import java.time.ZoneId;
-import java.util.EnumSet;
 
 /**
  * Runs the simulated BlueZ by hand: starts a private dbus-daemon (or uses the bus given as the first argument),
- * exports the six device kinds and lets each measure every five seconds. Point a gateway at the printed address:
+ * exports the six household device kinds and lets each measure every five seconds. Point a gateway at the printed
+ * address with the printed allow-list (the devices need no bonding here):
  *
  * <pre>
  * mvn -q -pl device-sims dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
@@ -39,14 +39,13 @@ public final class BluezSimulatorMain {
                 }
             }));
         }
-        try (SimulatedBluez bluez = SimulatedBluez.start(address, ZoneId.systemDefault(),
-                EnumSet.allOf(SimDeviceKind.class))) {
+        try (SimulatedBluez bluez = SimulatedBluez.start(address, ZoneId.systemDefault(), SimDeviceKind.HOUSEHOLD)) {
             System.out.println("simulated BlueZ on " + address);
-            System.out.println("allow-list: " + String.join(",", EnumSet.allOf(SimDeviceKind.class).stream()
+            System.out.println("allow-list: " + String.join(",", SimDeviceKind.HOUSEHOLD.stream()
                     .map(SimDeviceKind::address).toList()));
             for (int round = 0; ; round++) {
                 Thread.sleep(5_000);
-                for (SimDeviceKind kind : SimDeviceKind.values()) {
+                for (SimDeviceKind kind : SimDeviceKind.HOUSEHOLD) {
                     bluez.measure(kind);
                 }
                 System.out.println("round " + round + ": " + bluez.sent().size() + " values sent");

@@ -49,15 +49,25 @@ final class SimDevice extends SimObject implements Device1 {
     /** Counts links, so a resolution scheduled for a link that has since dropped does nothing. */
     private int epoch;
     private boolean requiresPairing;
+    /** The passkey printed on the device: Pair() takes only this one, entered by the client's agent; null: none. */
+    private Integer passkey;
+    /** The serial in Device Information: the kind's unless a scenario set another. */
+    private String serial;
+    /** The user index of each measurement in turn (cuff and scale), cycling; null for single-user kinds. */
+    private int[] users;
     /** The device clock minus true local time: the kind's drift until a client writes Current Time. */
     private Duration clockOffset;
 
     SimDevice(SimulatedBluez bluez, String adapterPath, SimDeviceKind kind) {
-        super(bluez, adapterPath + "/dev_" + kind.address().replace(':', '_'));
+        super(bluez, adapterPath + "/dev_" + advertisedAddress(kind).replace(':', '_'));
         this.kind = kind;
         this.clockOffset = kind.clockDrift();
-        define(IFACE, "Address", new Variant<>(kind.address()));
-        define(IFACE, "AddressType", new Variant<>("public"));
+        this.serial = kind.serial();
+        Integer user = kind.defaultUser();
+        this.users = user == null ? null : new int[] {user};
+        // A device with privacy is known by the private address it advertises until BlueZ bonds with it.
+        define(IFACE, "Address", new Variant<>(advertisedAddress(kind)));
+        define(IFACE, "AddressType", new Variant<>(kind.irk() == null ? "public" : "random"));
         define(IFACE, "Name", new Variant<>(kind.model()));
         define(IFACE, "Alias", new Variant<>(kind.model()));
         define(IFACE, "Adapter", new Variant<>(new DBusPath(adapterPath)));
@@ -68,6 +78,30 @@ final class SimDevice extends SimObject implements Device1 {
         define(IFACE, "UUIDs", new Variant<>(kind.advertisedServices().stream().map(SimulatedBluez::uuid128)
                 .toArray(String[]::new), "as"));
         buildGatt();
+    }
+
+    /**
+     * The address the device advertises under: its identity address, or with privacy a resolvable private address
+     * made from its IRK (Core Vol 3 Part C 10.8.2.2: prand with its top bits 01, then ah(IRK, prand)). Computed here
+     * independently of the gateway's resolver.
+     */
+    static String advertisedAddress(SimDeviceKind kind) {
+        if (kind.irk() == null) {
+            return kind.address();
+        }
+        byte[] prand = {0x70, (byte) 0x81, (byte) 0x94};
+        byte[] block = new byte[16];
+        System.arraycopy(prand, 0, block, 13, 3);
+        try {
+            javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/ECB/NoPadding");
+            aes.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(
+                    java.util.HexFormat.of().parseHex(kind.irk()), "AES"));
+            byte[] e = aes.doFinal(block);
+            byte[] address = {prand[0], prand[1], prand[2], e[13], e[14], e[15]};
+            return java.util.HexFormat.ofDelimiter(":").withUpperCase().formatHex(address);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void buildGatt() {
@@ -114,6 +148,7 @@ final class SimDevice extends SimObject implements Device1 {
     @Override
     public void Connect() {
         synchronized (bluez) {
+            bluez.connectAttempted(kind);
             if (!bluez.adapterPowered()) {
                 throw BluezErrors.error("NotReady", "Resource Not Ready");
             }
@@ -155,20 +190,41 @@ final class SimDevice extends SimObject implements Device1 {
         throw new org.freedesktop.dbus.errors.NotSupported("DisconnectProfile is not simulated");
     }
 
+    /**
+     * Bonds through the registered agent: with a passkey, the agent must be able to enter one (KeyboardOnly or
+     * KeyboardDisplay) and answer RequestPasskey with it, else AuthenticationFailed (a wrong passkey) or
+     * AuthenticationRejected; without, the agent confirms (just works). A device with privacy then hands over its
+     * identity (IRK and identity address): BlueZ presents it under its identity address from now on.
+     */
     @Override
     public void Pair() {
+        Integer expected;
         synchronized (bluez) {
+            bluez.pairAttempted(kind);
             if (paired()) {
                 throw BluezErrors.error("AlreadyExists", "Already Exists");
             }
+            expected = passkey;
         }
         // Ask the registered agent outside the lock: the agent lives in the client that called Pair.
-        if (!bluez.agentConfirms(path)) {
+        if (expected != null) {
+            Long entered = bluez.agentPasskey(path);
+            if (entered == null) {
+                throw BluezErrors.error("AuthenticationRejected", "Authentication Rejected");
+            }
+            if (entered.longValue() != expected) {
+                throw BluezErrors.error("AuthenticationFailed", "Authentication Failed");
+            }
+        } else if (!bluez.agentConfirms(path)) {
             throw BluezErrors.error("AuthenticationRejected", "Authentication Rejected");
         }
         synchronized (bluez) {
             change(IFACE, "Paired", new Variant<>(true));
             change(IFACE, "Trusted", new Variant<>(true));
+            if (kind.irk() != null) {
+                change(IFACE, "Address", new Variant<>(kind.address()));
+                change(IFACE, "AddressType", new Variant<>("public"));
+            }
         }
     }
 
@@ -218,6 +274,24 @@ final class SimDevice extends SimObject implements Device1 {
         requiresPairing = true;
     }
 
+    void requirePasskey(int value) {
+        requiresPairing = true;
+        passkey = value;
+    }
+
+    void serial(String value) {
+        serial = value;
+    }
+
+    void users(int... indexes) {
+        users = indexes.clone();
+    }
+
+    /** The address BlueZ presents the device under now. */
+    String address() {
+        return String.valueOf(value(IFACE, "Address"));
+    }
+
     void requireLinkSecurity(SimCharacteristic c) {
         boolean protectedValue = c.uuid16 != 0x2A29 && c.uuid16 != 0x2A24 && c.uuid16 != 0x2A25;
         if (requiresPairing && !paired() && protectedValue) {
@@ -230,7 +304,7 @@ final class SimDevice extends SimObject implements Device1 {
             case 0x2A29 -> kind.manufacturer().getBytes(StandardCharsets.UTF_8);
             case 0x2A24 -> kind.model().getBytes(StandardCharsets.UTF_8);
             // NUL padding as some devices send it: the gateway must not make it part of the serial.
-            case 0x2A25 -> (kind.serial() + "\0\0").getBytes(StandardCharsets.UTF_8);
+            case 0x2A25 -> (serial + "\0\0").getBytes(StandardCharsets.UTF_8);
             case 0x2A19 -> new byte[] {87};
             case 0x2A2B -> GattValues.currentTime(LocalDateTime.now(bluez.zone()).plus(clockOffset));
             default -> new byte[0];
@@ -241,7 +315,8 @@ final class SimDevice extends SimObject implements Device1 {
 
     /** The device measures once; what it sends now or later depends on the link. */
     void measure() {
-        for (SimMeasurement m : kind.measure(nextIndex)) {
+        Integer user = users == null ? null : users[nextIndex % users.length];
+        for (SimMeasurement m : kind.measure(nextIndex, serial, user)) {
             if (m.uuid16() == 0x2A18) {
                 glucoseRecords.add(m);
                 sendIfListening(m);
@@ -399,9 +474,7 @@ final class SimDevice extends SimObject implements Device1 {
             if (!connected() || !spot.notifying()) {
                 return;
             }
-            SimMeasurement fromStorage = new SimMeasurement(record.kind(), record.uuid16(), record.index(),
-                    record.deviceTime(), record.numbers(), record.unit(), fromStorage(record.value()),
-                    record.stored());
+            SimMeasurement fromStorage = record.withValue(fromStorage(record.value()));
             send(fromStorage);
             sent++;
         }

@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The six kinds of BLE health devices the simulated BlueZ offers, each with its GATT layout (Bluetooth SIG services
+ * The kinds of BLE health devices the simulated BlueZ offers, each with its GATT layout (Bluetooth SIG services
  * and characteristics) and the values it measures: numbered and timestamped so that every reading has a stable key.
+ * The first six are a household's ({@link #HOUSEHOLD}); the rest are there for the security tests: a neighbour's
+ * cuff claiming the household cuff's serial and a thermometer with LE privacy.
  */
 public enum SimDeviceKind {
     HEART_RATE_STRAP("C0:1D:00:00:00:01", "HRS-0001", "Strap 1", Duration.ZERO, false,
@@ -28,7 +30,29 @@ public enum SimDeviceKind {
     GLUCOSE_METER("C0:1D:00:00:00:05", "GLU-0005", "Meter 5", Duration.ZERO, true,
             Map.of(0x1808, new int[][] {{0x2A18, NOTIFY}, {0x2A34, NOTIFY}, {0x2A52, WRITE | INDICATE}})),
     PULSE_OXIMETER("C0:1D:00:00:00:06", "PLX-0006", "Oxi 6", Duration.ZERO, true,
-            Map.of(0x1822, new int[][] {{0x2A5E, INDICATE}, {0x2A5F, NOTIFY}, {0x2A52, WRITE | INDICATE}}));
+            Map.of(0x1822, new int[][] {{0x2A5E, INDICATE}, {0x2A5F, NOTIFY}, {0x2A52, WRITE | INDICATE}})),
+    /**
+     * A neighbour's cuff within range that claims the household cuff's serial (BPC-0002) in its Device Information:
+     * the same model, another address. Served by nobody's allow-list here; it must never be connected.
+     */
+    NEIGHBOUR_CUFF("C0:1D:00:00:00:12", "BPC-0002", "Cuff 2", Duration.ZERO, true,
+            Map.of(0x1810, new int[][] {{0x2A35, INDICATE}, {0x2A36, NOTIFY}})),
+    /**
+     * A thermometer with LE privacy: it advertises under a resolvable private address made with its IRK
+     * ({@link #irk()}), and BlueZ presents it under its identity address (this one) once bonded.
+     */
+    PRIVATE_THERMOMETER("C0:1D:00:00:00:08", "THM-0008", "Thermo 8", Duration.ZERO, true,
+            Map.of(0x1809, new int[][] {{0x2A1C, INDICATE}}));
+
+    /**
+     * The private thermometer's Identity Resolving Key, most significant octet first: the Core specification's
+     * sample IRK (Vol 3 Part H, Appendix D), so its first private address is the specification's sample too.
+     */
+    static final String PRIVATE_THERMOMETER_IRK = "ec0234a357c8ad05341010a60a397d9b";
+
+    /** The six kinds of a household, one of each health service. */
+    public static final java.util.Set<SimDeviceKind> HOUSEHOLD = java.util.Collections.unmodifiableSet(
+            java.util.EnumSet.range(HEART_RATE_STRAP, PULSE_OXIMETER));
 
     /** The first measurement's device time; each later one is a minute later. */
     static final LocalDateTime FIRST_MEASUREMENT = LocalDateTime.of(2026, 3, 1, 8, 0, 0);
@@ -62,6 +86,20 @@ public enum SimDeviceKind {
         return model;
     }
 
+    /** The Identity Resolving Key of a device with LE privacy (32 hex digits), else null. */
+    public String irk() {
+        return this == PRIVATE_THERMOMETER ? PRIVATE_THERMOMETER_IRK : null;
+    }
+
+    /** The user index a multi-user kind puts in its values unless a scenario sets others; null for the rest. */
+    Integer defaultUser() {
+        return switch (this) {
+            case BLOOD_PRESSURE_CUFF, NEIGHBOUR_CUFF -> 1;
+            case SCALE -> 2;
+            default -> null;
+        };
+    }
+
     public String manufacturer() {
         return "Vitalwire Sims";
     }
@@ -88,8 +126,12 @@ public enum SimDeviceKind {
         return List.copyOf(healthServices.keySet());
     }
 
-    /** What the device measures the {@code index}-th time, as the values it will send. */
-    List<SimMeasurement> measure(int index) {
+    /**
+     * What the device measures the {@code index}-th time, as the values it will send.
+     *
+     * @param serial the device's serial; {@code user} the user index it puts in the value (cuff and scale)
+     */
+    List<SimMeasurement> measure(int index, String serial, Integer user) {
         LocalDateTime t = FIRST_MEASUREMENT.plusMinutes(index);
         List<SimMeasurement> out = new ArrayList<>(2);
         switch (this) {
@@ -97,9 +139,9 @@ public enum SimDeviceKind {
                 int hr = 60 + index % 40;
                 // Flags: uint8 value, sensor contact supported and detected, one RR-interval.
                 byte[] v = new GattValues().uint8(0x16).uint8(hr).uint16(1024 * 60 / hr).bytes();
-                out.add(m(0x2A37, index, null, List.of(dec(hr, 0)), "/min", v, false));
+                out.add(m(0x2A37, index, null, List.of(dec(hr, 0)), "/min", v, false, serial, null));
             }
-            case BLOOD_PRESSURE_CUFF -> {
+            case BLOOD_PRESSURE_CUFF, NEIGHBOUR_CUFF -> {
                 boolean kpa = index % 3 == 2;
                 int status = index % 4 == 1 ? 0x0004 : 0; // irregular pulse detected
                 GattValues v = new GattValues().uint8(0x1E | (kpa ? 0x01 : 0));
@@ -112,41 +154,43 @@ public enum SimDeviceKind {
                     numbers = List.of(dec(118 + index, 0), dec(76 + index % 5, 0), dec(90, 0),
                             dec(64 + index, 0));
                 }
-                v.dateTime(t).sfloat(64 + index, 0).uint8(1).uint16(status);
+                v.dateTime(t).sfloat(64 + index, 0).uint8(user).uint16(status);
                 // The cuff shows its pressure while inflating: display only, never a reading.
                 for (int p = 40; p <= 160; p += 60) {
                     byte[] cuff = new GattValues().uint8(0x00).sfloat(p, 0).uint16(0x07FF).uint16(0x07FF)
                             .bytes();
-                    out.add(m(0x2A36, index, null, List.of(dec(p, 0)), "mmHg", cuff, false));
+                    out.add(m(0x2A36, index, null, List.of(dec(p, 0)), "mmHg", cuff, false, serial, null));
                 }
-                out.add(m(0x2A35, index, t, numbers, kpa ? "kPa" : "mmHg", v.bytes(), true));
+                out.add(m(0x2A35, index, t, numbers, kpa ? "kPa" : "mmHg", v.bytes(), true, serial, user));
             }
-            case THERMOMETER -> {
+            case THERMOMETER, PRIVATE_THERMOMETER -> {
                 byte[] v = new GattValues().uint8(0x06).float32(365 + index, -1).dateTime(t).uint8(2).bytes();
-                out.add(m(0x2A1C, index, t, List.of(dec(365 + index, 1)), "Cel", v, true));
+                out.add(m(0x2A1C, index, t, List.of(dec(365 + index, 1)), "Cel", v, true, serial, null));
             }
             case SCALE -> {
                 int raw = 14000 + 10 * index;
-                byte[] v = new GattValues().uint8(0x0E).uint16(raw).dateTime(t).uint8(2).uint16(229).uint16(1750)
-                        .bytes();
+                byte[] v = new GattValues().uint8(0x0E).uint16(raw).dateTime(t).uint8(user).uint16(229)
+                        .uint16(1750).bytes();
                 out.add(m(0x2A9D, index, t, List.of(new BigDecimal("0.005").multiply(BigDecimal.valueOf(raw)),
-                        dec(229, 1), dec(1750, 3)), "kg", v, true));
+                        dec(229, 1), dec(1750, 3)), "kg", v, true, serial, user));
             }
             case GLUCOSE_METER -> {
                 // Sequence number index + 1, time offset 0, concentration in kg/L (95 + index mg/dL), capillary
                 // whole blood from a finger.
                 byte[] v = new GattValues().uint8(0x03).uint16(index + 1).dateTime(t).uint16(0)
                         .sfloat(95 + index, -5).uint8(0x11).bytes();
-                out.add(m(0x2A18, index, t, List.of(dec(95 + index, 0)), "mg/dL", v, true));
+                out.add(m(0x2A18, index, t, List.of(dec(95 + index, 0)), "mg/dL", v, true, serial, null));
             }
             case PULSE_OXIMETER -> {
                 int spo2 = 97 - index % 3;
                 byte[] spot = new GattValues().uint8(0x01).sfloat(spo2, 0).sfloat(70 + index, 0).dateTime(t)
                         .bytes();
-                out.add(m(0x2A5E, index, t, List.of(dec(spo2, 0), dec(70 + index, 0)), "%", spot, true));
+                out.add(m(0x2A5E, index, t, List.of(dec(spo2, 0), dec(70 + index, 0)), "%", spot, true, serial,
+                        null));
                 int cont = 96 + index % 3;
                 byte[] stream = new GattValues().uint8(0x00).sfloat(cont, 0).sfloat(72 + index % 5, 0).bytes();
-                out.add(m(0x2A5F, index, null, List.of(dec(cont, 0), dec(72 + index % 5, 0)), "%", stream, false));
+                out.add(m(0x2A5F, index, null, List.of(dec(cont, 0), dec(72 + index % 5, 0)), "%", stream, false,
+                        serial, null));
             }
             default -> throw new IllegalStateException();
         }
@@ -154,8 +198,8 @@ public enum SimDeviceKind {
     }
 
     private SimMeasurement m(int uuid16, int index, LocalDateTime t, List<BigDecimal> numbers, String unit,
-                             byte[] value, boolean stored) {
-        return new SimMeasurement(this, uuid16, index, t, numbers, unit, value, stored);
+                             byte[] value, boolean stored, String serial, Integer user) {
+        return new SimMeasurement(this, uuid16, index, t, numbers, unit, value, stored, serial, user);
     }
 
     private static BigDecimal dec(int unscaled, int scale) {

@@ -16,7 +16,16 @@ import java.util.List;
  *                   [mg/dL]; 2A5E and 2A5F [SpO2 %, pulse rate]
  * @param unit       "mmHg" or "kPa" for 2A35, else the single unit of the numbers
  * @param stored     kept by the device until delivered (a spot measurement), or live only (a stream)
+ * @param serial     the Device Information serial of the device that took it (its kind's, unless a scenario set it)
+ * @param userIndex  the user index in the value (blood pressure and weight: 1-254, 255 = unknown user), else null
  */
 public record SimMeasurement(SimDeviceKind kind, int uuid16, int index, LocalDateTime deviceTime,
-                             List<BigDecimal> numbers, String unit, byte[] value, boolean stored) {
+                             List<BigDecimal> numbers, String unit, byte[] value, boolean stored, String serial,
+                             Integer userIndex) {
+
+    /** The same measurement with another value (a stored record's form). */
+    SimMeasurement withValue(byte[] newValue) {
+        return new SimMeasurement(kind, uuid16, index, deviceTime, numbers, unit, newValue, stored, serial,
+                userIndex);
+    }
 }

@@ -62,6 +62,10 @@ public final class SimulatedBluez implements AutoCloseable {
     private final Map<SimDeviceKind, List<byte[]>> racpResponsesByKind =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<SimDeviceKind, List<byte[]>> currentTimeWrites = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<SimDeviceKind, List<Instant>> connectAttempts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<SimDeviceKind, List<Instant>> pairAttempts = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The passkeys client agents entered, in order. */
+    private final List<Long> passkeysEntered = new CopyOnWriteArrayList<>();
     private DBusConnection connection;
     private Instant discoveryStoppedAt = Instant.MIN;
 
@@ -196,6 +200,48 @@ public final class SimulatedBluez implements AutoCloseable {
 
     public synchronized boolean paired(SimDeviceKind kind) {
         return device(kind).paired();
+    }
+
+    /**
+     * The device bonds only with passkey entry of this passkey (printed on it), and only talks over a bonded link:
+     * Pair() asks the client's agent for it (RequestPasskey) and fails with org.bluez.Error.AuthenticationFailed on
+     * another.
+     */
+    public synchronized void requirePasskey(SimDeviceKind kind, int passkey) {
+        device(kind).requirePasskey(passkey);
+    }
+
+    /** Scenario: the device reports this Device Information serial (and its measurements carry it). */
+    public synchronized void serial(SimDeviceKind kind, String serial) {
+        device(kind).serial(serial);
+    }
+
+    /**
+     * Scenario: a multi-user cuff or scale; its measurements carry these user indexes in turn (1-254 a user, 255 the
+     * unknown user).
+     */
+    public synchronized void users(SimDeviceKind kind, int... indexes) {
+        device(kind).users(indexes);
+    }
+
+    /** The address BlueZ presents the device under now (a private one until a device with privacy is bonded). */
+    public synchronized String address(SimDeviceKind kind) {
+        return device(kind).address();
+    }
+
+    /** When a client called Device1.Connect on the device. */
+    public List<Instant> connectAttempts(SimDeviceKind kind) {
+        return List.copyOf(connectAttempts.getOrDefault(kind, List.of()));
+    }
+
+    /** When a client called Device1.Pair on the device. */
+    public List<Instant> pairAttempts(SimDeviceKind kind) {
+        return List.copyOf(pairAttempts.getOrDefault(kind, List.of()));
+    }
+
+    /** The passkeys client agents answered RequestPasskey with, in order. */
+    public List<Long> passkeysEntered() {
+        return List.copyOf(passkeysEntered);
     }
 
     /** Fault: the adapter is powered off (every link drops, discovery stops), and on again after {@code off}. */
@@ -339,6 +385,14 @@ public final class SimulatedBluez implements AutoCloseable {
         currentTimeWrites.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>()).add(value.clone());
     }
 
+    void connectAttempted(SimDeviceKind kind) {
+        connectAttempts.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>()).add(Instant.now());
+    }
+
+    void pairAttempted(SimDeviceKind kind) {
+        pairAttempts.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>()).add(Instant.now());
+    }
+
     void discoveryStarted() {
         adapter.setDiscovering(true);
     }
@@ -395,6 +449,30 @@ public final class SimulatedBluez implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks the registered agent for the passkey of a bonding with {@code devicePath} (RequestPasskey); null if there
+     * is no agent, it cannot enter one (its capability has no keyboard), or it refuses.
+     */
+    Long agentPasskey(String devicePath) {
+        SimAgentManager.Agent agent = agentManager.agent();
+        DBusConnection c;
+        synchronized (this) {
+            c = connection;
+        }
+        if (agent == null || c == null || !agent.capability().startsWith("Keyboard")) {
+            return null;
+        }
+        try {
+            long entered = c.getRemoteObject(agent.busName(), agent.path(), Agent1.class)
+                    .RequestPasskey(new DBusPath(devicePath)).longValue();
+            passkeysEntered.add(entered);
+            return entered;
+        } catch (DBusException | DBusExecutionException e) {
+            LOG.info("agent refused to enter a passkey for {}: {}", devicePath, e.getMessage());
+            return null;
+        }
+    }
+
     /** Discovery and the temporary-device timeout, every 100 ms. */
     private synchronized void tick() {
         try {
@@ -433,7 +511,7 @@ public final class SimulatedBluez implements AutoCloseable {
     public synchronized List<String> describe() {
         List<String> lines = new ArrayList<>();
         for (SimDevice d : devices.values()) {
-            lines.add(d.kind + " " + d.kind.address() + " serial " + d.kind.serial()
+            lines.add(d.kind + " " + d.address() + " serial " + d.kind.serial()
                     + (isExported(d) ? "" : " (not discovered)") + (d.connected() ? " connected" : "")
                     + (d.listening() ? " listening" : ""));
         }

@@ -10,10 +10,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Registers simulated patients and their devices on the FHIR server, as an operator's onboarding would: a Patient,
- * and a Device per home device whose identifier is the device serial and whose {@code patient} is that Patient.
+ * and a Device per home device whose identifier is the device serial and whose {@code patient} is that Patient; for a
+ * multi-user device, a DeviceUseStatement per user slot.
  * Conditional creates, so running it twice creates nothing new.
  */
 public final class FhirProvisioner {
@@ -21,6 +23,9 @@ public final class FhirProvisioner {
     /** Must match cloud-ingest's FhirSystems.DEVICE_SERIAL. */
     public static final String DEVICE_SERIAL = "https://vitalwire.io/fhir/NamingSystem/device-serial";
     public static final String PATIENT_ID = "https://vitalwire.io/fhir/NamingSystem/sim-patient";
+    /** Must match cloud-ingest's FhirSystems.DEVICE_USER_INDEX. */
+    public static final String DEVICE_USER_INDEX = "https://vitalwire.io/fhir/StructureDefinition/device-user-index";
+    public static final String ASSIGNMENT_ID = "https://vitalwire.io/fhir/NamingSystem/sim-assignment";
 
     private final URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -43,6 +48,22 @@ public final class FhirProvisioner {
                 + serial + "\"}],\"status\":\"active\",\"deviceName\":[{\"name\":\"" + kind
                 + "\",\"type\":\"model-name\"}],\"patient\":{\"reference\":\"Patient/" + patientId + "\"}}";
         return create("Device", DEVICE_SERIAL, serial, body);
+    }
+
+    /**
+     * Binds user slot {@code userIndex} of a multi-user device (a family cuff or scale) to the patient from
+     * {@code since} on: a DeviceUseStatement carrying the user index in the extension cloud-ingest resolves by.
+     *
+     * @param deviceId the Device's logical id
+     * @return the DeviceUseStatement's logical id
+     */
+    public String assignUser(String deviceId, int userIndex, String patientId, Instant since) throws IOException {
+        String body = "{\"resourceType\":\"DeviceUseStatement\",\"extension\":[{\"url\":\"" + DEVICE_USER_INDEX
+                + "\",\"valueInteger\":" + userIndex + "}],\"identifier\":[{\"system\":\"" + ASSIGNMENT_ID
+                + "\",\"value\":\"" + deviceId + "-user-" + userIndex + "\"}],\"status\":\"active\","
+                + "\"subject\":{\"reference\":\"Patient/" + patientId + "\"},\"device\":{\"reference\":\"Device/"
+                + deviceId + "\"},\"timingPeriod\":{\"start\":\"" + since + "\"}}";
+        return create("DeviceUseStatement", ASSIGNMENT_ID, deviceId + "-user-" + userIndex, body);
     }
 
     private String create(String type, String system, String value, String body) throws IOException {

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * all six device kinds, their readings on the real MQTT broker with the right codes, units and values, and through
  * an injected disconnect, an object removal, a dbus-daemon restart and an adapter power cycle, no reading lost and
  * none duplicated. Along the way: a device that needs bonding (paired through the gateway's agent), a first
- * connection whose services never resolve, serials on the allow-list, glucose records fetched through RACP, an
+ * connection whose services never resolve, serials cross-checked by the allow-list, glucose records fetched through RACP, an
  * oximeter's stored spot-check fetched through its RACP and then deleted on it, and a drifting device clock
  * corrected through Current Time. Each device is reported connected with its battery level, and disconnected when its
  * link drops, as device events on the broker.
@@ -47,7 +47,7 @@ class BluezGatewayIT {
     private static final ZoneId DEVICE_ZONE = ZoneId.of("Europe/Berlin");
     private static final Duration READY = Duration.ofSeconds(30);
     private static final Duration ARRIVAL = Duration.ofSeconds(20);
-    private static final EnumSet<SimDeviceKind> ALL = EnumSet.allOf(SimDeviceKind.class);
+    private static final EnumSet<SimDeviceKind> ALL = EnumSet.copyOf(SimDeviceKind.HOUSEHOLD);
 
     private final List<Reading> received = new CopyOnWriteArrayList<>();
     private final List<GatewayEvent> events = new CopyOnWriteArrayList<>();
@@ -152,11 +152,13 @@ class BluezGatewayIT {
     }
 
     private Map<String, String> gatewayProperties(String gatewayId, Path dir, String busAddress) {
-        // Four devices by address, two by their Device Information serial.
+        // Every device by its address; the cuff bonds with just works when it asks, two have their Device Information
+        // serial cross-checked.
         String allowList = String.join(",", SimDeviceKind.HEART_RATE_STRAP.address(),
-                SimDeviceKind.BLOOD_PRESSURE_CUFF.address(), SimDeviceKind.THERMOMETER.serial(),
+                SimDeviceKind.BLOOD_PRESSURE_CUFF.address() + " just-works",
+                SimDeviceKind.THERMOMETER.address() + " serial=" + SimDeviceKind.THERMOMETER.serial(),
                 SimDeviceKind.SCALE.address(), SimDeviceKind.GLUCOSE_METER.address(),
-                SimDeviceKind.PULSE_OXIMETER.serial());
+                SimDeviceKind.PULSE_OXIMETER.address() + " serial=" + SimDeviceKind.PULSE_OXIMETER.serial());
         Map<String, String> p = BleGatewayProperties.of(STACK, gatewayId, dir.resolve("gateway"), DEVICE_ZONE,
                 busAddress, allowList);
         // Readings are synced/corrected only from a gateway whose own clock is synchronised; this machine may have no
@@ -197,7 +199,7 @@ class BluezGatewayIT {
     /** Each device measures {@code rounds} times; streams a little apart, so no two share a receive millisecond. */
     private static void measureAll(SimulatedBluez bluez, int rounds) throws InterruptedException {
         for (int i = 0; i < rounds; i++) {
-            for (SimDeviceKind kind : SimDeviceKind.values()) {
+            for (SimDeviceKind kind : ALL) {
                 bluez.measure(kind);
                 Thread.sleep(20);
             }
@@ -297,7 +299,7 @@ class BluezGatewayIT {
                     .toInstant().minusMillis(r.clockOffsetMillis()));
         });
         // set-device-clock is off by default: the clock is measured and corrected for, never written.
-        for (SimDeviceKind kind : SimDeviceKind.values()) {
+        for (SimDeviceKind kind : ALL) {
             assertThat(bluezForClock.currentTimeWrites(kind)).as("Current Time writes to " + kind).isEmpty();
         }
         assertThat(bluezForClock.clockOffset(SimDeviceKind.BLOOD_PRESSURE_CUFF)).isEqualTo(Duration.ofSeconds(90));

@@ -3,7 +3,6 @@ package io.vitalwire.sims.ble;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.MeasurementType;
 import io.vitalwire.contract.ReadingKey;
-import io.vitalwire.sims.bluez.SimDeviceKind;
 import io.vitalwire.sims.bluez.SimMeasurement;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -52,7 +51,7 @@ final class ExpectedReadings {
             case 0x2A37 -> List.of(new Expected(null, ref, MeasurementType.HEART_RATE, "147842",
                     List.of(new Value("147842", n.get(0), "/min"))));
             case 0x2A35 -> {
-                DeviceIdentity cuff = device(m.kind(), 1);
+                DeviceIdentity cuff = device(m);
                 List<Value> panel = List.of(new Value("150021", mmHg(n.get(0), m.unit()), "mm[Hg]"),
                         new Value("150022", mmHg(n.get(1), m.unit()), "mm[Hg]"),
                         new Value("150023", mmHg(n.get(2), m.unit()), "mm[Hg]"));
@@ -61,10 +60,10 @@ final class ExpectedReadings {
                         new Expected(key(cuff, null, time, "149546"), ref, MeasurementType.PULSE_RATE, "149546",
                                 List.of(new Value("149546", n.get(3), "/min"))));
             }
-            case 0x2A1C -> List.of(new Expected(key(device(m.kind(), null), null, time, "150364"), ref,
+            case 0x2A1C -> List.of(new Expected(key(device(m), null, time, "150364"), ref,
                     MeasurementType.BODY_TEMPERATURE, "150364", List.of(new Value("150364", n.get(0), "Cel"))));
             case 0x2A9D -> {
-                DeviceIdentity scale = device(m.kind(), 2);
+                DeviceIdentity scale = device(m);
                 yield List.of(
                         new Expected(key(scale, null, time, "188736"), ref, MeasurementType.BODY_WEIGHT, "188736",
                                 List.of(new Value("188736", n.get(0), "kg"))),
@@ -73,10 +72,10 @@ final class ExpectedReadings {
                         new Expected(key(scale, null, time, "188740"), ref, MeasurementType.BODY_HEIGHT, "188740",
                                 List.of(new Value("188740", n.get(2), "m"))));
             }
-            case 0x2A18 -> List.of(new Expected(key(device(m.kind(), null), (long) m.index() + 1, time, "160184"),
+            case 0x2A18 -> List.of(new Expected(key(device(m), (long) m.index() + 1, time, "160184"),
                     ref, MeasurementType.BLOOD_GLUCOSE, "160184", List.of(new Value("160184", n.get(0), "mg/dL"))));
             case 0x2A5E, 0x2A5F -> {
-                DeviceIdentity oximeter = device(m.kind(), null);
+                DeviceIdentity oximeter = device(m);
                 boolean stream = m.uuid16() == 0x2A5F;
                 yield List.of(
                         new Expected(stream ? null : key(oximeter, null, time, "150456"), ref,
@@ -93,8 +92,13 @@ final class ExpectedReadings {
         return ReadingKey.of(gatewayId, device, sequence, deviceTime, null, mdc);
     }
 
-    private static DeviceIdentity device(SimDeviceKind kind, Integer userIndex) {
-        return new DeviceIdentity(kind.manufacturer(), kind.model(), kind.serial(), kind.address(), userIndex);
+    /**
+     * The device as the reading names it: its serial and identity address, and the user index its value carries (255,
+     * the unknown user, names none).
+     */
+    private static DeviceIdentity device(SimMeasurement m) {
+        Integer user = m.userIndex() == null || m.userIndex() == 255 ? null : m.userIndex();
+        return new DeviceIdentity(m.kind().manufacturer(), m.kind().model(), m.serial(), m.kind().address(), user);
     }
 
     /** The vital-signs BP profile takes mm[Hg] only: 1 kPa = 7.50062 mmHg, to 0.1 mmHg. */

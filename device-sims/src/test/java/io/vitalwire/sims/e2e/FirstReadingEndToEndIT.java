@@ -49,7 +49,6 @@ import org.junit.jupiter.api.Test;
  */
 class FirstReadingEndToEndIT {
 
-    private static final String READING_KEY = "https://vitalwire.io/fhir/NamingSystem/reading-key";
     private static final Duration ARRIVAL = Duration.ofSeconds(60);
 
     private static final StackSettings STACK = StackSettings.fromEnvironment();
@@ -58,6 +57,7 @@ class FirstReadingEndToEndIT {
     private static final String GATEWAY_ID = "gw-e2e-" + RUN;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final PipelineRecords RECORDS = new PipelineRecords(STACK);
 
     private static ServiceProcess gateway;
     private static ServiceProcess ingest;
@@ -84,17 +84,7 @@ class FirstReadingEndToEndIT {
         credential(HomeDeviceKind.SCALE, "E2E-" + RUN + "-BAD");
         HomeDeviceCredential.writeGatewayFile(dataDir.resolve("coap-devices.psk"), List.copyOf(DEVICES.values()));
         ingest = ServiceProcess.start("cloud-ingest-" + RUN, Path.of("..", "cloud-ingest", "target", "cloud-ingest.jar"),
-                TestTokens.shared().trustedBy(Map.of("vitalwire.ingest.mqtt.broker-url", STACK.mqttUrl(),
-                        "vitalwire.ingest.mqtt.client-id", "ingest-e2e-" + RUN,
-                        "vitalwire.ingest.mqtt.share-group", "e2e-" + RUN,
-                        // This run's group is never used again: the broker need not queue for it after the run.
-                        "vitalwire.ingest.mqtt.session-expiry", "2m",
-                        "vitalwire.ingest.fhir.url", STACK.fhirUrl(),
-                        "vitalwire.ingest.influx.url", STACK.influxUrl(),
-                        "vitalwire.ingest.influx.database", STACK.influxDb(),
-                        "datasources.default.url", STACK.pgUrl(),
-                        "datasources.default.username", STACK.pgUser(),
-                        "datasources.default.password", STACK.pgPassword())));
+                RECORDS.ingestProperties(RUN));
         gateway = ServiceProcess.start("gateway-" + RUN, Path.of("..", "gateway", "target", "gateway.jar"),
                 Map.of("vitalwire.gateway.id", GATEWAY_ID,
                         "vitalwire.gateway.tenant", TENANT,
@@ -275,13 +265,7 @@ class FirstReadingEndToEndIT {
     }
 
     private static JsonNode searchByKey(String key) throws IOException, InterruptedException {
-        String url = STACK.fhirUrl() + "/Observation?_total=accurate&identifier="
-                + URLEncoder.encode(READING_KEY + "|" + key, StandardCharsets.UTF_8);
-        // no-cache: HAPI otherwise answers a repeated search from its result cache for up to a minute.
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Cache-Control", "no-cache").build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
+        return RECORDS.observationsByKey(key);
     }
 
     private static List<Double> awaitInfluxValues(String key) {
@@ -302,17 +286,7 @@ class FirstReadingEndToEndIT {
     }
 
     private static List<String> quarantine(String where, String value) throws Exception {
-        List<String> reasons = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(STACK.pgUrl(), STACK.pgUser(), STACK.pgPassword());
-             PreparedStatement s = c.prepareStatement("SELECT reason FROM quarantine WHERE " + where)) {
-            s.setString(1, value);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    reasons.add(rs.getString(1));
-                }
-            }
-        }
-        return reasons;
+        return RECORDS.quarantineReasons(where, value);
     }
 
     private static String quarantineDetail(String topic) throws Exception {

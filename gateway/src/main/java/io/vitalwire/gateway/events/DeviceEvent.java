@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Something that happened to a device and matters to the people operating the homes (not to a patient's record): it
- * connected, its connection ended, its battery level. Each becomes a contract {@code GatewayEvent} of its
+ * connected, its connection ended, its battery level, the gateway refused it. Each becomes a contract {@code GatewayEvent} of its
  * {@link #type()}. Values of the device's measurements never appear here.
  */
 public sealed interface DeviceEvent {
@@ -88,6 +88,23 @@ public sealed interface DeviceEvent {
         @Override
         public Map<String, String> attributes() {
             return Map.of("device", device, "level", Integer.toString(percent));
+        }
+    }
+
+    /**
+     * The gateway refused to serve an allow-listed device, for {@code reason}: {@code pairing-failed},
+     * {@code bonding-not-allowed} or {@code serial-mismatch}.
+     */
+    record Refused(String device, String reason, Instant at) implements DeviceEvent {
+
+        @Override
+        public String type() {
+            return GatewayEvent.DEVICE_REFUSED;
+        }
+
+        @Override
+        public Map<String, String> attributes() {
+            return Map.of("device", device, "reason", reason);
         }
     }
 }

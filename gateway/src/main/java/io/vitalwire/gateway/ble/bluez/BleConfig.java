@@ -25,10 +25,14 @@ public interface BleConfig {
     String getAdapter();
 
     /**
-     * The devices this gateway may connect to: BLE addresses ({@code AA:BB:CC:DD:EE:FF}) and/or Device Information
-     * serial numbers. A serial is only known after connecting, so with serials listed the gateway also connects to
-     * unknown devices that advertise a health service, reads their serial, and lets go of those not listed. Default
-     * empty: no device.
+     * The devices this gateway serves, one entry each: its identity (bonded) address, then optional space-separated
+     * attributes {@code passkey=N} (bond with the passkey printed on the device before reading anything) or
+     * {@code just-works} (bond unauthenticated when the device asks), {@code serial=S} (the Device Information serial
+     * it must report; a device reporting another is refused) and {@code irk=H} (its Identity Resolving Key, 32 hex
+     * digits, to recognise it under resolvable private addresses before it is bonded). E.g.
+     * {@code C0:1D:00:00:00:02 passkey=123456 serial=BPC-0002}. The gateway never connects to, pairs with or reads
+     * a device without an entry; a serial alone admits nothing (an entry without an address stops the gateway at
+     * start-up). Default empty: no device.
      */
     @Bindable(defaultValue = "")
     List<String> getAllowList();
@@ -44,6 +48,18 @@ public interface BleConfig {
     /** Longest delay between reconnect attempts. Default 60s. */
     @Bindable(defaultValue = "60s")
     Duration getReconnectBackoffMax();
+
+    /**
+     * First wait after a failed bonding (a wrong passkey, the device declined) before that device is tried again;
+     * doubles with each failure in a row (full jitter) up to the max. Longer than the reconnect backoff: a wrong
+     * passkey does not fix itself, and some devices lock pairing out after repeated failures. Default 30s.
+     */
+    @Bindable(defaultValue = "30s")
+    Duration getPairingBackoffMin();
+
+    /** Longest wait between bonding attempts with one device. Default 1h. */
+    @Bindable(defaultValue = "1h")
+    Duration getPairingBackoffMax();
 
     /**
      * Whether the gateway may set a device's clock through Current Time (0x2A2B) when the device's clock is off by

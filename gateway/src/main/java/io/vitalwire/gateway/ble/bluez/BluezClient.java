@@ -28,11 +28,18 @@ public interface BluezClient extends AutoCloseable {
 
     void disconnect(String devicePath) throws BluezException;
 
-    /** Device1.Pair, for devices that only talk over an encrypted link; needs a registered agent. */
-    void pair(String devicePath) throws BluezException;
+    /**
+     * Device1.Pair through the registered agent, which answers BlueZ for this device only and as {@code bonding}
+     * says (its passkey, or just works). A refused bonding is {@link BluezException.Kind#AUTHENTICATION_FAILED}.
+     */
+    void pair(String devicePath, Bonding bonding) throws BluezException;
 
-    /** Registers a NoInputNoOutput pairing agent as the default agent (BlueZ's AgentManager1). */
-    void registerAgent() throws BluezException;
+    /**
+     * Registers the gateway's pairing agent as the default agent (BlueZ's AgentManager1).
+     *
+     * @param capability {@code KeyboardOnly} (passkeys can be entered) or {@code NoInputNoOutput}
+     */
+    void registerAgent(String capability) throws BluezException;
 
     byte[] read(String characteristicPath) throws BluezException;
 

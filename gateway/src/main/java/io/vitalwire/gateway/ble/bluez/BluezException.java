@@ -11,6 +11,11 @@ public final class BluezException extends Exception {
         OBJECT_GONE,
         /** The device requires an encrypted, bonded link for this: pair, then try again. */
         NOT_AUTHORIZED,
+        /**
+         * Bonding or the link's authentication failed (a wrong passkey, the device declined): it does not fix itself,
+         * so the device is tried again only after the pairing backoff, and the failure is reported.
+         */
+        AUTHENTICATION_FAILED,
         /** BlueZ or the device refused or timed out: retry that device later with backoff. */
         FAILED
     }

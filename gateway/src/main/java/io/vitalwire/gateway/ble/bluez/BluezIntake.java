@@ -74,10 +74,12 @@ public class BluezIntake implements AutoCloseable {
         AllowList allow = new AllowList(config.getAllowList());
         this.noDevices = allow.isEmpty();
         this.adapter = new BluezAdapter("/org/bluez/" + config.getAdapter());
-        this.links = new DeviceLinks(config.getReconnectBackoffMin(), config.getReconnectBackoffMax(), aliases);
+        this.links = new DeviceLinks(allow, config.getReconnectBackoffMin(), config.getReconnectBackoffMax(),
+                config.getPairingBackoffMin(), config.getPairingBackoffMax(), aliases);
         this.bus = new BusSession(client, new Backoff(config.getReconnectBackoffMin(),
-                config.getReconnectBackoffMax()), clock, counters, this::onLoop, this::forgetAll);
-        Candidates candidates = new Candidates(allow);
+                config.getReconnectBackoffMax()), clock, counters, this::onLoop, this::forgetAll,
+                PairingAgent.capability(allow.anyPasskey()));
+        Candidates candidates = new Candidates(allow, counters);
         DeviceSetup setup = new DeviceSetup(client, deviceZone, clock);
         StoredRecordTransfers transfers = new StoredRecordTransfers(setup, bus, counters);
         GlucoseCursor glucose = new GlucoseCursor(cursors);
@@ -88,8 +90,8 @@ public class BluezIntake implements AutoCloseable {
         this.reports = new DeviceReports(events, clock);
         LinkSteps steps = new LinkSteps(client, links, candidates, connectionSetup, transfers, delivery, reports, bus,
                 counters, clock, config.getServicesResolvedTimeout(), aliases);
-        EventDispatch dispatch = new EventDispatch(adapter, links, steps, transfers, delivery, reports, bus, counters,
-                clock, aliases);
+        EventDispatch dispatch = new EventDispatch(adapter, links, candidates, steps, transfers, delivery, reports,
+                bus, counters, clock, aliases);
         this.supervision = new Supervision(bus, client, adapter, links, candidates,
                 new Discovery(client, adapter, candidates, links, bus, counters), steps, dispatch, clock, aliases);
     }

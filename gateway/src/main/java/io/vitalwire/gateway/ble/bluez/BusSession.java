@@ -25,6 +25,7 @@ final class BusSession {
     private final BleCounters counters;
     private final Executor loop;
     private final Runnable forgetAll;
+    private final String agentCapability;
     /** Numbers each connection, so that a late event of an earlier one is dropped rather than applied. */
     private int generation;
     private boolean open;
@@ -34,9 +35,11 @@ final class BusSession {
     /**
      * @param loop      runs the gateway's BLE steps, one at a time
      * @param forgetAll voids every object known from BlueZ (device links, adapter) when the bus is lost
+     * @param agentCapability what the pairing agent registers as ({@link PairingAgent#capability})
      */
     BusSession(BluezClient client, Backoff backoff, Clock clock, BleCounters counters, Executor loop,
-               Runnable forgetAll) {
+               Runnable forgetAll, String agentCapability) {
+        this.agentCapability = agentCapability;
         this.client = client;
         this.backoff = backoff;
         this.clock = clock;
@@ -85,7 +88,7 @@ final class BusSession {
             return;
         }
         try {
-            client.registerAgent();
+            client.registerAgent(agentCapability);
             agentRegistered = true;
         } catch (BluezException e) {
             // Not fatal: devices that need no bonding still work, and a system agent may already be registered.

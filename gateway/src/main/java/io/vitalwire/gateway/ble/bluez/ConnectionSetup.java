@@ -3,25 +3,29 @@ package io.vitalwire.gateway.ble.bluez;
 import io.vitalwire.contract.DeviceIdentity;
 
 /**
- * The steps on a connected device once its services are resolved, in order: who it is and whether it is ours, its
- * battery and clock (set if allowed), notifications and indications on (the battery's too, where it notifies), stored
- * records asked for. Makes the BlueZ calls; the link's state is {@link LinkSteps}'s to change.
+ * The steps on a connected device once its services are resolved, in order: who it is and whether it is the one its
+ * allow-list entry describes, its battery and clock (set if allowed), notifications and indications on (the
+ * battery's too, where it notifies), stored records asked for. Makes the BlueZ calls; the link's state is {@link LinkSteps}'s to change.
  */
 final class ConnectionSetup {
 
     /**
      * What a finished set-up hands to the link.
      *
-     * @param device   what was learnt, or null: the device is not ours
+     * @param device   what was learnt, or null: the device is refused
      * @param transfer the stored spot-check transfer requested, or null
      * @param storedRecordsRequested whether any RACP request (glucose or spot-checks) was sent
+     * @param refusal  why the device is not served, or null
      */
-    record Outcome(ConnectedDevice device, SpotCheckTransfer transfer, boolean storedRecordsRequested) {
+    record Outcome(ConnectedDevice device, SpotCheckTransfer transfer, boolean storedRecordsRequested,
+                   Candidates.Refusal refusal) {
 
-        static final Outcome NOT_OURS = new Outcome(null, null, false);
+        static Outcome refused(Candidates.Refusal refusal) {
+            return new Outcome(null, null, false, refusal);
+        }
 
-        boolean isOurs() {
-            return device != null;
+        boolean isServed() {
+            return refusal == null;
         }
     }
 
@@ -42,11 +46,12 @@ final class ConnectionSetup {
         this.counters = counters;
     }
 
-    /** Runs the steps; stops after identification for a device that is not ours. */
+    /** Runs the steps; stops after identification for a device whose serial is not its entry's. */
     Outcome run(DeviceLink link) throws BluezException {
         DeviceIdentity identity = setup.identify(link);
-        if (!candidates.admits(link.address, identity)) {
-            return Outcome.NOT_OURS;
+        Candidates.Refusal refusal = candidates.refusal(link, identity);
+        if (refusal != null) {
+            return Outcome.refused(refusal);
         }
         Integer battery = setup.batteryPercent(link);
         Long offset = clockSetting.offsetToUse(link, setup.clockOffsetMillis(link));
@@ -57,6 +62,6 @@ final class ConnectionSetup {
         boolean glucoseRecords = setup.requestStoredRecords(link, glucose.last(link, identity));
         SpotCheckTransfer transfer = glucoseRecords ? null : transfers.requestSpotChecks(link);
         return new Outcome(new ConnectedDevice(identity, battery, offset), transfer,
-                glucoseRecords || transfer != null);
+                glucoseRecords || transfer != null, null);
     }
 }

@@ -145,8 +145,8 @@ public final class DbusBluezClient implements BluezClient {
     }
 
     @Override
-    public void pair(String devicePath) throws BluezException {
-        agent.expect(devicePath);
+    public void pair(String devicePath, Bonding bonding) throws BluezException {
+        agent.expect(devicePath, bonding);
         try {
             call("Pair", devicePath, () -> remote(devicePath, Device1.class).Pair());
         } finally {
@@ -155,11 +155,11 @@ public final class DbusBluezClient implements BluezClient {
     }
 
     @Override
-    public void registerAgent() throws BluezException {
+    public void registerAgent(String capability) throws BluezException {
         call("RegisterAgent", "/org/bluez", () -> {
             connectionOrThrow().exportObject(AGENT_PATH, agent);
             AgentManager1 manager = remote("/org/bluez", AgentManager1.class);
-            manager.RegisterAgent(new DBusPath(AGENT_PATH), "NoInputNoOutput");
+            manager.RegisterAgent(new DBusPath(AGENT_PATH), capability);
             manager.RequestDefaultAgent(new DBusPath(AGENT_PATH));
         });
     }
@@ -237,6 +237,10 @@ public final class DbusBluezClient implements BluezClient {
             case "org.bluez.Error.DoesNotExist" -> BluezException.Kind.OBJECT_GONE;
             // BlueZ's answers to "insufficient authentication/encryption" on an unbonded link.
             case "org.bluez.Error.NotPermitted", "org.bluez.Error.NotAuthorized" -> BluezException.Kind.NOT_AUTHORIZED;
+            // Pair(): a wrong passkey, the device or our agent declined, or the bonding was cancelled.
+            case "org.bluez.Error.AuthenticationFailed", "org.bluez.Error.AuthenticationRejected",
+                 "org.bluez.Error.AuthenticationCanceled", "org.bluez.Error.AuthenticationTimeout" ->
+                    BluezException.Kind.AUTHENTICATION_FAILED;
             default -> BluezException.Kind.FAILED;
         };
     }

@@ -34,7 +34,14 @@ final class DeviceLink {
             LinkState.ACTIVE);
 
     final String path;
+    /**
+     * The device's identity address, upper case: its allow-list entry's (also while BlueZ still presents it under a
+     * resolvable private address the entry's IRK resolves), else the address BlueZ reports. Everything the gateway
+     * keys by address (reading identity, candidates, aliases) uses this.
+     */
     final String address;
+    /** Its allow-list entry, or null: not one of this gateway's devices, never to be connected. */
+    final AllowList.Entry entry;
     /** How logs name the device: its address (also in {@link #path}) is an identifier that stays out of them. */
     final String alias;
     final Set<Integer> serviceUuids16;
@@ -43,6 +50,11 @@ final class DeviceLink {
     /** The characteristic paths whose Flags offer notify or indicate. */
     final Set<String> notifiable = new HashSet<>();
     private final Backoff backoff;
+    /**
+     * Between failed bondings (a wrong passkey does not fix itself, and some devices lock a pairing out after
+     * repeated failures): grows with each failure in a row, reset by a bonding that succeeds.
+     */
+    private final Backoff pairingBackoff;
     private final Deque<PendingValue> pending = new ArrayDeque<>();
 
     // BlueZ's view of the device, as last reported.
@@ -67,10 +79,14 @@ final class DeviceLink {
     record PendingValue(HealthCharacteristic characteristic, byte[] value, Instant receivedAt) {
     }
 
-    DeviceLink(BluezObject.Device device, String alias, Backoff backoff) {
+    /** @param entry its allow-list entry, or null */
+    DeviceLink(BluezObject.Device device, AllowList.Entry entry, String alias, Backoff backoff,
+               Backoff pairingBackoff) {
         this.path = device.path();
-        this.address = device.address();
+        this.entry = entry;
+        this.address = entry != null ? entry.address() : device.address().toUpperCase(java.util.Locale.ROOT);
         this.alias = alias;
+        this.pairingBackoff = pairingBackoff;
         this.serviceUuids16 = Set.copyOf(device.serviceUuids16());
         this.connected = device.connected();
         this.servicesResolved = device.servicesResolved();
@@ -139,13 +155,22 @@ final class DeviceLink {
      * From WAITING it re-arms the wait (the adapter went off meanwhile).
      */
     boolean retryLater(Instant now) {
-        if (!move(RETRYABLE, LinkState.WAITING)) {
-            return false;
-        }
-        deadline = Instant.MAX;
-        retryAt = now.plus(backoff.next());
-        endConnection();
-        return true;
+        return waitFrom(RETRYABLE, now, backoff);
+    }
+
+    /**
+     * CONNECTING, RESOLVING or ACTIVE → WAITING: bonding failed (a wrong passkey, the device refused); the next
+     * attempt waits for the pairing backoff, not the connection's, so a failing bonding is never retried in a tight
+     * loop.
+     */
+    boolean pairingFailed(Instant now) {
+        return waitFrom(PAIRABLE, now, pairingBackoff);
+    }
+
+    /** Bonding succeeded: the next failure starts the pairing backoff afresh. Not a change of state. */
+    void bonded() {
+        paired = true;
+        pairingBackoff.reset();
     }
 
     /** Like {@link #retryLater}, for an adapter that went off: BlueZ will not report the disconnection itself. */
@@ -178,6 +203,17 @@ final class DeviceLink {
         }
         state = LinkState.GONE;
         deadline = Instant.MAX;
+        return true;
+    }
+
+    /** From one of {@code from} → WAITING until {@code wait}'s next delay has passed; the connection's data goes. */
+    private boolean waitFrom(Set<LinkState> from, Instant now, Backoff wait) {
+        if (!move(from, LinkState.WAITING)) {
+            return false;
+        }
+        deadline = Instant.MAX;
+        retryAt = now.plus(wait.next());
+        endConnection();
         return true;
     }
 

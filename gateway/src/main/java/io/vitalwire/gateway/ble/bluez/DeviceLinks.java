@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,21 +17,41 @@ final class DeviceLinks {
 
     private final Map<String, DeviceLink> byPath = new HashMap<>();
     private final Map<String, DeviceLink> byCharacteristic = new HashMap<>();
+    private final AllowList allow;
     private final Duration backoffMin;
     private final Duration backoffMax;
+    private final Duration pairingBackoffMin;
+    private final Duration pairingBackoffMax;
     private final DeviceAliases aliases;
 
-    /** @param backoffMin, backoffMax each link's reconnect backoff */
-    DeviceLinks(Duration backoffMin, Duration backoffMax, DeviceAliases aliases) {
+    /**
+     * @param backoffMin, backoffMax               each link's reconnect backoff
+     * @param pairingBackoffMin, pairingBackoffMax each link's backoff between failed bondings
+     */
+    DeviceLinks(AllowList allow, Duration backoffMin, Duration backoffMax, Duration pairingBackoffMin,
+                Duration pairingBackoffMax, DeviceAliases aliases) {
+        this.allow = allow;
         this.backoffMin = backoffMin;
         this.backoffMax = backoffMax;
+        this.pairingBackoffMin = pairingBackoffMin;
+        this.pairingBackoffMax = pairingBackoffMax;
         this.aliases = aliases;
     }
 
-    /** A new link for a device object not known yet; a device reported twice keeps its link. */
-    void addDevice(BluezObject.Device device) {
-        byPath.computeIfAbsent(device.path(), p -> new DeviceLink(device, aliases.of(device.address()),
-                new Backoff(backoffMin, backoffMax)));
+    /**
+     * A new link for a device object not known yet, with its allow-list entry if it has one (by address, or by an
+     * entry's IRK resolving the private address it advertises under); a device reported twice keeps its link.
+     *
+     * @return the link, new or not
+     */
+    DeviceLink addDevice(BluezObject.Device device) {
+        return byPath.computeIfAbsent(device.path(), p -> {
+            AllowList.Entry entry = allow.entryFor(device.address()).orElse(null);
+            // Named by its identity: a device seen under ever new private addresses keeps one alias.
+            String alias = aliases.of(entry != null ? entry.address() : device.address());
+            return new DeviceLink(device, entry, alias, new Backoff(backoffMin, backoffMax),
+                    new Backoff(pairingBackoffMin, pairingBackoffMax));
+        });
     }
 
     /** Files a characteristic under its device's link, if that device is known. */
@@ -106,24 +125,12 @@ final class DeviceLinks {
         return (int) byPath.values().stream().filter(DeviceLink::isActive).count();
     }
 
-    /** Device Information serials of the active links. */
-    Set<String> activeSerials() {
-        Set<String> serials = new HashSet<>();
-        for (DeviceLink link : byPath.values()) {
-            ConnectedDevice device = link.device();
-            if (link.isActive() && device != null && device.identity().serial() != null) {
-                serials.add(device.identity().serial());
-            }
-        }
-        return serials;
-    }
-
     /** Addresses of the active links, upper case as the allow-list keeps them. */
     Set<String> activeAddresses() {
         Set<String> addresses = new HashSet<>();
         for (DeviceLink link : byPath.values()) {
             if (link.isActive()) {
-                addresses.add(link.address.toUpperCase(Locale.ROOT));
+                addresses.add(link.address);
             }
         }
         return addresses;

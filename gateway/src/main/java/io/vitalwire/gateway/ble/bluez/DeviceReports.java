@@ -1,5 +1,6 @@
 package io.vitalwire.gateway.ble.bluez;
 
+import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.ReadingKey;
 import io.vitalwire.gateway.events.DeviceEvent;
 import io.vitalwire.gateway.events.DeviceEvents;
@@ -62,6 +63,18 @@ final class DeviceReports {
         }
         events.report(new DeviceEvent.Battery(reported.device(), level, clock.instant()));
         byPath.put(link.path, new Reported(link, reported.device(), level));
+    }
+
+    /**
+     * The gateway refused to serve this allow-listed device ({@code pairing-failed}, {@code bonding-not-allowed},
+     * {@code serial-mismatch}): named by its entry's serial where the entry gives one (how the cloud knows the
+     * patient's device), else by its identity address; never by anything the device itself claimed.
+     */
+    void refused(DeviceLink link, String reason) {
+        String serial = link.entry == null ? null : link.entry.serial();
+        String id = ReadingKey.deviceId(new DeviceIdentity(null, null, serial, serial == null ? link.address : null,
+                null));
+        events.report(new DeviceEvent.Refused(id, reason, clock.instant()));
     }
 
     /** After a step: every link reported connected that is no longer up, or no longer BlueZ's, is disconnected. */

@@ -19,6 +19,7 @@ final class EventDispatch {
 
     private final BluezAdapter adapter;
     private final DeviceLinks links;
+    private final Candidates candidates;
     private final LinkSteps steps;
     private final StoredRecordTransfers transfers;
     private final ValueDelivery delivery;
@@ -28,11 +29,12 @@ final class EventDispatch {
     private final Clock clock;
     private final DeviceAliases aliases;
 
-    EventDispatch(BluezAdapter adapter, DeviceLinks links, LinkSteps steps, StoredRecordTransfers transfers,
+    EventDispatch(BluezAdapter adapter, DeviceLinks links, Candidates candidates, LinkSteps steps, StoredRecordTransfers transfers,
                   ValueDelivery delivery, DeviceReports reports, BusSession bus, BleCounters counters, Clock clock,
                   DeviceAliases aliases) {
         this.adapter = adapter;
         this.links = links;
+        this.candidates = candidates;
         this.steps = steps;
         this.transfers = transfers;
         this.delivery = delivery;
@@ -71,7 +73,7 @@ final class EventDispatch {
             adapter.seen(a);
         } else if (object instanceof BluezObject.Device d) {
             if (d.adapterPath().equals(adapter.path)) {
-                links.addDevice(d);
+                candidates.seen(links.addDevice(d));
             }
         } else if (object instanceof BluezObject.Characteristic c) {
             links.addCharacteristic(c);
@@ -132,7 +134,7 @@ final class EventDispatch {
     private void valueChanged(String characteristicPath, byte[] value) {
         DeviceLink known = links.ownerOf(characteristicPath);
         DeviceLink link = known != null ? known : steps.learn(characteristicPath);
-        if (link == null || link.state() == LinkState.DENIED) {
+        if (link == null || link.entry == null || link.state() == LinkState.DENIED) {
             return;
         }
         int uuid16 = link.characteristics.getOrDefault(characteristicPath, -1);

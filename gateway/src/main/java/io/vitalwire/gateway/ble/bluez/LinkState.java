@@ -13,6 +13,7 @@ package io.vitalwire.gateway.ble.bluez;
  * activate                   RESOLVING                                     ACTIVE
  * deny                       RESOLVING                                     DENIED
  * retryLater                 IDLE, CONNECTING, RESOLVING, ACTIVE, WAITING  WAITING
+ * pairingFailed              CONNECTING, RESOLVING, ACTIVE                 WAITING (after the pairing backoff)
  * gone                       any but GONE                                  GONE
  * </pre>
  */
@@ -27,7 +28,7 @@ enum LinkState {
     ACTIVE,
     /** Disconnected or failed; the next connect attempt is due at the link's retry time. */
     WAITING,
-    /** Not one of this gateway's devices (its serial is not allow-listed): left alone for good. */
+    /** Not to be served: it reported another serial than its allow-list entry's. Left alone until a restart. */
     DENIED,
     /** Its object path is gone (removed by BlueZ, bus lost): the link is dead; a re-added object gets a new link. */
     GONE

@@ -46,7 +46,11 @@ final class LinkSteps {
         this.aliases = aliases;
     }
 
-    /** Device1.Connect (unless BlueZ is connected already), then wait for the services, or set up at once. */
+    /**
+     * Device1.Connect (unless BlueZ is connected already); a device whose entry has a passkey is bonded first if it is
+     * not bonded yet, so nothing is read from a device that has not proven it knows the passkey; then wait for the
+     * services, or set up at once.
+     */
     void connect(DeviceLink link) {
         if (!link.startConnecting()) {
             return;
@@ -57,12 +61,15 @@ final class LinkSteps {
                 client.connect(link.path);
                 link.observe(true, null, null);
             }
-            link.awaitServices(clock.instant().plus(servicesResolvedTimeout));
-            if (link.isReadyForSetup()) {
-                setUp(link);
-            }
         } catch (BluezException e) {
             failed(link, "connect", e);
+            return;
+        }
+        if (link.entry.bonding().bondsFirst() && !link.paired() && !bond(link)) {
+            return;
+        }
+        if (link.awaitServices(clock.instant().plus(servicesResolvedTimeout)) && link.isReadyForSetup()) {
+            setUp(link);
         }
     }
 
@@ -70,8 +77,8 @@ final class LinkSteps {
     void setUp(DeviceLink link) {
         try {
             ConnectionSetup.Outcome outcome = setup.run(link);
-            if (!outcome.isOurs()) {
-                deny(link);
+            if (!outcome.isServed()) {
+                deny(link, outcome.refusal());
                 return;
             }
             if (!link.activate(outcome.device(), outcome.transfer())) {
@@ -125,11 +132,19 @@ final class LinkSteps {
         link.retryLater(now);
     }
 
-    private void deny(DeviceLink link) {
+    private void deny(DeviceLink link, Candidates.Refusal refusal) {
         candidates.deny(link.address);
         link.deny();
         counters.event("device-denied");
-        LOG.info("device {} is not on the allow-list; leaving it alone", link.alias);
+        switch (refusal) {
+            case SERIAL_MISMATCH -> {
+                counters.event("serial-mismatch");
+                reports.refused(link, "serial-mismatch");
+                // Another device at a listed address, or the listed one replaced: an installer must look.
+                LOG.warn("device {} reports another serial than its allow-list entry names; refusing it until the "
+                        + "gateway restarts (check the entry, or whether a device impersonates it)", link.alias);
+            }
+        }
         disconnectQuietly(link);
     }
 
@@ -149,6 +164,16 @@ final class LinkSteps {
                 }
             }
             case NOT_AUTHORIZED -> pair(link, step, e);
+            case AUTHENTICATION_FAILED -> {
+                // Not from a Pair() (bond() handles those): the link's encryption failed, e.g. a bond lost on
+                // one side. Treated like a failed bonding: not retried in a tight loop.
+                counters.event("authentication-failed");
+                reports.refused(link, "pairing-failed");
+                LOG.warn("device {}: {} failed to authenticate ({}); next attempt after the pairing backoff",
+                        link.alias, step, e.getMessage());
+                disconnectQuietly(link);
+                link.pairingFailed(clock.instant());
+            }
             case FAILED -> {
                 counters.event(step + "-failed");
                 LOG.info("device {}: {} failed ({}); retrying with backoff", link.alias, step, e.getMessage());
@@ -158,24 +183,59 @@ final class LinkSteps {
         }
     }
 
-    /** The device wants a bonded link: pair through our agent, then set it up again. */
+    /**
+     * The device wants a bonded link: bond as its entry allows, then set it up again. An entry that allows no bonding
+     * leaves the device alone until the pairing backoff has passed, reported.
+     */
     private void pair(DeviceLink link, String step, BluezException cause) {
         if (link.paired()) {
             failed(link, step, new BluezException(BluezException.Kind.FAILED, cause.getMessage(), cause));
             return;
         }
-        counters.event("pairing");
+        if (link.entry.bonding() instanceof Bonding.None) {
+            counters.event("bonding-not-allowed");
+            reports.refused(link, "bonding-not-allowed");
+            LOG.warn("device {} requires bonding for {}, but its allow-list entry allows none (add passkey=N, or "
+                    + "just-works); next attempt after the pairing backoff", link.alias, step);
+            disconnectQuietly(link);
+            link.pairingFailed(clock.instant());
+            return;
+        }
         LOG.info("device {} requires bonding for {}; pairing", link.alias, step);
+        if (bond(link) && link.awaitServicesAfterPairing(clock.instant().plus(servicesResolvedTimeout))
+                && link.isReadyForSetup()) {
+            setUp(link);
+        }
+    }
+
+    /**
+     * Device1.Pair through the gateway's agent, which answers only for this device and as its entry says. A
+     * refused bonding (wrong passkey, the device declined) waits for the link's pairing backoff and is reported.
+     *
+     * @return whether the device is bonded now
+     */
+    private boolean bond(DeviceLink link) {
+        counters.event("pairing");
         try {
-            client.pair(link.path);
-            link.observe(null, null, true);
-            if (link.awaitServicesAfterPairing(clock.instant().plus(servicesResolvedTimeout))
-                    && link.isReadyForSetup()) {
-                setUp(link);
-            }
+            client.pair(link.path, link.entry.bonding());
+            link.bonded();
+            counters.event("paired");
+            return true;
         } catch (BluezException e) {
-            failed(link, "pair", e.kind() == BluezException.Kind.NOT_AUTHORIZED
-                    ? new BluezException(BluezException.Kind.FAILED, e.getMessage(), e) : e);
+            switch (e.kind()) {
+                case BUS_LOST, OBJECT_GONE -> failed(link, "pair", e);
+                case AUTHENTICATION_FAILED, NOT_AUTHORIZED, FAILED -> {
+                    counters.event("pairing-failed");
+                    reports.refused(link, "pairing-failed");
+                    disconnectQuietly(link);
+                    Instant now = clock.instant();
+                    link.pairingFailed(now);
+                    LOG.warn("device {}: bonding failed ({}){}; next attempt after the pairing backoff", link.alias,
+                            e.getMessage(), link.entry.bonding() instanceof Bonding.Passkey
+                                    ? ", check the passkey in its allow-list entry" : "");
+                }
+            }
+            return false;
         }
     }
 

@@ -66,7 +66,7 @@ final class Supervision {
                 discovery.keep();
                 for (DeviceLink link : links.all()) {
                     if (bus.isOpen() && links.isCurrent(link) && link.isDue(now)
-                            && candidates.isCandidate(link, links)) {
+                            && candidates.isCandidate(link)) {
                         steps.connect(link);
                     }
                 }

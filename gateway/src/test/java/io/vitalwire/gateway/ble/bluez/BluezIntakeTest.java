@@ -58,6 +58,7 @@ class BluezIntakeTest {
     private boolean setDeviceClock;
     private ClockSync gatewayClock = ClockSync.UNKNOWN;
     private volatile boolean bufferRefuses;
+    private List<String> allowList = List.of("C0:1D:00:00:00:01");
     private final List<DeviceEvent> deviceEvents = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -92,7 +93,7 @@ class BluezIntakeTest {
         DeviceAliases aliases = DeviceAliases.load(dir);
         GattIntake gatt = new GattIntake(new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters,
                 aliases, deviceEvents::add), counters, aliases);
-        intake = new BluezIntake(new TestConfig(List.of("C0:1D:00:00:00:01"), setDeviceClock), bluez, gatt,
+        intake = new BluezIntake(new TestConfig(allowList, setDeviceClock), bluez, gatt,
                 counters, ZoneOffset.UTC, Clock.systemUTC(), () -> gatewayClock, new BufferRecordCursors(cursors),
                 deviceEvents::add, aliases);
         intake.start();
@@ -106,7 +107,8 @@ class BluezIntakeTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> bluez.calls.contains("startNotify " + HEART_RATE));
         assertThat(bluez.calls).containsSubsequence("connect " + DEVICE, "disconnect " + DEVICE,
                 "connect " + DEVICE, "startNotify " + HEART_RATE);
-        assertThat(intake.state().devicesActive()).isEqualTo(1);
+        // The state is published when the loop's step ends, a moment after its last BlueZ call.
+        await().atMost(Duration.ofSeconds(2)).until(() -> intake.state().devicesActive() == 1);
     }
 
     @Test
@@ -434,6 +436,91 @@ class BluezIntakeTest {
         assertThat(stored("transfer-interrupted")).isZero();
     }
 
+    // ---- the allow-list and bonding ----
+
+    @Test
+    void aDeviceWithoutAnEntry_isNeverConnected_andCountedOnce_whateverSerialItWouldClaim() throws Exception {
+        // The entry names the serial the unlisted device reports: a serial admits nothing.
+        allowList = List.of("C0:1D:00:00:00:09 serial=HRS-0001");
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.calls.contains("startDiscovery"));
+        bluez.emit(new BluezEvent.ObjectRemoved(DEVICE));
+        bluez.emit(new BluezEvent.ObjectAdded(bluez.device(false)));
+        Thread.sleep(500);
+
+        assertThat(bluez.calls).noneMatch(c -> c.startsWith("connect ") || c.startsWith("pair ")
+                || c.startsWith("read "));
+        assertThat(events("unknown-device")).isEqualTo(1);
+        assertThat(buffer.stats().unsent()).isZero();
+    }
+
+    @Test
+    void anEntryWithAPasskey_bondsWithItBeforeAnythingIsRead_throughAKeyboardAgent() {
+        allowList = List.of("C0:1D:00:00:00:01 passkey=123456");
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> intake.state().devicesActive() == 1);
+
+        assertThat(bluez.calls).contains("registerAgent KeyboardOnly");
+        assertThat(bluez.calls).containsSubsequence("connect " + DEVICE, "pair " + DEVICE, "read " + SERIAL);
+        assertThat(bluez.calls.indexOf("pair " + DEVICE)).isLessThan(bluez.calls.indexOf("read " + SERIAL));
+        assertThat(bluez.pairings).containsExactly(new Bonding.Passkey(123456));
+        assertThat(events("paired")).isEqualTo(1);
+    }
+
+    @Test
+    void anEntryWithoutBonding_registersANoInputAgent_andNeverPairs() {
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> intake.state().devicesActive() == 1);
+
+        assertThat(bluez.calls).contains("registerAgent NoInputNoOutput").noneMatch(c -> c.startsWith("pair "));
+    }
+
+    @Test
+    void aFailedBonding_isReported_andTriedAgainOnlyAfterThePairingBackoff() throws Exception {
+        allowList = List.of("C0:1D:00:00:00:01 passkey=654321");
+        bluez.pairFails = true;
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.count("pair " + DEVICE) == 1);
+        Thread.sleep(500);
+
+        // The reconnect backoff is 20-100 ms: without the pairing backoff (600 ms and up) it would have bonded
+        // again several times by now.
+        assertThat(bluez.count("pair " + DEVICE)).isEqualTo(1);
+        assertThat(bluez.calls).noneMatch(c -> c.startsWith("read ") || c.startsWith("startNotify "));
+        assertThat(events("pairing-failed")).isEqualTo(1);
+        assertThat(deviceEvents).singleElement().isInstanceOfSatisfying(DeviceEvent.Refused.class, e ->
+                assertThat(e.attributes()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "device", "bd.C0~3A1D~3A00~3A00~3A00~3A01", "reason", "pairing-failed")));
+        await().atMost(Duration.ofSeconds(3)).until(() -> bluez.count("pair " + DEVICE) == 2);
+        assertThat(intake.state().devicesActive()).isZero();
+    }
+
+    @Test
+    void aListedDeviceReportingAnotherSerial_isRefused_andReported() {
+        allowList = List.of("C0:1D:00:00:00:01 serial=HRS-0009");
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> events("serial-mismatch") == 1);
+
+        assertThat(bluez.calls).contains("read " + SERIAL).doesNotContain("startNotify " + HEART_RATE)
+                .containsSubsequence("read " + SERIAL, "disconnect " + DEVICE);
+        assertThat(intake.state().devicesActive()).isZero();
+        // Named as the cloud knows the patient's device: by the entry's serial, not by what the device claimed.
+        assertThat(deviceEvents).singleElement().isEqualTo(new DeviceEvent.Refused("sn.HRS-0009", "serial-mismatch",
+                deviceEvents.get(0).at()));
+        int connects = bluez.count("connect " + DEVICE);
+        await().pollDelay(Duration.ofMillis(400)).atMost(Duration.ofSeconds(1))
+                .until(() -> bluez.count("connect " + DEVICE) == connects);
+    }
+
+    @Test
+    void aSerialOnlyEntry_stopsTheGatewayAtStartUp_namingTheEntryByPosition() {
+        allowList = List.of("C0:1D:00:00:00:01", "HRS-0001");
+        org.assertj.core.api.Assertions.assertThatThrownBy(this::start)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("entry 2 does not start with a BLE address")
+                .hasMessageNotContaining("HRS-0001");
+    }
+
     // ---- the device clock ----
 
     private void startWithDriftingClock(boolean enabled, ClockSync gateway) {
@@ -520,6 +607,10 @@ class BluezIntakeTest {
         /** Also a pulse oximeter: PLX Spot-Check Measurement and a Record Access Control Point. */
         volatile boolean oximeter;
         final List<byte[]> racpWrites = new CopyOnWriteArrayList<>();
+        /** How each Pair() was asked to bond. */
+        final List<Bonding> pairings = new CopyOnWriteArrayList<>();
+        /** Pair() fails as on a wrong passkey. */
+        volatile boolean pairFails;
         private volatile Consumer<BluezEvent> listener;
         private volatile boolean open;
 
@@ -600,13 +691,19 @@ class BluezIntakeTest {
         }
 
         @Override
-        public void pair(String devicePath) {
+        public void pair(String devicePath, Bonding bonding) throws BluezException {
             calls.add("pair " + devicePath);
+            pairings.add(bonding);
+            if (pairFails) {
+                throw new BluezException(BluezException.Kind.AUTHENTICATION_FAILED,
+                        "org.bluez.Error.AuthenticationFailed (scripted)", null);
+            }
+            emit(new BluezEvent.DeviceChanged(devicePath, null, null, true));
         }
 
         @Override
-        public void registerAgent() {
-            calls.add("registerAgent");
+        public void registerAgent(String capability) {
+            calls.add("registerAgent " + capability);
         }
 
         @Override
@@ -702,6 +799,16 @@ class BluezIntakeTest {
         @Override
         public Duration getReconnectBackoffMax() {
             return Duration.ofMillis(100);
+        }
+
+        @Override
+        public Duration getPairingBackoffMin() {
+            return Duration.ofMillis(600);
+        }
+
+        @Override
+        public Duration getPairingBackoffMax() {
+            return Duration.ofSeconds(5);
         }
 
         @Override

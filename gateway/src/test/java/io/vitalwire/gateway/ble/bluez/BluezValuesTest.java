@@ -1,6 +1,7 @@
 package io.vitalwire.gateway.ble.bluez;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,14 +27,54 @@ class BluezValuesTest {
     }
 
     @Test
-    void allowList_addressesIgnoreCase_serialsExact() {
-        AllowList allow = new AllowList(List.of(" c0:1d:00:00:00:01 ", "BPC-0002", ""));
-        assertThat(allow.allowsAddress("C0:1D:00:00:00:01")).isTrue();
-        assertThat(allow.allowsAddress("C0:1D:00:00:00:02")).isFalse();
-        assertThat(allow.allowsSerial("BPC-0002")).isTrue();
-        assertThat(allow.allowsSerial("bpc-0002")).isFalse();
-        assertThat(allow.hasSerials()).isTrue();
+    void allowList_entriesByAddress_ignoringCase_withTheirAttributes() {
+        AllowList allow = new AllowList(List.of(" c0:1d:00:00:00:01 ", "C0:1D:00:00:00:02  passkey=000123 serial=BPC-0002",
+                "C0:1D:00:00:00:04 just-works", ""));
+        assertThat(allow.entryFor("C0:1D:00:00:00:01")).hasValueSatisfying(e -> {
+            assertThat(e.address()).isEqualTo("C0:1D:00:00:00:01");
+            assertThat(e.bonding()).isEqualTo(new Bonding.None());
+            assertThat(e.serial()).isNull();
+        });
+        assertThat(allow.entryFor("c0:1d:00:00:00:02")).hasValueSatisfying(e -> {
+            assertThat(e.bonding()).isEqualTo(new Bonding.Passkey(123));
+            assertThat(e.serial()).isEqualTo("BPC-0002");
+        });
+        assertThat(allow.entryFor("C0:1D:00:00:00:04").orElseThrow().bonding()).isEqualTo(new Bonding.JustWorks());
+        assertThat(allow.entryFor("C0:1D:00:00:00:03")).isEmpty();
+        assertThat(allow.anyPasskey()).isTrue();
         assertThat(new AllowList(List.of("")).isEmpty()).isTrue();
+        assertThat(new Bonding.Passkey(123456).toString()).doesNotContain("123456");
+    }
+
+    @Test
+    void allowList_refusesSerialsAlone_andMalformedAttributes_namingTheEntryByPositionOnly() {
+        for (List<String> bad : List.of(List.of("BPC-0002"), List.of("C0:1D:00:00:00:01", "SECRET-SERIAL"),
+                List.of("C0:1D:00:00:00:01 passkey=1234567"), List.of("C0:1D:00:00:00:01 passkey=12 just-works"),
+                List.of("C0:1D:00:00:00:01 irk=abc"), List.of("C0:1D:00:00:00:01 pin=1"),
+                List.of("C0:1D:00:00:00:01", "c0:1d:00:00:00:01"))) {
+            assertThatThrownBy(() -> new AllowList(bad)).as(bad.toString())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("vitalwire.gateway.ble.allow-list entry " + bad.size() + " ")
+                    .hasMessageNotContaining("SECRET-SERIAL");
+        }
+    }
+
+    @Test
+    void identityResolvingKey_resolvesItsPrivateAddresses_bySpecSampleData() {
+        // Bluetooth Core, Vol 3 Part H, Appendix D (ah): IRK ec0234a3 57c8ad05 341010a6 0a397d9b, prand 708194
+        // → hash 0dfbaa.
+        IdentityResolvingKey irk = IdentityResolvingKey.parse("ec0234a357c8ad05341010a60a397d9b");
+        assertThat(irk.ah(new byte[] {0x70, (byte) 0x81, (byte) 0x94})).containsExactly(0x0d, 0xfb, 0xaa);
+        assertThat(irk.resolves("70:81:94:0D:FB:AA")).isTrue();
+        assertThat(irk.resolves("70:81:94:0d:fb:aa")).isTrue();
+        assertThat(irk.resolves("70:81:94:0D:FB:AB")).as("another hash").isFalse();
+        assertThat(irk.resolves("30:81:94:0D:FB:AA")).as("not a resolvable private address").isFalse();
+        assertThat(IdentityResolvingKey.parse("00000000000000000000000000000001").resolves("70:81:94:0D:FB:AA"))
+                .as("another key").isFalse();
+
+        AllowList allow = new AllowList(List.of("C0:1D:00:00:00:08 irk=ec0234a357c8ad05341010a60a397d9b"));
+        assertThat(allow.entryFor("70:81:94:0D:FB:AA").orElseThrow().address()).isEqualTo("C0:1D:00:00:00:08");
+        assertThat(allow.entryFor("70:81:94:0D:FB:AB")).isEmpty();
     }
 
     @Test

@@ -48,6 +48,8 @@ class DeviceLinkTest {
             new Transition("deny", EnumSet.of(LinkState.RESOLVING), LinkState.DENIED, DeviceLink::deny),
             new Transition("retryLater", EnumSet.of(LinkState.IDLE, LinkState.CONNECTING, LinkState.RESOLVING,
                     LinkState.ACTIVE, LinkState.WAITING), LinkState.WAITING, l -> l.retryLater(NOW)),
+            new Transition("pairingFailed", EnumSet.of(LinkState.CONNECTING, LinkState.RESOLVING,
+                    LinkState.ACTIVE), LinkState.WAITING, l -> l.pairingFailed(NOW)),
             new Transition("poweredOff", EnumSet.of(LinkState.IDLE, LinkState.CONNECTING, LinkState.RESOLVING,
                     LinkState.ACTIVE, LinkState.WAITING), LinkState.WAITING, l -> l.poweredOff(NOW)),
             new Transition("gone", EnumSet.complementOf(EnumSet.of(LinkState.GONE)), LinkState.GONE,
@@ -59,8 +61,10 @@ class DeviceLinkTest {
 
     private static DeviceLink link() {
         return new DeviceLink(new BluezObject.Device("/org/bluez/hci0/dev_C0_1D_00_00_00_01", "/org/bluez/hci0",
-                "C0:1D:00:00:00:01", false, false, false, List.of(0x180D)), "dev-00000001",
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), (lo, hi) -> hi));
+                "C0:1D:00:00:00:01", false, false, false, List.of(0x180D)),
+                new AllowList(List.of("C0:1D:00:00:00:01 passkey=1")).entryFor("C0:1D:00:00:00:01").orElseThrow(),
+                "dev-00000001", new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), (lo, hi) -> hi),
+                new Backoff(Duration.ofSeconds(30), Duration.ofHours(1), (lo, hi) -> hi));
     }
 
     /** A link driven into {@code state} through the transitions themselves. */
@@ -129,6 +133,27 @@ class DeviceLinkTest {
         link.retryLater(NOW);
         assertThat(link.isDue(NOW.plusMillis(100))).as("second failure: twice the wait").isFalse();
         assertThat(link.isDue(NOW.plusMillis(200))).isTrue();
+    }
+
+    @Test
+    void pairingFailed_waitsForThePairingBackoff_whichGrowsUntilABondingSucceeds() {
+        DeviceLink link = link();
+        link.startConnecting();
+
+        link.pairingFailed(NOW);
+        assertThat(link.isDue(NOW.plusSeconds(29))).as("not the reconnect backoff's 100 ms").isFalse();
+        assertThat(link.isDue(NOW.plusSeconds(30))).isTrue();
+
+        link.startConnecting();
+        link.pairingFailed(NOW);
+        assertThat(link.isDue(NOW.plusSeconds(59))).as("second failure: twice the wait").isFalse();
+        assertThat(link.isDue(NOW.plusSeconds(60))).isTrue();
+
+        link.bonded();
+        link.startConnecting();
+        link.pairingFailed(NOW);
+        assertThat(link.isDue(NOW.plusSeconds(30))).as("after a bonding, from the start").isTrue();
+        assertThat(link.paired()).isTrue();
     }
 
     @Test
