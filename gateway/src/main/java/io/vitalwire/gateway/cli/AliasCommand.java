@@ -1,6 +1,7 @@
 package io.vitalwire.gateway.cli;
 
-import io.vitalwire.gateway.identity.DeviceAliases;
+import io.vitalwire.gateway.identity.GatewayAliases;
+import io.vitalwire.privacy.DeviceAliases;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class AliasCommand {
         }
         DeviceAliases aliases;
         try {
-            aliases = DeviceAliases.existing(dataDir);
+            aliases = GatewayAliases.existing(dataDir);
         } catch (IllegalStateException e) {
             err.println(e.getMessage());
             return 1;
