@@ -49,6 +49,12 @@ public final class DeviceAliases {
             + "([0-9a-f]{2})\\2([0-9a-f]{2})\\2([0-9a-f]{2})";
     private static final Pattern ADDRESS = Pattern.compile("(?i)(?<![0-9a-f])" + ADDRESS_FORM + "(?![0-9a-f])");
     private static final Pattern WHOLE_ADDRESS = Pattern.compile("(?i)" + ADDRESS_FORM);
+    /**
+     * A device id as reading keys, events and the cloud write it ({@code sn.} or {@code bd.} and the escaped serial
+     * or address; a user index {@code .uN} after it is kept), not inside a longer word.
+     */
+    private static final Pattern DEVICE_ID = Pattern.compile(
+            "(?<![A-Za-z0-9._~-])(?:sn|bd)\\.(?:[A-Za-z0-9-]|~[0-9A-F]{2})+");
 
     private final SecretKeySpec key;
 
@@ -117,8 +123,9 @@ public final class DeviceAliases {
     }
 
     /**
-     * {@code text} (an exception's message, a diagnostic) with every BLE address in it, and the serial and device id
-     * of each of the {@code named} devices, replaced by the device's alias. Null stays null.
+     * {@code text} (an exception's message, a diagnostic) with every BLE address and every device id ({@code sn.…},
+     * {@code bd.…}, also inside reading keys) in it, and the serial of each of the {@code named} devices, replaced by
+     * the device's alias. Null stays null.
      */
     public String scrub(String text, DeviceIdentity... named) {
         if (text == null) {
@@ -132,6 +139,7 @@ public final class DeviceAliases {
                 out = out.replace(device.serial(), alias);
             }
         }
+        out = DEVICE_ID.matcher(out).replaceAll(r -> Matcher.quoteReplacement(deviceIdAlias(r.group())));
         Matcher m = ADDRESS.matcher(out);
         return m.replaceAll(r -> ofAddress(r.group()));
     }
@@ -148,6 +156,15 @@ public final class DeviceAliases {
                 scrub(failure.getCause()));
         redacted.setStackTrace(failure.getStackTrace());
         return redacted;
+    }
+
+    /** A device id's alias, or the id as it was if it is none (an {@code sn.} that only looked like one). */
+    private String deviceIdAlias(String deviceId) {
+        try {
+            return of(ReadingKey.device(deviceId));
+        } catch (IllegalArgumentException notADeviceId) {
+            return deviceId;
+        }
     }
 
     private String ofAddress(String address) {

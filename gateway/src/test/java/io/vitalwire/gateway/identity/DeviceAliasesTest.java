@@ -75,7 +75,7 @@ class DeviceAliasesTest {
                 .doesNotContain("C0~3A1D").doesNotContain("THM-0003").doesNotContain(key)
                 .contains("/org/bluez/hci0/" + aliases.of(ADDRESS) + " failed")
                 .contains("(" + aliases.of(ADDRESS) + " went away)")
-                .contains("gw-1/bd." + aliases.of(ADDRESS) + "/s4/150020")
+                .contains("gw-1/" + aliases.of(ADDRESS) + "/s4/150020")
                 .contains("gw-1/" + aliases.of(THERMOMETER) + "/t20260301T080000/150364")
                 .endsWith("serial " + aliases.of(THERMOMETER));
         assertThat(aliases.scrub("nothing 12:30:00 to hide, 0000180d-0000-1000-8000-00805f9b34fb"))
