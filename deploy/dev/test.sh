@@ -10,6 +10,13 @@ eval "$(deploy/dev/stack.sh env)"
 
 mvn -B -ntp verify "$@"
 
+# The suite-wide log grep, after every other test (issue 14, point 7): no log the run wrote (Surefire/Failsafe output,
+# the services the end-to-end tests started, the stack's logs) holds a known secret, a simulated device's identifier,
+# a test patient or a value the end-to-end tests send. See device-sims' SuiteLogsIT.
+if [[ -d device-sims/target/test-classes ]]; then
+  mvn -B -ntp -pl device-sims failsafe:integration-test@suite-logs failsafe:verify@suite-logs
+fi
+
 # A short coverage-guided fuzzing run over every GATT decoder (Jazzer); the longer run is documented in
 # gateway/src/test/java/io/vitalwire/gateway/ble/gatt/GattDecodersFuzzTest.java.
 mkdir -p target

@@ -3,6 +3,7 @@ package io.vitalwire.ingest.quarantine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.Reading;
+import io.vitalwire.ingest.db.Jdbc;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -242,9 +243,8 @@ public class QuarantineStore {
      * @return how many were deleted
      */
     public int purge(Instant cutoff, Instant now, int limit) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            return Jdbc.inTransaction(dataSource, c -> {
                 int deleted;
                 try (PreparedStatement delete = c.prepareStatement("DELETE FROM quarantine WHERE id IN (SELECT id "
                         + "FROM quarantine WHERE received_at < ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)")) {
@@ -261,12 +261,8 @@ public class QuarantineStore {
                         audit.executeUpdate();
                     }
                 }
-                c.commit();
                 return deleted;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("cannot purge the quarantine: " + e.getMessage(), e);
         }
@@ -279,9 +275,8 @@ public class QuarantineStore {
      * @return how many were sealed
      */
     public int sealPlaintext(int limit) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            return Jdbc.inTransaction(dataSource, c -> {
                 int sealed = 0;
                 try (PreparedStatement select = c.prepareStatement("SELECT id, topic, reading_key, payload, "
                         + "held_payload FROM quarantine WHERE key_id IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
@@ -306,12 +301,8 @@ public class QuarantineStore {
                         update.executeBatch();
                     }
                 }
-                c.commit();
                 return sealed;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("cannot seal the quarantine: " + e.getMessage(), e);
         }

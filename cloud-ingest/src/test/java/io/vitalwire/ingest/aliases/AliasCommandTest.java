@@ -62,6 +62,14 @@ class AliasCommandTest {
                 + "), isn.t a device");
     }
 
+    @Test
+    void logConverter_replacesPatientReferences() {
+        assertThat(ScrubbedMessageConverter.scrub("HTTP 500 for GET /fhir/Condition?patient=Patient/4711&_count=50 "
+                + "and subject Patient/pat-12"))
+                .isEqualTo("HTTP 500 for GET /fhir/Condition?patient=Patient/*&_count=50 and subject Patient/*");
+        assertThat(ScrubbedMessageConverter.scrub("GET /fhir/Observation?subject=4711")).endsWith("?subject=*");
+    }
+
     private int run(List<String> args, String keyFileFromEnvironment) {
         return AliasCommand.run(args, keyFileFromEnvironment, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
