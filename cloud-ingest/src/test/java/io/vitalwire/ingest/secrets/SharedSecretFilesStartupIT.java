@@ -72,6 +72,11 @@ class SharedSecretFilesStartupIT {
         write(dir.resolve("smart-client.key"), "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder()
                 .encodeToString(ec.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
         Map<String, Object> p = new HashMap<>(stack.properties(Map.of()));
+        // Nothing in the background: a context refused half-way must leave nothing working on the schema it drops.
+        for (String worker : new String[] {"inbox.workers-enabled", "notify.workers-enabled", "tasks.workers-enabled",
+                "tasks.escalation-enabled", "rules.sweep-enabled", "operations.sweep-enabled"}) {
+            p.put("vitalwire.ingest." + worker, "false");
+        }
         p.put("vitalwire.ingest.quarantine.key-file", dir.resolve("quarantine.key").toString());
         p.put("vitalwire.ingest.aliases.key-file", dir.resolve("device-alias.key").toString());
         p.put("vitalwire.ingest.notify.secret-key-file", dir.resolve("webhook-secret.key").toString());
