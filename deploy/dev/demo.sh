@@ -27,7 +27,9 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== starting cloud-ingest (log: $run_dir/cloud-ingest.log)"
-java -Xmx256m -XX:+ExitOnOutOfMemoryError -Dmicronaut.server.port="$ingest_http" \
+# Secrets (the database password) go through the environment, never the command line that ps shows; the key files
+# cloud-ingest generates (0600) live in the run directory.
+DATASOURCES_DEFAULT_PASSWORD=$VW_PG_PASSWORD java -Xmx256m -XX:+ExitOnOutOfMemoryError -Dmicronaut.server.port="$ingest_http" \
   -Dvitalwire.ingest.mqtt.broker-url="$VW_MQTTS_URL" -Dvitalwire.ingest.mqtt.client-id=cloud-ingest-demo \
   -Dvitalwire.ingest.mqtt.ca-file="$VW_MQTT_PKI/ca.pem" -Dvitalwire.ingest.mqtt.cert-file="$VW_MQTT_PKI/cloud-ingest.pem" \
   -Dvitalwire.ingest.mqtt.key-file="$VW_MQTT_PKI/cloud-ingest.key" \
@@ -35,7 +37,9 @@ java -Xmx256m -XX:+ExitOnOutOfMemoryError -Dmicronaut.server.port="$ingest_http"
   -Dvitalwire.ingest.fhir.url="$VW_FHIR_URL" \
   -Dvitalwire.ingest.influx.url="$VW_INFLUX_URL" -Dvitalwire.ingest.influx.database="$VW_INFLUX_DB" \
   -Ddatasources.default.url="$VW_PG_URL" -Ddatasources.default.username="$VW_PG_USER" \
-  -Ddatasources.default.password="$VW_PG_PASSWORD" \
+  -Dvitalwire.ingest.quarantine.key-file="$run_dir/cloud-ingest-keys/quarantine.key" \
+  -Dvitalwire.ingest.aliases.key-file="$run_dir/cloud-ingest-keys/device-alias.key" \
+  -Dvitalwire.ingest.notify.secret-key-file="$run_dir/cloud-ingest-keys/webhook-secret.key" \
   -Dmicronaut.security.token.jwt.signatures.jwks-static.dev.path="file:$VW_ADMIN_JWKS" \
   -Dmicronaut.security.token.jwt.claims-validators.issuer="$VW_ADMIN_ISSUER" \
   -jar cloud-ingest/target/cloud-ingest.jar >"$run_dir/cloud-ingest.log" 2>&1 </dev/null &
@@ -112,7 +116,8 @@ print("  %s points" % (s[0]["values"][0][1] if s else 0))
 # The admin API asks for a token: an auditor's, signed with the dev stack's key (cloud-ingest's README).
 token=$(java -jar cloud-ingest/target/cloud-ingest.jar token --role auditor --subject demo)
 echo "Admin API (auditor token from: java -jar cloud-ingest/target/cloud-ingest.jar token --role auditor):"
-curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$ingest_http/admin/quarantine?limit=100" | python3 -c '
+# The header from standard input: a token on curl's command line would show in ps.
+printf 'Authorization: Bearer %s\n' "$token" | curl -fs -H @- "http://127.0.0.1:$ingest_http/admin/quarantine?limit=100" | python3 -c '
 import json, sys
 print("  %d readings in quarantine" % len(json.load(sys.stdin)["entries"]))
 '

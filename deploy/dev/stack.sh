@@ -401,7 +401,8 @@ start_postgres() {
 
   # Role and databases, created once.
   if [[ -z $(pg_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER'") ]]; then
-    pg_admin -c "CREATE ROLE $PG_USER LOGIN PASSWORD '$PG_PASSWORD'"
+    # On standard input, not psql's command line (ps).
+    printf "CREATE ROLE %s LOGIN PASSWORD '%s';\n" "$PG_USER" "$PG_PASSWORD" | pg_admin
     log "postgres: created role $PG_USER"
   fi
   local db
@@ -512,12 +513,12 @@ start_fhir() {
   cp "$FHIR_JAR" "$dir/fhir-server.jar.tmp"
   mv -f "$dir/fhir-server.jar.tmp" "$dir/fhir-server.jar"
   printf 'fhir: starting on %s (JPA on PostgreSQL database fhir; takes 30-90 s)' "$FHIR_URL" >&2
-  nohup java "-Xmx$FHIR_XMX" -jar "$dir/fhir-server.jar" \
+  # The password through the environment, never the command line: ps shows every process's arguments to everyone.
+  SPRING_DATASOURCE_PASSWORD=$PG_PASSWORD nohup java "-Xmx$FHIR_XMX" -jar "$dir/fhir-server.jar" \
     --server.address="$HOST" \
     --server.port="$FHIR_PORT" \
     --spring.datasource.url="jdbc:postgresql://$HOST:$PG_PORT/fhir" \
     --spring.datasource.username="$PG_USER" \
-    --spring.datasource.password="$PG_PASSWORD" \
     >>"$(log_file $svc)" 2>&1 </dev/null &
   echo $! >"$(pid_file $svc)"
   wait_ready $svc "$FHIR_READY_TIMEOUT" fhir_ready

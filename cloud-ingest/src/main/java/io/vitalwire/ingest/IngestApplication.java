@@ -1,6 +1,7 @@
 package io.vitalwire.ingest;
 
 import io.micronaut.runtime.Micronaut;
+import io.vitalwire.ingest.aliases.AliasCommand;
 import io.vitalwire.ingest.rules.backtest.RulesCommand;
 import io.vitalwire.ingest.security.dev.TokenCommand;
 import java.util.Arrays;
@@ -20,7 +21,8 @@ public final class IngestApplication {
     /**
      * {@code java -jar cloud-ingest.jar} runs the service; {@code java -jar cloud-ingest.jar rules replay [FILE]} runs
      * the alert rules over a recorded stream without starting anything else; {@code java -jar cloud-ingest.jar token
-     * --role operator} prints an admin API token signed with the dev stack's key.
+     * --role operator} prints an admin API token signed with the dev stack's key; {@code java -jar cloud-ingest.jar
+     * alias <device>…} prints the alias that names a device in cloud-ingest's logs.
      */
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("rules")) {
@@ -28,6 +30,10 @@ public final class IngestApplication {
         }
         if (args.length > 0 && args[0].equals("token")) {
             System.exit(TokenCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
+        if (args.length > 0 && args[0].equals("alias")) {
+            System.exit(AliasCommand.run(Arrays.asList(args).subList(1, args.length),
+                    System.getenv("VITALWIRE_INGEST_ALIASES_KEY_FILE"), System.out, System.err));
         }
         Micronaut.run(IngestApplication.class, args);
     }

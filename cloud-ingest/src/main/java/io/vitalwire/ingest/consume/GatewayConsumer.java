@@ -13,6 +13,7 @@ import io.vitalwire.mqtt.MqttConnector;
 import io.vitalwire.mqtt.MqttSettings;
 import io.vitalwire.mqtt.ReconnectLoop;
 import io.vitalwire.mqtt.TlsSettings;
+import io.vitalwire.privacy.SecretFile;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.List;
@@ -109,6 +110,7 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
 
     /** The operator's keys (ConsumerConfig) as the shared module's settings. */
     private static MqttSettings mqttSettings(ConsumerConfig config) {
+        config.getKeyFile().ifPresent(key -> SecretFile.requirePrivate("the MQTT client's TLS private key", key));
         return MqttSettings.of(config.getBrokerUrl(), config.getClientId(), new TlsSettings(config.getCaFile(),
                 config.getCertFile(), config.getKeyFile(), config.isHostnameVerification()), config.getSessionExpiry());
     }

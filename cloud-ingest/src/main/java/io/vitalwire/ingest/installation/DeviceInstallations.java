@@ -2,6 +2,7 @@ package io.vitalwire.ingest.installation;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalwire.ingest.db.Jdbc;
+import io.vitalwire.privacy.DeviceAliases;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,12 +41,15 @@ public class DeviceInstallations {
     private final InstallationConfig config;
     private final MeterRegistry metrics;
     private final Clock clock;
+    private final DeviceAliases aliases;
 
-    public DeviceInstallations(DataSource dataSource, InstallationConfig config, MeterRegistry metrics, Clock clock) {
+    public DeviceInstallations(DataSource dataSource, InstallationConfig config, MeterRegistry metrics, Clock clock,
+                               DeviceAliases aliases) {
         this.dataSource = dataSource;
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
+        this.aliases = aliases;
     }
 
     /**
@@ -116,9 +120,11 @@ public class DeviceInstallations {
             });
             audit.ifPresent(id -> {
                 metrics.counter("vitalwire.ingest.installations", "how", "first-use").increment();
-                // No serial here (identifiers stay out of the logs): the audit entry names the device.
-                LOG.warn("a device was installed at hub {} on its first use, unconfirmed (installation audit entry "
-                        + "{}): check it, or move the device with PUT /admin/devices/{{device}}/gateway", hub, id);
+                // By alias (identifiers stay out of the logs; `cloud-ingest.jar alias` maps it); the audit entry
+                // names the device.
+                LOG.warn("device {} was installed at hub {} on its first use, unconfirmed (installation audit entry "
+                        + "{}): check it, or move the device with PUT /admin/devices/{{device}}/gateway",
+                        aliases.of(device), hub, id);
             });
             return of(device).orElseThrow();
         } catch (SQLException e) {

@@ -1,17 +1,15 @@
 package io.vitalwire.ingest.notify;
 
+import io.micronaut.context.annotation.Context;
+import io.vitalwire.ingest.secrets.Aead;
+import io.vitalwire.ingest.secrets.AtRestKey;
+import io.vitalwire.privacy.SecretFile;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.UUID;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encrypts signing secrets for the database and decrypts them to sign: AES-256-GCM, a random 96-bit nonce per
@@ -19,17 +17,18 @@ import javax.crypto.spec.SecretKeySpec;
  * as nonce ‖ ciphertext ‖ tag beside the id of the key that sealed it.
  *
  * <p>The key ({@link AtRestKey}) is loaded when first needed — the first endpoint created, the first delivery
- * signed — so a replica without webhooks needs neither the key nor its file.
+ * signed — so a replica without webhooks needs neither the key nor its file; but the box itself is created at
+ * start-up, so that a key file that group or others may read stops the service at once (SecretFile).
  */
-@Singleton
+@Context
 public class SecretBox {
 
-    private static final int NONCE = 12;
-    private static final int TAG_BITS = 128;
+    /** The key's purpose; its id label predates the shared AtRestKey, so that stored key ids stay valid. */
+    static final AtRestKey.Purpose PURPOSE = new AtRestKey.Purpose("webhook secret key",
+            "vitalwire.ingest.notify.secret-key", "vitalwire webhook secret key id");
 
     private final Optional<String> configuredKey;
     private final Path keyFile;
-    private final SecureRandom random = new SecureRandom();
     private AtRestKey key;
 
     @Inject
@@ -41,6 +40,7 @@ public class SecretBox {
     SecretBox(Optional<String> configuredKey, Path keyFile) {
         this.configuredKey = configuredKey;
         this.keyFile = keyFile;
+        SecretFile.requirePrivate("the webhook secret key file", keyFile);
     }
 
     /** A secret as stored: {@code keyId} names the key that sealed it. */
@@ -56,15 +56,7 @@ public class SecretBox {
 
     Sealed seal(UUID endpoint, SigningSecret secret) {
         AtRestKey k = key();
-        byte[] nonce = new byte[NONCE];
-        random.nextBytes(nonce);
-        try {
-            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, k, nonce, endpoint);
-            byte[] sealed = cipher.doFinal(secret.bytes());
-            return new Sealed(k.id(), ByteBuffer.allocate(NONCE + sealed.length).put(nonce).put(sealed).array());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot encrypt a webhook secret: " + e.getClass().getSimpleName(), e);
-        }
+        return new Sealed(k.id(), Aead.seal(k, secret.bytes(), associatedData(endpoint)));
     }
 
     SigningSecret open(UUID endpoint, Sealed sealed) throws SecretUnavailable {
@@ -81,8 +73,7 @@ public class SecretBox {
                     + "); every replica needs the same vitalwire.ingest.notify.secret-key");
         }
         try {
-            Cipher cipher = cipher(Cipher.DECRYPT_MODE, k, sealed.data(), endpoint);
-            return SigningSecret.of(cipher.doFinal(sealed.data(), NONCE, sealed.data().length - NONCE));
+            return SigningSecret.of(Aead.open(k, sealed.data(), associatedData(endpoint)));
         } catch (GeneralSecurityException e) {
             throw new SecretUnavailable("endpoint " + endpoint + ": its stored secret does not decrypt ("
                     + e.getClass().getSimpleName() + "); rotate it");
@@ -91,16 +82,12 @@ public class SecretBox {
 
     private synchronized AtRestKey key() {
         if (key == null) {
-            key = AtRestKey.load(configuredKey, keyFile);
+            key = AtRestKey.load(PURPOSE, configuredKey, keyFile);
         }
         return key;
     }
 
-    private static Cipher cipher(int mode, AtRestKey key, byte[] nonceSource, UUID endpoint)
-            throws GeneralSecurityException {
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(mode, new SecretKeySpec(key.bytes(), "AES"), new GCMParameterSpec(TAG_BITS, nonceSource, 0, NONCE));
-        cipher.updateAAD(("vitalwire webhook secret|" + endpoint).getBytes(StandardCharsets.US_ASCII));
-        return cipher;
+    private static byte[] associatedData(UUID endpoint) {
+        return ("vitalwire webhook secret|" + endpoint).getBytes(StandardCharsets.US_ASCII);
     }
 }

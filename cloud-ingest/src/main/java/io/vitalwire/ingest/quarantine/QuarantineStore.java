@@ -3,6 +3,7 @@ package io.vitalwire.ingest.quarantine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.Reading;
+import io.vitalwire.ingest.db.Jdbc;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,15 +19,16 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * Keeps what cloud-ingest refused, with the reason, in PostgreSQL: nothing refused disappears, operators can list
- * it, and readings held back for their device (unknown, unassigned) are replayed once it is assigned; each entry
- * records when it was replayed and what became of the reading.
+ * Keeps what cloud-ingest refused, with the reason, in PostgreSQL: nothing refused disappears unseen, operators can
+ * list it, and readings held back for their device (unknown, unassigned) are replayed once it is assigned; each entry
+ * records when it was replayed and what became of the reading. Payloads hold values and identifiers: they are stored
+ * encrypted ({@link PayloadSeal}) and entries are purged after the retention ({@link QuarantineRetention}).
  */
 @Singleton
 public class QuarantineStore {
 
     private static final String COLUMNS = "id, received_at, topic, reading_key, device, reason, detail, payload, "
-            + "replayed_at, replay_result, stage";
+            + "replayed_at, replay_result, stage, held_payload, key_id";
 
     /** A device's next entries awaiting replay; another replica's replay skips the rows locked here. */
     private static final String AWAITING_REPLAY = "SELECT " + COLUMNS + " FROM quarantine WHERE device = ? "
@@ -36,11 +38,13 @@ public class QuarantineStore {
     private final DataSource dataSource;
     private final MeterRegistry metrics;
     private final Clock clock;
+    private final PayloadSeal seal;
 
-    public QuarantineStore(DataSource dataSource, MeterRegistry metrics, Clock clock) {
+    public QuarantineStore(DataSource dataSource, MeterRegistry metrics, Clock clock, PayloadSeal seal) {
         this.dataSource = dataSource;
         this.metrics = metrics;
         this.clock = clock;
+        this.seal = seal;
     }
 
     /**
@@ -50,9 +54,12 @@ public class QuarantineStore {
      * @param replayedAt   when the entry was replayed, {@code null} while it was not
      * @param replayResult what became of the replayed reading (e.g. {@code back in the inbox: resolve})
      * @param stage        the pipeline stage that set the reading aside; {@code null} for whole payloads
+     * @param payload      what arrived, decrypted
+     * @param heldPayload  for {@code KEY_CONFLICT}: the reading the key held, decrypted; else {@code null}
      */
     public record Entry(long id, Instant at, String topic, String readingKey, String device, QuarantineReason reason,
-                        String detail, byte[] payload, Instant replayedAt, String replayResult, String stage) {
+                        String detail, byte[] payload, Instant replayedAt, String replayResult, String stage,
+                        byte[] heldPayload) {
     }
 
     /** Which entries to list: each criterion is optional. */
@@ -98,7 +105,7 @@ public class QuarantineStore {
                 codec.encodeReading(arrived), null);
         try (PreparedStatement update = c.prepareStatement("UPDATE quarantine SET held_payload = ? "
                 + "WHERE id = currval(pg_get_serial_sequence('quarantine', 'id'))")) {
-            update.setBytes(1, held);
+            update.setBytes(1, seal.seal(new PayloadSeal.Place("held_payload", topic, arrived.key()), held));
             update.executeUpdate();
         }
     }
@@ -112,15 +119,16 @@ public class QuarantineStore {
     public void insert(Connection c, String topic, String readingKey, String device, QuarantineReason reason,
                        String detail, byte[] payload, String stage) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO quarantine (received_at, topic, "
-                + "reading_key, device, reason, detail, payload, stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "reading_key, device, reason, detail, payload, stage, key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setTimestamp(1, Timestamp.from(clock.instant()));
             insert.setString(2, topic);
             insert.setString(3, readingKey);
             insert.setString(4, device);
             insert.setString(5, reason.name());
             insert.setString(6, detail);
-            insert.setBytes(7, payload);
+            insert.setBytes(7, seal.seal(new PayloadSeal.Place("payload", topic, readingKey), payload));
             insert.setString(8, stage);
+            insert.setString(9, seal.currentKeyId());
             insert.executeUpdate();
         }
     }
@@ -228,6 +236,78 @@ public class QuarantineStore {
         }
     }
 
+    /**
+     * Deletes up to {@code limit} entries received before {@code cutoff}, replayed or not, and records the purge in
+     * {@code quarantine_purge_audit} in the same transaction, as done at {@code now}.
+     *
+     * @return how many were deleted
+     */
+    public int purge(Instant cutoff, Instant now, int limit) {
+        try {
+            return Jdbc.inTransaction(dataSource, c -> {
+                int deleted;
+                try (PreparedStatement delete = c.prepareStatement("DELETE FROM quarantine WHERE id IN (SELECT id "
+                        + "FROM quarantine WHERE received_at < ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)")) {
+                    delete.setTimestamp(1, Timestamp.from(cutoff));
+                    delete.setInt(2, limit);
+                    deleted = delete.executeUpdate();
+                }
+                if (deleted > 0) {
+                    try (PreparedStatement audit = c.prepareStatement("INSERT INTO quarantine_purge_audit "
+                            + "(purged_at, older_than, entries) VALUES (?, ?, ?)")) {
+                        audit.setTimestamp(1, Timestamp.from(now));
+                        audit.setTimestamp(2, Timestamp.from(cutoff));
+                        audit.setInt(3, deleted);
+                        audit.executeUpdate();
+                    }
+                }
+                return deleted;
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot purge the quarantine: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Encrypts up to {@code limit} entries stored in plaintext (written before encryption at rest, or by a replica
+     * of an older version) in place under the current key.
+     *
+     * @return how many were sealed
+     */
+    public int sealPlaintext(int limit) {
+        try {
+            return Jdbc.inTransaction(dataSource, c -> {
+                int sealed = 0;
+                try (PreparedStatement select = c.prepareStatement("SELECT id, topic, reading_key, payload, "
+                        + "held_payload FROM quarantine WHERE key_id IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
+                     PreparedStatement update = c.prepareStatement("UPDATE quarantine SET payload = ?, "
+                             + "held_payload = ?, key_id = ? WHERE id = ?")) {
+                    select.setInt(1, limit);
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            String topic = rs.getString(2);
+                            String readingKey = rs.getString(3);
+                            update.setBytes(1, seal.seal(new PayloadSeal.Place("payload", topic, readingKey),
+                                    rs.getBytes(4)));
+                            update.setBytes(2, seal.seal(new PayloadSeal.Place("held_payload", topic, readingKey),
+                                    rs.getBytes(5)));
+                            update.setString(3, seal.currentKeyId());
+                            update.setLong(4, rs.getLong(1));
+                            update.addBatch();
+                            sealed++;
+                        }
+                    }
+                    if (sealed > 0) {
+                        update.executeBatch();
+                    }
+                }
+                return sealed;
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot seal the quarantine: " + e.getMessage(), e);
+        }
+    }
+
     private interface Binder {
         void bind(PreparedStatement select) throws SQLException;
     }
@@ -240,17 +320,22 @@ public class QuarantineStore {
         }
     }
 
-    private static List<Entry> read(Connection c, String sql, Binder binder) throws SQLException {
+    private List<Entry> read(Connection c, String sql, Binder binder) throws SQLException {
         try (PreparedStatement select = c.prepareStatement(sql)) {
             binder.bind(select);
             List<Entry> entries = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     Timestamp replayed = rs.getTimestamp(9);
-                    entries.add(new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3),
-                            rs.getString(4), rs.getString(5), QuarantineReason.valueOf(rs.getString(6)),
-                            rs.getString(7), rs.getBytes(8), replayed == null ? null : replayed.toInstant(),
-                            rs.getString(10), rs.getString(11)));
+                    String topic = rs.getString(3);
+                    String readingKey = rs.getString(4);
+                    String keyId = rs.getString(13);
+                    entries.add(new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(), topic, readingKey,
+                            rs.getString(5), QuarantineReason.valueOf(rs.getString(6)), rs.getString(7),
+                            seal.open(keyId, new PayloadSeal.Place("payload", topic, readingKey), rs.getBytes(8)),
+                            replayed == null ? null : replayed.toInstant(), rs.getString(10), rs.getString(11),
+                            seal.open(keyId, new PayloadSeal.Place("held_payload", topic, readingKey),
+                                    rs.getBytes(12))));
                 }
             }
             return entries;

@@ -14,15 +14,14 @@ import io.vitalwire.contract.ReadingValue;
 import io.vitalwire.contract.Source;
 import io.vitalwire.contract.Transport;
 import io.vitalwire.ingest.fhir.FhirSystems;
+import io.vitalwire.ingest.quarantine.QuarantineReason;
+import io.vitalwire.ingest.quarantine.QuarantineStore;
 import io.vitalwire.ingest.testing.StackTest;
 import io.vitalwire.testing.GatewayMessages;
 import io.vitalwire.testing.GatewayReadings;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -30,7 +29,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +44,7 @@ class GatewayBindingIT extends StackTest {
     private static final String EVIL_TENANT = "evil";
 
     @Inject
-    DataSource dataSource;
+    QuarantineStore quarantine;
 
     private final ContractCodec codec = new ContractCodec();
 
@@ -212,18 +210,13 @@ class GatewayBindingIT extends StackTest {
         awaitSettled(readings);
     }
 
-    /** The KEY_CONFLICT entries' readings: the one that arrived, then the one the key held. */
+    /** The KEY_CONFLICT entries' readings (decrypted by the store): the one that arrived, then the one the key held. */
     private List<Reading> kept(String readingKey) throws Exception {
         List<Reading> readings = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement select = c.prepareStatement("SELECT payload, held_payload FROM quarantine "
-                     + "WHERE reading_key = ? AND reason = 'KEY_CONFLICT'")) {
-            select.setString(1, readingKey);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    readings.add(codec.decodeReading(rs.getBytes(1)));
-                    readings.add(codec.decodeReading(rs.getBytes(2)));
-                }
+        for (QuarantineStore.Entry e : quarantine.forReading(readingKey)) {
+            if (e.reason() == QuarantineReason.KEY_CONFLICT) {
+                readings.add(codec.decodeReading(e.payload()));
+                readings.add(codec.decodeReading(e.heldPayload()));
             }
         }
         return readings;

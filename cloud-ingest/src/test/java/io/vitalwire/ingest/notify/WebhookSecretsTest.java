@@ -3,6 +3,7 @@ package io.vitalwire.ingest.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vitalwire.ingest.secrets.AtRestKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -39,9 +40,9 @@ class WebhookSecretsTest {
     @Test
     void keyFile_generatedOnce_mode0600_andReused() throws Exception {
         Path file = dir.resolve("keys/webhook-secret.key");
-        AtRestKey first = AtRestKey.load(Optional.empty(), file);
+        AtRestKey first = AtRestKey.load(SecretBox.PURPOSE, Optional.empty(), file);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        AtRestKey again = AtRestKey.load(Optional.empty(), file);
+        AtRestKey again = AtRestKey.load(SecretBox.PURPOSE, Optional.empty(), file);
         assertThat(again.id()).isEqualTo(first.id());
         assertThat(Files.list(file.getParent())).containsExactly(file);
         assertThat(first.toString()).doesNotContain(Files.readString(file).strip());
@@ -50,7 +51,7 @@ class WebhookSecretsTest {
     @Test
     void configuredKey_winsOverTheFile() {
         String key = Base64.getEncoder().encodeToString(new byte[32]);
-        AtRestKey k = AtRestKey.load(Optional.of(key), dir.resolve("never.key"));
+        AtRestKey k = AtRestKey.load(SecretBox.PURPOSE, Optional.of(key), dir.resolve("never.key"));
         assertThat(k.source()).isEqualTo("vitalwire.ingest.notify.secret-key");
         assertThat(Files.exists(dir.resolve("never.key"))).isFalse();
     }
@@ -58,7 +59,7 @@ class WebhookSecretsTest {
     @Test
     void configuredKey_ofTheWrongLength_refused() {
         String key = Base64.getEncoder().encodeToString(new byte[16]);
-        assertThatThrownBy(() -> AtRestKey.load(Optional.of(key), dir.resolve("k")))
+        assertThatThrownBy(() -> AtRestKey.load(SecretBox.PURPOSE, Optional.of(key), dir.resolve("k")))
                 .hasMessageContaining("exactly 32").hasMessageNotContaining(key);
     }
 

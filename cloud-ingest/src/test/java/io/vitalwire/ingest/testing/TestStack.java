@@ -2,8 +2,12 @@ package io.vitalwire.ingest.testing;
 
 import io.vitalwire.testing.PostgresSchema;
 import io.vitalwire.testing.StackSettings;
-import java.sql.SQLException;
 import io.vitalwire.testing.TestTokens;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,6 +23,8 @@ public final class TestStack {
     public static final StackSettings SETTINGS = StackSettings.fromEnvironment();
 
     private final PostgresSchema schema = new PostgresSchema(SETTINGS);
+    /** The service's key files (quarantine, device aliases), generated there on start as in production. */
+    private final Path keys = temporaryDirectory();
 
     /** Properties for the application context; {@code overrides} go last. */
     public Map<String, String> properties(Map<String, String> overrides) {
@@ -34,8 +40,24 @@ public final class TestStack {
         // Tests drive the closer and the sweep themselves unless they say otherwise.
         p.put("vitalwire.ingest.window.closer-enabled", "false");
         p.put("vitalwire.ingest.replay.sweep-enabled", "false");
+        p.put("vitalwire.ingest.quarantine.purge-enabled", "false");
+        p.put("vitalwire.ingest.quarantine.key-file", keys.resolve("quarantine.key").toString());
+        p.put("vitalwire.ingest.aliases.key-file", keys.resolve("device-alias.key").toString());
         p.putAll(overrides);
         return p;
+    }
+
+    /** Where this context's key files are. */
+    public Path keys() {
+        return keys;
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("vw-ingest-keys-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public void dropSchema() throws SQLException {

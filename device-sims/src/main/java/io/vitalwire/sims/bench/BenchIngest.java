@@ -68,7 +68,6 @@ final class BenchIngest implements AutoCloseable {
                 "-Dmicronaut.server.port=" + port,
                 "-Ddatasources.default.url=" + pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema,
                 "-Ddatasources.default.username=" + env("VW_PG_USER", "vitalwire"),
-                "-Ddatasources.default.password=" + env("VW_PG_PASSWORD", "vitalwire"),
                 "-Dflyway.datasources.default.schemas=" + schema,
                 "-Dflyway.datasources.default.default-schema=" + schema,
                 "-Dvitalwire.ingest.mqtt.broker-url=" + brokerUrl,
@@ -78,13 +77,18 @@ final class BenchIngest implements AutoCloseable {
                 "-Dvitalwire.ingest.influx.url=" + env("VW_INFLUX_URL", "http://127.0.0.1:18086"),
                 "-Dvitalwire.ingest.influx.database=" + env("VW_INFLUX_DB", "vitalwire"),
                 "-Dvitalwire.ingest.notify.secret-key-file=" + dir.resolve("webhook-secret.key"),
+                "-Dvitalwire.ingest.quarantine.key-file=" + dir.resolve("quarantine.key"),
+                "-Dvitalwire.ingest.aliases.key-file=" + dir.resolve("device-alias.key"),
                 "-Dmicronaut.security.token.jwt.signatures.jwks-static.dev.path=file:" + devAdmin("VW_ADMIN_JWKS"),
                 "-Dmicronaut.security.token.jwt.claims-validators.issuer=" + devAdmin("VW_ADMIN_ISSUER")));
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         Path log = dir.resolve("cloud-ingest.log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // The password through the environment: a command line is visible to everyone in ps.
+        builder.environment().put("DATASOURCES_DEFAULT_PASSWORD", env("VW_PG_PASSWORD", "vitalwire"));
+        Process process = builder.start();
         // A benchmark stopped from outside (Ctrl-C, kill) must not leave its cloud-ingest polling PostgreSQL and
         // taking CPU from the next run: that skewed earlier runs.
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));

@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.bluez.Agent1;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SimulatedBluez implements AutoCloseable {
 
+    private static final Pattern ADDRESS = Pattern.compile(
+            "(?i)(dev_)?(?<![0-9a-f])[0-9a-f]{2}([:_-])[0-9a-f]{2}(\\2[0-9a-f]{2}){4}(?![0-9a-f])");
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedBluez.class);
     static final String ADAPTER_PATH = "/org/bluez/hci0";
     /** How long a disconnected, unpaired device stays known once discovery has stopped (BlueZ: 30 s). */
@@ -311,7 +314,7 @@ public final class SimulatedBluez implements AutoCloseable {
             exported.put(o.path, o);
             signal(new ObjectManager.InterfacesAdded("/", new DBusPath(o.path), o.interfaces()));
         } catch (DBusException e) {
-            LOG.warn("cannot export {}: {}", o.path, e.getMessage());
+            LOG.warn("cannot export {}: {}", unnamed(o.path), unnamed(e.getMessage()));
         }
     }
 
@@ -327,7 +330,7 @@ public final class SimulatedBluez implements AutoCloseable {
         try {
             signal(new ObjectManager.InterfacesRemoved("/", new DBusPath(o.path), o.interfaceNames()));
         } catch (DBusException e) {
-            LOG.warn("cannot announce the removal of {}: {}", o.path, e.getMessage());
+            LOG.warn("cannot announce the removal of {}: {}", unnamed(o.path), unnamed(e.getMessage()));
         }
     }
 
@@ -335,7 +338,7 @@ public final class SimulatedBluez implements AutoCloseable {
         try {
             signal(new Properties.PropertiesChanged(path, iface, changed, List.of()));
         } catch (DBusException e) {
-            LOG.warn("cannot signal a change on {}: {}", path, e.getMessage());
+            LOG.warn("cannot signal a change on {}: {}", unnamed(path), unnamed(e.getMessage()));
         }
     }
 
@@ -444,7 +447,7 @@ public final class SimulatedBluez implements AutoCloseable {
                     .RequestConfirmation(new DBusPath(devicePath), new UInt32(123456));
             return true;
         } catch (DBusException | DBusExecutionException e) {
-            LOG.info("agent refused pairing with {}: {}", devicePath, e.getMessage());
+            LOG.info("agent refused pairing with {}: {}", unnamed(devicePath), unnamed(e.getMessage()));
             return false;
         }
     }
@@ -516,5 +519,13 @@ public final class SimulatedBluez implements AutoCloseable {
                     + (d.listening() ? " listening" : ""));
         }
         return lines;
+    }
+
+    /**
+     * {@code text} with every BLE address (also in an object path's {@code dev_AA_BB_…}) replaced: the test suite's
+     * logs are searched for the simulated devices' addresses (device-sims' SuiteLogsIT), the simulator's too.
+     */
+    private static String unnamed(String text) {
+        return text == null ? null : ADDRESS.matcher(text).replaceAll("<simulated device>");
     }
 }

@@ -11,14 +11,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * One of our services run as its own JVM from the jar Maven built, exactly as an operator runs it, with its
- * output in {@code target/e2e-logs/}.
+ * output in {@code target/e2e-logs/}. Properties naming a password, secret or key go through the environment, so
+ * that no secret is on a command line (ps).
  */
 public final class ServiceProcess implements AutoCloseable {
+
+    /** Properties that hold a secret: passed through the environment, not as {@code -D} arguments. */
+    private static final Pattern SECRET = Pattern.compile("password|secret|(^|\\.)key$");
 
     private final String name;
     private final Process process;
@@ -47,13 +54,23 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-Dmicronaut.server.port=" + httpPort);
-        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        Map<String, String> environment = new HashMap<>();
+        properties.forEach((k, v) -> {
+            if (SECRET.matcher(k).find()) {
+                // Never on the command line, which ps shows to everyone: Micronaut reads it from the environment.
+                environment.put(k.toUpperCase(Locale.ROOT).replaceAll("[.-]", "_"), v);
+            } else {
+                command.add("-D" + k + "=" + v);
+            }
+        });
         command.addAll(List.of("-jar", jar.toString()));
         Path logs = Path.of("target", "e2e-logs");
         Files.createDirectories(logs);
         Path log = logs.resolve(name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         return new ServiceProcess(name, process, httpPort, log);
     }
 
@@ -97,6 +114,11 @@ public final class ServiceProcess implements AutoCloseable {
             request.header("Authorization", authorization);
         }
         return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The address of {@code path} on the service's HTTP port. */
+    public String url(String path) {
+        return "http://127.0.0.1:" + httpPort + path;
     }
 
     /** Its output so far (appended to across restarts under the same name). */

@@ -1,9 +1,6 @@
 package io.vitalwire.gateway.buffer;
 
-import io.vitalwire.gateway.identity.SecretFile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.vitalwire.privacy.SecretFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -49,13 +46,7 @@ public final class BufferKey {
         }
         String fileSource = "key file " + keyFile;
         if (Files.exists(keyFile)) {
-            warnIfShared(keyFile);
-            try {
-                return new BufferKey(decode(Files.readString(keyFile, StandardCharsets.US_ASCII), fileSource),
-                        fileSource);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the buffer " + fileSource, e);
-            }
+            return new BufferKey(decode(SecretFile.readText("the buffer key file", keyFile), fileSource), fileSource);
         }
         if (!mayGenerate) {
             throw new IllegalStateException("the reading buffer holds readings but there is no key to read them: "
@@ -65,7 +56,9 @@ public final class BufferKey {
         }
         byte[] fresh = new byte[LENGTH];
         new SecureRandom().nextBytes(fresh);
-        SecretFile.write(keyFile, Base64.getEncoder().encodeToString(fresh) + "\n");
+        if (!SecretFile.createUnlessExists(keyFile, Base64.getEncoder().encodeToString(fresh) + "\n")) {
+            return load(null, keyFile, mayGenerate); // another start was first: its key it is
+        }
         LOG.warn("generated a new buffer encryption key in {}; keep a copy away from the buffer's disk "
                 + "(without it the buffered readings cannot be read)", keyFile);
         return new BufferKey(fresh, fileSource);
@@ -91,10 +84,5 @@ public final class BufferKey {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("the buffer key from " + source + " is not base64: " + e.getMessage());
         }
-    }
-
-    private static void warnIfShared(Path keyFile) {
-        SecretFile.sharedPermissions(keyFile).ifPresent(p -> LOG.warn(
-                "buffer key file {} is readable by others ({}); make it mode 0600", keyFile, p));
     }
 }

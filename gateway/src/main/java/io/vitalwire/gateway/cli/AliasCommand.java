@@ -1,13 +1,14 @@
 package io.vitalwire.gateway.cli;
 
-import io.vitalwire.gateway.identity.DeviceAliases;
+import io.vitalwire.gateway.identity.GatewayAliases;
+import io.vitalwire.privacy.AliasLookup;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * {@code gateway alias [--data-dir DIR] <device>…}: for operators following a device through the logs, which name it
- * only by its alias ({@link DeviceAliases}). Prints one line per device, {@code <alias> <device>}; a device is a BLE
+ * only by its alias ({@code DeviceAliases}). Prints one line per device, {@code <alias> <device>}; a device is a BLE
  * address (any case, {@code :}, {@code -} or {@code _} between octets), a device id as the cloud shows it
  * ({@code bd.…}, {@code sn.…}) or a serial. Reads the key of the gateway whose data directory it is given: by default
  * {@code $VITALWIRE_GATEWAY_DATA_DIR}, else {@code /var/lib/vitalwire}; it never creates one.
@@ -19,29 +20,9 @@ public final class AliasCommand {
 
     /** @param dataDirFromEnvironment {@code $VITALWIRE_GATEWAY_DATA_DIR}, or null */
     public int run(List<String> args, String dataDirFromEnvironment, PrintStream out, PrintStream err) {
-        Path dataDir = Path.of(dataDirFromEnvironment == null || dataDirFromEnvironment.isBlank() ? DEFAULT_DATA_DIR
-                : dataDirFromEnvironment);
-        List<String> devices = args;
-        if (!args.isEmpty() && args.get(0).equals("--data-dir")) {
-            if (args.size() < 2) {
-                err.println(USAGE);
-                return 2;
-            }
-            dataDir = Path.of(args.get(1));
-            devices = args.subList(2, args.size());
-        }
-        if (devices.isEmpty()) {
-            err.println(USAGE);
-            return 2;
-        }
-        DeviceAliases aliases;
-        try {
-            aliases = DeviceAliases.existing(dataDir);
-        } catch (IllegalStateException e) {
-            err.println(e.getMessage());
-            return 1;
-        }
-        devices.forEach(d -> out.println(aliases.of(d) + " " + d));
-        return 0;
+        String dataDir = dataDirFromEnvironment == null || dataDirFromEnvironment.isBlank() ? DEFAULT_DATA_DIR
+                : dataDirFromEnvironment;
+        return AliasLookup.run(args, USAGE, "--data-dir", dataDir, dir -> GatewayAliases.existing(Path.of(dir)), out,
+                err);
     }
 }

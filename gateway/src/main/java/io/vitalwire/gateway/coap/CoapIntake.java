@@ -2,9 +2,9 @@ package io.vitalwire.gateway.coap;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
-import io.vitalwire.gateway.identity.DeviceAliases;
 import io.vitalwire.gateway.identity.GatewayConfig;
 import io.vitalwire.gateway.intake.ReadingIntake;
+import io.vitalwire.privacy.DeviceAliases;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import java.net.InetSocketAddress;

@@ -1,12 +1,12 @@
 package io.vitalwire.gateway.coap;
 
 import io.vitalwire.contract.DeviceIdentity;
+import io.vitalwire.privacy.SecretFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +49,7 @@ public final class DeviceCredentials {
             LOG.warn("no CoAP device credentials at {}: no CoAP device can connect until it is provisioned", file);
             return new DeviceCredentials(Map.of());
         }
-        warnIfReadableByOthers(file);
+        SecretFile.requirePrivate("the CoAP device key file", file);
         Map<String, Device> devices = new LinkedHashMap<>();
         Map<String, Integer> lineOf = new LinkedHashMap<>();
         try {
@@ -97,16 +97,5 @@ public final class DeviceCredentials {
             throw new IllegalArgumentException(file + " line " + number + ": the key must have at least 16 octets");
         }
         return new Device(parts[0], new DeviceIdentity(null, null, parts[1], null, null), key);
-    }
-
-    private static void warnIfReadableByOthers(Path file) {
-        try {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-            if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
-                LOG.warn("{} holds device keys but is readable by group or others: chmod 600 it", file);
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not a POSIX file system: nothing to check.
-        }
     }
 }

@@ -1,6 +1,6 @@
 package io.vitalwire.gateway.coap;
 
-import io.vitalwire.gateway.identity.DeviceAliases;
+import io.vitalwire.privacy.DeviceAliases;
 import java.security.Principal;
 import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
 import org.eclipse.californium.scandium.DTLSConnector;

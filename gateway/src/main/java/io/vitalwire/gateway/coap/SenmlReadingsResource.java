@@ -2,12 +2,12 @@ package io.vitalwire.gateway.coap;
 
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.Transport;
-import io.vitalwire.gateway.identity.DeviceAliases;
 import io.vitalwire.gateway.intake.Delivery;
 import io.vitalwire.gateway.intake.IntakeOutcome;
 import io.vitalwire.gateway.intake.Provenance;
 import io.vitalwire.gateway.intake.ReadingIntake;
 import io.vitalwire.gateway.normalize.DeviceMeasurement;
+import io.vitalwire.privacy.DeviceAliases;
 import java.security.Principal;
 import java.time.Clock;
 import java.time.Instant;

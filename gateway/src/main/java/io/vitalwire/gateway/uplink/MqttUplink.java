@@ -15,6 +15,7 @@ import io.vitalwire.mqtt.MqttConnector;
 import io.vitalwire.mqtt.MqttSettings;
 import io.vitalwire.mqtt.ReconnectLoop;
 import io.vitalwire.mqtt.TlsSettings;
+import io.vitalwire.privacy.SecretFile;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -111,6 +112,7 @@ public class MqttUplink implements AutoCloseable {
 
     /** The operator's keys (UplinkConfig) as the shared module's settings; the client id defaults to the gateway id. */
     private static MqttSettings mqttSettings(UplinkConfig config, GatewayConfig gateway) {
+        config.getKeyFile().ifPresent(key -> SecretFile.requirePrivate("the uplink's TLS private key", key));
         return MqttSettings.of(config.getBrokerUrl(), config.getClientId().orElse(gateway.getId()),
                         new TlsSettings(config.getCaFile(), config.getCertFile(), config.getKeyFile(),
                                 config.isHostnameVerification()), config.getSessionExpiry())

@@ -2,7 +2,8 @@ package io.vitalwire.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vitalwire.gateway.identity.DeviceAliases;
+import io.vitalwire.gateway.identity.GatewayAliases;
+import io.vitalwire.privacy.DeviceAliases;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,7 @@ class AliasCommandTest {
 
     @Test
     void run_printsTheAliasTheGatewaysLogsUse_forEachDevice() {
-        DeviceAliases gateway = DeviceAliases.load(dir);
+        DeviceAliases gateway = GatewayAliases.load(dir);
 
         int status = run(List.of("--data-dir", dir.toString(), "c0:1d:00:00:00:02", "THM-0003"), null);
 
@@ -31,7 +32,7 @@ class AliasCommandTest {
 
     @Test
     void run_takesTheDataDirectoryFromTheEnvironment() {
-        DeviceAliases gateway = DeviceAliases.load(dir);
+        DeviceAliases gateway = GatewayAliases.load(dir);
 
         assertThat(run(List.of("THM-0003"), dir.toString())).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(gateway.ofSerial("THM-0003") + " THM-0003\n");
@@ -40,8 +41,8 @@ class AliasCommandTest {
     @Test
     void run_withoutTheGatewaysKey_failsAndCreatesNone() {
         assertThat(run(List.of("--data-dir", dir.toString(), "THM-0003"), null)).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains(DeviceAliases.KEY_FILE);
-        assertThat(dir.resolve(DeviceAliases.KEY_FILE)).doesNotExist();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(GatewayAliases.KEY_FILE);
+        assertThat(dir.resolve(GatewayAliases.KEY_FILE)).doesNotExist();
     }
 
     @Test

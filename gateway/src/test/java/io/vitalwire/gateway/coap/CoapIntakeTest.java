@@ -13,9 +13,10 @@ import io.vitalwire.gateway.buffer.BufferedReading;
 import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
 import io.vitalwire.gateway.events.DeviceEvent;
-import io.vitalwire.gateway.identity.DeviceAliases;
+import io.vitalwire.gateway.identity.GatewayAliases;
 import io.vitalwire.gateway.intake.ReadingIntake;
 import io.vitalwire.gateway.normalize.Normalizer;
+import io.vitalwire.privacy.DeviceAliases;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -72,7 +73,7 @@ class CoapIntakeTest {
         metrics = new SimpleMeterRegistry();
         DeviceCredentials credentials = DeviceCredentials.of(List.of(new DeviceCredentials.Device("thermo-7",
                 new DeviceIdentity(null, null, "TH-7", null, null), THERMOMETER_KEY)));
-        DeviceAliases aliases = DeviceAliases.load(dir);
+        DeviceAliases aliases = GatewayAliases.load(dir);
         intake = new CoapIntake(config(), credentials,
                 new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, metrics, aliases, events::add),
                 new IntakeCounters(metrics), Clock.systemUTC(), aliases);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.ReadingKey;
+import io.vitalwire.privacy.DeviceAliases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,25 +26,25 @@ class DeviceAliasesTest {
 
     @Test
     void load_generatesAPrivateKeyOnce_andTheAliasOutlivesARestart() throws Exception {
-        String first = DeviceAliases.load(dir).of(ADDRESS);
+        String first = GatewayAliases.load(dir).of(ADDRESS);
 
-        Path key = dir.resolve(DeviceAliases.KEY_FILE);
+        Path key = dir.resolve(GatewayAliases.KEY_FILE);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
         assertThat(Base64.getDecoder().decode(Files.readString(key).strip())).hasSize(32);
         assertThat(first).matches("dev-[0-9a-f]{8}");
-        assertThat(DeviceAliases.load(dir).of(ADDRESS)).isEqualTo(first);
-        assertThat(DeviceAliases.existing(dir).of(ADDRESS)).isEqualTo(first);
+        assertThat(GatewayAliases.load(dir).of(ADDRESS)).isEqualTo(first);
+        assertThat(GatewayAliases.existing(dir).of(ADDRESS)).isEqualTo(first);
     }
 
     @Test
     void of_dependsOnTheGatewaysKey() {
-        assertThat(DeviceAliases.load(dir.resolve("a")).of(ADDRESS))
-                .isNotEqualTo(DeviceAliases.load(dir.resolve("b")).of(ADDRESS));
+        assertThat(GatewayAliases.load(dir.resolve("a")).of(ADDRESS))
+                .isNotEqualTo(GatewayAliases.load(dir.resolve("b")).of(ADDRESS));
     }
 
     @Test
     void of_anAddress_isTheSameInEveryFormItIsWrittenIn() {
-        DeviceAliases aliases = DeviceAliases.load(dir);
+        DeviceAliases aliases = GatewayAliases.load(dir);
         String alias = aliases.of(ADDRESS);
 
         assertThat(List.of("c0:1d:00:00:00:02", "C0_1D_00_00_00_02", "dev_C0_1D_00_00_00_02", "C0-1D-00-00-00-02",
@@ -54,7 +55,7 @@ class DeviceAliasesTest {
 
     @Test
     void of_aSerial_isTheSameAsTheCoapDeviceItNames() {
-        DeviceAliases aliases = DeviceAliases.load(dir);
+        DeviceAliases aliases = GatewayAliases.load(dir);
 
         assertThat(aliases.of("THM-0003")).isEqualTo(aliases.of(THERMOMETER)).isEqualTo(aliases.ofSerial("THM-0003"))
                 .isEqualTo(aliases.of("sn.THM-0003")).matches("dev-[0-9a-f]{8}");
@@ -63,7 +64,7 @@ class DeviceAliasesTest {
 
     @Test
     void scrub_replacesAddressesInEveryForm_andTheNamedDevicesSerialsAndKeys() {
-        DeviceAliases aliases = DeviceAliases.load(dir);
+        DeviceAliases aliases = GatewayAliases.load(dir);
         String key = ReadingKey.of("gw-1", THERMOMETER, null, "2026-03-01T08:00:00", Instant.EPOCH, "150364");
         String text = "Connect on /org/bluez/hci0/dev_C0_1D_00_00_00_02 failed: org.bluez.Error.Failed (c0:1d:00:00:"
                 + "00:02 went away); key " + key + " and gw-1/bd.C0~3A1D~3A00~3A00~3A00~3A02/s4/150020, serial THM-0003";
@@ -74,7 +75,7 @@ class DeviceAliasesTest {
                 .doesNotContain("C0~3A1D").doesNotContain("THM-0003").doesNotContain(key)
                 .contains("/org/bluez/hci0/" + aliases.of(ADDRESS) + " failed")
                 .contains("(" + aliases.of(ADDRESS) + " went away)")
-                .contains("gw-1/bd." + aliases.of(ADDRESS) + "/s4/150020")
+                .contains("gw-1/" + aliases.of(ADDRESS) + "/s4/150020")
                 .contains("gw-1/" + aliases.of(THERMOMETER) + "/t20260301T080000/150364")
                 .endsWith("serial " + aliases.of(THERMOMETER));
         assertThat(aliases.scrub("nothing 12:30:00 to hide, 0000180d-0000-1000-8000-00805f9b34fb"))
@@ -84,7 +85,7 @@ class DeviceAliasesTest {
 
     @Test
     void scrub_aFailure_keepsItsTraceAndScrubsItsCauses() {
-        DeviceAliases aliases = DeviceAliases.load(dir);
+        DeviceAliases aliases = GatewayAliases.load(dir);
         IllegalStateException failure = new IllegalStateException("link of C0:1D:00:00:00:02",
                 new IllegalArgumentException("/org/bluez/hci0/dev_C0_1D_00_00_00_02 is gone"));
 
@@ -98,8 +99,8 @@ class DeviceAliasesTest {
 
     @Test
     void existing_neverCreatesAKey() {
-        assertThatThrownBy(() -> DeviceAliases.existing(dir)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining(DeviceAliases.KEY_FILE);
-        assertThat(dir.resolve(DeviceAliases.KEY_FILE)).doesNotExist();
+        assertThatThrownBy(() -> GatewayAliases.existing(dir)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(GatewayAliases.KEY_FILE);
+        assertThat(dir.resolve(GatewayAliases.KEY_FILE)).doesNotExist();
     }
 }

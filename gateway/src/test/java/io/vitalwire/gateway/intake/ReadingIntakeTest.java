@@ -15,11 +15,12 @@ import io.vitalwire.gateway.buffer.Gap;
 import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
 import io.vitalwire.gateway.events.DeviceEvent;
-import io.vitalwire.gateway.identity.DeviceAliases;
+import io.vitalwire.gateway.identity.GatewayAliases;
 import io.vitalwire.gateway.normalize.DeviceMeasurement;
 import io.vitalwire.gateway.normalize.MeasuredValue;
 import io.vitalwire.gateway.normalize.Normalizer;
 import io.vitalwire.gateway.normalize.Quantity;
+import io.vitalwire.privacy.DeviceAliases;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -52,7 +53,7 @@ class ReadingIntakeTest {
 
     private ReadingIntake intakeOver(ReadingBuffer behind) {
         buffer = behind;
-        return new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters, DeviceAliases.load(dir),
+        return new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters, GatewayAliases.load(dir),
                 events::add);
     }
 

@@ -2,6 +2,7 @@ package io.vitalwire.ingest.fhir.auth;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.vitalwire.mqtt.tls.PemFiles;
+import io.vitalwire.privacy.SecretFile;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.nio.file.Path;
@@ -60,6 +61,7 @@ public class FhirAuth {
 
     private static PrivateKeyJwt privateKeyJwt(FhirAuthConfig config) {
         Path keyFile = required(config.getPrivateKeyFile(), "private-key-file", config);
+        SecretFile.requirePrivate("the SMART client private key", keyFile);
         try {
             PrivateKeyJwt jwt = new PrivateKeyJwt(required(config.getClientId(), "client-id", config),
                     required(config.getTokenUrl(), "token-url", config), required(config.getKeyId(), "key-id", config),

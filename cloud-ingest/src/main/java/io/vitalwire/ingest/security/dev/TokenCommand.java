@@ -6,10 +6,9 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.vitalwire.privacy.SecretFile;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -91,7 +90,7 @@ public final class TokenCommand implements Callable<Integer> {
     }
 
     private static PrivateKey privateKey(Path pem) throws Exception {
-        String base64 = Files.readString(pem, StandardCharsets.US_ASCII).replaceAll("-----[A-Z ]+-----", "")
+        String base64 = SecretFile.readText("the admin dev signing key", pem).replaceAll("-----[A-Z ]+-----", "")
                 .replaceAll("\\s", "");
         return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder()
                 .decode(base64)));

@@ -1,6 +1,6 @@
 package io.vitalwire.gateway.ble.bluez;
 
-import io.vitalwire.gateway.identity.DeviceAliases;
+import io.vitalwire.privacy.DeviceAliases;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

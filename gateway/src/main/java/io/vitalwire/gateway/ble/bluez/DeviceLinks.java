@@ -1,7 +1,7 @@
 package io.vitalwire.gateway.ble.bluez;
 
 import io.vitalwire.backoff.Backoff;
-import io.vitalwire.gateway.identity.DeviceAliases;
+import io.vitalwire.privacy.DeviceAliases;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;

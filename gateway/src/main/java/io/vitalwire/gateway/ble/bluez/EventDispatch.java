@@ -1,7 +1,7 @@
 package io.vitalwire.gateway.ble.bluez;
 
 import io.vitalwire.gateway.ble.gatt.HealthCharacteristic;
-import io.vitalwire.gateway.identity.DeviceAliases;
+import io.vitalwire.privacy.DeviceAliases;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.vitalwire.gateway.ble.bluez;
 
-import io.vitalwire.gateway.identity.DeviceAliases;
+import io.vitalwire.privacy.DeviceAliases;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -11,10 +11,11 @@ import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
 import io.vitalwire.gateway.buffer.RecordCursors;
 import io.vitalwire.gateway.events.DeviceEvent;
-import io.vitalwire.gateway.identity.DeviceAliases;
+import io.vitalwire.gateway.identity.GatewayAliases;
 import io.vitalwire.gateway.intake.BufferRecordCursors;
 import io.vitalwire.gateway.intake.ReadingIntake;
 import io.vitalwire.gateway.normalize.Normalizer;
+import io.vitalwire.privacy.DeviceAliases;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -90,7 +91,7 @@ class BluezIntakeTest {
     private void start() {
         meters = new SimpleMeterRegistry();
         BleCounters counters = new BleCounters(meters);
-        DeviceAliases aliases = DeviceAliases.load(dir);
+        DeviceAliases aliases = GatewayAliases.load(dir);
         GattIntake gatt = new GattIntake(new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters,
                 aliases, deviceEvents::add), counters, aliases);
         intake = new BluezIntake(new TestConfig(allowList, setDeviceClock), bluez, gatt,

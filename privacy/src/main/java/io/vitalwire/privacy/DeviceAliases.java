@@ -1,11 +1,7 @@
-package io.vitalwire.gateway.identity;
+package io.vitalwire.privacy;
 
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.contract.ReadingKey;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,27 +18,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How the gateway's logs name a device: {@code dev-} and 8 hex digits of an HMAC-SHA256 of the device's identifier
- * under this gateway's own secret key, e.g. {@code dev-3f9a1c2b}. Serials, BLE addresses (also inside BlueZ object
+ * How a service's logs name a device: {@code dev-} and 8 hex digits of an HMAC-SHA256 of the device's identifier
+ * under the service's own secret key, e.g. {@code dev-3f9a1c2b}. Serials, BLE addresses (also inside BlueZ object
  * paths and reading keys) and PSK identities are identifiers under HIPAA and stay out of the logs; the alias is the
  * same in every line and across restarts, so an operator can still follow a device, and without the key it cannot be
  * turned back into the identifier (a BLE address has few enough values to be guessed through an unkeyed hash).
  *
  * <p>A device is aliased by one identifier, so that all its lines agree: a BLE device by its address (the only name
- * it has before it is set up), a CoAP device by the serial its credentials give it. {@code java -jar gateway.jar
- * alias <address or serial>} prints the alias of a device an operator knows.
+ * it has before it is set up), a CoAP device by its serial. The derivation is shared by the gateway and cloud-ingest
+ * (each with its own key, as neither should hold the other's secrets): each service's {@code alias <device>} command
+ * prints the alias its own logs use.
  *
- * <p>The key is 32 random bytes generated on first start in {@code <data-dir>/device-alias.key} (mode 0600), not
- * derived from the buffer key: whoever looks aliases up (an operator with the {@code alias} command) then needs no key
- * that decrypts buffered readings, and the buffer key may change (a new one for an empty buffer, or whatever
- * {@code VITALWIRE_BUFFER_KEY} holds) while aliases must not, or older logs would name devices nobody can look up.
- * Losing the file only changes every alias.
+ * <p>The key is 32 random bytes in a {@linkplain SecretFile secret file} of the service's (generated on first start,
+ * mode 0600; a file that group or others may read is refused). It is a key of its own, not derived from a key that
+ * decrypts data: whoever looks aliases up needs no key that decrypts readings, and a data key may be rotated while
+ * aliases must not change, or older logs would name devices nobody can look up. Losing the file only changes every
+ * alias.
  */
-@Singleton
 public final class DeviceAliases {
-
-    /** The key's file in the gateway's data directory. */
-    public static final String KEY_FILE = "device-alias.key";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceAliases.class);
     private static final int KEY_LENGTH = 32;
@@ -56,13 +49,14 @@ public final class DeviceAliases {
             + "([0-9a-f]{2})\\2([0-9a-f]{2})\\2([0-9a-f]{2})";
     private static final Pattern ADDRESS = Pattern.compile("(?i)(?<![0-9a-f])" + ADDRESS_FORM + "(?![0-9a-f])");
     private static final Pattern WHOLE_ADDRESS = Pattern.compile("(?i)" + ADDRESS_FORM);
+    /**
+     * A device id as reading keys, events and the cloud write it ({@code sn.} or {@code bd.} and the escaped serial
+     * or address; a user index {@code .uN} after it is kept), not inside a longer word.
+     */
+    private static final Pattern DEVICE_ID = Pattern.compile(
+            "(?<![A-Za-z0-9._~-])(?:sn|bd)\\.(?:[A-Za-z0-9-]|~[0-9A-F]{2})+");
 
     private final SecretKeySpec key;
-
-    @Inject
-    DeviceAliases(GatewayConfig gateway) {
-        this(loadOrCreate(gateway.getDataDir().resolve(KEY_FILE)));
-    }
 
     private DeviceAliases(byte[] key) {
         if (key.length != KEY_LENGTH) {
@@ -72,24 +66,32 @@ public final class DeviceAliases {
         this.key = new SecretKeySpec(key, ALGORITHM);
     }
 
-    /** The aliases of the gateway whose data directory this is; the key is generated (mode 0600) if it has none. */
-    public static DeviceAliases load(Path dataDir) {
-        return new DeviceAliases(loadOrCreate(dataDir.resolve(KEY_FILE)));
+    /** The aliases under the key in {@code keyFile}, which is generated (mode 0600) if it does not exist. */
+    public static DeviceAliases load(Path keyFile) {
+        if (Files.notExists(keyFile)) {
+            byte[] fresh = new byte[KEY_LENGTH];
+            new SecureRandom().nextBytes(fresh);
+            if (SecretFile.createUnlessExists(keyFile, Base64.getEncoder().encodeToString(fresh) + "\n")) {
+                LOG.info("generated the key that names devices in the logs (dev-…) in {}; the `alias <device>` "
+                        + "command looks a device's alias up with it", keyFile);
+            }
+        }
+        return new DeviceAliases(read(keyFile));
     }
 
     /**
-     * The aliases of the gateway whose data directory this is, for looking aliases up: never creates a key, as a key
-     * the gateway does not use would give aliases that appear in none of its logs.
+     * The aliases under the key in {@code keyFile}, for looking aliases up: never creates a key, as a key the service
+     * does not use would give aliases that appear in none of its logs.
      *
-     * @throws IllegalStateException when the gateway has no key there (yet)
+     * @param where says where the service keeps it, for the error when it is missing
+     * @throws IllegalStateException when there is no key there (yet)
      */
-    public static DeviceAliases existing(Path dataDir) {
-        Path file = dataDir.resolve(KEY_FILE);
-        if (Files.notExists(file)) {
-            throw new IllegalStateException(file + " does not exist: the gateway creates it when it first starts "
-                    + "(check the data directory, vitalwire.gateway.data-dir)");
+    public static DeviceAliases existing(Path keyFile, String where) {
+        if (Files.notExists(keyFile)) {
+            throw new IllegalStateException(keyFile + " does not exist: the service creates it when it first "
+                    + "starts (" + where + ")");
         }
-        return new DeviceAliases(read(file));
+        return new DeviceAliases(read(keyFile));
     }
 
     /** The alias of a device: by its address when it has one (a BLE device), else by its serial. */
@@ -121,8 +123,9 @@ public final class DeviceAliases {
     }
 
     /**
-     * {@code text} (an exception's message, a diagnostic) with every BLE address in it, and the serial and device id
-     * of each of the {@code named} devices, replaced by the device's alias. Null stays null.
+     * {@code text} (an exception's message, a diagnostic) with every BLE address and every device id ({@code sn.…},
+     * {@code bd.…}, also inside reading keys) in it, and the serial of each of the {@code named} devices, replaced by
+     * the device's alias. Null stays null.
      */
     public String scrub(String text, DeviceIdentity... named) {
         if (text == null) {
@@ -136,6 +139,7 @@ public final class DeviceAliases {
                 out = out.replace(device.serial(), alias);
             }
         }
+        out = DEVICE_ID.matcher(out).replaceAll(r -> Matcher.quoteReplacement(deviceIdAlias(r.group())));
         Matcher m = ADDRESS.matcher(out);
         return m.replaceAll(r -> ofAddress(r.group()));
     }
@@ -152,6 +156,15 @@ public final class DeviceAliases {
                 scrub(failure.getCause()));
         redacted.setStackTrace(failure.getStackTrace());
         return redacted;
+    }
+
+    /** A device id's alias, or the id as it was if it is none (an {@code sn.} that only looked like one). */
+    private String deviceIdAlias(String deviceId) {
+        try {
+            return of(ReadingKey.device(deviceId));
+        } catch (IllegalArgumentException notADeviceId) {
+            return deviceId;
+        }
     }
 
     private String ofAddress(String address) {
@@ -185,25 +198,9 @@ public final class DeviceAliases {
         return "DeviceAliases[key not shown]";
     }
 
-    private static byte[] loadOrCreate(Path file) {
-        if (Files.exists(file)) {
-            SecretFile.sharedPermissions(file).ifPresent(p -> LOG.warn(
-                    "device alias key file {} is readable by others ({}); make it mode 0600", file, p));
-            return read(file);
-        }
-        byte[] fresh = new byte[KEY_LENGTH];
-        new SecureRandom().nextBytes(fresh);
-        SecretFile.write(file, Base64.getEncoder().encodeToString(fresh) + "\n");
-        LOG.info("generated the key that names devices in the logs (dev-…) in {}; `java -jar gateway.jar alias "
-                + "<address or serial>` looks a device's alias up with it", file);
-        return fresh;
-    }
-
     private static byte[] read(Path file) {
         try {
-            return Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the device alias key " + file, e);
+            return Base64.getDecoder().decode(SecretFile.readText("the device alias key file", file));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("the device alias key in " + file + " is not base64");
         }
