@@ -63,7 +63,7 @@ class SharedSecretFilesStartupIT {
 
     /** cloud-ingest with every secret in a file of {@link #dir}, each 0600. */
     private Map<String, Object> properties() throws Exception {
-        TestPki.newCa(dir).client("cloud-ingest");
+        TestPki.newCa(dir).service("cloud-ingest");
         for (String name : new String[] {"quarantine.key", "device-alias.key", "webhook-secret.key"}) {
             write(dir.resolve(name), KEY + "\n");
         }

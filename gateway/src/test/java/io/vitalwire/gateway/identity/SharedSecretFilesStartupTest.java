@@ -51,7 +51,7 @@ class SharedSecretFilesStartupTest {
 
     /** A gateway whose every secret is in a file of {@link #dir}, each 0600. */
     private Map<String, Object> properties() throws Exception {
-        TestPki.newCa(dir).client("gw-1");
+        TestPki.newCa(dir).gateway("gw-1");
         for (String name : new String[] {"buffer.key", GatewayAliases.KEY_FILE}) {
             write(dir.resolve(name), KEY + "\n");
         }
