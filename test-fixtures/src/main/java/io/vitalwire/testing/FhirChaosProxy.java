@@ -4,21 +4,20 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -35,7 +34,7 @@ import java.util.zip.GZIPInputStream;
 /**
  * A misbehaving FHIR server for tests: a reverse proxy on loopback in front of the stack's real HAPI server that
  * forwards every request unchanged — until a test turns on {@link #chaos}, when each request gets, drawn at random
- * from a seeded generator, one of the {@link Fault}s a production FHIR server or its API gateway shows: throttling
+ * from a seeded generator (every fault once first), one of the {@link Fault}s a production FHIR server or its API gateway shows: throttling
  * with {@code Retry-After}, 500, 503, 401, 404, a connection held open and never answered, a connection closed
  * without an answer, or — the hardest case for exactly-once — the request carried out by HAPI and its answer lost.
  * {@link #heal} ends it. A test can also {@link #holdNextTransaction hold} the next transaction bundle's answer after
@@ -99,29 +98,41 @@ public final class FhirChaosProxy implements AutoCloseable {
         }
     }
 
-    /** Headers Java's HTTP client sets itself or that describe one hop only. */
-    private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "content-length", "expect", "upgrade",
-            "transfer-encoding", "keep-alive");
     /** A conditional create's {@code ifNoneExist} on the reading key, as cloud-ingest's FHIR sink writes it. */
     private static final Pattern READING_KEY = Pattern.compile("reading-key\\|([^\"<]+)\"");
+    private static final String FHIR_JSON = "application/fhir+json";
     private static final byte[] OUTCOME = ("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
             + "\"code\":\"transient\"}]}").getBytes(StandardCharsets.UTF_8);
 
     private final HttpServer server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final HttpClient upstream = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
     private final URI upstreamBase;
+    private final HttpRelay relay;
     private final Duration hang;
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Chaos chaos;
     private volatile HeldTransaction held;
 
-    /** Faults drawn with their weights from one seeded generator, in the order requests arrive. */
-    private record Chaos(Random random, Map<Fault, Integer> weights, int total) {
+    /**
+     * Faults drawn with their weights from one seeded generator, in the order requests arrive; the first requests get
+     * every fault of a positive weight once, in a seeded order, so that even a short run sees each of them.
+     */
+    private record Chaos(Random random, Map<Fault, Integer> weights, int total, Deque<Fault> first) {
+
+        static Chaos of(long seed, Map<Fault, Integer> weights) {
+            Random random = new Random(seed);
+            List<Fault> each = new ArrayList<>(weights.entrySet().stream().filter(w -> w.getValue() > 0)
+                    .map(Map.Entry::getKey).toList());
+            Collections.shuffle(each, random);
+            return new Chaos(random, weights, weights.values().stream().mapToInt(Integer::intValue).sum(),
+                    new ArrayDeque<>(each));
+        }
 
         synchronized Fault draw() {
+            if (!first.isEmpty()) {
+                return first.poll();
+            }
             int n = random.nextInt(total);
             for (Map.Entry<Fault, Integer> w : weights.entrySet()) {
                 n -= w.getValue();
@@ -140,6 +151,7 @@ public final class FhirChaosProxy implements AutoCloseable {
     private FhirChaosProxy(HttpServer server, URI upstreamBase, Duration hang) {
         this.server = server;
         this.upstreamBase = upstreamBase;
+        this.relay = new HttpRelay(upstreamBase, Set.of());
         this.hang = hang;
     }
 
@@ -166,10 +178,12 @@ public final class FhirChaosProxy implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + upstreamBase.getPath();
     }
 
-    /** From now on each request gets a fault drawn with these weights (a weight per fault; absent: never). */
+    /**
+     * From now on each request gets a fault drawn with these weights (a weight per fault; absent: never), every fault
+     * once first.
+     */
     public void chaos(long seed, Map<Fault, Integer> weights) {
-        Map<Fault, Integer> w = new EnumMap<>(weights);
-        chaos = new Chaos(new Random(seed), w, w.values().stream().mapToInt(Integer::intValue).sum());
+        chaos = Chaos.of(seed, new EnumMap<>(weights));
     }
 
     /** Every request forwarded again. */
@@ -201,14 +215,15 @@ public final class FhirChaosProxy implements AutoCloseable {
             Fault fault = hold != null ? Fault.ANSWER_LOST : current == null ? Fault.FORWARD : current.draw();
             switch (fault) {
                 case FORWARD -> {
-                    HttpResponse<byte[]> answer = forward(exchange, body);
+                    HttpResponse<byte[]> answer = relay.forward(exchange, body);
                     record(at, exchange, transaction, keys, fault, answer.statusCode(), null);
-                    send(exchange, answer.statusCode(), answer.body(), answer.headers().map());
+                    HttpRelay.answer(exchange, answer.statusCode(), answer.body(), answer.headers().map());
                 }
                 case THROTTLED -> {
                     Duration wait = Duration.ofSeconds(current.retryAfterSeconds());
                     record(at, exchange, transaction, keys, fault, 429, wait);
-                    send(exchange, 429, OUTCOME, Map.of("Retry-After", List.of(String.valueOf(wait.toSeconds()))));
+                    HttpRelay.answer(exchange, 429, OUTCOME, Map.of("Retry-After", List.of(String.valueOf(wait.toSeconds())),
+                            "Content-Type", List.of(FHIR_JSON)));
                 }
                 case SERVER_ERROR, UNAVAILABLE, UNAUTHORIZED, NOT_FOUND -> {
                     int status = switch (fault) {
@@ -218,7 +233,7 @@ public final class FhirChaosProxy implements AutoCloseable {
                         default -> 404;
                     };
                     record(at, exchange, transaction, keys, fault, status, null);
-                    send(exchange, status, OUTCOME, Map.of());
+                    HttpRelay.answer(exchange, status, OUTCOME, Map.of("Content-Type", List.of(FHIR_JSON)));
                 }
                 case HANG -> {
                     record(at, exchange, transaction, keys, fault, 0, null);
@@ -226,7 +241,7 @@ public final class FhirChaosProxy implements AutoCloseable {
                 }
                 case RESET -> record(at, exchange, transaction, keys, fault, 0, null);
                 case ANSWER_LOST -> {
-                    HttpResponse<byte[]> answer = forward(exchange, body);
+                    HttpResponse<byte[]> answer = relay.forward(exchange, body);
                     record(at, exchange, transaction, keys, fault, answer.statusCode(), null);
                     if (hold != null) {
                         hold.accepted.complete(text(answer));
@@ -273,39 +288,6 @@ public final class FhirChaosProxy implements AutoCloseable {
             }
         }
         return new String(body, StandardCharsets.UTF_8);
-    }
-
-    private HttpResponse<byte[]> forward(HttpExchange exchange, byte[] body) throws IOException, InterruptedException {
-        URI u = exchange.getRequestURI();
-        URI target = upstreamBase.resolve(u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()));
-        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
-                .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(v -> request.header(name, v));
-            }
-        });
-        return upstream.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private static void send(HttpExchange exchange, int status, byte[] body, Map<String, List<String>> headers)
-            throws IOException {
-        headers.forEach((name, values) -> {
-            if (!name.startsWith(":") && !HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-                exchange.getResponseHeaders().put(name, values);
-            }
-        });
-        if (body.length > 0 && !exchange.getResponseHeaders().containsKey("Content-Type")) {
-            exchange.getResponseHeaders().set("Content-Type", "application/fhir+json");
-        }
-        boolean noBody = body.length == 0 || status == 204 || status == 304;
-        exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
-        if (!noBody) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
     }
 
     /** Stops serving; held and hanging connections are closed without an answer. */
