@@ -42,6 +42,26 @@ public final class Backoff {
         return Duration.ofMillis(random.applyAsLong(minMillis, ceilingMillis(failures)));
     }
 
+    /**
+     * Like {@link #delayAfter(int)}, but no shorter than what the server asked for ({@code Retry-After}), which is
+     * honoured up to {@code max} only: a server may slow us down, not park our readings for as long as it likes.
+     *
+     * @param asked the server's wait, or null when it asked for none
+     */
+    public Duration delayAfter(int failures, Duration asked) {
+        Duration drawn = delayAfter(failures);
+        if (asked == null) {
+            return drawn;
+        }
+        Duration honoured = capped(asked);
+        return honoured.compareTo(drawn) > 0 ? honoured : drawn;
+    }
+
+    /** {@code asked}, at most {@code max}: how long a server's {@code Retry-After} is honoured. */
+    public Duration capped(Duration asked) {
+        return asked.toMillis() > maxMillis ? Duration.ofMillis(maxMillis) : asked;
+    }
+
     /** After a success: the next failure starts again from {@code min}. */
     public void reset() {
         failures = 0;

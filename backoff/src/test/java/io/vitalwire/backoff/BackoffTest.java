@@ -63,4 +63,14 @@ class BackoffTest {
         assertThat(b.delayAfter(1_000)).isEqualTo(Duration.ofMillis(1_000));
         assertThat(b.delayAfter(-1)).isEqualTo(Duration.ofMillis(100));
     }
+
+    /** A server's Retry-After wins over a shorter draw, up to max; a shorter one changes nothing. */
+    @Test
+    void delayAfter_honoursTheServersWaitUpToMax() {
+        Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1_000), (lo, hi) -> hi);
+        assertThat(b.delayAfter(0, Duration.ofMillis(700))).isEqualTo(Duration.ofMillis(700));
+        assertThat(b.delayAfter(0, Duration.ofHours(1))).isEqualTo(Duration.ofMillis(1_000));
+        assertThat(b.delayAfter(2, Duration.ofMillis(50))).isEqualTo(Duration.ofMillis(400));
+        assertThat(b.delayAfter(2, null)).isEqualTo(Duration.ofMillis(400));
+    }
 }

@@ -11,6 +11,8 @@
  *       ({@link io.vitalwire.testing.MosquittoBroker});</li>
  *   <li>bearer tokens for cloud-ingest's admin API, signed by a key of the test's own that cloud-ingest is told to
  *       trust ({@link io.vitalwire.testing.TestTokens});</li>
+ *   <li>a misbehaving FHIR server: a proxy in front of the stack's HAPI answering with faults at random
+ *       ({@link io.vitalwire.testing.FhirChaosProxy});</li>
  *   <li>the cloud side of the broker counting what arrived by reading key
  *       ({@link io.vitalwire.testing.ReadingsSubscriber} into an {@link io.vitalwire.testing.ArrivalLedger}).</li>
  * </ul>

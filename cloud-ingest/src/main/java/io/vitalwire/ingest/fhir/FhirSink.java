@@ -15,9 +15,9 @@ import org.hl7.fhir.r4.model.Observation;
 /**
  * Writes Observations to the FHIR server exactly once per reading key: one transaction bundle per call (an inbox
  * claim's spot readings), each entry a conditional create on the key ({@code ifNoneExist}), so a repeated write or a
- * racing replica finds the existing Observation instead of adding one. Conflicts (409, two creates of the same new
- * key at once), throttling (429) and server errors (5xx) are retried briefly here; longer outages are the inbox's to
- * wait out.
+ * racing replica finds the existing Observation instead of adding one. One attempt per call: conflicts (409, two
+ * creates of the same new key at once), throttling (429, honouring its {@code Retry-After}) and server errors (5xx)
+ * are the inbox's to retry, after its backoff.
  */
 @Singleton
 public class FhirSink {

@@ -138,7 +138,8 @@ public final class InboxClaim implements StageBatch, AutoCloseable {
 
     /**
      * PENDING stays PENDING: the attempt failed; each entry is due again after the shared backoff's delay for its
-     * number of failed attempts.
+     * number of failed attempts, or after the service's {@code Retry-After} if that is longer (up to the longest
+     * backoff).
      */
     @Override
     public void failed(List<StageEntry> failed, Failure failure) {
@@ -149,7 +150,7 @@ public final class InboxClaim implements StageBatch, AutoCloseable {
         for (StageEntry s : failed) {
             InboxEntry e = entry(s);
             record(e, "retry");
-            retries.add(new Retry(e.id(), why, now.plus(backoff.delayAfter(e.attempts()))));
+            retries.add(new Retry(e.id(), why, now.plus(backoff.delayAfter(e.attempts(), failure.retryAfter()))));
         }
     }
 

@@ -405,8 +405,9 @@ public class InboxStore {
     }
 
     /**
-     * Makes every entry of the stage that waits out a failure due at {@code now}: the stage just worked again.
-     * Entries held by running claims are left alone (they are being handled).
+     * Makes every entry of the stage that waits out a failure due at {@code now}: the stage just worked again
+     * ({@code now} may lie ahead: the end of a pause the server asked for). Entries held by running claims are left
+     * alone (they are being handled).
      *
      * @return how many entries were made due
      */

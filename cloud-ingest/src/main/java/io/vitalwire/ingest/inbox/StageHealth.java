@@ -27,6 +27,7 @@ public class StageHealth {
 
     private final Map<String, AtomicReference<Status>> statuses = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> recovered = new ConcurrentHashMap<>();
+    private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
 
     public Status status(String stage) {
         return status(stage, statuses).get();
@@ -46,6 +47,20 @@ public class StageHealth {
 
     void failed(String stage, String cause, String error, Instant now) {
         status(stage, statuses).updateAndGet(s -> new Status(true, s.failing() ? s.since() : now, cause, error));
+    }
+
+    /**
+     * The stage's service asked this replica to stay away until {@code until} ({@code Retry-After}, already capped):
+     * a success of another request meanwhile does not bring its waiting readings forward before then.
+     */
+    void pause(String stage, Instant until) {
+        pausedUntil.merge(stage, until, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    /** When the stage's waiting readings may be due at the earliest: {@code now}, or the end of the server's pause. */
+    Instant resumeAt(String stage, Instant now) {
+        Instant until = pausedUntil.get(stage);
+        return until != null && until.isAfter(now) ? until : now;
     }
 
     /** Whether the stage worked again after failing since the last time this was asked; asking clears it. */

@@ -108,6 +108,7 @@ final class StageWorker implements Runnable {
                 handle(claim);
                 timer(claim.failures().isEmpty() ? "ok" : "failed").record(Duration.ofNanos(System.nanoTime() - start));
             }
+            pauseAsAsked(claim.failures());
             settled = claim.commit();
             failures = claim.failures();
             anyDone = claim.anyDone();
@@ -117,10 +118,29 @@ final class StageWorker implements Runnable {
             next.forEach(signals::wake);
         }
         if (health.takeRecovery(stage.name())) {
-            int released = store.releaseBackoff(stage.name(), clock.instant());
-            LOG.info("{} works again; {} waiting readings are due now", stage.name(), released);
+            // The server's Retry-After outlives one success: a flapping server that throttles us is not answered
+            // with every waiting reading at once.
+            Instant due = health.resumeAt(stage.name(), clock.instant());
+            int released = store.releaseBackoff(stage.name(), due);
+            LOG.info("{} works again; {} waiting readings are due {}", stage.name(), released,
+                    due.isAfter(clock.instant()) ? "at " + due + " (the server's Retry-After)" : "now");
         }
         return claimed;
+    }
+
+    /**
+     * A server that answered with {@code Retry-After} pauses the stage's releases until then (capped like the
+     * backoff). Before the claim commits: another worker's release in between skips this claim's rows, locked until
+     * the commit, and every later one sees the pause.
+     */
+    private void pauseAsAsked(List<Failure> failures) {
+        Duration longest = config.getMaxRetryDelay();
+        for (Failure f : failures) {
+            if (f.retryAfter() != null) {
+                health.pause(stage.name(), clock.instant().plus(f.retryAfter().compareTo(longest) > 0 ? longest
+                        : f.retryAfter()));
+            }
+        }
     }
 
     /**

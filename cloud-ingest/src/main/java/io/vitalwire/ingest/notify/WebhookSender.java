@@ -1,5 +1,6 @@
 package io.vitalwire.ingest.notify;
 
+import io.vitalwire.backoff.RetryAfter;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -12,11 +13,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.Optional;
 
 /**
  * One HTTP attempt of a webhook: a JSON POST with the Standard Webhooks headers, by the JDK's HTTP client, answered
@@ -77,29 +73,12 @@ class WebhookSender {
         }
         Attempt.Cause cause = status == 410 ? Attempt.Cause.GONE : Attempt.Cause.TRANSIENT;
         Duration retryAfter = response.headers().firstValue("Retry-After")
-                .flatMap(v -> retryAfter(v, clock.instant())).orElse(null);
+                .flatMap(v -> RetryAfter.parse(v, clock.instant())).orElse(null);
         return new Attempt.Failed(cause, status, "HTTP " + status, retryAfter);
     }
 
     private static Attempt failed(String error) {
         return new Attempt.Failed(Attempt.Cause.TRANSIENT, null,
                 error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error, null);
-    }
-
-    /**
-     * A {@code Retry-After} value: delay-seconds or an HTTP-date (RFC 9110), as the wait from {@code now}; empty when
-     * it is neither or lies in the past.
-     */
-    static Optional<Duration> retryAfter(String value, Instant now) {
-        String v = value.strip();
-        try {
-            if (v.chars().allMatch(Character::isDigit) && !v.isEmpty()) {
-                return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
-            }
-            Duration wait = Duration.between(now, ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
-            return wait.isNegative() ? Optional.empty() : Optional.of(wait);
-        } catch (NumberFormatException | DateTimeParseException e) {
-            return Optional.empty();
-        }
     }
 }

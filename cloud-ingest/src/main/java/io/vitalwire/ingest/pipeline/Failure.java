@@ -3,16 +3,28 @@ package io.vitalwire.ingest.pipeline;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Predicate;
 
 /**
  * Why a stage's service could not take readings now; they are retried after a backoff.
  *
- * @param cause   the class of failure: the {@code cause} tag of {@code vitalwire.ingest.sink.failures}
- * @param message what the service said; names services, never readings' values or patients
+ * @param cause      the class of failure: the {@code cause} tag of {@code vitalwire.ingest.sink.failures}
+ * @param message    what the service said; names services, never readings' values or patients
+ * @param retryAfter how long the service asked us to wait ({@code Retry-After} of a 429 or 503), or null: the engine
+ *                   waits at least that long, up to its longest backoff, instead of its shorter draw
  */
-public record Failure(Cause cause, String message) {
+public record Failure(Cause cause, String message, Duration retryAfter) {
+
+    public Failure(Cause cause, String message) {
+        this(cause, message, null);
+    }
+
+    /** The same failure, with the wait the service asked for. */
+    public Failure withRetryAfter(Duration wait) {
+        return new Failure(cause, message, wait);
+    }
 
     /** A closed set of failure classes. */
     public enum Cause {

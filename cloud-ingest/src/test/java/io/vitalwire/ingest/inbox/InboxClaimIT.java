@@ -130,6 +130,71 @@ class InboxClaimIT extends StackTest {
                 .isEmpty();
     }
 
+    /** The server's Retry-After outlasts the 1 h draw here: honoured, up to the 2 h longest backoff. */
+    @Test
+    void aFailureWithRetryAfter_waitsWhatTheServerAskedFor_upToTheLongestBackoff() {
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+        Reading asked = weight(GatewayReadings.device("ASKED-" + run), at);
+        Reading greedy = weight(GatewayReadings.device("GREEDY-" + run), at);
+        store.add(topic(), List.of(asked, greedy), Instant.now());
+        Instant now = Instant.now();
+        try (InboxClaim claim = store.claim("resolve", 100, 100, now).orElseThrow()) {
+            Failure throttled = new Failure(Failure.Cause.SERVER_ERROR, "HTTP 429");
+            for (StageEntry e : claim.entries()) {
+                claim.failed(List.of(e), throttled.withRetryAfter(e.readingKey().equals(asked.key())
+                        ? Duration.ofMinutes(90) : Duration.ofHours(5)));
+            }
+            claim.commit();
+        }
+        assertThat(store.trail(asked.key()).orElseThrow().stages().get(0).nextAt())
+                .isBetween(now.plus(Duration.ofMinutes(90)), Instant.now().plus(Duration.ofMinutes(90)));
+        assertThat(store.trail(greedy.key()).orElseThrow().stages().get(0).nextAt())
+                .isBetween(now.plus(Duration.ofHours(2)), Instant.now().plus(Duration.ofHours(2)));
+    }
+
+    /**
+     * The stage works again while the server's pause lasts (one request got through a throttling server): the
+     * readings waiting for it are brought forward to the pause's end, not to now.
+     */
+    @Test
+    void theStageWorkingAgainDuringTheServersPause_bringsWaitingReadingsForwardOnlyToThePausesEnd() {
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+        Reading waiting = weight(GatewayReadings.device("WAITING-" + run), at);
+        store.add(topic(), List.of(waiting), Instant.now());
+        Failure[] next = {new Failure(Failure.Cause.SERVER_ERROR, "HTTP 429").withRetryAfter(Duration.ofMinutes(30))};
+        Stage scripted = new Stage() {
+            @Override
+            public String name() {
+                return "resolve";
+            }
+
+            @Override
+            public void handle(StageBatch batch) {
+                if (next[0] != null) {
+                    batch.failed(batch.entries(), next[0]);
+                } else {
+                    batch.entries().forEach(e -> batch.owned(e, OWNER, "owned through Device/2"));
+                }
+            }
+        };
+        Pipeline pipeline = Pipeline.startWith(scripted, 1).build();
+        StageWorker worker = new StageWorker(pipeline, pipeline.step("resolve"), Lane.ALL, store, config, signals,
+                new StageHealth(), quarantine, metrics, Clock.systemUTC());
+        Instant failedAt = Instant.now();
+        assertThat(worker.drainOnce()).isEqualTo(1);
+        assertThat(store.trail(waiting.key()).orElseThrow().stages().get(0).nextAt()).as("the 1 h draw")
+                .isAfter(failedAt.plus(Duration.ofMinutes(59)));
+
+        next[0] = null;
+        Reading fresh = weight(GatewayReadings.device("FRESH-" + run), at);
+        store.add(topic(), List.of(fresh), Instant.now());
+        assertThat(worker.drainOnce()).as("the stage works again").isEqualTo(1);
+
+        assertThat(store.trail(waiting.key()).orElseThrow().stages().get(0).nextAt())
+                .as("released to the end of the server's pause, not to now")
+                .isBetween(failedAt.plus(Duration.ofMinutes(30)), Instant.now().plus(Duration.ofMinutes(30)));
+    }
+
     @Test
     void aClaim_takesWholeDevicesInMeasurementOrder_andNoDeviceIsInTwoClaimsAtOnce() {
         DeviceIdentity x = GatewayReadings.device("X-" + run);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -61,25 +60,5 @@ class WebhookRetryScheduleTest {
     void schedule_badJitter_refused() {
         assertThatThrownBy(() -> new RetrySchedule(SPEC, 0.9, () -> 0.5))
                 .hasMessageContaining("retry-jitter");
-    }
-
-    @Test
-    void retryAfter_seconds() {
-        assertThat(WebhookSender.retryAfter(" 120 ", Instant.EPOCH)).contains(Duration.ofSeconds(120));
-    }
-
-    @Test
-    void retryAfter_httpDate() {
-        Instant now = Instant.parse("2026-01-05T08:00:00Z");
-        assertThat(WebhookSender.retryAfter("Mon, 05 Jan 2026 08:02:30 GMT", now)).contains(Duration.ofSeconds(150));
-    }
-
-    @Test
-    void retryAfter_pastDateOrGarbage_ignored() {
-        Instant now = Instant.parse("2026-01-05T08:00:00Z");
-        assertThat(WebhookSender.retryAfter("Mon, 05 Jan 2026 07:00:00 GMT", now)).isEmpty();
-        assertThat(WebhookSender.retryAfter("soon", now)).isEmpty();
-        assertThat(WebhookSender.retryAfter("", now)).isEmpty();
-        assertThat(WebhookSender.retryAfter("-5", now)).isEmpty();
     }
 }

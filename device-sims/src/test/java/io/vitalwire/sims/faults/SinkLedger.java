@@ -1,5 +1,8 @@
 package io.vitalwire.sims.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitalwire.testing.StackSettings;
@@ -10,6 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +64,27 @@ final class SinkLedger {
             }
         }
         return counts;
+    }
+
+    /**
+     * Waits until every reading is in FHIR (one Observation each) and InfluxDB ({@code expectedPoints}: points per
+     * reading key, the patient's only ones), polling each second.
+     */
+    void awaitAll(String patientId, Map<String, Integer> expectedPoints, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(observations(new ArrayList<>(expectedPoints.keySet())).values()).containsOnly(1);
+            assertThat(points(patientId)).isEqualTo(expectedPoints);
+        });
+    }
+
+    /** Every reading exactly once: one Observation per key, and the patient's points exactly those expected. */
+    void assertExactlyOnce(String patientId, Map<String, Integer> expectedPoints)
+            throws IOException, InterruptedException {
+        Map<String, Integer> onceEach = new HashMap<>();
+        expectedPoints.keySet().forEach(k -> onceEach.put(k, 1));
+        assertThat(observations(new ArrayList<>(expectedPoints.keySet()))).as("exactly one Observation per reading")
+                .isEqualTo(onceEach);
+        assertThat(points(patientId)).as("one point per value").isEqualTo(expectedPoints);
     }
 
     /** FHIR Tasks for the alert with this id (one expected, ever). */

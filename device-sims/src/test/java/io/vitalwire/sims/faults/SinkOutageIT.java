@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -93,7 +92,7 @@ class SinkOutageIT {
                 for (int i = 0; i < 4; i++) {
                     tick.run();
                 }
-                awaitAll(sinks, patient, expectedPoints);
+                sinks.awaitAll(patient, expectedPoints, ARRIVAL);
 
                 Instant outage = Instant.now();
                 fhirRelay.cut();
@@ -148,14 +147,11 @@ class SinkOutageIT {
                         + "%.0f messages and %d readings waited for FHIR when it was killed%n", keys.size(),
                         ticker.ticks, acked, waiting);
                 Instant recovered = Instant.now();
-                awaitAll(sinks, patient, expectedPoints);
+                sinks.awaitAll(patient, expectedPoints, ARRIVAL);
                 System.out.printf("outage: all delivered %d ms after the last sink came back%n",
                         Duration.between(recovered, Instant.now()).toMillis());
                 Thread.sleep(3_000);
-                Map<String, Integer> onceEach = new HashMap<>();
-                keys.forEach(k -> onceEach.put(k, 1));
-                assertThat(sinks.observations(keys)).as("exactly one Observation per reading").isEqualTo(onceEach);
-                assertThat(sinks.points(patient)).as("one point per value").isEqualTo(expectedPoints);
+                sinks.assertExactlyOnce(patient, expectedPoints);
                 assertThat(schema.number("SELECT count(*) FROM inbox_delivery WHERE state <> 'DONE'")).isZero();
             }
         }
@@ -214,13 +210,5 @@ class SinkOutageIT {
             tick.run();
             Thread.sleep(PUBLISH_EVERY.toMillis());
         }
-    }
-
-    private static void awaitAll(SinkLedger sinks, String patient, Map<String, Integer> expectedPoints) {
-        await().atMost(ARRIVAL).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            List<String> keys = new ArrayList<>(expectedPoints.keySet());
-            assertThat(sinks.observations(keys).values()).containsOnly(1);
-            assertThat(sinks.points(patient)).isEqualTo(expectedPoints);
-        });
     }
 }

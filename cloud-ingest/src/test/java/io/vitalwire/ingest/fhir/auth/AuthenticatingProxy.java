@@ -2,13 +2,11 @@ package io.vitalwire.ingest.fhir.auth;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.vitalwire.testing.HttpRelay;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -27,17 +25,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class AuthenticatingProxy implements AutoCloseable {
 
-    /** Headers Java's HTTP client sets itself or that describe one hop only. */
-    private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "content-length", "expect",
-            "upgrade", "authorization", "transfer-encoding", "keep-alive");
-
     private static final byte[] UNAUTHORIZED = ("{\"resourceType\":\"OperationOutcome\",\"issue\":[{"
             + "\"severity\":\"error\",\"code\":\"login\"}]}").getBytes(StandardCharsets.UTF_8);
 
     private final HttpServer server;
     private final ExecutorService threads = Executors.newFixedThreadPool(8);
-    private final HttpClient upstream = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final URI upstreamBase;
+    /** Forwards all but the token, which is this proxy's to check. */
+    private final HttpRelay relay;
     private final TestAuthorizationServer auth;
     private final AtomicInteger forwarded = new AtomicInteger();
     private final AtomicInteger unauthorized = new AtomicInteger();
@@ -46,6 +41,7 @@ final class AuthenticatingProxy implements AutoCloseable {
     private AuthenticatingProxy(HttpServer server, URI upstreamBase, TestAuthorizationServer auth) {
         this.server = server;
         this.upstreamBase = upstreamBase;
+        this.relay = new HttpRelay(upstreamBase, Set.of("authorization"));
         this.auth = auth;
     }
 
@@ -92,45 +88,15 @@ final class AuthenticatingProxy implements AutoCloseable {
                 unauthorized.incrementAndGet();
                 exchange.getResponseHeaders().set("WWW-Authenticate", token == null ? "Bearer realm=\"fhir\""
                         : "Bearer realm=\"fhir\", error=\"invalid_token\"");
-                send(exchange, 401, UNAUTHORIZED, Map.of("Content-Type", List.of("application/fhir+json")));
+                HttpRelay.answer(exchange, 401, UNAUTHORIZED, Map.of("Content-Type", List.of("application/fhir+json")));
                 return;
             }
             tokensUsed.add(token);
             forwarded.incrementAndGet();
-            HttpResponse<byte[]> answer = upstream.send(forward(exchange, body),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            send(exchange, answer.statusCode(), answer.body(), answer.headers().map());
+            HttpResponse<byte[]> answer = relay.forward(exchange, body);
+            HttpRelay.answer(exchange, answer.statusCode(), answer.body(), answer.headers().map());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private HttpRequest forward(HttpExchange exchange, byte[] body) {
-        URI target = upstreamBase.resolve(exchange.getRequestURI().getRawPath()
-                + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
-        HttpRequest.Builder request = HttpRequest.newBuilder(target).method(exchange.getRequestMethod(),
-                body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            if (!NOT_FORWARDED.contains(name.toLowerCase())) {
-                values.forEach(v -> request.header(name, v));
-            }
-        });
-        return request.build();
-    }
-
-    private static void send(HttpExchange exchange, int status, byte[] body, Map<String, List<String>> headers)
-            throws IOException {
-        headers.forEach((name, values) -> {
-            if (!name.startsWith(":") && !NOT_FORWARDED.contains(name.toLowerCase())) {
-                exchange.getResponseHeaders().put(name, values);
-            }
-        });
-        boolean noBody = body.length == 0 || status == 204 || status == 304;
-        exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
-        if (!noBody) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
         }
     }
 
