@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * A CA and certificates of one test's own, issued with the operators' {@code deploy/broker/pki.sh} (openssl), so the
  * tests also prove the commands operators use: keys are EC P-256 in PKCS#8 PEM ({@code <name>.key}), certificates
- * PEM ({@code <name>.pem}), all in one directory. The broker's certificate names only {@code IP:127.0.0.1}: a client
- * that dials {@code localhost} must refuse it when it verifies host names.
+ * PEM ({@code <name>.pem}), all in one directory. The broker's certificate names only {@code IP:127.0.0.1} (unless
+ * {@link #issueNaming} names other hosts): a client that dials {@code localhost} must refuse it when it verifies
+ * host names.
  */
 public final class TestPki {
 
@@ -31,8 +32,17 @@ public final class TestPki {
 
     /** A new CA in {@code dir}, the broker's certificate, and one client certificate per common name. */
     public static TestPki issue(Path dir, String... clients) throws IOException, InterruptedException {
+        return issueNaming(dir, "IP:127.0.0.1", clients);
+    }
+
+    /**
+     * As {@link #issue(Path, String...)}, with the broker's certificate naming {@code brokerNames} (a subjectAltName
+     * list, e.g. {@code IP:198.18.7.2,IP:198.18.7.6} for a broker in a network namespace).
+     */
+    public static TestPki issueNaming(Path dir, String brokerNames, String... clients)
+            throws IOException, InterruptedException {
         TestPki pki = newCa(dir);
-        pki("server", dir.toString(), BROKER, "IP:127.0.0.1");
+        pki("server", dir.toString(), BROKER, brokerNames);
         for (String client : clients) {
             pki.client(client);
         }
