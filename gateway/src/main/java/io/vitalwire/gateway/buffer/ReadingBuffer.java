@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -212,7 +213,7 @@ public class ReadingBuffer implements AutoCloseable {
      */
     public AppendResult append(Lane lane, List<Reading> readings) {
         if (readings.isEmpty()) {
-            return new AppendResult(0, 0);
+            return new AppendResult(0, 0, Set.of());
         }
         PendingAppend mine;
         try {
@@ -235,7 +236,7 @@ public class ReadingBuffer implements AutoCloseable {
         if (mine.added > 0) {
             appendListeners.forEach(Runnable::run);
         }
-        return new AppendResult(mine.added, readings.size() - mine.added);
+        return new AppendResult(mine.added, readings.size() - mine.added, mine.known);
     }
 
     /** A reading as stored: its key in the clear (the contract keeps keys free of patient data), payload sealed. */
@@ -260,6 +261,7 @@ public class ReadingBuffer implements AutoCloseable {
         final List<SealedReading> readings;
         boolean done;
         int added;
+        final Set<String> known = new HashSet<>();
         BufferException failure;
 
         PendingAppend(Lane lane, List<SealedReading> readings) {
@@ -300,8 +302,12 @@ public class ReadingBuffer implements AutoCloseable {
                 int i = 0;
                 for (PendingAppend p : group) {
                     if (!refused.contains(p)) {
-                        for (int n = 0; n < p.readings.size(); n++) {
-                            p.added += counts[i++];
+                        for (SealedReading r : p.readings) {
+                            int inserted = counts[i++];
+                            p.added += inserted;
+                            if (inserted == 0) {
+                                p.known.add(r.key());
+                            }
                         }
                     }
                     p.done = true;
@@ -335,6 +341,7 @@ public class ReadingBuffer implements AutoCloseable {
         for (PendingAppend p : group) {
             p.done = true;
             if (alreadyStored(p)) {
+                p.readings.forEach(r -> p.known.add(r.key()));
                 continue;
             }
             p.failure = BufferFullException.diskFull(p.lane);
