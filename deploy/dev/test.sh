@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh machine: installs the JDK and Maven if missing, starts the local
 # stack of real services (deploy/dev/stack.sh), then `mvn verify` (unit tests in Surefire, integration and
-# end-to-end tests in Failsafe). Extra arguments go to Maven, e.g. `deploy/dev/test.sh -pl gateway`.
+# end-to-end tests in Failsafe). Extra arguments go to Maven, e.g. `deploy/dev/test.sh -pl gateway`, or
+# `deploy/dev/test.sh -Dvitalwire.faults.partition=5m` for the issue's five-minute network partition (PartitionIT;
+# 75 s otherwise).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 

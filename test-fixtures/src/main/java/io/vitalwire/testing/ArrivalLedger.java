@@ -21,12 +21,14 @@ public final class ArrivalLedger {
 
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
     private final Map<String, Instant> firstArrivals = new ConcurrentHashMap<>();
+    private final Map<String, Reading> firstReadings = new ConcurrentHashMap<>();
     private final List<String> refused = new CopyOnWriteArrayList<>();
 
     public void record(ReadingBatch batch, Instant at) {
         for (Reading reading : batch.readings()) {
             counts.merge(reading.key(), 1, Integer::sum);
             firstArrivals.putIfAbsent(reading.key(), at);
+            firstReadings.putIfAbsent(reading.key(), reading);
         }
     }
 
@@ -52,6 +54,11 @@ public final class ArrivalLedger {
     /** Arrivals beyond the first, over all keys. */
     public long duplicates() {
         return counts.values().stream().mapToLong(n -> n - 1L).sum();
+    }
+
+    /** The reading as it first arrived under this key, if it has: its times and clock quality, for instance. */
+    public Optional<Reading> reading(String key) {
+        return Optional.ofNullable(firstReadings.get(key));
     }
 
     /** When the first of these keys arrived, if any has. */

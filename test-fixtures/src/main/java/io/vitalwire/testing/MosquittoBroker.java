@@ -27,17 +27,34 @@ public final class MosquittoBroker implements AutoCloseable {
     private static final Path DEPLOY = Path.of("..", "deploy", "broker");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
 
+    /**
+     * Where a broker runs: the command prefix that starts it there (none: on this machine; {@code ip netns exec …}:
+     * in a network namespace), the address it listens on (null: every address it has), and the address at which
+     * the test can tell it is up.
+     */
+    public record Host(List<String> launcher, String bindAddress, String probeAddress) {
+
+        /** On this machine's loopback, where every broker of the tests ran before partition tests. */
+        public static final Host LOOPBACK = new Host(List.of(), "127.0.0.1", "127.0.0.1");
+
+        public Host {
+            launcher = List.copyOf(launcher);
+        }
+    }
+
     private final String scheme;
     private final int port;
+    private final Host host;
     private final Path config;
     private final Path log;
     /** Where a deployed broker saves its state; null for the others, which keep none. */
     private final Path stateDir;
     private Process process;
 
-    private MosquittoBroker(String scheme, int port, Path config, Path log, Path stateDir) {
+    private MosquittoBroker(String scheme, int port, Host host, Path config, Path log, Path stateDir) {
         this.scheme = scheme;
         this.port = port;
+        this.host = host;
         this.config = config;
         this.log = log;
         this.stateDir = stateDir;
@@ -61,12 +78,17 @@ public final class MosquittoBroker implements AutoCloseable {
      * the gateways {@code pki} issued ({@link TestPki#acl()}), persistence.
      */
     public static MosquittoBroker deployed(TestPki pki, Path dir) throws IOException, InterruptedException {
+        return deployed(pki, dir, Host.LOOPBACK);
+    }
+
+    /** As {@link #deployed(TestPki, Path)}, run on {@code host} (e.g. a network namespace of the test's own). */
+    public static MosquittoBroker deployed(TestPki pki, Path dir, Host host) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path stateDir = Files.createDirectories(dir.resolve("state"));
         int port = FreePorts.tcp();
         Files.writeString(pki.dir().resolve("acl"), pki.acl());
         Map<String, String> ours = Map.of(
-                "listener 8883", "listener " + port + " 127.0.0.1",
+                "listener 8883", "listener " + port + (host.bindAddress() == null ? "" : " " + host.bindAddress()),
                 "/etc/mosquitto/vitalwire/", pki.dir() + "/",
                 "persistence_location /var/lib/mosquitto/", "persistence_location " + stateDir + "/");
         String conf = Files.readString(DEPLOY.resolve("mosquitto.conf"));
@@ -81,7 +103,7 @@ public final class MosquittoBroker implements AutoCloseable {
         // Started as root, Mosquitto would switch to the 'mosquitto' user, who cannot read this run's files.
         conf += "\nuser " + System.getProperty("user.name") + "\nlog_dest file " + log + "\n";
         Path config = Files.writeString(dir.resolve("mosquitto.conf"), conf);
-        MosquittoBroker broker = new MosquittoBroker("ssl", port, config, log, stateDir);
+        MosquittoBroker broker = new MosquittoBroker("ssl", port, host, config, log, stateDir);
         broker.start();
         return broker;
     }
@@ -94,7 +116,7 @@ public final class MosquittoBroker implements AutoCloseable {
         Path config = Files.writeString(dir.resolve("mosquitto-" + port + ".conf"), "per_listener_settings true\n"
                 + "listener " + port + " 127.0.0.1\n" + security + "user " + System.getProperty("user.name")
                 + "\nlog_dest file " + log + "\n");
-        MosquittoBroker broker = new MosquittoBroker(scheme, port, config, log, null);
+        MosquittoBroker broker = new MosquittoBroker(scheme, port, Host.LOOPBACK, config, log, null);
         broker.start();
         return broker;
     }
@@ -118,7 +140,9 @@ public final class MosquittoBroker implements AutoCloseable {
      * waits until it takes TCP connections.
      */
     public void start() throws IOException, InterruptedException {
-        process = new ProcessBuilder(MOSQUITTO.toString(), "-c", config.toString()).redirectErrorStream(true)
+        List<String> command = new ArrayList<>(host.launcher());
+        command.addAll(List.of(MOSQUITTO.toString(), "-c", config.toString()));
+        process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
         while (!accepts()) {
@@ -187,7 +211,7 @@ public final class MosquittoBroker implements AutoCloseable {
 
     private boolean accepts() {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            socket.connect(new InetSocketAddress(host.probeAddress(), port), 200);
             return true;
         } catch (IOException notYet) {
             return false;

@@ -14,8 +14,9 @@ import java.util.concurrent.CompletableFuture;
  * tests also prove the commands operators use: a root CA ({@link #ca()}, what clients and the broker trust) with a
  * gateways and a services intermediate; keys are EC P-256 in PKCS#8 PEM ({@code <name>.key}), certificates PEM
  * ({@code <name>.pem}, the leaf then its intermediate), all in one directory. The broker's certificate names only
- * {@code IP:127.0.0.1}: a client that dials {@code localhost} must refuse it when it verifies host names. A refusal
- * of {@code pki.sh} is an {@link IllegalStateException} with its message.
+ * {@code IP:127.0.0.1} (unless {@link #issueNaming} names other hosts): a client that dials {@code localhost} must
+ * refuse it when it verifies host names. A refusal of {@code pki.sh} is an {@link IllegalStateException} with its
+ * message.
  */
 public final class TestPki {
 
@@ -40,8 +41,17 @@ public final class TestPki {
      * as the service, any other name as a gateway of {@link #TENANT}.
      */
     public static TestPki issue(Path dir, String... clients) throws IOException, InterruptedException {
+        return issueNaming(dir, "IP:127.0.0.1", clients);
+    }
+
+    /**
+     * As {@link #issue(Path, String...)}, with the broker's certificate naming {@code brokerNames} (a subjectAltName
+     * list, e.g. {@code IP:198.18.7.2,IP:198.18.7.6} for a broker in a network namespace).
+     */
+    public static TestPki issueNaming(Path dir, String brokerNames, String... clients)
+            throws IOException, InterruptedException {
         TestPki pki = newCa(dir);
-        pki("server", dir.toString(), BROKER, "IP:127.0.0.1");
+        pki("server", dir.toString(), BROKER, brokerNames);
         for (String client : clients) {
             if (client.equals(INGEST)) {
                 pki.service(client);

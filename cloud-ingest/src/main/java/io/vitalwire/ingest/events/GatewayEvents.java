@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes a message from a gateway's {@code events} channel: the {@link GatewayEvent} is stored
- * ({@link GatewayEventStore}), counted, and a {@code gap} — readings the gateway's buffer refused at capacity, a
- * hole in a patient's record — logged at WARN, with the gateway, counts, lane and times, never patient data. A
+ * ({@link GatewayEventStore}), counted, and a {@code gap} — readings the gateway's buffer refused (at capacity, or
+ * with its disk full), a hole in a patient's record — logged at WARN, with the gateway, counts, reason, lane and
+ * times, never patient data. A
  * payload that breaks the contract is quarantined like a readings payload. Each event, stored now or before (a
  * redelivery), is then judged for operations alerts ({@link OperationsEvents}: a low battery, a gap), which is
  * idempotent. Either way the message may then be acknowledged; that acknowledgement is what lets the gateway mark a
@@ -69,9 +70,10 @@ public class GatewayEvents {
         metrics.counter("vitalwire.ingest.gateway.events", "type",
                 COUNTED_TYPES.contains(event.type()) ? event.type() : "other").increment();
         if (event.type().equals("gap")) {
-            LOG.warn("gateway {} ({}) reports gap {}: {} readings refused at capacity on lane {} from {} to {}, "
+            LOG.warn("gateway {} ({}) reports gap {}: {} readings refused ({}) on lane {} from {} to {}, "
                             + "{} devices; these readings are missing downstream", event.gatewayId(), topic.tenant(),
-                    attribute(event, "gapId"), attribute(event, "refusedReadings"), attribute(event, "lane"),
+                    attribute(event, "gapId"), attribute(event, "refusedReadings"), attribute(event, "reason"),
+                    attribute(event, "lane"),
                     attribute(event, "firstRefusedAt"), attribute(event, "lastRefusedAt"),
                     attribute(event, "deviceCount"));
         }

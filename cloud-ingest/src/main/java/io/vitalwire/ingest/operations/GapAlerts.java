@@ -10,9 +10,10 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
- * {@code buffer-gap} (warning): a gateway's buffer refused readings at capacity, so they are missing downstream. One
- * alert per gap: its id derives from the gap's id and first refusal, which stay the same when the gateway re-sends a
- * gap that grew (new totals, same {@code gapId}), and differ for a gap of a new buffer file whose ids start again.
+ * {@code buffer-gap} (warning): a gateway's buffer refused readings (at capacity, or with its disk full), so they are
+ * missing downstream. One alert per gap: its id derives from the gap's id and first refusal, which stay the same
+ * when the gateway re-sends a gap that grew (new totals, same {@code gapId}), and differ for a gap of a new buffer
+ * file whose ids start again.
  * The alert's value is the count of refused readings first reported; the event listing has the latest.
  */
 @Singleton

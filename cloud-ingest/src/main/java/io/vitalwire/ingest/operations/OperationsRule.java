@@ -6,7 +6,7 @@ enum OperationsRule {
     GATEWAY_OFFLINE("gateway-offline"),
     /** A device's battery at or below the warning or critical level. */
     DEVICE_BATTERY_LOW("device-battery-low"),
-    /** A gateway's buffer refused readings at capacity: they are missing downstream. */
+    /** A gateway's buffer refused readings (at capacity, or with its disk full): they are missing downstream. */
     BUFFER_GAP("buffer-gap");
 
     private final String id;

@@ -82,13 +82,22 @@ public final class CoapHomeDevice implements AutoCloseable {
 
     /** Sends any payload as SenML JSON, well-formed or not: for fault scripts. */
     public CoAP.ResponseCode post(String payload) throws IOException {
+        return exchange(payload).getCode();
+    }
+
+    /** Sends one measurement taken at {@code at}; the whole response, for tests of its options (Max-Age). */
+    public CoapResponse measureExchange(Instant at, int seed) throws IOException {
+        return exchange(SenmlPacks.measurement(kind, serial, at, seed));
+    }
+
+    private CoapResponse exchange(String payload) throws IOException {
         try {
             CoapResponse response = client.post(payload.getBytes(StandardCharsets.UTF_8),
                     MediaTypeRegistry.APPLICATION_SENML_JSON);
             if (response == null) {
                 throw new IOException("no response from " + client.getURI() + " (DTLS handshake refused?)");
             }
-            return response.getCode();
+            return response;
         } catch (ConnectorException e) {
             throw new IOException(e);
         }

@@ -74,7 +74,7 @@ class BrokerAccessIT {
     void anotherGatewaysCertificate_cannotPublishIntoThisGatewaysTopics() throws Exception {
         ArrivalLedger ledger = new ArrivalLedger();
         String readings = Topic.of(FaultGateway.TENANT, GATEWAY, Channel.READINGS).path();
-        try (ReadingsSubscriber subscriber = FaultScenario.ingestSubscriber(broker, pki, ledger)) {
+        try (ReadingsSubscriber subscriber = FaultScenario.ingestSubscriber(broker.url(), pki, ledger)) {
             MqttAsyncClient impostor = connect(broker.url(), "impostor", BrokerTls.as(pki, OTHER_GATEWAY), true);
             MqttAsyncClient genuine = connect(broker.url(), "genuine", BrokerTls.as(pki, GATEWAY), true);
 
@@ -138,7 +138,7 @@ class BrokerAccessIT {
     void aGateway_cannotReadAnotherGatewaysTopics() throws Exception {
         ArrivalLedger ledger = new ArrivalLedger();
         List<String> overheard = new CopyOnWriteArrayList<>();
-        try (ReadingsSubscriber subscriber = FaultScenario.ingestSubscriber(broker, pki, ledger)) {
+        try (ReadingsSubscriber subscriber = FaultScenario.ingestSubscriber(broker.url(), pki, ledger)) {
             MqttAsyncClient eavesdropper = connect(broker.url(), "eavesdropper", BrokerTls.as(pki, OTHER_GATEWAY),
                     true);
             // (Paho 1.2.5's single-listener subscribe forms fail; the array form works.)

@@ -3,11 +3,7 @@ package io.vitalwire.sims.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vitalwire.contract.Channel;
-import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.GatewayEvent;
-import io.vitalwire.contract.Topic;
-import io.vitalwire.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,11 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +37,7 @@ class BufferCapacityIT {
         try (FaultScenario scenario = FaultScenario.start(dir, gatewayId,
                 Map.of("vitalwire.gateway.buffer.max-size", MAX_SIZE))) {
             List<GatewayEvent> events = new CopyOnWriteArrayList<>();
-            MqttClient cloud = subscribeToEvents(scenario, gatewayId, events);
+            MqttClient cloud = scenario.subscribeToEvents(events);
             Set<String> accepted;
             try (ReadingStream stream = scenario.stream()) {
                 stream.awaitAccepted(50, Duration.ofSeconds(30));
@@ -81,24 +73,5 @@ class BufferCapacityIT {
     private static double refusedCritical(FaultScenario scenario) throws Exception {
         Matcher m = REFUSED.matcher(scenario.gateway.get("/prometheus"));
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
-    }
-
-    /** cloud-ingest's side of the events channel, so that the gateway's gap event has a subscriber to reach. */
-    private static MqttClient subscribeToEvents(FaultScenario scenario, String gatewayId, List<GatewayEvent> events)
-            throws Exception {
-        ContractCodec codec = new ContractCodec();
-        Topic topic = Topic.of(FaultGateway.TENANT, gatewayId, Channel.EVENTS);
-        MqttClient client = new MqttClient(scenario.broker.url(), "faults-events", new MemoryPersistence());
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setSocketFactory(BrokerTls.as(scenario.pki, TestPki.INGEST).socketFactory());
-        options.setAutomaticReconnect(true);
-        options.setAutomaticReconnectDelay(1, 2);
-        options.setCleanStart(false);
-        options.setSessionExpiryInterval(3600L);
-        client.connect(options);
-        client.subscribe(new MqttSubscription[] {new MqttSubscription(topic.path(), 1)},
-                new IMqttMessageListener[] {(t, message) ->
-                        events.add((GatewayEvent) codec.decode(topic, message.getPayload()))});
-        return client;
     }
 }

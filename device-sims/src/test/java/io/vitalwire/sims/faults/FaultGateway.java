@@ -35,7 +35,8 @@ final class FaultGateway implements AutoCloseable {
     private final URI coap;
     private ServiceProcess process;
 
-    FaultGateway(String id, TestPki pki, MosquittoBroker broker, Path dataDir, List<HomeDeviceCredential> devices,
+    /** @param brokerUrl where the gateway dials its broker, e.g. {@link MosquittoBroker#url()} */
+    FaultGateway(String id, TestPki pki, String brokerUrl, Path dataDir, List<HomeDeviceCredential> devices,
                  Map<String, String> extra) throws IOException {
         Files.createDirectories(dataDir);
         HomeDeviceCredential.writeGatewayFile(dataDir.resolve("coap-devices.psk"), devices);
@@ -47,7 +48,7 @@ final class FaultGateway implements AutoCloseable {
                 Map.entry("vitalwire.gateway.tenant", TENANT),
                 Map.entry("vitalwire.gateway.data-dir", dataDir.toString()),
                 Map.entry("vitalwire.gateway.coap.port", Integer.toString(coapPort)),
-                Map.entry("vitalwire.gateway.uplink.broker-url", broker.url()),
+                Map.entry("vitalwire.gateway.uplink.broker-url", brokerUrl),
                 Map.entry("vitalwire.gateway.uplink.ca-file", pki.ca().toString()),
                 Map.entry("vitalwire.gateway.uplink.cert-file", pki.cert(id).toString()),
                 Map.entry("vitalwire.gateway.uplink.key-file", pki.key(id).toString()),

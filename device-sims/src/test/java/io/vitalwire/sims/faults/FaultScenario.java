@@ -3,6 +3,11 @@ package io.vitalwire.sims.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vitalwire.contract.Channel;
+import io.vitalwire.contract.ContractCodec;
+import io.vitalwire.contract.ContractMessage;
+import io.vitalwire.contract.GatewayEvent;
+import io.vitalwire.contract.Topic;
 import io.vitalwire.sims.coap.HomeDeviceCredential;
 import io.vitalwire.testing.ArrivalLedger;
 import io.vitalwire.testing.MosquittoBroker;
@@ -11,9 +16,16 @@ import io.vitalwire.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 
 /**
  * What every gateway fault test starts from: its own CA and broker, cloud-ingest's side subscribed and counting, and
@@ -30,15 +42,32 @@ final class FaultScenario implements AutoCloseable {
     final ArrivalLedger ledger = new ArrivalLedger();
     final FaultGateway gateway;
     private final String gatewayId;
+    /** Where the gateway dials the broker, and where cloud-ingest's side does: apart only in a partition test. */
+    private final String gatewayBrokerUrl;
+    private final String ingestBrokerUrl;
     private final List<HomeDeviceCredential> devices;
     private ReadingsSubscriber subscriber;
 
-    private FaultScenario(Path dir, String gatewayId, Map<String, String> gatewayProperties) throws Exception {
+    /** @param partition where the broker runs, on a path of its own for each side; null: on loopback */
+    private FaultScenario(Path dir, String gatewayId, Map<String, String> gatewayProperties,
+                          NetworkPartition partition) throws Exception {
         this.gatewayId = gatewayId;
         this.devices = ReadingStream.thermometers(gatewayId.toUpperCase(), 2);
-        this.pki = TestPki.issue(dir.resolve("pki"), gatewayId, TestPki.INGEST);
-        this.broker = MosquittoBroker.deployed(pki, dir.resolve("broker"));
-        this.gateway = new FaultGateway(gatewayId, pki, broker, dir.resolve("gateway"), devices, gatewayProperties);
+        if (partition == null) {
+            this.pki = TestPki.issue(dir.resolve("pki"), gatewayId, TestPki.INGEST);
+            this.broker = MosquittoBroker.deployed(pki, dir.resolve("broker"));
+            this.gatewayBrokerUrl = broker.url();
+            this.ingestBrokerUrl = broker.url();
+        } else {
+            this.pki = TestPki.issueNaming(dir.resolve("pki"), "IP:" + partition.gatewaySideAddress() + ",IP:"
+                    + partition.ingestSideAddress(), gatewayId, TestPki.INGEST);
+            this.broker = MosquittoBroker.deployed(pki, dir.resolve("broker"),
+                    new MosquittoBroker.Host(partition.launcher(), null, partition.ingestSideAddress()));
+            this.gatewayBrokerUrl = broker.url(partition.gatewaySideAddress());
+            this.ingestBrokerUrl = broker.url(partition.ingestSideAddress());
+        }
+        this.gateway = new FaultGateway(gatewayId, pki, gatewayBrokerUrl, dir.resolve("gateway"), devices,
+                gatewayProperties);
     }
 
     static FaultScenario start(Path dir, String gatewayId) throws Exception {
@@ -53,7 +82,19 @@ final class FaultScenario implements AutoCloseable {
     /** With further gateway properties and JVM options beyond the installed ones. */
     static FaultScenario start(Path dir, String gatewayId, Map<String, String> gatewayProperties,
                                List<String> moreJvmOptions) throws Exception {
-        FaultScenario scenario = new FaultScenario(dir, gatewayId, gatewayProperties);
+        return start(new FaultScenario(dir, gatewayId, gatewayProperties, null), moreJvmOptions);
+    }
+
+    /**
+     * With the broker in {@code partition}'s namespace: the gateway dials it over the link the partition can cut,
+     * cloud-ingest's side over the one that stays up.
+     */
+    static FaultScenario startBehind(NetworkPartition partition, Path dir, String gatewayId,
+                                     Map<String, String> gatewayProperties) throws Exception {
+        return start(new FaultScenario(dir, gatewayId, gatewayProperties, partition), List.of());
+    }
+
+    private static FaultScenario start(FaultScenario scenario, List<String> moreJvmOptions) throws Exception {
         try {
             scenario.subscribe();
             scenario.gateway.start(moreJvmOptions);
@@ -67,7 +108,12 @@ final class FaultScenario implements AutoCloseable {
 
     /** The thermometers, measuring without pause into the gateway. */
     ReadingStream stream() {
-        return new ReadingStream(gatewayId, devices, gateway.coap()).start();
+        return stream(Duration.ZERO);
+    }
+
+    /** The thermometers, each pausing {@code pace} after each accepted reading. */
+    ReadingStream stream(Duration pace) {
+        return new ReadingStream(gatewayId, devices, gateway.coap(), pace).start();
     }
 
     /** cloud-ingest's side goes away (its session stays on the broker, if the broker keeps it). */
@@ -78,17 +124,49 @@ final class FaultScenario implements AutoCloseable {
 
     /** cloud-ingest's side (back) on the broker: a persistent session with the shared subscription. */
     void subscribe() throws MqttException {
-        subscriber = ingestSubscriber(broker, pki, ledger);
+        subscriber = ingestSubscriber(ingestBrokerUrl, pki, ledger);
     }
 
     /**
-     * cloud-ingest's side on {@code broker}: mutual TLS as {@link TestPki#INGEST}, a persistent session as
-     * {@code faults-ingest}, the shared subscription of group {@code faults}, every reading's key into {@code ledger}.
+     * cloud-ingest's side on the broker at {@code brokerUrl}: mutual TLS as {@link TestPki#INGEST}, a persistent
+     * session as {@code faults-ingest}, the shared subscription of group {@code faults}, every reading's key into
+     * {@code ledger}.
      */
-    static ReadingsSubscriber ingestSubscriber(MosquittoBroker broker, TestPki pki, ArrivalLedger ledger)
+    static ReadingsSubscriber ingestSubscriber(String brokerUrl, TestPki pki, ArrivalLedger ledger)
             throws MqttException {
-        return ReadingsSubscriber.connect(broker.url(), BrokerTls.as(pki, TestPki.INGEST).socketFactory(), "faults",
+        return ReadingsSubscriber.connect(brokerUrl, BrokerTls.as(pki, TestPki.INGEST).socketFactory(), "faults",
                 ledger);
+    }
+
+    /** The registered devices: the stream's thermometers, for a test that also sends as one of them. */
+    List<HomeDeviceCredential> devices() {
+        return devices;
+    }
+
+    /**
+     * cloud-ingest's side of the gateway's events channel, so that its gap events have a subscriber to reach; each
+     * event decoded into {@code events}. The caller disconnects and closes the client.
+     */
+    MqttClient subscribeToEvents(List<GatewayEvent> events) throws MqttException {
+        return subscribeTo(Channel.EVENTS, message -> events.add((GatewayEvent) message));
+    }
+
+    /** cloud-ingest's side of one of the gateway's channels, each message decoded by the contract's codec. */
+    MqttClient subscribeTo(Channel channel, Consumer<ContractMessage> messages) throws MqttException {
+        ContractCodec codec = new ContractCodec();
+        Topic topic = Topic.of(FaultGateway.TENANT, gatewayId, channel);
+        MqttClient client = new MqttClient(ingestBrokerUrl, "faults-" + channel.name().toLowerCase(Locale.ROOT),
+                new MemoryPersistence());
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setSocketFactory(BrokerTls.as(pki, TestPki.INGEST).socketFactory());
+        options.setAutomaticReconnect(true);
+        options.setAutomaticReconnectDelay(1, 2);
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(3600L);
+        client.connect(options);
+        client.subscribe(new MqttSubscription[] {new MqttSubscription(topic.path(), 1)},
+                new IMqttMessageListener[] {(t, message) -> messages.accept(codec.decode(topic, message.getPayload()))});
+        return client;
     }
 
     /** Waits for every accepted reading at the subscriber; none may be missing, and no message may be malformed. */
@@ -97,13 +175,17 @@ final class FaultScenario implements AutoCloseable {
             await().atMost(ARRIVAL).pollInterval(Duration.ofMillis(200))
                     .until(() -> ledger.missing(accepted).isEmpty());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            // The gateway's own account of what it did is what a failure needs; its temp directory will be gone.
-            String log = gateway.log();
-            System.out.println("gateway log (tail):\n" + log.substring(Math.max(0, log.length() - 20_000)));
+            printGatewayLog();
             throw e;
         }
         assertThat(ledger.missing(accepted)).as("accepted (2.04) but never delivered").isEmpty();
         assertThat(ledger.refused()).isEmpty();
+    }
+
+    /** The gateway's own account of what it did, which a failure needs: its temp directory will be gone. */
+    void printGatewayLog() throws java.io.IOException {
+        String log = gateway.log();
+        System.out.println("gateway log (tail):\n" + log.substring(Math.max(0, log.length() - 20_000)));
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.gateway.buffer.Gap;
+import io.vitalwire.gateway.buffer.GapReason;
 import io.vitalwire.gateway.buffer.Lane;
 import io.vitalwire.sims.provision.FhirProvisioner;
 import io.vitalwire.testing.MosquittoBroker;
@@ -98,7 +99,8 @@ class IngestReplicasIT {
                 IngestReplica.startAll(replicas);
 
                 int published = OverlappingMessages.publish(broker, pki, readingsOf, MESSAGE_SIZE, MESSAGE_STEP);
-                Gap gap = new Gap(7, Lane.CRITICAL, base, base.plusSeconds(30), 12, List.of("sn.REP-SCALE-x"));
+                Gap gap = new Gap(7, Lane.CRITICAL, base, base.plusSeconds(30), 12, List.of("sn.REP-SCALE-x"),
+                        GapReason.CAPACITY);
                 try (GatewayPublisher gatewayA = GatewayPublisher.connect(broker, pki, gateways.get(0))) {
                     for (int twice = 0; twice < 2; twice++) {
                         assertThat(gatewayA.publish(Channel.EVENTS, gap.toEvent(gateways.get(0))))

@@ -70,7 +70,7 @@ class MutualTlsPipelineIT {
                              Map.entry("datasources.default.url", STACK.pgUrl()),
                              Map.entry("datasources.default.username", STACK.pgUser()),
                              Map.entry("datasources.default.password", STACK.pgPassword()))));
-             FaultGateway gateway = new FaultGateway(id, pki, broker, dir.resolve("gateway"), List.of(thermometer),
+             FaultGateway gateway = new FaultGateway(id, pki, broker.url(), dir.resolve("gateway"), List.of(thermometer),
                      Map.of())) {
             gateway.start();
             ingest.awaitHealth(200, Duration.ofSeconds(90));

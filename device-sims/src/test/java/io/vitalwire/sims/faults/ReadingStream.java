@@ -34,6 +34,8 @@ final class ReadingStream implements AutoCloseable {
     private final String gatewayId;
     private final URI coap;
     private final List<HomeDeviceCredential> devices;
+    /** Pause after each accepted reading; zero: flat out. */
+    private final Duration pace;
     /** Readings are dated one second apart, backwards from here, so every key is distinct. */
     private final Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     private final Set<String> accepted = ConcurrentHashMap.newKeySet();
@@ -43,9 +45,18 @@ final class ReadingStream implements AutoCloseable {
     private volatile boolean paused;
 
     ReadingStream(String gatewayId, List<HomeDeviceCredential> devices, URI coap) {
+        this(gatewayId, devices, coap, Duration.ZERO);
+    }
+
+    /**
+     * Each device pausing {@code pace} after each accepted reading: its readings' times (one second apart, backwards)
+     * then stay within minutes of the real time for a test's length, instead of going back hours.
+     */
+    ReadingStream(String gatewayId, List<HomeDeviceCredential> devices, URI coap, Duration pace) {
         this.gatewayId = gatewayId;
         this.devices = List.copyOf(devices);
         this.coap = coap;
+        this.pace = pace;
     }
 
     /** {@code n} thermometers with serials {@code <prefix>-<i>}. */
@@ -88,6 +99,9 @@ final class ReadingStream implements AutoCloseable {
                 if (device.measure(at, n) == CoAP.ResponseCode.CHANGED) {
                     accepted.add(key(credential.serial(), at));
                     n++;
+                    if (!pace.isZero()) {
+                        sleep(pace);
+                    }
                 } else {
                     sleep(RETRY_PAUSE);
                 }

@@ -12,10 +12,10 @@ final class BufferCounters {
         this.registry = registry;
     }
 
-    /** Readings refused at capacity ({@code vitalwire.buffer.refused{lane, reason="capacity"}}). */
-    void refusedAtCapacity(Lane lane, int readings) {
+    /** Readings refused ({@code vitalwire.buffer.refused{lane, reason="capacity"|"disk-full"}}). */
+    void refused(Lane lane, GapReason reason, int readings) {
         registry.counter("vitalwire.buffer.refused", "lane", lane.name().toLowerCase(Locale.ROOT),
-                "reason", "capacity").increment(readings);
+                "reason", reason.label()).increment(readings);
     }
 
     /** A row set aside as UNREADABLE: {@code undecryptable} (wrong key or altered). */

@@ -13,7 +13,8 @@ import java.util.Map;
 import org.reactivestreams.Publisher;
 
 /**
- * Health of the buffer: DOWN while it refuses a lane at capacity (readings are being turned away) or while its
+ * Health of the buffer: DOWN while its disk is full or it refuses a lane at capacity (readings are being turned
+ * away), or while its
  * oldest unsent reading is older than {@code vitalwire.gateway.buffer.oldest-unsent-alarm} (readings are not reaching
  * clinicians). The {@code alarms} detail says which, in words an operator can act on.
  */
@@ -47,6 +48,8 @@ class BufferHealthIndicator implements HealthIndicator {
 
     static List<String> alarms(BufferStats stats, Duration oldestUnsentAlarm) {
         List<String> alarms = new ArrayList<>();
+        stats.diskFullSince().ifPresent(since -> alarms.add("disk full since " + since
+                + ": the buffer cannot commit, every reading is refused; free space on its filesystem"));
         List<Lane> refused = stats.refusedLanes();
         if (!refused.isEmpty()) {
             alarms.add(String.format("at capacity: %d of %d bytes used, refusing %s readings", stats.usedBytes(),

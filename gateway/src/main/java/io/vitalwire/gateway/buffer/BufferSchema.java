@@ -68,6 +68,9 @@ final class BufferSchema {
             s.executeUpdate(READINGS);
             s.executeUpdate(INDEXES);
             s.executeUpdate(GapLog.SCHEMA);
+            if (!columnExists(db, "gap", "reason")) {
+                s.executeUpdate(GapLog.ADD_REASON);
+            }
             s.executeUpdate("PRAGMA user_version = " + VERSION);
         }
     }

@@ -1,6 +1,7 @@
 package io.vitalwire.gateway.buffer;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +15,11 @@ import java.util.Optional;
  * @param unreadable      rows set aside because they no longer decrypt or decode
  * @param unreportedGaps  refusal gaps the cloud has not been told about yet
  * @param usedBytes       SQLite pages in use, in bytes: what counts against {@code maxBytes}
+ * @param diskFullSince   when a commit last failed for want of disk space, if no commit has succeeded since
  */
 public record BufferStats(long unsent, long inFlight, long acknowledged, Optional<Duration> oldestUnsentAge,
                           Map<Lane, Long> unsentByLane, long unreadable, long unreportedGaps, long usedBytes,
-                          long maxBytes) {
+                          long maxBytes, Optional<Instant> diskFullSince) {
 
     public BufferStats {
         unsentByLane = Map.copyOf(unsentByLane);

@@ -51,8 +51,8 @@ public class EventOutbox {
 
     /** Opens the table in the buffer's file, creating it if missing. */
     @Inject
-    public EventOutbox(ReadingBuffer buffer) {
-        this(buffer, Clock.systemUTC(), MAX_QUEUED);
+    public EventOutbox(ReadingBuffer buffer, Clock clock) {
+        this(buffer, clock, MAX_QUEUED);
     }
 
     /** With another bound than {@link #MAX_QUEUED}: for tests. */

@@ -9,16 +9,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A stretch of time in which the buffer refused readings of one lane at capacity: what is missing downstream and
+ * A stretch of time in which the buffer refused readings of one lane, at capacity or with its disk full: what is missing downstream and
  * from which devices, never what the readings were. Kept durably until the cloud has been told.
  *
  * @param id              the gap's number in this buffer; a later report of the same id supersedes an earlier one
  * @param refusedReadings readings refused so far (cumulative)
+ * @param reason          at capacity, or the disk full
  * @param devices         stable ids ({@code sn.…}, {@code bd.…}) of the devices whose readings were refused, at most
  *                        {@link #MAX_DEVICES}
  */
 public record Gap(long id, Lane lane, Instant firstRefusedAt, Instant lastRefusedAt, long refusedReadings,
-                  List<String> devices) {
+                  List<String> devices, GapReason reason) {
 
     /** A home has a handful of devices; the bound only keeps a misbehaving source from growing the row. */
     static final int MAX_DEVICES = 32;
@@ -31,7 +32,7 @@ public record Gap(long id, Lane lane, Instant firstRefusedAt, Instant lastRefuse
     public GatewayEvent toEvent(String gatewayId) {
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("gapId", Long.toString(id));
-        attributes.put("reason", "capacity");
+        attributes.put("reason", reason.label());
         attributes.put("lane", lane.name().toLowerCase(Locale.ROOT));
         attributes.put("firstRefusedAt", firstRefusedAt.toString());
         attributes.put("lastRefusedAt", lastRefusedAt.toString());

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * The {@code gap} table: per lane, the refusals not yet reported to the cloud, folded into one open gap until it is
+ * The {@code gap} table: per lane and {@link GapReason}, the refusals not yet reported to the cloud, folded into one open gap until it is
  * reported; a refusal after that opens the next gap. The statements run on the caller's connection and transaction,
  * so a refusal's gap commits together with the readings accepted beside it.
  */
@@ -26,30 +26,35 @@ final class GapLog {
                 last_refused_at   INTEGER NOT NULL,
                 refused_readings  INTEGER NOT NULL,
                 devices           TEXT    NOT NULL,
-                reported_at       INTEGER
+                reported_at       INTEGER,
+                reason            TEXT    NOT NULL DEFAULT 'capacity'
             );
             """;
 
     private GapLog() {
     }
 
+    /** A file from before gaps had a reason: all of its gaps were refusals at capacity. */
+    static final String ADD_REASON = "ALTER TABLE gap ADD COLUMN reason TEXT NOT NULL DEFAULT 'capacity'";
+
     /**
-     * Adds refused readings to the lane's open gap, or opens one.
+     * Adds refused readings to the lane's open gap of this reason, or opens one.
      *
      * @return whether a new gap was opened (worth a log line; a growing gap is not)
      */
-    static boolean record(Connection db, Lane lane, long atMillis, int readings, Collection<String> devices)
-            throws SQLException {
-        try (PreparedStatement open = db.prepareStatement(
-                "SELECT id, devices FROM gap WHERE lane = ? AND reported_at IS NULL ORDER BY id DESC LIMIT 1")) {
+    static boolean record(Connection db, Lane lane, GapReason reason, long firstMillis, long lastMillis, int readings,
+                          Collection<String> devices) throws SQLException {
+        try (PreparedStatement open = db.prepareStatement("SELECT id, devices FROM gap "
+                + "WHERE lane = ? AND reason = ? AND reported_at IS NULL ORDER BY id DESC LIMIT 1")) {
             open.setInt(1, lane.rank());
+            open.setString(2, reason.label());
             try (ResultSet rs = open.executeQuery()) {
                 if (rs.next()) {
                     long id = rs.getLong(1);
                     String merged = join(merge(split(rs.getString(2)), devices));
                     try (PreparedStatement update = db.prepareStatement("UPDATE gap SET last_refused_at = ?, "
                             + "refused_readings = refused_readings + ?, devices = ? WHERE id = ?")) {
-                        update.setLong(1, atMillis);
+                        update.setLong(1, lastMillis);
                         update.setInt(2, readings);
                         update.setString(3, merged);
                         update.setLong(4, id);
@@ -60,12 +65,13 @@ final class GapLog {
             }
         }
         try (PreparedStatement insert = db.prepareStatement("INSERT INTO gap (lane, first_refused_at, "
-                + "last_refused_at, refused_readings, devices) VALUES (?, ?, ?, ?, ?)")) {
+                + "last_refused_at, refused_readings, devices, reason) VALUES (?, ?, ?, ?, ?, ?)")) {
             insert.setInt(1, lane.rank());
-            insert.setLong(2, atMillis);
-            insert.setLong(3, atMillis);
+            insert.setLong(2, firstMillis);
+            insert.setLong(3, lastMillis);
             insert.setInt(4, readings);
             insert.setString(5, join(merge(List.of(), devices)));
+            insert.setString(6, reason.label());
             insert.executeUpdate();
             return true;
         }
@@ -74,11 +80,12 @@ final class GapLog {
     static List<Gap> unreported(Connection db) throws SQLException {
         List<Gap> gaps = new ArrayList<>();
         try (PreparedStatement q = db.prepareStatement("SELECT id, lane, first_refused_at, last_refused_at, "
-                + "refused_readings, devices FROM gap WHERE reported_at IS NULL ORDER BY id");
+                + "refused_readings, devices, reason FROM gap WHERE reported_at IS NULL ORDER BY id");
              ResultSet rs = q.executeQuery()) {
             while (rs.next()) {
                 gaps.add(new Gap(rs.getLong(1), Lane.ofRank(rs.getInt(2)), Instant.ofEpochMilli(rs.getLong(3)),
-                        Instant.ofEpochMilli(rs.getLong(4)), rs.getLong(5), split(rs.getString(6))));
+                        Instant.ofEpochMilli(rs.getLong(4)), rs.getLong(5), split(rs.getString(6)),
+                        GapReason.ofLabel(rs.getString(7))));
             }
         }
         return gaps;

@@ -53,6 +53,11 @@ final class InFlightRows {
         ids.addAll(rowIds);
     }
 
+    /** @return the given rows that are in flight (they stay so) */
+    List<Long> held(Collection<Long> rowIds) {
+        return rowIds.stream().filter(ids::contains).toList();
+    }
+
     /** @return the given rows that were in flight, now no longer */
     List<Long> release(Collection<Long> rowIds) {
         return rowIds.stream().filter(ids::remove).toList();

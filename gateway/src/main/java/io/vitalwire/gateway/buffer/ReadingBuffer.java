@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -107,11 +108,21 @@ public class ReadingBuffer implements AutoCloseable {
     private PreparedStatement usedBytesQuery;
     /** Rows the uplink holds, and the live/backlog boundary of the claims; guarded by {@link #lock}. */
     private final InFlightRows inFlight = new InFlightRows();
+    /** Whether the last commit found room on the filesystem. */
+    private final DiskSpace disk = new DiskSpace();
+    /** Refusals of a full disk, until a commit can record their gap; guarded by {@link #lock}. */
+    private final DeferredGaps deferredGaps = new DeferredGaps();
+    /**
+     * Rows the broker acknowledged whose acknowledgement the full disk refused: kept in flight, so that they are
+     * neither claimed nor sent again, and written with the next acknowledgement or maintenance pass that commits.
+     * Sending them again would be safe but would put every reading of a disk-full stretch twice on the wire.
+     * Guarded by {@link #lock}.
+     */
+    private final Set<Long> acknowledgedUnwritten = new LinkedHashSet<>();
 
     @Inject
-    public ReadingBuffer(GatewayConfig gateway, BufferConfig config, MeterRegistry meters) {
-        this(BufferSettings.of(gateway, config, System.getenv(BufferKey.ENVIRONMENT_VARIABLE)), Clock.systemUTC(),
-                meters);
+    public ReadingBuffer(GatewayConfig gateway, BufferConfig config, MeterRegistry meters, Clock clock) {
+        this(BufferSettings.of(gateway, config, System.getenv(BufferKey.ENVIRONMENT_VARIABLE)), clock, meters);
     }
 
     /** A buffer with the configuration's defaults ({@link BufferSettings#defaults}): for tests and tools. */
@@ -202,7 +213,7 @@ public class ReadingBuffer implements AutoCloseable {
      */
     public AppendResult append(Lane lane, List<Reading> readings) {
         if (readings.isEmpty()) {
-            return new AppendResult(0, 0);
+            return new AppendResult(0, 0, Set.of());
         }
         PendingAppend mine;
         try {
@@ -225,7 +236,7 @@ public class ReadingBuffer implements AutoCloseable {
         if (mine.added > 0) {
             appendListeners.forEach(Runnable::run);
         }
-        return new AppendResult(mine.added, readings.size() - mine.added);
+        return new AppendResult(mine.added, readings.size() - mine.added, mine.known);
     }
 
     /** A reading as stored: its key in the clear (the contract keeps keys free of patient data), payload sealed. */
@@ -250,6 +261,7 @@ public class ReadingBuffer implements AutoCloseable {
         final List<SealedReading> readings;
         boolean done;
         int added;
+        final Set<String> known = new HashSet<>();
         BufferException failure;
 
         PendingAppend(Lane lane, List<SealedReading> readings) {
@@ -263,9 +275,9 @@ public class ReadingBuffer implements AutoCloseable {
         for (PendingAppend p = pendingAppends.poll(); p != null; p = pendingAppends.poll()) {
             group.add(p);
         }
+        long now = clock.millis();
         try {
             List<PendingAppend> refused = refuseAtCapacity(group);
-            long now = clock.millis();
             try (PreparedStatement insert = db.prepareStatement("INSERT OR IGNORE INTO reading "
                     + "(reading_key, state, lane, accepted_at, payload) VALUES (?, 'QUEUED', ?, ?, ?)")) {
                 for (PendingAppend p : group) {
@@ -284,12 +296,18 @@ public class ReadingBuffer implements AutoCloseable {
                 for (PendingAppend p : refused) {
                     recordGap(p, now);
                 }
+                deferredGaps.writeTo(db);
                 db.commit();
+                committed();
                 int i = 0;
                 for (PendingAppend p : group) {
                     if (!refused.contains(p)) {
-                        for (int n = 0; n < p.readings.size(); n++) {
-                            p.added += counts[i++];
+                        for (SealedReading r : p.readings) {
+                            int inserted = counts[i++];
+                            p.added += inserted;
+                            if (inserted == 0) {
+                                p.known.add(r.key());
+                            }
                         }
                     }
                     p.done = true;
@@ -297,12 +315,56 @@ public class ReadingBuffer implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             rollback();
+            if (DiskSpace.isFull(e)) {
+                refuseOnFullDisk(group, now);
+                return;
+            }
             int total = group.stream().mapToInt(p -> p.readings.size()).sum();
             BufferException failure = new BufferException("append of " + total + " readings failed", e);
             for (PendingAppend p : group) {
                 p.failure = failure;
                 p.done = true;
             }
+        }
+    }
+
+    /**
+     * The filesystem had no room for the group's commit: each append is refused as at capacity (its source keeps its
+     * readings and retries), counted, and folded into a gap that the next successful commit records. An append whose
+     * readings are all stored already is durable, full disk or not, and is answered so.
+     */
+    private void refuseOnFullDisk(List<PendingAppend> group, long now) {
+        if (disk.full(clock.instant())) {
+            LOG.error("the disk is full: the buffer cannot commit, so every reading is refused until there is room "
+                    + "(a gap is recorded then); nothing stored is affected");
+        }
+        for (PendingAppend p : group) {
+            p.done = true;
+            if (alreadyStored(p)) {
+                p.readings.forEach(r -> p.known.add(r.key()));
+                continue;
+            }
+            p.failure = BufferFullException.diskFull(p.lane);
+            Set<String> devices = new LinkedHashSet<>();
+            p.readings.forEach(r -> devices.add(r.device()));
+            deferredGaps.add(p.lane, now, p.readings.size(), devices);
+            counters.refused(p.lane, GapReason.DISK_FULL, p.readings.size());
+        }
+    }
+
+    private boolean alreadyStored(PendingAppend p) {
+        try {
+            return allKnown(p.readings);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** After any commit of the writer: the disk had room, and the gaps of a full disk are recorded with it. */
+    private void committed() {
+        deferredGaps.clear();
+        if (disk.writable()) {
+            LOG.warn("disk space is back: the buffer commits again");
         }
     }
 
@@ -324,7 +386,7 @@ public class ReadingBuffer implements AutoCloseable {
                 used = usedBytes();
             }
             if (p.lane.refusedAt(used, max) && !allKnown(p.readings)) {
-                p.failure = new BufferFullException(p.lane, used, max);
+                p.failure = BufferFullException.atCapacity(p.lane, used, max);
                 refused.add(p);
             }
         }
@@ -348,10 +410,10 @@ public class ReadingBuffer implements AutoCloseable {
     private void recordGap(PendingAppend p, long now) throws SQLException {
         Set<String> devices = new LinkedHashSet<>();
         p.readings.forEach(r -> devices.add(r.device()));
-        if (GapLog.record(db, p.lane, now, p.readings.size(), devices)) {
+        if (GapLog.record(db, p.lane, GapReason.CAPACITY, now, now, p.readings.size(), devices)) {
             LOG.warn("{}: refusing them until there is room; a gap is recorded for the cloud", p.failure.getMessage());
         }
-        counters.refusedAtCapacity(p.lane, p.readings.size());
+        counters.refused(p.lane, GapReason.CAPACITY, p.readings.size());
     }
 
     /**
@@ -450,19 +512,45 @@ public class ReadingBuffer implements AutoCloseable {
         }
     }
 
-    /** {@link RowState#IN_FLIGHT} → {@link RowState#ACKNOWLEDGED}: the broker confirmed them. */
+    /**
+     * {@link RowState#IN_FLIGHT} → {@link RowState#ACKNOWLEDGED}: the broker confirmed them. On a full disk they stay
+     * in flight, acknowledged in memory only, until a later call or maintenance pass can write them (see
+     * {@link #acknowledgedUnwritten}).
+     *
+     * @return rows acknowledged on disk by this call
+     */
     public int markAcknowledged(List<Long> rowIds) {
         lock.lock();
         try {
-            List<Long> held = inFlight.release(rowIds);
-            int n = acknowledge(held);
+            acknowledgedUnwritten.addAll(inFlight.held(rowIds));
+            return writeAcknowledgements();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: the rows acknowledged in memory, on disk. */
+    private int writeAcknowledgements() {
+        if (acknowledgedUnwritten.isEmpty()) {
+            return 0;
+        }
+        List<Long> rows = List.copyOf(acknowledgedUnwritten);
+        try {
+            int n = acknowledge(rows);
             acks.commit();
+            inFlight.release(rows);
+            acknowledgedUnwritten.clear();
             return n;
         } catch (SQLException e) {
             rollback(acks);
+            if (DiskSpace.isFull(e)) {
+                disk.full(clock.instant());
+                return 0;
+            }
+            // Queued on disk and no longer in flight: sent again after the next reconnect, which the cloud dedups.
+            inFlight.release(rows);
+            acknowledgedUnwritten.clear();
             throw new BufferException("IN_FLIGHT → ACKNOWLEDGED failed", e);
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -567,6 +655,7 @@ public class ReadingBuffer implements AutoCloseable {
      * truncates the WAL.
      */
     public MaintenanceResult maintain() {
+        retryWhatTheFullDiskRefused();
         long cutoff = clock.millis() - settings.acknowledgedRetention().toMillis();
         int purged = 0;
         int n;
@@ -591,6 +680,29 @@ public class ReadingBuffer implements AutoCloseable {
         } while (freed > 0);
         boolean truncated = locked("WAL checkpoint", this::truncateWal);
         return new MaintenanceResult(purged, released, truncated);
+    }
+
+    /**
+     * A gap and acknowledgements the full disk refused are written as soon as a commit succeeds again, even if no
+     * device sends meanwhile; while the disk is still full this fails as quietly as the appends do.
+     */
+    private void retryWhatTheFullDiskRefused() {
+        lock.lock();
+        try {
+            writeAcknowledgements();
+            if (!deferredGaps.isEmpty()) {
+                deferredGaps.writeTo(db);
+                db.commit();
+                committed();
+            }
+        } catch (SQLException e) {
+            rollback();
+            if (!DiskSpace.isFull(e)) {
+                throw new BufferException("recording a gap failed", e);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** @return rows deleted: acknowledged before {@code cutoffMillis}, at most {@link #PURGE_CHUNK} */
@@ -664,7 +776,7 @@ public class ReadingBuffer implements AutoCloseable {
                 long inFlightNow = withLock(inFlight::size);
                 return new BufferStats(unsent, inFlightNow, byState.getOrDefault(RowState.ACKNOWLEDGED, 0L),
                         oldestAge, unsentByLane, byState.getOrDefault(RowState.UNREADABLE, 0L), unreported,
-                        usedBytes(reader), settings.maxSizeBytes());
+                        usedBytes(reader), settings.maxSizeBytes(), disk.fullSince());
             } catch (SQLException e) {
                 throw new BufferException("stats failed", e);
             }
@@ -912,11 +1024,7 @@ public class ReadingBuffer implements AutoCloseable {
     }
 
     private static void rollback(Connection connection) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            LOG.warn("rollback failed: {}", e.getMessage());
-        }
+        Transactions.rollback(connection);
     }
 
     private static void closeQuietly(Connection c) {

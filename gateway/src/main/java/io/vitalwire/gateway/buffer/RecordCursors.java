@@ -39,8 +39,8 @@ public class RecordCursors implements AutoCloseable {
 
     /** Opens the cursor table in the buffer's file (the buffer is opened first, so the file exists, mode 0600). */
     @Inject
-    public RecordCursors(ReadingBuffer buffer) {
-        this(buffer.file(), Clock.systemUTC());
+    public RecordCursors(ReadingBuffer buffer, Clock clock) {
+        this(buffer.file(), clock);
     }
 
     public RecordCursors(Path file, Clock clock) {

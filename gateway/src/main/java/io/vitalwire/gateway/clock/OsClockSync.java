@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,15 +34,22 @@ public class OsClockSync implements GatewayClockSync {
     /** The operator's answer, or null to ask the OS. */
     private final ClockSync declared;
     private final Clock clock;
+    private final Supplier<ClockSync> os;
     private ClockSync cached = ClockSync.UNKNOWN;
     private Instant askedAt = Instant.MIN;
 
-    @Inject
-    public OsClockSync(@Value("${vitalwire.gateway.clock-sync:os}") String mode) {
+    /** On the system clock: for tests and tools. */
+    public OsClockSync(String mode) {
         this(mode, Clock.systemUTC());
     }
 
-    OsClockSync(String mode, Clock clock) {
+    @Inject
+    public OsClockSync(@Value("${vitalwire.gateway.clock-sync:os}") String mode, Clock clock) {
+        this(mode, clock, OsClockSync::askOs);
+    }
+
+    /** @param os asks the operating system (timedatectl) */
+    OsClockSync(String mode, Clock clock, Supplier<ClockSync> os) {
         String m = mode == null ? "os" : mode.trim().toLowerCase(Locale.ROOT);
         this.declared = switch (m) {
             case "os" -> null;
@@ -51,6 +59,7 @@ public class OsClockSync implements GatewayClockSync {
                     + " 'unsynced', not '" + mode + "'");
         };
         this.clock = clock;
+        this.os = os;
     }
 
     @Override
@@ -59,8 +68,10 @@ public class OsClockSync implements GatewayClockSync {
             return declared;
         }
         Instant now = clock.instant();
-        if (askedAt.equals(Instant.MIN) || !now.isBefore(askedAt.plus(CACHE))) {
-            cached = askOs();
+        // A clock now behind the last answer was set back: that answer may predate the step (NTP lost, or a manual
+        // setting), and kept until the clock caught up again it would vouch for readings' times for hours.
+        if (askedAt.equals(Instant.MIN) || !now.isBefore(askedAt.plus(CACHE)) || now.isBefore(askedAt)) {
+            cached = os.get();
             askedAt = now;
         }
         return cached;

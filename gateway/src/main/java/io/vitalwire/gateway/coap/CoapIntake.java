@@ -46,10 +46,9 @@ public class CoapIntake implements AutoCloseable {
 
     @Inject
     CoapIntake(CoapConfig config, GatewayConfig gateway, ReadingIntake intake, IntakeCounters counters,
-               DeviceAliases aliases) {
+               DeviceAliases aliases, Clock clock) {
         this(config, DeviceCredentials.load(config.getPskFile().map(Path::of)
-                .orElse(gateway.getDataDir().resolve("coap-devices.psk"))), intake, counters, Clock.systemUTC(),
-                aliases);
+                .orElse(gateway.getDataDir().resolve("coap-devices.psk"))), intake, counters, clock, aliases);
     }
 
     /**

@@ -125,7 +125,8 @@ final class SenmlReadingsResource extends CoapResource {
             Response unavailable = new Response(ResponseCode.SERVICE_UNAVAILABLE);
             unavailable.getOptions().setContentFormat(MediaTypeRegistry.TEXT_PLAIN)
                     .setMaxAge(full.retryAfter().toSeconds());
-            unavailable.setPayload("gateway buffer at capacity, retry later");
+            // "full" for both: at capacity, or no room left on the gateway's disk.
+            unavailable.setPayload("gateway buffer full, retry later");
             exchange.respond(unavailable);
         } else if (outcome instanceof IntakeOutcome.BufferFailing) {
             // The intake logged the failure; the device keeps the readings and retries.

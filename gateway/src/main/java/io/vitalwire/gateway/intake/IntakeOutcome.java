@@ -47,7 +47,8 @@ public sealed interface IntakeOutcome {
     }
 
     /**
-     * The buffer is at capacity for this provenance's share of space; nothing was stored and a gap was recorded.
+     * The buffer is at capacity for this provenance's share of space, or its disk is full; nothing was stored and a
+     * gap was recorded (on a full disk, once a commit succeeds again).
      *
      * @param retryAfter when asking again may succeed, for transports that can tell the device (CoAP Max-Age)
      */

@@ -52,6 +52,8 @@ public class ReadingIntake {
     public static final Duration REFUSAL_REPORT_INTERVAL = Duration.ofHours(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(ReadingIntake.class);
+    /** How far {@link #keptApart} moves a colliding reading's receive time at most: far more than ever needed. */
+    private static final int MAX_RECEIVE_SHIFT_MILLIS = 1_000;
 
     private final Normalizer normalizer;
     private final ReadingBuffer buffer;
@@ -94,7 +96,7 @@ public class ReadingIntake {
         }
         Lane lane = laneOf(delivery.provenance());
         try {
-            AppendResult appended = buffer.append(lane, readings);
+            AppendResult appended = keptApart(delivery, lane, readings, buffer.append(lane, readings));
             countDurable(delivery, appended);
             return new IntakeOutcome.Durable(readings, appended.added(), appended.alreadyKnown());
         } catch (BufferFullException e) {
@@ -107,6 +109,51 @@ public class ReadingIntake {
                     tag(delivery), deviceOf(delivery), e);
             return new IntakeOutcome.BufferFailing(e.getMessage());
         }
+    }
+
+    /**
+     * Readings keyed by their receive time (no sequence, no device time) that the buffer already knew are other
+     * readings, never a re-sent one: a re-sent pack gets a new receive time. They meet an old key only when the
+     * gateway's clock was set back and re-lives a millisecond it already keyed a reading of the same device and code
+     * with; taken for "already known", they would be answered as durable and never sent. Each is normalized again one
+     * millisecond later (its receive time, measurement time and key) until its key is free. Replaces them in
+     * {@code readings}; returns the append's result as if they had been new.
+     */
+    private AppendResult keptApart(Delivery delivery, Lane lane, List<Reading> readings, AppendResult appended) {
+        AppendResult result = appended;
+        for (int shift = 1; shift <= MAX_RECEIVE_SHIFT_MILLIS; shift++) {
+            List<Integer> collided = new ArrayList<>();
+            for (int i = 0; i < readings.size(); i++) {
+                Reading r = readings.get(i);
+                if (r.sequence() == null && r.deviceTime() == null && result.knownKeys().contains(r.key())) {
+                    collided.add(i);
+                }
+            }
+            if (collided.isEmpty()) {
+                return result;
+            }
+            List<Reading> again = new ArrayList<>(collided.size());
+            try {
+                for (int i : collided) {
+                    again.add(normalizer.normalize(delivery.measurements().get(i),
+                            delivery.receivedAt().plusMillis(shift)));
+                }
+            } catch (NormalizationException e) {
+                // Normalized a moment ago with the same measurement; only the time window's edge could differ.
+                LOG.error("{} delivery: a reading could not be moved off a known key: {}", tag(delivery),
+                        e.getMessage());
+                return result;
+            }
+            AppendResult more = buffer.append(lane, again);
+            for (int n = 0; n < collided.size(); n++) {
+                readings.set(collided.get(n), again.get(n));
+            }
+            result = new AppendResult(result.added() + more.added(), result.alreadyKnown() - more.added(),
+                    more.knownKeys());
+        }
+        LOG.error("{} delivery: {} readings keyed by receive time still meet known keys after {} ms of shifting",
+                tag(delivery), result.knownKeys().size(), MAX_RECEIVE_SHIFT_MILLIS);
+        return result;
     }
 
     /** A {@code reading-refused} device event, unless one went out for this device and type within the interval. */

@@ -29,17 +29,18 @@ final class EventReporter {
     private final UplinkTopics topics;
     private final Duration retryInterval;
     private final Duration ackTimeout;
-    private final Clock clock;
+    /** A {@link io.vitalwire.gateway.clock.MonotonicClock}: a retry waits its interval when the wall clock is set. */
+    private final Clock timers;
     /** Something may be waiting in the outbox; set from any thread, cleared by the uplink's. */
     private final AtomicBoolean waiting = new AtomicBoolean(true);
     private Instant notBefore = Instant.EPOCH;
 
-    EventReporter(EventOutbox outbox, UplinkTopics topics, Duration retryInterval, Duration ackTimeout, Clock clock) {
+    EventReporter(EventOutbox outbox, UplinkTopics topics, Duration retryInterval, Duration ackTimeout, Clock timers) {
         this.outbox = outbox;
         this.topics = topics;
         this.retryInterval = retryInterval;
         this.ackTimeout = ackTimeout;
-        this.clock = clock;
+        this.timers = timers;
     }
 
     /** An event was queued (any thread). */
@@ -55,7 +56,7 @@ final class EventReporter {
 
     /** Publishes waiting events one by one, each waiting for its PUBACK, unless none waits or one was just refused. */
     void reportIfDue(MqttAsyncClient client) throws MqttException {
-        if (clock.instant().isBefore(notBefore) || !waiting.getAndSet(false)) {
+        if (timers.instant().isBefore(notBefore) || !waiting.getAndSet(false)) {
             return;
         }
         boolean more = true;
@@ -67,7 +68,7 @@ final class EventReporter {
                 if (refused.isPresent()) {
                     LOG.info("a device event was not taken by the broker ({}); publishing it again in {}",
                             refused.get().getMessage(), retryInterval);
-                    notBefore = clock.instant().plus(retryInterval);
+                    notBefore = timers.instant().plus(retryInterval);
                     return;
                 }
                 outbox.remove(event.id());

@@ -28,17 +28,18 @@ final class GapReporter {
     private final ContractCodec codec;
     private final Duration interval;
     private final Duration ackTimeout;
-    private final Clock clock;
+    /** A {@link io.vitalwire.gateway.clock.MonotonicClock}: rounds keep their interval when the wall clock is set. */
+    private final Clock timers;
     private Instant next = Instant.EPOCH;
 
     GapReporter(ReadingBuffer buffer, UplinkTopics topics, ContractCodec codec, Duration interval, Duration ackTimeout,
-                Clock clock) {
+                Clock timers) {
         this.buffer = buffer;
         this.topics = topics;
         this.codec = codec;
         this.interval = interval;
         this.ackTimeout = ackTimeout;
-        this.clock = clock;
+        this.timers = timers;
     }
 
     /** A new connection: report at once. */
@@ -48,7 +49,7 @@ final class GapReporter {
 
     /** Publishes the unreported gaps one by one, each waiting for its PUBACK, if a round is due. */
     void reportIfDue(MqttAsyncClient client) throws MqttException {
-        Instant now = clock.instant();
+        Instant now = timers.instant();
         if (now.isBefore(next)) {
             return;
         }

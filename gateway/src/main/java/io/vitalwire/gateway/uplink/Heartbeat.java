@@ -31,10 +31,16 @@ final class Heartbeat {
     private final GatewayClockSync clockSync;
     private final Duration interval;
     private final Clock clock;
+    /** When the next heartbeat is due, on a clock that setting the wall clock does not move. */
+    private final Clock timers;
     private Instant next = Instant.EPOCH;
 
+    /**
+     * @param clock  the wall clock, for the heartbeat's time
+     * @param timers a {@link io.vitalwire.gateway.clock.MonotonicClock}, for the interval
+     */
     Heartbeat(ReadingBuffer buffer, UplinkTopics topics, ContractCodec codec, List<AdapterStatus> adapters,
-              GatewayClockSync clockSync, Duration interval, Clock clock) {
+              GatewayClockSync clockSync, Duration interval, Clock clock, Clock timers) {
         this.buffer = buffer;
         this.topics = topics;
         this.codec = codec;
@@ -42,6 +48,7 @@ final class Heartbeat {
         this.clockSync = clockSync;
         this.interval = interval;
         this.clock = clock;
+        this.timers = timers;
     }
 
     /** A new connection: the next heartbeat goes at once. */
@@ -51,20 +58,21 @@ final class Heartbeat {
 
     /** How long until the next heartbeat is due (zero or negative: now); the uplink sleeps no longer. */
     Duration dueIn() {
-        return Duration.between(clock.instant(), next);
+        return Duration.between(timers.instant(), next);
     }
 
     void publishIfDue(MqttAsyncClient client, UplinkState state) throws MqttException {
-        Instant now = clock.instant();
-        if (now.isBefore(next)) {
+        Instant due = timers.instant();
+        if (due.isBefore(next)) {
             return;
         }
+        Instant now = clock.instant();
         BufferStats stats = buffer.stats();
         GatewayStatus status = new GatewayStatus(ContractVersion.CURRENT, topics.gatewayId(), now, stats.unsent(),
                 stats.oldestUnsentAge().map(Duration::toMillis).orElse(null), state.wireName(),
                 adapterStates(adapters), clockSync.state());
         client.publish(topics.path(Channel.STATUS), codec.encode(status), 1, false);
-        next = now.plus(interval);
+        next = due.plus(interval);
     }
 
     /** name → state of every input adapter; one that fails to answer is reported as {@code unknown}. */

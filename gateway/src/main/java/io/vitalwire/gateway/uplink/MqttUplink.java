@@ -10,6 +10,7 @@ import io.vitalwire.gateway.buffer.BufferedReading;
 import io.vitalwire.gateway.buffer.EventOutbox;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
 import io.vitalwire.gateway.clock.GatewayClockSync;
+import io.vitalwire.gateway.clock.MonotonicClock;
 import io.vitalwire.gateway.status.AdapterStatus;
 import io.vitalwire.mqtt.MqttConnector;
 import io.vitalwire.mqtt.MqttSettings;
@@ -62,6 +63,12 @@ public class MqttUplink implements AutoCloseable {
     private final UplinkConfig config;
     private final UplinkTopics topics;
     private final Clock clock;
+    /**
+     * Deadlines and intervals (acknowledgement timeout, heartbeats, retries of events and gaps) are measured on a
+     * monotonic clock: on the wall clock, setting it back by hours stalled heartbeats for hours, and setting it
+     * forward expired every batch in flight at once, which were then sent twice.
+     */
+    private final Clock timers;
     private final MqttConnector connector;
     private final BatchEncoder encoder = new BatchEncoder();
     private final Semaphore wake = new Semaphore(0);
@@ -79,25 +86,27 @@ public class MqttUplink implements AutoCloseable {
 
     @Inject
     public MqttUplink(ReadingBuffer buffer, EventOutbox outbox, UplinkConfig config, GatewayConfig gateway,
-                      List<AdapterStatus> adapters, GatewayClockSync clockSync) throws MqttException {
-        this(buffer, outbox, config, gateway, adapters, clockSync, Clock.systemUTC());
+                      List<AdapterStatus> adapters, GatewayClockSync clockSync, Clock clock) throws MqttException {
+        this(buffer, outbox, config, gateway, adapters, clockSync, clock, MonotonicClock.startingAt(clock));
     }
 
     MqttUplink(ReadingBuffer buffer, EventOutbox outbox, UplinkConfig config, GatewayConfig gateway,
-               List<AdapterStatus> adapters, GatewayClockSync clockSync, Clock clock) throws MqttException {
+               List<AdapterStatus> adapters, GatewayClockSync clockSync, Clock clock, Clock timers)
+            throws MqttException {
         this.buffer = buffer;
         this.config = config;
         this.topics = new UplinkTopics(gateway.getTenant(), gateway.getId());
         this.clock = clock;
+        this.timers = timers;
         this.connector = new MqttConnector(mqttSettings(config, gateway));
         UplinkTls.check(connector.tls(), config, gateway.getId(), gateway.getTenant(), clock);
         ContractCodec codec = new ContractCodec();
         this.presence = new GatewayPresence(topics, codec, clock);
         this.heartbeat = new Heartbeat(buffer, topics, codec, adapters, clockSync, config.getHeartbeatInterval(),
-                clock);
+                clock, timers);
         this.gaps = new GapReporter(buffer, topics, codec, config.getHeartbeatInterval(), config.getAckTimeout(),
-                clock);
-        this.events = new EventReporter(outbox, topics, config.getHeartbeatInterval(), config.getAckTimeout(), clock);
+                timers);
+        this.events = new EventReporter(outbox, topics, config.getHeartbeatInterval(), config.getAckTimeout(), timers);
         this.maxMessageBytes = config.getMaxMessageBytes();
         this.client = newClient();
         buffer.onAppend(wake::release);
@@ -176,7 +185,7 @@ public class MqttUplink implements AutoCloseable {
         if (failure.isPresent()) {
             throw failure.get();
         }
-        if (window.oldestSentAt().filter(sent -> sent.plus(config.getAckTimeout()).isBefore(clock.instant()))
+        if (window.oldestSentAt().filter(sent -> sent.plus(config.getAckTimeout()).isBefore(timers.instant()))
                 .isPresent()) {
             // The broker keeps the connection but does not answer: only a new connection can tell what it has.
             client.disconnectForcibly(0, 0, false);
@@ -210,7 +219,7 @@ public class MqttUplink implements AutoCloseable {
 
     /** Publishes one batch into the window; its outcome arrives on Paho's thread and is settled by the loop. */
     private void publish(EncodedBatch message) throws MqttException {
-        InFlightWindow.Batch batch = window.add(message.rowIds(), clock.instant());
+        InFlightWindow.Batch batch = window.add(message.rowIds(), timers.instant());
         try {
             client.publish(topics.path(Channel.READINGS), message.payload(), 1, false, null,
                     new MqttActionListener() {

@@ -21,14 +21,14 @@ class EventOutboxTest {
         Path file = dir.resolve("buffer.db");
         AtomicInteger appended = new AtomicInteger();
         try (ReadingBuffer buffer = new ReadingBuffer(file, "FULL", Clock.systemUTC())) {
-            EventOutbox outbox = new EventOutbox(buffer);
+            EventOutbox outbox = new EventOutbox(buffer, Clock.systemUTC());
             outbox.onAppend(appended::incrementAndGet);
             outbox.append(bytes("battery 18"));
             outbox.append(bytes("disconnected"));
         }
         assertThat(appended).hasValue(2);
         try (ReadingBuffer buffer = new ReadingBuffer(file, "FULL", Clock.systemUTC())) {
-            EventOutbox outbox = new EventOutbox(buffer);
+            EventOutbox outbox = new EventOutbox(buffer, Clock.systemUTC());
             List<EventOutbox.Pending> pending = outbox.oldest(10);
             assertThat(pending).extracting(p -> text(p.payload())).containsExactly("battery 18", "disconnected");
             outbox.remove(pending.get(0).id());
@@ -55,7 +55,7 @@ class EventOutboxTest {
     @Test
     void eventsAndReadings_interleaved_neverRefuseEachOther() {
         try (ReadingBuffer buffer = new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC())) {
-            EventOutbox outbox = new EventOutbox(buffer);
+            EventOutbox outbox = new EventOutbox(buffer, Clock.systemUTC());
             for (int i = 0; i < 20; i++) {
                 outbox.append(bytes("battery " + i));
                 buffer.append(Lane.CRITICAL, List.of(GlucoseRecords.reading("GLU-1", i)));

@@ -127,7 +127,8 @@ class ReadingBufferCapacityTest {
             fillUntilRefused(buffer, Lane.ROUTINE, "GM-1");
             // A device re-sending a record the buffer holds: durable already, so it may be acknowledged.
             AppendResult again = buffer.append(Lane.ROUTINE, List.of(reading("GM-1", 0)));
-            assertThat(again).isEqualTo(new AppendResult(0, 1));
+            assertThat(again.added()).isZero();
+            assertThat(again.alreadyKnown()).isEqualTo(1);
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,8 +26,10 @@ class ReadingBufferTest {
     @Test
     void append_isIdempotentByKey() {
         try (ReadingBuffer buffer = open()) {
-            assertThat(buffer.append(Lane.CRITICAL, List.of(reading(1), reading(2)))).isEqualTo(new AppendResult(2, 0));
-            assertThat(buffer.append(Lane.CRITICAL, List.of(reading(2), reading(3)))).isEqualTo(new AppendResult(1, 1));
+            assertThat(buffer.append(Lane.CRITICAL, List.of(reading(1), reading(2))))
+                    .isEqualTo(new AppendResult(2, 0, Set.of()));
+            assertThat(buffer.append(Lane.CRITICAL, List.of(reading(2), reading(3))))
+                    .isEqualTo(new AppendResult(1, 1, Set.of(reading(2).key())));
             assertThat(buffer.stats().unsent()).isEqualTo(3);
         }
     }

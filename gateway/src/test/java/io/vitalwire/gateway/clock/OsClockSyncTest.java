@@ -4,6 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vitalwire.contract.ClockSync;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class OsClockSyncTest {
@@ -35,6 +44,36 @@ class OsClockSyncTest {
         OsClockSync os = new OsClockSync("os");
         assertThat(os.state()).isIn(ClockSync.SYNCED, ClockSync.UNSYNCED, ClockSync.UNKNOWN);
         assertThat(os.isSynchronised()).isEqualTo(os.state() == ClockSync.SYNCED);
+    }
+
+    @Test
+    void os_clockSetBack_asksAgainAtOnce_ratherThanVouchingForHoursOnAnOldAnswer() {
+        Instant start = Instant.parse("2026-12-03T12:00:00Z");
+        AtomicReference<Instant> now = new AtomicReference<>(start);
+        Clock wall = new Clock() {
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+        };
+        Deque<ClockSync> answers = new ArrayDeque<>(List.of(ClockSync.SYNCED, ClockSync.UNSYNCED));
+        OsClockSync os = new OsClockSync("os", wall, answers::pop);
+
+        assertThat(os.state()).isEqualTo(ClockSync.SYNCED);
+        now.set(start.plusSeconds(10));
+        assertThat(os.state()).as("within the cache").isEqualTo(ClockSync.SYNCED);
+        now.set(start.minus(Duration.ofHours(3)));
+        assertThat(os.state()).as("after the clock was set back").isEqualTo(ClockSync.UNSYNCED);
     }
 
     @Test

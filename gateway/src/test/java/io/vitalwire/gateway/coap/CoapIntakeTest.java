@@ -108,7 +108,7 @@ class CoapIntakeTest {
 
         assertThat(response.getCode()).isEqualTo(ResponseCode.SERVICE_UNAVAILABLE);
         assertThat(response.getOptions().getMaxAge()).isEqualTo(SenmlReadingsResource.FULL_RETRY_SECONDS);
-        assertThat(response.getResponseText()).contains("capacity");
+        assertThat(response.getResponseText()).contains("full");
         assertThat(rejected("buffer-full")).isEqualTo(1.0);
         assertThat(buffer.stats().unsent()).isZero();
         assertThat(buffer.unreportedGaps()).singleElement().satisfies(gap -> {

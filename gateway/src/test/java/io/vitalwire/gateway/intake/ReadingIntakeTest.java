@@ -188,4 +188,34 @@ class ReadingIntakeTest {
                 assertThat(failing.diagnostic()).contains("disk I/O error"));
         assertThat(readings("added")).isZero();
     }
+
+    @Test
+    void take_untimedReadingInAMillisecondAlreadyKeyed_afterTheClockWasSetBack_isKeptApart_notTakenForKnown() {
+        ReadingIntake intake = intake();
+        DeviceMeasurement before = untimedTemperature("36.8");
+        DeviceMeasurement afterSetBack = untimedTemperature("37.4");
+        intake.take(delivery(Provenance.LIVE, before));
+
+        // The clock set back re-lives RECEIVED: another measurement of the same device and code, the same millisecond.
+        IntakeOutcome outcome = intake.take(delivery(Provenance.LIVE, afterSetBack));
+
+        assertThat(outcome).isInstanceOfSatisfying(IntakeOutcome.Durable.class, durable -> {
+            assertThat(durable.added()).isEqualTo(1);
+            assertThat(durable.alreadyKnown()).isZero();
+            assertThat(durable.readings()).singleElement().satisfies(r -> {
+                assertThat(r.key()).endsWith("/r" + RECEIVED.plusMillis(1).toEpochMilli() + "/150364");
+                assertThat(r.receivedAt()).isEqualTo(RECEIVED.plusMillis(1));
+            });
+        });
+        assertThat(buffer.stats().unsent()).as("both readings kept").isEqualTo(2);
+        assertThat(buffer.claimNext(10)).extracting(b -> b.reading().values().get(0).value().toPlainString())
+                .containsExactlyInAnyOrder("36.8", "37.4");
+    }
+
+    /** A measurement without a device time or sequence (a SenML record without a time): keyed by receive time. */
+    private static DeviceMeasurement untimedTemperature(String celsius) {
+        return new DeviceMeasurement(THERMOMETER, MeasurementType.BODY_TEMPERATURE,
+                List.of(new MeasuredValue(Quantity.BODY_TEMPERATURE, new BigDecimal(celsius), "Cel")), null, null,
+                null, new Source(Transport.COAP, "/readings"), List.of());
+    }
 }

@@ -58,11 +58,11 @@ public class BluezIntake implements AutoCloseable {
 
     @Inject
     BluezIntake(BleConfig config, GatewayConfig gateway, GattIntake intake, BleCounters counters,
-                GatewayClockSync clockSync, StoredRecordCursors cursors, DeviceEvents events, DeviceAliases aliases) {
+                GatewayClockSync clockSync, StoredRecordCursors cursors, DeviceEvents events, DeviceAliases aliases,
+                Clock clock) {
         this(config, new DbusBluezClient(config.getBusAddress(), aliases), intake, counters,
                 gateway.getDeviceTimeZone().isBlank() ? ZoneId.systemDefault()
-                        : ZoneId.of(gateway.getDeviceTimeZone()), Clock.systemUTC(), clockSync, cursors, events,
-                aliases);
+                        : ZoneId.of(gateway.getDeviceTimeZone()), clock, clockSync, cursors, events, aliases);
     }
 
     /** @param aliases how logs name devices (a device's address stays out of them) */

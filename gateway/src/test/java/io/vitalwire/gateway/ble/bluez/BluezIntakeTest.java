@@ -76,7 +76,7 @@ class BluezIntakeTest {
             }
         };
         bluez = new ScriptedBluez();
-        cursors = new RecordCursors(buffer);
+        cursors = new RecordCursors(buffer, Clock.systemUTC());
     }
 
     @AfterEach
@@ -241,7 +241,7 @@ class BluezIntakeTest {
         bluez.glucose = true;
         cursors.advance("sn.HRS-0001", "2A18", 41);
         cursors.close();
-        cursors = new RecordCursors(buffer); // as after a gateway restart: only the file remains
+        cursors = new RecordCursors(buffer, Clock.systemUTC()); // as after a gateway restart: only the file remains
         start();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> bluez.racpWrites.size() == 1);
@@ -305,7 +305,7 @@ class BluezIntakeTest {
         // Smaller than an empty buffer file: everything below lifecycle is refused.
         buffer = new ReadingBuffer(BufferSettings.defaults(dir.resolve("full.db")).withMaxSizeBytes(16 * 1024),
                 Clock.systemUTC(), new SimpleMeterRegistry());
-        cursors = new RecordCursors(buffer);
+        cursors = new RecordCursors(buffer, Clock.systemUTC());
         bluez.glucose = true;
         start();
         await().atMost(Duration.ofSeconds(5)).until(() -> bluez.racpWrites.size() == 1);
