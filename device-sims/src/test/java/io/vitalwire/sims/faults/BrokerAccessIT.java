@@ -98,7 +98,7 @@ class BrokerAccessIT {
     @Test
     void aGateway_cannotPublishUnderAnotherTenant_evenUnderItsOwnId() throws Exception {
         ArrivalLedger ledger = new ArrivalLedger();
-        try (ReadingsSubscriber subscriber = FaultScenario.ingestSubscriber(broker, pki, ledger)) {
+        try (ReadingsSubscriber subscriber = FaultScenario.ingestSubscriber(broker.url(), pki, ledger)) {
             MqttAsyncClient crossing = connect(broker.url(), "crossing", BrokerTls.as(pki, GATEWAY), true);
             IMqttToken elsewhere = crossing.publish(Topic.of(OTHER_TENANT, GATEWAY, Channel.READINGS).path(),
                     codec.encode(batch("CROSS-TENANT")), 1, false);
