@@ -58,6 +58,7 @@ class SharedSecretFilesStartupTest {
         write(dir.resolve("coap-devices.psk"), "psk-id-1 SER-1 " + KEY + "\n");
         Map<String, Object> p = new HashMap<>();
         p.put("vitalwire.gateway.id", "gw-1");
+        p.put("vitalwire.gateway.tenant", TestPki.TENANT);
         p.put("vitalwire.gateway.data-dir", dir.toString());
         p.put("vitalwire.gateway.coap.port", FreePorts.udp());
         p.put("vitalwire.gateway.coap.psk-file", dir.resolve("coap-devices.psk").toString());
