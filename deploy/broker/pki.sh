@@ -206,11 +206,13 @@ case $cmd in
     dir=$2
     require_ca "$dir"
     cat "$BASE_ACL"
-    printf '\n# Rendered by pki.sh acl from %s/gateways/index.txt: each gateway writes below its own tenant and id.\n' \
+    printf '\n# Rendered by pki.sh acl from %s/gateways/index.txt: each gateway writes below its own tenant and\n' \
       "$(cd "$dir" && pwd)"
+    printf '# id, and reads its receipts.\n'
     issued_gateways "$dir" | while read -r tenant id; do
       [[ $tenant =~ $SEGMENT && $id =~ $SEGMENT ]] || die "gateways database holds an invalid entry: '$tenant' '$id'"
-      printf 'user %s\ntopic write vitalwire/v1/%s/%s/#\n' "$id" "$tenant" "$id"
+      printf 'user %s\ntopic write vitalwire/v1/%s/%s/#\ntopic read vitalwire/v1/%s/%s/receipts\n' \
+        "$id" "$tenant" "$id" "$tenant" "$id"
     done
     ;;
   revoke)

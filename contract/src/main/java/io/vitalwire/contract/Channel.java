@@ -13,6 +13,10 @@ public enum Channel {
     EVENTS("events"),
     /** {@link GatewayState}: the retained birth message and the last will share this topic. */
     STATE("state"),
+    /**
+     * {@link Receipt}s, written by cloud-ingest only and read by the one gateway they name: QoS 1, not retained.
+     */
+    RECEIPTS("receipts"),
     /** Written by cloud-ingest only: payloads it refused, with the reason in user properties. */
     QUARANTINE("quarantine");
 

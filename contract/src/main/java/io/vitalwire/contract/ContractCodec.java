@@ -77,13 +77,16 @@ public final class ContractCodec {
      * are. The gateway's uplink sends every reading it buffered this way: decoding each one only to encode it again
      * was most of the uplink's CPU, and the bytes were validated as a {@link Reading} when they were first encoded
      * (and the buffer's authenticated encryption guarantees they were not altered since). The result equals
-     * {@code encode(ReadingBatch.of(gatewayId, sentAt, readings))}; {@code ContractCodecTest} holds the two to it.
+     * {@code encode(ReadingBatch.of(gatewayId, batchId, sentAt, readings))}; {@code ContractCodecTest} holds the two to it.
      */
-    public byte[] encodeReadingBatch(String gatewayId, Instant sentAt, List<byte[]> encodedReadings) {
+    public byte[] encodeReadingBatch(String gatewayId, String batchId, Instant sentAt, List<byte[]> encodedReadings) {
         FieldViolation.required("gatewayId", gatewayId);
+        if (batchId != null) {
+            FieldViolation.matching("batchId", batchId, ReadingBatch.BATCH_ID);
+        }
         FieldViolation.required("sentAt", sentAt);
         FieldViolation.nonEmpty("readings", encodedReadings, ReadingBatch.MAX_READINGS);
-        int size = 96 + gatewayId.length();
+        int size = 160 + gatewayId.length();
         for (byte[] reading : encodedReadings) {
             size += reading.length + 1;
         }
@@ -92,6 +95,9 @@ public final class ContractCodec {
             json.writeStartObject();
             json.writeStringField("v", ContractVersion.CURRENT);
             json.writeStringField("gatewayId", gatewayId);
+            if (batchId != null) {
+                json.writeStringField("batchId", batchId);
+            }
             json.writeObjectField("sentAt", sentAt);
             json.writeArrayFieldStart("readings");
             for (byte[] reading : encodedReadings) {
@@ -134,6 +140,7 @@ public final class ContractCodec {
             case STATUS -> decode(payload, GatewayStatus.class);
             case STATE -> decode(payload, GatewayState.class);
             case EVENTS -> decode(payload, GatewayEvent.class);
+            case RECEIPTS -> decode(payload, Receipt.class);
             case QUARANTINE -> throw new ContractViolation(ContractViolation.Reason.INVALID_TOPIC,
                     "the quarantine channel carries refused payloads, not contract messages");
         };

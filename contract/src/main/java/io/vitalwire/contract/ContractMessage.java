@@ -1,7 +1,8 @@
 package io.vitalwire.contract;
 
 /** A payload of the contract. Every one carries its contract version and the gateway that sent it. */
-public sealed interface ContractMessage permits ReadingBatch, GatewayStatus, GatewayState, GatewayEvent {
+public sealed interface ContractMessage permits ReadingBatch, GatewayStatus, GatewayState, GatewayEvent,
+        Receipt {
 
     /** Contract version, "major.minor". */
     String v();

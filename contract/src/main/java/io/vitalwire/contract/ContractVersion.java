@@ -4,11 +4,14 @@ package io.vitalwire.contract;
  * The contract's version. The major version is part of every topic ({@code vitalwire/v1/...}) and of every payload
  * ({@code "v": "1.0"}); a receiver rejects a major version it does not know and ignores fields it does not know, so
  * minor versions may add optional fields without breaking older receivers.
+ *
+ * <p>1.1 added the readings batch's {@code batchId} and the {@code receipts} channel ({@link Receipt}), and the
+ * status's {@code awaitingReceipt} and {@code oldestUnreceiptedAgeMillis}.
  */
 public final class ContractVersion {
 
     public static final int MAJOR = 1;
-    public static final int MINOR = 0;
+    public static final int MINOR = 1;
     public static final String CURRENT = MAJOR + "." + MINOR;
 
     private ContractVersion() {

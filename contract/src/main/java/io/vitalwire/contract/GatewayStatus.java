@@ -9,14 +9,20 @@ import java.util.Map;
  * @param v                     contract version
  * @param gatewayId             the sending gateway
  * @param at                    when the status was taken (UTC)
- * @param queueDepth            readings accepted but not yet acknowledged by the broker
- * @param oldestUnsentAgeMillis age of the oldest such reading; {@code null} when none is waiting
+ * @param queueDepth            readings accepted but not yet delivered: since 1.1, not yet named by a {@link Receipt}
+ *                              (before, not yet acknowledged by the broker)
+ * @param oldestUnsentAgeMillis age of the oldest such reading; {@code null} when none is waiting. Kept for receivers
+ *                              of 1.0; since 1.1 it equals {@code oldestUnreceiptedAgeMillis}
  * @param uplink                the uplink's state, e.g. "connected", "draining"
  * @param adapters              state per input adapter, e.g. {"ble": "powered", "coap": "listening"}
  * @param clockSync             whether the gateway's clock is synchronised
+ * @param awaitingReceipt       of {@code queueDepth}, the readings the broker acknowledged whose receipt has not come
+ *                              yet (since 1.1; absent from older gateways)
+ * @param oldestUnreceiptedAgeMillis age of the oldest reading not yet receipted; {@code null} when none (since 1.1)
  */
 public record GatewayStatus(String v, String gatewayId, Instant at, Long queueDepth, Long oldestUnsentAgeMillis,
-                            String uplink, Map<String, String> adapters, ClockSync clockSync)
+                            String uplink, Map<String, String> adapters, ClockSync clockSync, Long awaitingReceipt,
+                            Long oldestUnreceiptedAgeMillis)
         implements ContractMessage {
 
     public GatewayStatus {

@@ -12,14 +12,15 @@ import java.util.Arrays;
  * consumer would take for PostgreSQL failing and retry without end — and a message it returns is written and read
  * back unchanged.
  *
- * <p>Input framing of {@link #anyMessage}: the first byte picks the channel (readings, status, state, events), the
+ * <p>Input framing of {@link #anyMessage}: the first byte picks the channel (readings, status, state, events, receipts), the
  * rest is the payload. Seeds: {@code src/test/resources/io/vitalwire/contract/ContractCodecFuzzTestInputs/}, one
  * directory per target, valid messages of every channel. {@code deploy/dev/fuzz.sh} runs them.
  */
 class ContractCodecFuzzTest {
 
     private static final ContractCodec CODEC = new ContractCodec();
-    private static final Channel[] CHANNELS = {Channel.READINGS, Channel.STATUS, Channel.STATE, Channel.EVENTS};
+    private static final Channel[] CHANNELS = {Channel.READINGS, Channel.STATUS, Channel.STATE, Channel.EVENTS,
+        Channel.RECEIPTS};
 
     @FuzzTest(maxDuration = "30s")
     void anyMessage(byte[] input) throws Exception {

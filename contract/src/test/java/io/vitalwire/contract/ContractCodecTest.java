@@ -34,26 +34,45 @@ class ContractCodecTest {
     void aBatchSplicedFromEncodedReadings_isByteForByteTheEncodedBatch() throws Exception {
         Reading first = Samples.bloodPressure();
         Reading second = Samples.bloodPressure(Instant.parse("2026-11-23T10:20:00Z"));
-        ReadingBatch batch = Samples.batch(first, second);
+        for (String batchId : new String[] {"k3x9q2-1f", null}) {
+            ReadingBatch batch = ReadingBatch.of("gw-1", batchId, Samples.RECEIVED, List.of(first, second));
 
-        byte[] spliced = codec.encodeReadingBatch(batch.gatewayId(), batch.sentAt(),
-                List.of(codec.encodeReading(first), codec.encodeReading(second)));
+            byte[] spliced = codec.encodeReadingBatch(batch.gatewayId(), batchId, batch.sentAt(),
+                    List.of(codec.encodeReading(first), codec.encodeReading(second)));
 
-        assertThat(new String(spliced, StandardCharsets.UTF_8))
-                .isEqualTo(new String(codec.encode(batch), StandardCharsets.UTF_8));
-        assertThat(codec.decodeReadings(spliced)).isEqualTo(batch);
+            assertThat(new String(spliced, StandardCharsets.UTF_8)).as("batch id %s", batchId)
+                    .isEqualTo(new String(codec.encode(batch), StandardCharsets.UTF_8));
+            assertThat(codec.decodeReadings(spliced)).isEqualTo(batch);
+        }
+    }
+
+    @Test
+    void receipts_roundTrip_andTheirBatchIdsAreChecked() throws Exception {
+        Topic receipts = Topic.of("t1", "gw-1", Channel.RECEIPTS);
+        Receipt receipt = Receipt.of("gw-1", Samples.RECEIVED, List.of("k3x9q2-1f", "k3x9q2-1g"));
+
+        assertThat(codec.decode(receipts, codec.encode(receipt))).isEqualTo(receipt);
+        String json = new String(codec.encode(receipt), StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> codec.decode(receipts, json.replace("k3x9q2-1g", "a/b").getBytes()))
+                .isInstanceOf(ContractViolation.class).hasMessageContaining("batches[1]");
+        assertThatThrownBy(() -> codec.decode(receipts, json.replace("[\"k3x9q2-1f\",\"k3x9q2-1g\"]", "[]")
+                .getBytes())).isInstanceOf(ContractViolation.class).hasMessageContaining("batches");
+        assertThatThrownBy(() -> codec.decode(Topic.of("t1", "gw-2", Channel.RECEIPTS), codec.encode(receipt)))
+                .isInstanceOf(ContractViolation.class).hasMessageContaining("does not match topic gateway");
+        assertThatThrownBy(() -> ReadingBatch.of("gw-1", "no spaces", Samples.RECEIVED,
+                List.of(Samples.bloodPressure()))).hasMessageContaining("batchId");
     }
 
     @Test
     void aSplicedBatch_keepsTheBatchRules() {
-        assertThatThrownBy(() -> codec.encodeReadingBatch("gw-1", Samples.RECEIVED, List.of()))
+        assertThatThrownBy(() -> codec.encodeReadingBatch("gw-1", "b-1", Samples.RECEIVED, List.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readings");
     }
 
     @Test
     void status_state_event_roundTrip() throws Exception {
         GatewayStatus status = new GatewayStatus(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED, 12L, 3400L,
-                "connected", Map.of("coap", "listening"), ClockSync.SYNCED);
+                "connected", Map.of("coap", "listening"), ClockSync.SYNCED, 5L, 3400L);
         GatewayState state = new GatewayState(ContractVersion.CURRENT, "gw-1", Presence.OFFLINE, Samples.RECEIVED,
                 "0.1.0");
         GatewayEvent event = new GatewayEvent(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED, "gap",
@@ -85,7 +104,7 @@ class ContractCodecTest {
     @Test
     void decode_unknownFieldsFromANewerMinorVersion_areIgnored() throws Exception {
         String json = json(Samples.batch(Samples.bloodPressure()))
-                .replace("\"v\":\"1.0\"", "\"v\":\"1.7\",\"compression\":\"none\"")
+                .replace("\"v\":\"" + ContractVersion.CURRENT + "\"", "\"v\":\"1.7\",\"compression\":\"none\"")
                 .replace("\"sequence\"", "\"futureField\":{\"a\":1},\"sequence\"");
 
         assertThat(codec.decodeReadings(bytes(json)).readings()).hasSize(1);
@@ -93,14 +112,14 @@ class ContractCodecTest {
 
     @Test
     void decode_unknownMajorVersion_isRefused() {
-        String json = json(Samples.batch(Samples.bloodPressure())).replace("\"v\":\"1.0\"", "\"v\":\"2.0\"");
+        String json = json(Samples.batch(Samples.bloodPressure())).replace("\"v\":\"" + ContractVersion.CURRENT + "\"", "\"v\":\"2.0\"");
 
         assertViolation(json, ContractViolation.Reason.UNSUPPORTED_VERSION, "unsupported contract version '2.0'");
     }
 
     @Test
     void decode_missingVersion_isRefused() {
-        String json = json(Samples.batch(Samples.bloodPressure())).replace("\"v\":\"1.0\",", "");
+        String json = json(Samples.batch(Samples.bloodPressure())).replace("\"v\":\"" + ContractVersion.CURRENT + "\",", "");
 
         assertViolation(json, ContractViolation.Reason.MISSING_FIELD, "'v'");
     }

@@ -8,6 +8,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,11 @@ class JsonSchemaTest {
     void encodedMessages_validateAgainstTheirSchemas() throws Exception {
         assertThat(errors("readings", codec.encode(Samples.batch(Samples.bloodPressure())))).isEmpty();
         assertThat(errors("status", codec.encode(new GatewayStatus(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED,
-                0L, null, "connected", Map.of("coap", "listening"), ClockSync.UNKNOWN)))).isEmpty();
+                0L, null, "connected", Map.of("coap", "listening"), ClockSync.UNKNOWN, 0L, null)))).isEmpty();
+        assertThat(errors("readings", codec.encode(ReadingBatch.of("gw-1", "k3x9q2-1f", Samples.RECEIVED,
+                List.of(Samples.bloodPressure()))))).isEmpty();
+        assertThat(errors("receipts", codec.encode(Receipt.of("gw-1", Samples.RECEIVED, List.of("k3x9q2-1f")))))
+                .isEmpty();
         assertThat(errors("state", codec.encode(new GatewayState(ContractVersion.CURRENT, "gw-1", Presence.ONLINE,
                 Samples.RECEIVED, "0.1.0")))).isEmpty();
         assertThat(errors("events", codec.encode(new GatewayEvent(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED,
@@ -62,11 +67,20 @@ class JsonSchemaTest {
     }
 
     @Test
+    void receiptsTheCodecRefuses_theSchemaRefusesToo() throws Exception {
+        String good = new String(codec.encode(Receipt.of("gw-1", Samples.RECEIVED, List.of("k3x9q2-1f"))));
+
+        assertThat(errors("receipts", good.replace("k3x9q2-1f", "k3x9q2/1f").getBytes())).isNotEmpty();
+        assertThat(errors("receipts", good.replace("[\"k3x9q2-1f\"]", "[]").getBytes())).isNotEmpty();
+        assertThat(errors("receipts", good.replace("\"batches\"", "\"keys\"").getBytes())).isNotEmpty();
+    }
+
+    @Test
     void payloadsTheCodecRefuses_theSchemaRefusesToo() throws Exception {
         String good = new String(codec.encode(Samples.batch(Samples.bloodPressure())));
 
         assertThat(errors("readings", good.replace("\"mm[Hg]\"", "\"mm Hg\"").getBytes())).isNotEmpty();
-        assertThat(errors("readings", good.replace("\"v\":\"1.0\"", "\"v\":\"2.0\"").getBytes())).isNotEmpty();
+        assertThat(errors("readings", good.replace("\"v\":\"" + ContractVersion.CURRENT + "\"", "\"v\":\"2.0\"").getBytes())).isNotEmpty();
         assertThat(errors("readings", good.replaceFirst(",\"unit\":\"mm\\[Hg\\]\"", "").getBytes())).isNotEmpty();
         assertThat(errors("readings", good.replace("\"blood-pressure\"", "\"mood\"").getBytes())).isNotEmpty();
     }

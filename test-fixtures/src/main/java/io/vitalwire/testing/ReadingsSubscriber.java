@@ -1,10 +1,13 @@
 package io.vitalwire.testing;
 
+import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.ContractViolation;
 import io.vitalwire.contract.ReadingBatch;
+import io.vitalwire.contract.Receipt;
 import io.vitalwire.contract.Topic;
 import java.time.Instant;
+import java.util.List;
 import javax.net.SocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -20,7 +23,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 /**
  * cloud-ingest's side of the broker, reduced to counting: connected with a persistent session (over TLS as the
  * socket factory has it, e.g. mutual TLS as {@link TestPki#INGEST}), the shared subscription to every gateway's
- * readings, each reading's key into an {@link ArrivalLedger}. It reconnects by itself within a second or two of the
+ * readings, each reading's key into an {@link ArrivalLedger}, and a receipt to the gateway for each batch counted. It reconnects by itself within a second or two of the
  * broker coming back, and subscribes again on every connect, since a broker that lost its state has forgotten the
  * subscription.
  */
@@ -76,9 +79,28 @@ public final class ReadingsSubscriber implements MqttCallback, AutoCloseable {
     @Override
     public void messageArrived(String topic, MqttMessage message) {
         try {
-            ledger.record((ReadingBatch) codec.decode(Topic.parse(topic), message.getPayload()), Instant.now());
+            Topic readings = Topic.parse(topic);
+            ReadingBatch batch = (ReadingBatch) codec.decode(readings, message.getPayload());
+            ledger.record(batch, Instant.now());
+            if (batch.batchId() != null) {
+                receipt(readings, batch.batchId());
+            }
         } catch (ContractViolation | ClassCastException e) {
             ledger.refused(topic, e.getMessage());
+        }
+    }
+
+    /**
+     * As cloud-ingest does once a batch is durable, so that gateways give up what the ledger holds. At QoS 0: no
+     * in-flight window to fill, and a receipt lost costs only a resend, which the ledger counts as a duplicate.
+     */
+    private void receipt(Topic readings, String batchId) {
+        Topic receipts = Topic.of(readings.tenant(), readings.gatewayId(), Channel.RECEIPTS);
+        try {
+            client.publish(receipts.path(), codec.encode(Receipt.of(readings.gatewayId(), Instant.now(),
+                    List.of(batchId))), 0, false);
+        } catch (MqttException e) {
+            // Not a refusal of the readings: the gateway sends them again when the receipt is overdue.
         }
     }
 

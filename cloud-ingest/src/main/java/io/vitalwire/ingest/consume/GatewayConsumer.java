@@ -7,7 +7,6 @@ import io.vitalwire.backoff.Backoff;
 import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.Topic;
 import io.vitalwire.ingest.events.GatewayEvents;
-import io.vitalwire.ingest.inbox.Arrival;
 import io.vitalwire.ingest.operations.PresenceMessages;
 import io.vitalwire.mqtt.MqttConnector;
 import io.vitalwire.mqtt.MqttSettings;
@@ -15,6 +14,7 @@ import io.vitalwire.mqtt.ReconnectLoop;
 import io.vitalwire.mqtt.TlsSettings;
 import io.vitalwire.privacy.SecretFile;
 import jakarta.annotation.PreDestroy;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Subscribes to every gateway's readings, events, state and status through shared subscriptions (replicas in one
  * share group split the messages) and hands readings to {@link ReadingMessages}, events to {@link GatewayEvents},
- * state and status to {@link PresenceMessages}. Acknowledgements are manual: a message is PUBACKed once what it
+ * state and status to {@link PresenceMessages}; once a readings batch is durable, its gateway gets a receipt
+ * ({@link ReceiptSender}). Acknowledgements are manual: a message is PUBACKed once what it
  * carries is durable in PostgreSQL — readings committed to the inbox, an event stored, a gateway's presence updated,
  * a refused payload quarantined — which takes milliseconds whether or not FHIR and
  * InfluxDB are up, so the broker's in-flight window never waits for them. Only while PostgreSQL itself fails is a
@@ -91,7 +92,8 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
     private final GroupCommitWriter writer;
 
     public GatewayConsumer(ReadingMessages ingest, GatewayEvents events, PresenceMessages presence,
-                           ConsumerConfig config, IntakeHealth health, MeterRegistry metrics) throws MqttException {
+                           ConsumerConfig config, IntakeHealth health, MeterRegistry metrics, Clock clock)
+            throws MqttException {
         this.ingest = ingest;
         this.events = events;
         this.presence = presence;
@@ -101,7 +103,9 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
         this.connector = new MqttConnector(mqttSettings(config));
         this.client = connector.newClient(this);
         client.setManualAcks(true);
-        this.writer = new GroupCommitWriter(ingest, this::acknowledge, config, health, metrics);
+        ReceiptSender receipts = new ReceiptSender((topic, payload) -> client.publish(topic, payload, 1, false),
+                clock, metrics);
+        this.writer = new GroupCommitWriter(ingest, this::acknowledge, receipts, config, health, metrics);
         writer.start();
         this.connection = new ReconnectLoop("mqtt-connect", config.getBrokerUrl(),
                 new Backoff(MIN_RECONNECT_DELAY, MAX_RECONNECT_DELAY), new Subscription());
@@ -160,8 +164,7 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
         Backoff retries = new Backoff(FIRST_RETRY_DELAY, config.getMaxRetryDelay());
         while (connection.isRunning()) {
             try {
-                return Optional.of(new Delivery(message.getId(), message.getQos(), arrivedOn,
-                        readingsOrDurable(topic, message)));
+                return Optional.of(delivery(topic, message, arrivedOn));
             } catch (RuntimeException e) {
                 Duration delay = retries.next();
                 LOG.warn("a message from {} could not be made durable, retrying in {} ms: {}", topic,
@@ -172,17 +175,21 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
         return Optional.empty();
     }
 
-    /** The readings still to commit; empty once anything else the message carries is durable. */
-    private Optional<Arrival> readingsOrDurable(String topic, MqttMessage message) {
+    /**
+     * The message for the writer's queue: its readings still to commit and the receipt its batch asks for, or only
+     * its PUBACK once anything else it carries is durable.
+     */
+    private Delivery delivery(String topic, MqttMessage message, long arrivedOn) {
         if (topic.endsWith(EVENTS_SUFFIX)) {
             events.handle(topic, message.getPayload());
-            return Optional.empty();
+            return Delivery.durable(message.getId(), message.getQos(), arrivedOn);
         }
         if (topic.endsWith(STATE_SUFFIX) || topic.endsWith(STATUS_SUFFIX)) {
             presence.handle(topic, message.getPayload(), message.isRetained());
-            return Optional.empty();
+            return Delivery.durable(message.getId(), message.getQos(), arrivedOn);
         }
-        return ingest.decode(topic, message.getPayload());
+        ReadingMessages.Decoded decoded = ingest.decode(topic, message.getPayload());
+        return new Delivery(message.getId(), message.getQos(), arrivedOn, decoded.readings(), decoded.receipt());
     }
 
     /** The PUBACK of a durable message, from the writer's thread, in arrival order. */
@@ -214,7 +221,7 @@ public class GatewayConsumer implements MqttCallback, AutoCloseable {
 
     @Override
     public void deliveryComplete(IMqttToken token) {
-        // This client publishes nothing.
+        // Receipts are published without waiting: one that is lost costs its gateway a resend, nothing more.
     }
 
     @Override

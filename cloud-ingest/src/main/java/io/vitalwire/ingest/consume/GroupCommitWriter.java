@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * broker keeps sending while messages wait unacknowledged, so while one commit waits the next messages queue and
  * share the next flush. At low rates a group is one message and nothing waits longer than before.
  *
- * <p>Guarantees: a PUBACK goes out only after the message's readings are durable. When the commit fails (PostgreSQL
+ * <p>Guarantees: a PUBACK, and the {@link ReceiptSender receipt} a batch asks its gateway to wait for, go out only
+ * after the message's readings are durable. When the commit fails (PostgreSQL
  * down, or refusing us: {@link SqlFailure}) the whole group is retried with the shared {@link Backoff},
  * unacknowledged, for as long as the consumer runs, and {@link IntakeHealth} shows it; when PostgreSQL refuses a
  * reading's data, that reading alone is quarantined and the rest committed. On {@link #stop} whatever is queued or being retried stays unacknowledged: the broker delivers it again
@@ -54,6 +55,7 @@ final class GroupCommitWriter {
 
     private final ReadingMessages readings;
     private final Acknowledger acknowledger;
+    private final ReceiptSender receipts;
     private final BlockingQueue<Delivery> queue;
     private final int maxMessagesPerCommit;
     private final Duration maxRetryDelay;
@@ -63,14 +65,15 @@ final class GroupCommitWriter {
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Thread thread;
 
-    GroupCommitWriter(ReadingMessages readings, Acknowledger acknowledger, ConsumerConfig config,
-                      IntakeHealth health, MeterRegistry metrics) {
+    GroupCommitWriter(ReadingMessages readings, Acknowledger acknowledger, ReceiptSender receipts,
+                      ConsumerConfig config, IntakeHealth health, MeterRegistry metrics) {
         if (config.getQueueCapacity() < 1 || config.getMaxMessagesPerCommit() < 1) {
             throw new IllegalArgumentException("vitalwire.ingest.mqtt.queue-capacity and max-messages-per-commit "
                     + "must be at least 1");
         }
         this.readings = readings;
         this.acknowledger = acknowledger;
+        this.receipts = receipts;
         this.queue = new ArrayBlockingQueue<>(config.getQueueCapacity());
         this.maxMessagesPerCommit = config.getMaxMessagesPerCommit();
         this.maxRetryDelay = config.getMaxRetryDelay();
@@ -125,19 +128,31 @@ final class GroupCommitWriter {
     private void run() {
         while (isRunning()) {
             List<Delivery> group = nextGroup();
-            if (group.isEmpty()) {
-                continue;
+            if (!group.isEmpty()) {
+                if (!makeDurable(group)) {
+                    return;
+                }
+                settle(group);
             }
-            if (!makeDurable(group)) {
-                return;
-            }
+            // Also on idle turns: receipts the broker's in-flight window held back go as soon as it has room.
             try {
-                group.forEach(acknowledger::acknowledge);
+                receipts.flush();
             } catch (RuntimeException e) {
-                // Durable already: an unacknowledged message comes again and the inbox takes each key once. This
-                // thread must not end, or the queue would fill and intake stop without a trace.
-                LOG.error("acknowledging a group of {} messages failed: {}", group.size(), e.getClass().getName());
+                LOG.error("publishing receipts failed: {}", e.getClass().getName());
             }
+        }
+    }
+
+    /** A durable group: each message's PUBACK, in arrival order, and the receipts its batches are owed. */
+    private void settle(List<Delivery> group) {
+        try {
+            group.forEach(acknowledger::acknowledge);
+            receipts.durable(group);
+        } catch (RuntimeException e) {
+            // Durable already: an unacknowledged message comes again and the inbox takes each key once, and a batch
+            // without its receipt is sent again. This thread must not end, or the queue would fill and intake stop
+            // without a trace.
+            LOG.error("acknowledging a group of {} messages failed: {}", group.size(), e.getClass().getName());
         }
     }
 

@@ -48,34 +48,46 @@ public class ReadingMessages {
      * acknowledge": the broker delivers the message again.
      */
     public void handle(String topicName, byte[] payload) {
-        decode(topicName, payload).ifPresent(arrival -> commit(List.of(arrival)));
+        decode(topicName, payload).readings().ifPresent(arrival -> commit(List.of(arrival)));
+    }
+
+    /**
+     * One decoded readings message.
+     *
+     * @param readings its readings still to {@link #commit}; empty when the message breaks the contract (its payload
+     *                 is then durable in the quarantine), or when none of its readings is the sending gateway's to
+     *                 write or plausible (each one quarantined, see {@link #acceptable})
+     * @param receipt  the batch to name in a receipt once {@code readings} are committed (at once when empty); empty
+     *                 when the batch carries no batch id or broke the contract
+     */
+    public record Decoded(Optional<Arrival> readings, Optional<ReceiptDue> receipt) {
     }
 
     /**
      * Decodes one readings message.
      *
-     * @return its readings, still to {@link #commit}; empty when the message breaks the contract, in which case its
-     *         payload is durable in the quarantine when this returns, or when none of its readings is the sending
-     *         gateway's to write or plausible (each one quarantined, see {@link #acceptable})
      * @throws RuntimeException the quarantine could not be written (PostgreSQL failing): not durable
      */
-    public Optional<Arrival> decode(String topicName, byte[] payload) {
+    public Decoded decode(String topicName, byte[] payload) {
         try {
             Topic topic = Topic.parse(topicName);
             // The codec refuses a batch whose gatewayId is not the topic's (INVALID_TOPIC): batch and topic agree here.
             ReadingBatch batch = (ReadingBatch) codec.decode(topic, payload);
+            Optional<ReceiptDue> receipt = Optional.ofNullable(batch.batchId()).map(id -> ReceiptDue.of(topic, id));
             List<Reading> own = acceptable(topicName, topic.gatewayId(), batch.readings());
             if (own.isEmpty()) {
                 metrics.counter("vitalwire.ingest.messages", "channel", "readings", "outcome", "quarantined")
                         .increment();
-                return Optional.empty();
+                return new Decoded(Optional.empty(), receipt);
             }
-            return Optional.of(new Arrival(topicName, own));
+            return new Decoded(Optional.of(new Arrival(topicName, own)), receipt);
         } catch (ContractViolation v) {
+            // No receipt: a batch id read from a payload that broke the contract could not be trusted. A gateway
+            // (which encodes with this codec) never sends one; what it would do is send it again, quarantined again.
             quarantine.put(topicName, null, null, QuarantineReason.CONTRACT_VIOLATION,
                     v.reason() + ": " + v.getMessage(), payload);
             metrics.counter("vitalwire.ingest.messages", "channel", "readings", "outcome", "quarantined").increment();
-            return Optional.empty();
+            return new Decoded(Optional.empty(), Optional.empty());
         }
     }
 

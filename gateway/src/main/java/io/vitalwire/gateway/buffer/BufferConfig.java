@@ -43,7 +43,10 @@ public interface BufferConfig {
     @Bindable(defaultValue = "1h")
     Duration getAcknowledgedRetention();
 
-    /** Health reports DOWN once the oldest unsent reading is older than this. Default {@code 3d}. */
+    /**
+     * Health reports DOWN once the oldest unsent reading (one no receipt of cloud-ingest has named yet) is older than
+     * this. Default {@code 3d}.
+     */
     @Bindable(defaultValue = "3d")
     Duration getOldestUnsentAlarm();
 

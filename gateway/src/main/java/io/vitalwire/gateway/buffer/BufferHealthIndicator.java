@@ -15,8 +15,8 @@ import org.reactivestreams.Publisher;
 /**
  * Health of the buffer: DOWN while its disk is full or it refuses a lane at capacity (readings are being turned
  * away), or while its
- * oldest unsent reading is older than {@code vitalwire.gateway.buffer.oldest-unsent-alarm} (readings are not reaching
- * clinicians). The {@code alarms} detail says which, in words an operator can act on.
+ * oldest unsent reading — one no receipt of cloud-ingest has named yet — is older than
+ * {@code vitalwire.gateway.buffer.oldest-unsent-alarm} (readings are not reaching clinicians). The {@code alarms} detail says which, in words an operator can act on.
  */
 @Singleton
 class BufferHealthIndicator implements HealthIndicator {
@@ -39,7 +39,8 @@ class BufferHealthIndicator implements HealthIndicator {
         details.put("maxBytes", stats.maxBytes());
         details.put("refusedLanes", stats.refusedLanes());
         details.put("unsentByLane", stats.unsentByLane());
-        details.put("oldestUnsentAgeMillis", stats.oldestUnsentAge().map(Duration::toMillis).orElse(null));
+        details.put("oldestUnreceiptedAgeMillis", stats.oldestUnsentAge().map(Duration::toMillis).orElse(null));
+        details.put("awaitingReceipt", stats.awaitingReceipt());
         details.put("unreadable", stats.unreadable());
         details.put("unreportedGaps", stats.unreportedGaps());
         HealthStatus status = alarms.isEmpty() ? HealthStatus.UP : HealthStatus.DOWN;
@@ -56,7 +57,7 @@ class BufferHealthIndicator implements HealthIndicator {
                     stats.maxBytes(), refused));
         }
         stats.oldestUnsentAge().filter(age -> age.compareTo(oldestUnsentAlarm) > 0).ifPresent(age ->
-                alarms.add("oldest unsent reading is " + age.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                alarms.add("oldest reading not yet receipted by cloud-ingest is " + age.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                         + " old, above the alarm at " + oldestUnsentAlarm));
         return alarms;
     }

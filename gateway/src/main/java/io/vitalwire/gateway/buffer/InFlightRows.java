@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The rows the uplink holds ({@link RowState#IN_FLIGHT}), and where each lane's next claim resumes.
+ * The rows the uplink holds ({@link RowState#IN_FLIGHT} and {@link RowState#PUBLISHED}), and where each lane's next
+ * claim resumes.
  *
- * <p>IN_FLIGHT lives in memory only. Written to the file it cost a rewrite of every row of every batch, half of the
+ * <p>IN_FLIGHT and PUBLISHED live in memory only (PUBLISHED for the same reason). Written to the file it cost a rewrite of every row of every batch, half of the
  * uplink's disk writes, and bought nothing: after a crash every unacknowledged row must be sent again anyway, and an
  * in-memory IN_FLIGHT row is on disk as QUEUED, so that is exactly what a restart finds.
  *
@@ -21,7 +22,10 @@ final class InFlightRows {
     private static final int LIVE = 0;
     private static final int BACKLOG = 1;
 
+    /** Every row held, published or not. */
     private final Set<Long> ids = new HashSet<>();
+    /** Of {@link #ids}, those the broker acknowledged, awaiting their receipt. */
+    private final Set<Long> published = new HashSet<>();
     private final long[] resumeAfter = new long[2 * Lane.values().length];
     private long liveAbove;
 
@@ -58,9 +62,16 @@ final class InFlightRows {
         return rowIds.stream().filter(ids::contains).toList();
     }
 
-    /** @return the given rows that were in flight, now no longer */
+    /** @return the given rows that were held and not published yet, now published */
+    List<Long> publish(Collection<Long> rowIds) {
+        return rowIds.stream().filter(id -> ids.contains(id) && published.add(id)).toList();
+    }
+
+    /** @return the given rows that were held (in flight or published), now no longer */
     List<Long> release(Collection<Long> rowIds) {
-        return rowIds.stream().filter(ids::remove).toList();
+        List<Long> released = rowIds.stream().filter(ids::remove).toList();
+        released.forEach(published::remove);
+        return released;
     }
 
     /** Released rows are claimable again, behind the resume points: start over (in-flight rows are skipped). */
@@ -68,8 +79,13 @@ final class InFlightRows {
         restart(liveAbove);
     }
 
-    int size() {
-        return ids.size();
+    /** Rows held but not published yet. */
+    int inFlight() {
+        return ids.size() - published.size();
+    }
+
+    int published() {
+        return published.size();
     }
 
     private static int slot(boolean live, Lane lane) {

@@ -113,8 +113,9 @@ public class ReadingBuffer implements AutoCloseable {
     /** Refusals of a full disk, until a commit can record their gap; guarded by {@link #lock}. */
     private final DeferredGaps deferredGaps = new DeferredGaps();
     /**
-     * Rows the broker acknowledged whose acknowledgement the full disk refused: kept in flight, so that they are
-     * neither claimed nor sent again, and written with the next acknowledgement or maintenance pass that commits.
+     * Rows receipted (or, with receipts off, PUBACKed) whose acknowledgement the full disk refused: kept held, so that
+     * they are neither claimed nor sent again, and written with the next acknowledgement or maintenance pass that
+     * commits.
      * Sending them again would be safe but would put every reading of a disk-full stretch twice on the wire.
      * Guarded by {@link #lock}.
      */
@@ -513,8 +514,20 @@ public class ReadingBuffer implements AutoCloseable {
     }
 
     /**
-     * {@link RowState#IN_FLIGHT} → {@link RowState#ACKNOWLEDGED}: the broker confirmed them. On a full disk they stay
-     * in flight, acknowledged in memory only, until a later call or maintenance pass can write them (see
+     * {@link RowState#IN_FLIGHT} → {@link RowState#PUBLISHED}: the broker acknowledged them. In memory only (see
+     * {@link RowState#PUBLISHED}): they stay held, neither claimed nor sent again, until their receipt comes
+     * ({@link #markAcknowledged}) or is overdue ({@link #requeue}).
+     *
+     * @return rows published by this call
+     */
+    public int markPublished(List<Long> rowIds) {
+        return withLock(() -> inFlight.publish(rowIds).size());
+    }
+
+    /**
+     * {@link RowState#PUBLISHED} → {@link RowState#ACKNOWLEDGED}: cloud-ingest's receipt named them (with receipts
+     * turned off, {@link RowState#IN_FLIGHT} → {@link RowState#ACKNOWLEDGED} on the broker's PUBACK). On a full disk
+     * they stay held, acknowledged in memory only, until a later call or maintenance pass can write them (see
      * {@link #acknowledgedUnwritten}).
      *
      * @return rows acknowledged on disk by this call
@@ -582,7 +595,10 @@ public class ReadingBuffer implements AutoCloseable {
         return changed;
     }
 
-    /** {@link RowState#IN_FLIGHT} → {@link RowState#QUEUED}: the publish failed or its outcome is unknown. */
+    /**
+     * {@link RowState#IN_FLIGHT} or {@link RowState#PUBLISHED} → {@link RowState#QUEUED}: the publish failed, its
+     * outcome is unknown, or its receipt is overdue.
+     */
     public int requeue(List<Long> rowIds) {
         lock.lock();
         try {
@@ -773,8 +789,8 @@ public class ReadingBuffer implements AutoCloseable {
                 // QUEUED on disk includes the rows in flight (IN_FLIGHT is kept in memory, see InFlightRows);
                 // IN_FLIGHT on disk is only ever a row from a file an older gateway version wrote.
                 long unsent = byState.getOrDefault(RowState.QUEUED, 0L) + byState.getOrDefault(RowState.IN_FLIGHT, 0L);
-                long inFlightNow = withLock(inFlight::size);
-                return new BufferStats(unsent, inFlightNow, byState.getOrDefault(RowState.ACKNOWLEDGED, 0L),
+                long[] held = withLock(() -> new long[] {inFlight.inFlight(), inFlight.published()});
+                return new BufferStats(unsent, held[0], held[1], byState.getOrDefault(RowState.ACKNOWLEDGED, 0L),
                         oldestAge, unsentByLane, byState.getOrDefault(RowState.UNREADABLE, 0L), unreported,
                         usedBytes(reader), settings.maxSizeBytes(), disk.fullSince());
             } catch (SQLException e) {

@@ -15,12 +15,19 @@ import java.util.List;
 final class BatchEncoder {
 
     /**
-     * Upper bound of a batch's envelope besides the gateway id: {@code {"v":"1.0","gatewayId":"","sentAt":"…",
-     * "readings":[]}} with the longest ISO instant, plus a comma per reading counted separately.
+     * Upper bound of a batch's envelope besides the gateway id: {@code {"v":"1.1","gatewayId":"","batchId":"…",
+     * "sentAt":"…","readings":[]}} with the longest batch id and ISO instant, plus a comma per reading counted
+     * separately.
      */
-    private static final int ENVELOPE_BYTES = 96;
+    private static final int ENVELOPE_BYTES = 176;
 
     private final ContractCodec codec = new ContractCodec();
+    private final BatchIds batchIds;
+
+    /** @param batchIds names each message; every message gets a new one, also when it carries rows sent before */
+    BatchEncoder(BatchIds batchIds) {
+        this.batchIds = batchIds;
+    }
 
     /**
      * @param maxBytes largest payload; a single reading larger than this still goes, alone (it cannot be split, and
@@ -47,7 +54,8 @@ final class BatchEncoder {
     }
 
     private EncodedBatch batch(String gatewayId, Instant sentAt, List<BufferedReading> rows) {
-        return new EncodedBatch(rows.stream().map(BufferedReading::rowId).toList(),
-                codec.encodeReadingBatch(gatewayId, sentAt, rows.stream().map(BufferedReading::encoded).toList()));
+        String batchId = batchIds.next();
+        return new EncodedBatch(batchId, rows.stream().map(BufferedReading::rowId).toList(), codec.encodeReadingBatch(
+                gatewayId, batchId, sentAt, rows.stream().map(BufferedReading::encoded).toList()));
     }
 }

@@ -68,9 +68,10 @@ final class Heartbeat {
         }
         Instant now = clock.instant();
         BufferStats stats = buffer.stats();
+        Long oldestUnreceipted = stats.oldestUnsentAge().map(Duration::toMillis).orElse(null);
         GatewayStatus status = new GatewayStatus(ContractVersion.CURRENT, topics.gatewayId(), now, stats.unsent(),
-                stats.oldestUnsentAge().map(Duration::toMillis).orElse(null), state.wireName(),
-                adapterStates(adapters), clockSync.state());
+                oldestUnreceipted, state.wireName(), adapterStates(adapters), clockSync.state(),
+                stats.awaitingReceipt(), oldestUnreceipted);
         client.publish(topics.path(Channel.STATUS), codec.encode(status), 1, false);
         next = due.plus(interval);
     }

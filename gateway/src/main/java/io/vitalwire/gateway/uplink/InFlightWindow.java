@@ -21,12 +21,19 @@ final class InFlightWindow {
 
     /** One published batch; identity matters, since the same rows may be in flight again after a requeue. */
     static final class Batch {
+        private final String batchId;
         private final List<Long> rowIds;
         private final Instant sentAt;
 
-        private Batch(List<Long> rowIds, Instant sentAt) {
+        private Batch(String batchId, List<Long> rowIds, Instant sentAt) {
+            this.batchId = batchId;
             this.rowIds = List.copyOf(rowIds);
             this.sentAt = sentAt;
+        }
+
+        /** The batch id its message carries, which a receipt names. */
+        String batchId() {
+            return batchId;
         }
 
         List<Long> rowIds() {
@@ -34,8 +41,14 @@ final class InFlightWindow {
         }
     }
 
-    /** What {@link #settle()} found: rows the broker accepted, rows to send again, and why the first failure failed. */
-    record Settled(List<Long> acknowledged, List<Long> failed, Optional<Exception> firstFailure) {
+    /**
+     * What {@link #settle()} found: batches the broker accepted, rows to send again, and why the first failure failed.
+     */
+    record Settled(List<Batch> acknowledged, List<Long> failed, Optional<Exception> firstFailure) {
+
+        List<Long> acknowledgedRows() {
+            return acknowledged.stream().flatMap(b -> b.rowIds().stream()).toList();
+        }
     }
 
     private record Outcome(Batch batch, Exception failure) {
@@ -68,8 +81,8 @@ final class InFlightWindow {
         return inFlight.size() < capacity;
     }
 
-    Batch add(List<Long> rowIds, Instant sentAt) {
-        Batch batch = new Batch(rowIds, sentAt);
+    Batch add(String batchId, List<Long> rowIds, Instant sentAt) {
+        Batch batch = new Batch(batchId, rowIds, sentAt);
         inFlight.add(batch);
         return batch;
     }
@@ -88,7 +101,7 @@ final class InFlightWindow {
 
     /** Takes every reported outcome out of the window. */
     Settled settle() {
-        List<Long> acknowledged = new ArrayList<>();
+        List<Batch> acknowledged = new ArrayList<>();
         List<Long> failed = new ArrayList<>();
         Exception firstFailure = null;
         for (Outcome o = outcomes.poll(); o != null; o = outcomes.poll()) {
@@ -96,7 +109,7 @@ final class InFlightWindow {
                 continue;
             }
             if (o.failure() == null) {
-                acknowledged.addAll(o.batch().rowIds());
+                acknowledged.add(o.batch());
             } else {
                 failed.addAll(o.batch().rowIds());
                 firstFailure = firstFailure == null ? o.failure() : firstFailure;

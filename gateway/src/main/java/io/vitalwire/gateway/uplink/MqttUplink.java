@@ -21,6 +21,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -36,10 +37,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forwards buffered readings to the broker: claims batches, publishes each as a QoS 1 message of bounded size, and
- * marks a batch's rows acknowledged only after its own PUBACK. Anything else (refusal, timeout, disconnect) requeues
- * the batch; the cloud deduplicates by reading key, so a resend is harmless and a loss is impossible. Up to the
- * broker's Receive Maximum of batches are in flight at once ({@link InFlightWindow}).
+ * Forwards buffered readings to the broker: claims batches, publishes each as a QoS 1 message of bounded size under a
+ * new batch id, and after its own PUBACK holds its rows until cloud-ingest's receipt names the batch
+ * ({@link ReceiptWindow}): only then are they acknowledged in the buffer. Anything else (refusal, timeout, disconnect,
+ * an overdue receipt) requeues the rows; the cloud deduplicates by reading key, so a resend is harmless and a loss —
+ * also one the broker causes after its PUBACK — is impossible. Up to the broker's Receive Maximum of batches are in
+ * flight at once ({@link InFlightWindow}).
  *
  * <p>Its {@link ReconnectLoop} connects (the shared {@link MqttConnector}; the uplink adds its TLS checks,
  * {@link UplinkTls}, and its presence, {@link GatewayPresence}) and drains at once when a reading is appended or the
@@ -70,9 +73,11 @@ public class MqttUplink implements AutoCloseable {
      */
     private final Clock timers;
     private final MqttConnector connector;
-    private final BatchEncoder encoder = new BatchEncoder();
+    private final BatchEncoder encoder = new BatchEncoder(new BatchIds());
     private final Semaphore wake = new Semaphore(0);
     private final InFlightWindow window = new InFlightWindow(wake::release);
+    private final ReceiptWindow receipts;
+    private final ReceiptListener receiptListener;
     private final UplinkLifecycle lifecycle = new UplinkLifecycle();
     private final GatewayPresence presence;
     private final Heartbeat heartbeat;
@@ -108,6 +113,9 @@ public class MqttUplink implements AutoCloseable {
                 timers);
         this.events = new EventReporter(outbox, topics, config.getHeartbeatInterval(), config.getAckTimeout(), timers);
         this.maxMessageBytes = config.getMaxMessageBytes();
+        this.receipts = new ReceiptWindow(config.getReceiptTimeout(), config.getMaxReceiptTimeout(),
+                config.getMaxAwaitingReceipt(), wake::release);
+        this.receiptListener = new ReceiptListener(topics, codec, receipts);
         this.client = newClient();
         buffer.onAppend(wake::release);
         outbox.onAppend(() -> {
@@ -158,7 +166,7 @@ public class MqttUplink implements AutoCloseable {
             gaps.reportIfDue(client);
             events.reportIfDue(client);
             if (!forwardBatches()) {
-                wake.tryAcquire(Math.max(1, heartbeat.dueIn().toMillis()), TimeUnit.MILLISECONDS);
+                wake.tryAcquire(Math.max(1, nextWake().toMillis()), TimeUnit.MILLISECONDS);
                 wake.drainPermits();
             }
         }
@@ -169,8 +177,16 @@ public class MqttUplink implements AutoCloseable {
         }
     }
 
+    /** How long the uplink may sleep: until the next heartbeat, or the next receipt due, whichever is first. */
+    private Duration nextWake() {
+        Duration heartbeatDue = heartbeat.dueIn();
+        return receipts.nextDue().map(due -> Duration.between(timers.instant(), due))
+                .filter(d -> d.compareTo(heartbeatDue) < 0).orElse(heartbeatDue);
+    }
+
     /**
-     * Settles the batches the broker has answered, then fills the in-flight window from the buffer.
+     * Settles the batches the broker has answered and the receipts that came, sends again what is overdue, then fills
+     * the in-flight window from the buffer while room awaits receipts.
      *
      * <p>Order: batches are claimed in buffer order and published in that order on one connection, so they reach the
      * broker in order; but each is settled on its own, and a failed one is requeued and sent again after later ones
@@ -182,6 +198,7 @@ public class MqttUplink implements AutoCloseable {
      */
     private boolean forwardBatches() throws MqttException {
         Optional<MqttException> failure = settleAnswered();
+        settleReceipts();
         if (failure.isPresent()) {
             throw failure.get();
         }
@@ -192,7 +209,7 @@ public class MqttUplink implements AutoCloseable {
             throw new MqttException(MqttClientException.REASON_CODE_CLIENT_TIMEOUT);
         }
         boolean sent = false;
-        while (window.hasRoom()) {
+        while (window.hasRoom() && (!config.isReceiptsRequired() || receipts.hasRoom())) {
             List<BufferedReading> claimed = buffer.claimNext(config.getBatchSize());
             if (claimed.isEmpty()) {
                 break;
@@ -219,7 +236,7 @@ public class MqttUplink implements AutoCloseable {
 
     /** Publishes one batch into the window; its outcome arrives on Paho's thread and is settled by the loop. */
     private void publish(EncodedBatch message) throws MqttException {
-        InFlightWindow.Batch batch = window.add(message.rowIds(), timers.instant());
+        InFlightWindow.Batch batch = window.add(message.batchId(), message.rowIds(), timers.instant());
         try {
             client.publish(topics.path(Channel.READINGS), message.payload(), 1, false, null,
                     new MqttActionListener() {
@@ -241,14 +258,21 @@ public class MqttUplink implements AutoCloseable {
     }
 
     /**
-     * Acknowledged batches → {@link ReadingBuffer#markAcknowledged}, failed ones → {@link ReadingBuffer#requeue}.
+     * Batches the broker acknowledged → {@link ReadingBuffer#markPublished}, awaiting their receipt (with receipts
+     * off: {@link ReadingBuffer#markAcknowledged}); failed ones → {@link ReadingBuffer#requeue}.
      *
      * @return why the first failed batch failed, if one did
      */
     private Optional<MqttException> settleAnswered() {
         InFlightWindow.Settled settled = window.settle();
         if (!settled.acknowledged().isEmpty()) {
-            buffer.markAcknowledged(settled.acknowledged());
+            if (config.isReceiptsRequired()) {
+                buffer.markPublished(settled.acknowledgedRows());
+                Instant now = timers.instant();
+                settled.acknowledged().forEach(b -> receipts.acknowledged(b.batchId(), b.rowIds(), now));
+            } else {
+                buffer.markAcknowledged(settled.acknowledgedRows());
+            }
             // The link demonstrably works: the next failure starts its backoff from the minimum again.
             loop.resetBackoff();
         }
@@ -256,6 +280,23 @@ public class MqttUplink implements AutoCloseable {
             buffer.requeue(settled.failed());
         }
         return settled.firstFailure().map(MqttUplink::asMqttException);
+    }
+
+    /**
+     * Receipted rows → {@link ReadingBuffer#markAcknowledged}; rows whose receipt is overdue →
+     * {@link ReadingBuffer#requeue}, to go again under a new batch id.
+     */
+    private void settleReceipts() {
+        List<Long> receipted = receipts.settleReceipts();
+        if (!receipted.isEmpty()) {
+            buffer.markAcknowledged(receipted);
+        }
+        List<Long> overdue = receipts.overdue(timers.instant());
+        if (!overdue.isEmpty()) {
+            LOG.warn("{} readings acknowledged by the broker got no receipt from cloud-ingest in time: sending them "
+                    + "again", overdue.size());
+            buffer.requeue(overdue);
+        }
     }
 
     private static MqttException asMqttException(Throwable e) {
@@ -275,10 +316,31 @@ public class MqttUplink implements AutoCloseable {
         presence.setWill(options);
         IMqttToken connected = connector.connect(client, options);
         fitToBroker(connected.getResponseProperties());
+        if (config.isReceiptsRequired()) {
+            subscribeToReceipts();
+        }
         connector.await(presence.announce(client, Presence.ONLINE));
         heartbeat.dueNow();
         LOG.info("uplink connected to {} as {}: up to {} batches in flight, messages up to {} bytes",
                 config.getBrokerUrl(), client.getClientId(), window.capacity(), maxMessageBytes);
+    }
+
+    /**
+     * Subscribes to this gateway's receipts, on every connection (the session keeps the subscription, and receipts
+     * written while the gateway was away, but a broker that lost its state has neither). A broker that refuses the
+     * subscription (an ACL without the gateway's receipts line) fails the connection: without receipts no reading
+     * could ever leave the buffer, so the uplink holds, says why, and retries with backoff until the ACL is fixed.
+     */
+    private void subscribeToReceipts() throws MqttException {
+        IMqttToken subscribed = connector.await(client.subscribe(receiptListener.topic(), 1));
+        int[] codes = subscribed.getReasonCodes();
+        if (codes == null || codes.length == 0 || codes[0] >= 0x80) {
+            int code = codes == null || codes.length == 0 ? MqttClientException.REASON_CODE_UNEXPECTED_ERROR : codes[0];
+            LOG.error("the broker refused this gateway's subscription to its receipts (reason code 0x{}): its ACL "
+                    + "must let the gateway read {} (deploy/broker: pki.sh acl); readings are kept and the uplink "
+                    + "retries", Integer.toHexString(code), receiptListener.topic());
+            throw new MqttException(code);
+        }
     }
 
     /**
@@ -311,7 +373,7 @@ public class MqttUplink implements AutoCloseable {
     }
 
     private MqttAsyncClient newClient() throws MqttException {
-        return connector.newClient(new WakeOnDisconnect(wake::release));
+        return connector.newClient(new UplinkCallback(wake::release, receiptListener));
     }
 
     @PreDestroy

@@ -69,6 +69,34 @@ public interface UplinkConfig {
     @Bindable(defaultValue = "30s")
     Duration getAckTimeout();
 
+    /**
+     * Keep every reading until cloud-ingest's receipt says its inbox (or quarantine) holds it, sending again what is
+     * not receipted in time. Off, the broker's PUBACK is enough, as before contract 1.1: only for a cloud-ingest too
+     * old to send receipts, since a broker acknowledges from memory. Default true.
+     */
+    @Bindable(defaultValue = "true")
+    boolean isReceiptsRequired();
+
+    /**
+     * How long after the broker's PUBACK a batch's receipt may take before its readings are sent again (same keys:
+     * the cloud takes each once). Grows with the shared backoff, up to {@link #getMaxReceiptTimeout()}, while no
+     * receipt comes at all. Default 60s.
+     */
+    @Bindable(defaultValue = "60s")
+    Duration getReceiptTimeout();
+
+    /** The longest the receipt timeout grows to while cloud-ingest sends no receipts. Default 15m. */
+    @Bindable(defaultValue = "15m")
+    Duration getMaxReceiptTimeout();
+
+    /**
+     * Most readings that may await their receipt at once; the uplink sends no more until receipts come or time out.
+     * Bounds the memory that holds them (a few bytes each) and what one resend puts on the wire; at the default a
+     * receipt may take 1.5 s at 30,000 readings/s without slowing the uplink. Default 50000.
+     */
+    @Bindable(defaultValue = "50000")
+    int getMaxAwaitingReceipt();
+
     /** Interval of the status heartbeat. Default 30s. */
     @Bindable(defaultValue = "30s")
     Duration getHeartbeatInterval();

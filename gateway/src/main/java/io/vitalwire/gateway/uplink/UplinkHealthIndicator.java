@@ -14,7 +14,9 @@ import org.reactivestreams.Publisher;
 
 /**
  * Health of the path to the cloud: the uplink's state and the buffer behind it. DOWN while disconnected: readings
- * are still accepted and kept, but they are not reaching clinicians.
+ * are still accepted and kept, but they are not reaching clinicians. {@code unsent} counts every reading not yet
+ * receipted by cloud-ingest, of which {@code inFlight} await the broker's PUBACK and {@code awaitingReceipt} the
+ * receipt; {@code oldestUnreceiptedAgeMillis} is the oldest of them.
  */
 @Singleton
 class UplinkHealthIndicator implements HealthIndicator {
@@ -35,8 +37,9 @@ class UplinkHealthIndicator implements HealthIndicator {
         details.put("uplink", state.wireName());
         details.put("unsent", stats.unsent());
         details.put("inFlight", stats.inFlight());
+        details.put("awaitingReceipt", stats.awaitingReceipt());
         details.put("acknowledged", stats.acknowledged());
-        details.put("oldestUnsentAgeMillis", stats.oldestUnsentAge().map(Duration::toMillis).orElse(null));
+        details.put("oldestUnreceiptedAgeMillis", stats.oldestUnsentAge().map(Duration::toMillis).orElse(null));
         HealthStatus status = state == UplinkState.CONNECTED ? HealthStatus.UP : HealthStatus.DOWN;
         return Publishers.just(HealthResult.builder("uplink", status).details(details).build());
     }

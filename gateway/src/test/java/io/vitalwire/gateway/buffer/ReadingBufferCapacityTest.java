@@ -140,7 +140,7 @@ class ReadingBufferCapacityTest {
 
             clock.advance(Duration.ofDays(3).plusMinutes(1));
             assertThat(BufferHealthIndicator.alarms(buffer.stats(), Duration.ofDays(3)))
-                    .singleElement().satisfies(a -> assertThat(a).contains("oldest unsent reading"));
+                    .singleElement().satisfies(a -> assertThat(a).contains("oldest reading not yet receipted"));
 
             fillUntilRefused(buffer, Lane.ROUTINE, "GM-1");
             assertThat(BufferHealthIndicator.alarms(buffer.stats(), Duration.ofDays(3)))

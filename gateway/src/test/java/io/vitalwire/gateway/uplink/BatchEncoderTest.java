@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class BatchEncoderTest {
 
     private static final Instant SENT = Instant.parse("2026-11-23T10:00:05Z");
-    private final BatchEncoder encoder = new BatchEncoder();
+    private final BatchEncoder encoder = new BatchEncoder(new BatchIds(new java.util.Random(7)));
     private final ContractCodec codec = new ContractCodec();
 
     @Test
@@ -30,6 +30,7 @@ class BatchEncoderTest {
         ReadingBatch batch = codec.decodeReadings(messages.get(0).payload());
         assertThat(batch.gatewayId()).isEqualTo("gw-1");
         assertThat(batch.sentAt()).isEqualTo(SENT);
+        assertThat(batch.batchId()).isEqualTo(messages.get(0).batchId()).matches("[0-9a-z]{10}-0");
         assertThat(batch.readings()).extracting(Reading::key).containsExactlyElementsOf(
                 rows.stream().map(r -> r.reading().key()).toList());
     }
@@ -68,5 +69,19 @@ class BatchEncoderTest {
     private static Reading reading(long sequence) {
         return GatewayReadings.storedGlucose("gw-1", GatewayReadings.device("GM-1"), sequence,
                 Instant.parse("2026-11-23T10:00:00Z"), "101");
+    }
+
+    @Test
+    void everyMessage_getsItsOwnBatchId_alsoForRowsSentBefore() throws Exception {
+        List<BufferedReading> rows = rows(4);
+
+        List<EncodedBatch> first = encoder.encode("gw-1", SENT, rows, Integer.MAX_VALUE);
+        List<EncodedBatch> again = encoder.encode("gw-1", SENT, rows, Integer.MAX_VALUE);
+        List<EncodedBatch> afterRestart = new BatchEncoder(new BatchIds()).encode("gw-1", SENT, rows,
+                Integer.MAX_VALUE);
+
+        assertThat(List.of(first.get(0).batchId(), again.get(0).batchId(), afterRestart.get(0).batchId()))
+                .doesNotHaveDuplicates();
+        assertThat(codec.decodeReadings(again.get(0).payload()).batchId()).isEqualTo(again.get(0).batchId());
     }
 }

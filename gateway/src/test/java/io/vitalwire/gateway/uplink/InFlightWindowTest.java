@@ -19,9 +19,9 @@ class InFlightWindowTest {
     void hasRoom_untilCapacityBatchesAreInFlight() {
         window.resize(2);
         assertThat(window.hasRoom()).isTrue();
-        window.add(List.of(1L), T0);
+        window.add("b", List.of(1L), T0);
         assertThat(window.hasRoom()).isTrue();
-        window.add(List.of(2L), T0);
+        window.add("b", List.of(2L), T0);
         assertThat(window.hasRoom()).isFalse();
     }
 
@@ -34,16 +34,16 @@ class InFlightWindowTest {
     @Test
     void settle_eachBatchOnItsOwn_andWakesPerOutcome() {
         window.resize(3);
-        InFlightWindow.Batch first = window.add(List.of(1L, 2L), T0);
-        InFlightWindow.Batch second = window.add(List.of(3L, 4L), T0.plusMillis(1));
-        InFlightWindow.Batch third = window.add(List.of(5L), T0.plusMillis(2));
+        InFlightWindow.Batch first = window.add("b", List.of(1L, 2L), T0);
+        InFlightWindow.Batch second = window.add("b", List.of(3L, 4L), T0.plusMillis(1));
+        InFlightWindow.Batch third = window.add("b", List.of(5L), T0.plusMillis(2));
 
         window.acknowledged(second);
         MqttException refused = new MqttException(135);
         window.failed(first, refused);
         InFlightWindow.Settled settled = window.settle();
 
-        assertThat(settled.acknowledged()).containsExactly(3L, 4L);
+        assertThat(settled.acknowledgedRows()).containsExactly(3L, 4L);
         assertThat(settled.failed()).containsExactly(1L, 2L);
         assertThat(settled.firstFailure()).containsSame(refused);
         assertThat(wakes).hasValue(2);
@@ -51,21 +51,21 @@ class InFlightWindowTest {
         assertThat(window.oldestSentAt()).contains(T0.plusMillis(2));
 
         window.acknowledged(third);
-        assertThat(window.settle().acknowledged()).containsExactly(5L);
+        assertThat(window.settle().acknowledgedRows()).containsExactly(5L);
         assertThat(window.oldestSentAt()).isEmpty();
     }
 
     @Test
     void settle_ignoresAnswersForAbandonedBatches_evenForTheSameRowsInFlightAgain() {
         window.resize(2);
-        InFlightWindow.Batch old = window.add(List.of(1L, 2L), T0);
+        InFlightWindow.Batch old = window.add("b", List.of(1L, 2L), T0);
 
         assertThat(window.abandonAll()).containsExactly(1L, 2L);
-        InFlightWindow.Batch again = window.add(List.of(1L, 2L), T0);
+        InFlightWindow.Batch again = window.add("b", List.of(1L, 2L), T0);
         window.acknowledged(old);
         InFlightWindow.Settled settled = window.settle();
 
-        assertThat(settled.acknowledged()).isEmpty();
+        assertThat(settled.acknowledgedRows()).isEmpty();
         assertThat(settled.failed()).isEmpty();
         assertThat(window.size()).isEqualTo(1);
         window.failed(again, new MqttException(16));

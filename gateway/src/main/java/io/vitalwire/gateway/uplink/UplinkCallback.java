@@ -8,15 +8,18 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
- * Wakes the uplink the moment its connection drops, so that an idle gateway starts reconnecting at once rather than
- * at its next heartbeat or reading.
+ * What the uplink's MQTT client reports on its own thread: a dropped connection wakes the uplink at once (an idle
+ * gateway starts reconnecting rather than at its next heartbeat or reading), and receipts, the one thing the gateway
+ * subscribes to, go to the {@link ReceiptListener}.
  */
-final class WakeOnDisconnect implements MqttCallback {
+final class UplinkCallback implements MqttCallback {
 
     private final Runnable wake;
+    private final ReceiptListener receipts;
 
-    WakeOnDisconnect(Runnable wake) {
+    UplinkCallback(Runnable wake, ReceiptListener receipts) {
         this.wake = wake;
+        this.receipts = receipts;
     }
 
     @Override
@@ -31,7 +34,7 @@ final class WakeOnDisconnect implements MqttCallback {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-        // The gateway subscribes to nothing.
+        receipts.arrived(topic, message.getPayload());
     }
 
     @Override
