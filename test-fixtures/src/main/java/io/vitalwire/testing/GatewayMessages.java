@@ -21,8 +21,18 @@ public final class GatewayMessages {
         return Topic.of(tenant, gatewayId, Channel.READINGS).path();
     }
 
-    /** The readings as one message, sent now. */
+    /** The readings as one message, sent now, asking for no receipt (as a gateway of contract 1.0 does). */
     public static byte[] readings(String gatewayId, List<Reading> readings) {
         return CODEC.encode(ReadingBatch.of(gatewayId, Instant.now(), readings));
+    }
+
+    /** The readings as one message named {@code batchId}, sent now: cloud-ingest receipts it once durable. */
+    public static byte[] readings(String gatewayId, String batchId, List<Reading> readings) {
+        return CODEC.encode(ReadingBatch.of(gatewayId, batchId, Instant.now(), readings));
+    }
+
+    /** {@code vitalwire/v1/<tenant>/<gateway>/receipts}. */
+    public static String receiptsTopic(String tenant, String gatewayId) {
+        return Topic.of(tenant, gatewayId, Channel.RECEIPTS).path();
     }
 }
