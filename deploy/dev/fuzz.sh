@@ -40,7 +40,10 @@ for entry in "${TARGETS[@]}"; do
   read -r module target <<<"$entry"
   [[ -z $only || $only == "$target" ]] || continue
   log=target/fuzz/${target//#/.}.log
-  if ! JAZZER_FUZZ=1 mvn -B -ntp -pl "$module" -am surefire:test -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false \
+  # test-compile with the goal: without a phase, Maven takes the module's reactor dependencies from the local
+  # repository, which on a fresh machine does not have them (nothing is installed), instead of from this build.
+  if ! JAZZER_FUZZ=1 mvn -B -ntp -pl "$module" -am test-compile surefire:test -Dtest="$target" \
+      -Dsurefire.failIfNoSpecifiedTests=false \
       "${runs[@]}" >"$log" 2>&1; then
     tail -n 60 "$log"
     echo "fuzzing $target found a problem: see $log and the crash file it names" >&2

@@ -16,9 +16,10 @@ mvn -B -ntp verify "$@"
 # the services the end-to-end tests started, the stack's logs) holds a known secret, a simulated device's identifier,
 # a test patient or a value the end-to-end tests send. See device-sims' SuiteLogsIT.
 if [[ -d device-sims/target/test-classes ]]; then
-  # -am so that device-sims' dependencies come from this build's reactor, not from a local repository that a fresh
-  # machine does not have; in the other modules the filter matches no test.
-  mvn -B -ntp -pl device-sims -am failsafe:integration-test@suite-logs failsafe:verify@suite-logs \
+  # -am and the test-compile phase so that device-sims' dependencies come from this build's reactor (without a
+  # phase Maven looks for them in the local repository, which a fresh machine does not have: nothing is installed);
+  # test-compile runs no test, and in the other modules the filter matches none.
+  mvn -B -ntp -pl device-sims -am test-compile failsafe:integration-test@suite-logs failsafe:verify@suite-logs \
     -Dit.test=SuiteLogsIT -Dfailsafe.failIfNoSpecifiedTests=false
 fi
 
