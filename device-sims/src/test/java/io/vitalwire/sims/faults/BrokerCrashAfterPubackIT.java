@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -15,21 +14,19 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The broker crashes (kill -9) holding readings it acknowledged to the gateway but had not delivered: cloud-ingest
  * was away, so its persistent session queued them, in memory only, since the broker had not saved its state since.
- * It comes back from its saved state — both sessions and their subscriptions, none of those readings — and they still
- * arrive: the gateway kept every reading until a receipt named it, and sends again what none named in time.
+ * It comes back from its saved state — both sessions, none of those readings — and they still arrive: the gateway kept
+ * every reading until a receipt named it, and sends again what none named in time.
  *
- * <p>Without receipts ({@code vitalwire.gateway.uplink.receipts-required=false}) the PUBACK released them, and this
- * test loses exactly the readings the broker held: checked by hand when receipts came in (the readme's fault tests).
+ * <p>Mosquitto 2.0.11 saves a session's plain subscriptions but not its shared ones (checked by hand: after a save and
+ * a kill -9, a subscriber's {@code plain/t} was back, its {@code $share/g/t} answered "no matching subscribers"). So
+ * until the stand-in subscribes again, as cloud-ingest does on every connection, the gateway's messages are refused
+ * with 0x10 and kept, as in {@link BrokerLostStateIT}; the readings in question here are the ones acknowledged before.
+ *
+ * <p>Without receipts ({@code vitalwire.gateway.uplink.receipts-required=false}) the PUBACK released them: checked by
+ * hand with that property added to the gateway's, this test lost 507 of 765 accepted readings.
  */
 class BrokerCrashAfterPubackIT {
 
-    /**
-     * Overdue receipts bring the resend; 5 s (not the default 60 s), and no growth beyond 10 s while cloud-ingest is
-     * away, keep the test short.
-     */
-    private static final Map<String, String> RECEIPTS_DUE_SOON = Map.of(
-            "vitalwire.gateway.uplink.receipt-timeout", "5s",
-            "vitalwire.gateway.uplink.max-receipt-timeout", "10s");
     /** Readings accepted while cloud-ingest is away: a few hundred messages queued in the broker's memory. */
     private static final int WHILE_AWAY = 500;
 
@@ -38,9 +35,10 @@ class BrokerCrashAfterPubackIT {
 
     @Test
     void brokerKilledHoldingAcknowledgedReadings_everyReadingArrives_sentAgainForWantOfAReceipt() throws Exception {
-        try (FaultScenario scenario = FaultScenario.startSavingOnDemand(dir, "gw-crash", RECEIPTS_DUE_SOON)) {
-            // What the broker will come back with, as its last autosave would have it: cloud-ingest's session with
-            // its shared subscription, the gateway's with its receipts subscription, and no reading.
+        try (FaultScenario scenario = FaultScenario.startSavingOnDemand(dir, "gw-crash",
+                FaultGateway.RECEIPTS_DUE_SOON)) {
+            // What the broker will come back with, as its last autosave would have it: cloud-ingest's session, the
+            // gateway's with its receipts subscription, and no reading.
             scenario.broker.save();
             Set<String> accepted;
             Set<String> heldByBroker;

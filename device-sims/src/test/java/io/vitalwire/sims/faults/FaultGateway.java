@@ -33,6 +33,13 @@ final class FaultGateway implements AutoCloseable {
     private static final Path JAR = Path.of("..", "gateway", "target", "gateway.jar");
     static final Path JVM_OPTIONS = Path.of("..", "deploy", "gateway", "jvm.options");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * For a test that waits for readings sent again for want of a receipt: due after 5 s instead of the default 60 s,
+     * and growing to 10 s at most (not 15 min) while none comes.
+     */
+    static final Map<String, String> RECEIPTS_DUE_SOON = Map.of(
+            "vitalwire.gateway.uplink.receipt-timeout", "5s",
+            "vitalwire.gateway.uplink.max-receipt-timeout", "10s");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern RESENT = Pattern.compile(
             "(\\d+) readings acknowledged by the broker got no receipt from cloud-ingest in time");
