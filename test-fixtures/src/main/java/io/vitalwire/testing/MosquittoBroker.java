@@ -5,11 +5,14 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -83,14 +86,32 @@ public final class MosquittoBroker implements AutoCloseable {
 
     /** As {@link #deployed(TestPki, Path)}, run on {@code host} (e.g. a network namespace of the test's own). */
     public static MosquittoBroker deployed(TestPki pki, Path dir, Host host) throws IOException, InterruptedException {
+        return deployed(pki, dir, host, Map.of());
+    }
+
+    /**
+     * As {@link #deployed(TestPki, Path)}, but saving its state only when the test says so ({@link #save()}) and on
+     * shutdown, instead of every {@code autosave_interval} (60 s): a crash then loses exactly what came since the
+     * test's last save, however long the test takes to get there.
+     */
+    public static MosquittoBroker deployedSavingOnDemand(TestPki pki, Path dir)
+            throws IOException, InterruptedException {
+        // Mosquitto: 0 turns autosave off; the state is still written on SIGUSR1 and on shutdown.
+        return deployed(pki, dir, Host.LOOPBACK, Map.of("autosave_interval 60", "autosave_interval 0"));
+    }
+
+    /** @param settings further replacements in the operators' configuration, each checked to be there */
+    private static MosquittoBroker deployed(TestPki pki, Path dir, Host host, Map<String, String> settings)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path stateDir = Files.createDirectories(dir.resolve("state"));
         int port = FreePorts.tcp();
         Files.writeString(pki.dir().resolve("acl"), pki.acl());
-        Map<String, String> ours = Map.of(
+        Map<String, String> ours = new HashMap<>(settings);
+        ours.putAll(Map.of(
                 "listener 8883", "listener " + port + (host.bindAddress() == null ? "" : " " + host.bindAddress()),
                 "/etc/mosquitto/vitalwire/", pki.dir() + "/",
-                "persistence_location /var/lib/mosquitto/", "persistence_location " + stateDir + "/");
+                "persistence_location /var/lib/mosquitto/", "persistence_location " + stateDir + "/"));
         String conf = Files.readString(DEPLOY.resolve("mosquitto.conf"));
         for (Map.Entry<String, String> e : ours.entrySet()) {
             if (!conf.contains(e.getKey())) {
@@ -176,6 +197,31 @@ public final class MosquittoBroker implements AutoCloseable {
     private long reloads() throws IOException {
         try (Stream<String> lines = Files.lines(log)) {
             return lines.filter(line -> line.contains("Reloading config")).count();
+        }
+    }
+
+    /**
+     * Has a {@link #deployed} broker write its state now (SIGUSR1), as its autosave would: sessions, subscriptions
+     * and queued messages. Returns once the new file is in place: Mosquitto writes a temporary file and renames it
+     * over the old one, so a file of another identity (inode) is a finished save.
+     */
+    public void save() throws IOException, InterruptedException {
+        if (stateDir == null) {
+            throw new IllegalStateException("only a deployed broker keeps state");
+        }
+        Path saved = stateDir.resolve("mosquitto.db");
+        Object before = Files.exists(saved) ? Files.readAttributes(saved, BasicFileAttributes.class).fileKey() : null;
+        Process usr1 = new ProcessBuilder("kill", "-USR1", Long.toString(process.pid())).start();
+        if (usr1.waitFor() != 0) {
+            throw new IllegalStateException("kill -USR1 " + process.pid() + " failed");
+        }
+        Instant deadline = Instant.now().plus(READY_TIMEOUT);
+        while (!Files.exists(saved)
+                || Objects.equals(before, Files.readAttributes(saved, BasicFileAttributes.class).fileKey())) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("mosquitto did not save its state; see " + log);
+            }
+            Thread.sleep(20);
         }
     }
 

@@ -34,10 +34,11 @@ public final class ReadingsSubscriber implements MqttCallback, AutoCloseable {
     private final MqttAsyncClient client;
     private final ContractCodec codec = new ContractCodec();
 
-    private ReadingsSubscriber(String brokerUrl, String group, ArrivalLedger ledger) throws MqttException {
+    private ReadingsSubscriber(String brokerUrl, String group, String clientId, ArrivalLedger ledger)
+            throws MqttException {
         this.group = group;
         this.ledger = ledger;
-        this.client = new MqttAsyncClient(brokerUrl, group + "-ingest", new MemoryPersistence());
+        this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
         client.setCallback(this);
     }
 
@@ -48,7 +49,16 @@ public final class ReadingsSubscriber implements MqttCallback, AutoCloseable {
      */
     public static ReadingsSubscriber connect(String brokerUrl, SocketFactory tls, String group, ArrivalLedger ledger)
             throws MqttException {
-        ReadingsSubscriber subscriber = new ReadingsSubscriber(brokerUrl, group, ledger);
+        return connect(brokerUrl, tls, group, group + "-ingest", ledger);
+    }
+
+    /**
+     * As {@link #connect(String, SocketFactory, String, ArrivalLedger)}, as client {@code clientId}: one of several
+     * replicas sharing the group's messages, each with a session of its own on the broker.
+     */
+    public static ReadingsSubscriber connect(String brokerUrl, SocketFactory tls, String group, String clientId,
+                                             ArrivalLedger ledger) throws MqttException {
+        ReadingsSubscriber subscriber = new ReadingsSubscriber(brokerUrl, group, clientId, ledger);
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setSocketFactory(tls);
         options.setCleanStart(false);
@@ -122,6 +132,15 @@ public final class ReadingsSubscriber implements MqttCallback, AutoCloseable {
     @Override
     public void authPacketArrived(int reasonCode, MqttProperties properties) {
         // No enhanced authentication.
+    }
+
+    /**
+     * Drops the connection without a DISCONNECT and never reconnects, as a replica that crashed or was scaled away:
+     * the broker keeps its session (and its place in the shared subscription) until the session expires.
+     */
+    public void abandon() throws MqttException {
+        client.disconnectForcibly(0, 0, false);
+        client.close(true);
     }
 
     @Override

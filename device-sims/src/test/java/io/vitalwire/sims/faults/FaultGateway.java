@@ -1,5 +1,7 @@
 package io.vitalwire.sims.faults;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitalwire.sims.coap.HomeDeviceCredential;
 import io.vitalwire.sims.e2e.ServiceProcess;
 import io.vitalwire.testing.FreePorts;
@@ -15,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The gateway jar as one home hub of a fault test: its data directory, CoAP port and registered devices stay the
@@ -29,6 +33,16 @@ final class FaultGateway implements AutoCloseable {
     private static final Path JAR = Path.of("..", "gateway", "target", "gateway.jar");
     static final Path JVM_OPTIONS = Path.of("..", "deploy", "gateway", "jvm.options");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * For a test that waits for readings sent again for want of a receipt: due after 5 s instead of the default 60 s,
+     * and growing to 10 s at most (not 15 min) while none comes.
+     */
+    static final Map<String, String> RECEIPTS_DUE_SOON = Map.of(
+            "vitalwire.gateway.uplink.receipt-timeout", "5s",
+            "vitalwire.gateway.uplink.max-receipt-timeout", "10s");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern RESENT = Pattern.compile(
+            "(\\d+) readings acknowledged by the broker got no receipt from cloud-ingest in time");
 
     private final String name;
     private final Map<String, String> properties;
@@ -99,6 +113,24 @@ final class FaultGateway implements AutoCloseable {
 
     String log() throws IOException {
         return Files.readString(process.log());
+    }
+
+    /** The uplink's health details: {@code unsent}, {@code inFlight}, {@code awaitingReceipt}… */
+    JsonNode uplinkHealth() throws IOException, InterruptedException {
+        return JSON.readTree(get("/health")).path("details").path("uplink").path("details");
+    }
+
+    /**
+     * Readings the gateway has sent again so far because the broker acknowledged them but no receipt from cloud-ingest
+     * named them in time, as its log counts them (MqttUplink's warning).
+     */
+    long readingsResentForWantOfReceipt() throws IOException {
+        Matcher resend = RESENT.matcher(log());
+        long readings = 0;
+        while (resend.find()) {
+            readings += Long.parseLong(resend.group(1));
+        }
+        return readings;
     }
 
     @Override

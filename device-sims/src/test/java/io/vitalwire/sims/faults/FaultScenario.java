@@ -48,14 +48,19 @@ final class FaultScenario implements AutoCloseable {
     private final List<HomeDeviceCredential> devices;
     private ReadingsSubscriber subscriber;
 
-    /** @param partition where the broker runs, on a path of its own for each side; null: on loopback */
+    /**
+     * @param partition       where the broker runs, on a path of its own for each side; null: on loopback
+     * @param savesOnDemand   the broker saves its state only when the test says so (see
+     *                        {@link MosquittoBroker#deployedSavingOnDemand}); loopback only
+     */
     private FaultScenario(Path dir, String gatewayId, Map<String, String> gatewayProperties,
-                          NetworkPartition partition) throws Exception {
+                          NetworkPartition partition, boolean savesOnDemand) throws Exception {
         this.gatewayId = gatewayId;
         this.devices = ReadingStream.thermometers(gatewayId.toUpperCase(), 2);
         if (partition == null) {
             this.pki = TestPki.issue(dir.resolve("pki"), gatewayId, TestPki.INGEST);
-            this.broker = MosquittoBroker.deployed(pki, dir.resolve("broker"));
+            this.broker = savesOnDemand ? MosquittoBroker.deployedSavingOnDemand(pki, dir.resolve("broker"))
+                    : MosquittoBroker.deployed(pki, dir.resolve("broker"));
             this.gatewayBrokerUrl = broker.url();
             this.ingestBrokerUrl = broker.url();
         } else {
@@ -82,7 +87,16 @@ final class FaultScenario implements AutoCloseable {
     /** With further gateway properties and JVM options beyond the installed ones. */
     static FaultScenario start(Path dir, String gatewayId, Map<String, String> gatewayProperties,
                                List<String> moreJvmOptions) throws Exception {
-        return start(new FaultScenario(dir, gatewayId, gatewayProperties, null), moreJvmOptions);
+        return start(new FaultScenario(dir, gatewayId, gatewayProperties, null, false), moreJvmOptions);
+    }
+
+    /**
+     * With a broker that saves its state only on {@link MosquittoBroker#save()} and on shutdown, so that a test can
+     * say exactly what a crash loses.
+     */
+    static FaultScenario startSavingOnDemand(Path dir, String gatewayId, Map<String, String> gatewayProperties)
+            throws Exception {
+        return start(new FaultScenario(dir, gatewayId, gatewayProperties, null, true), List.of());
     }
 
     /**
@@ -91,7 +105,7 @@ final class FaultScenario implements AutoCloseable {
      */
     static FaultScenario startBehind(NetworkPartition partition, Path dir, String gatewayId,
                                      Map<String, String> gatewayProperties) throws Exception {
-        return start(new FaultScenario(dir, gatewayId, gatewayProperties, partition), List.of());
+        return start(new FaultScenario(dir, gatewayId, gatewayProperties, partition, false), List.of());
     }
 
     private static FaultScenario start(FaultScenario scenario, List<String> moreJvmOptions) throws Exception {
@@ -125,6 +139,16 @@ final class FaultScenario implements AutoCloseable {
     /** cloud-ingest's side (back) on the broker: a persistent session with the shared subscription. */
     void subscribe() throws MqttException {
         subscriber = ingestSubscriber(ingestBrokerUrl, pki, ledger);
+    }
+
+    /**
+     * Another of cloud-ingest's replicas beside the scenario's own: the same share group, so the broker gives each
+     * its turn of the gateway's messages, but a session of its own as {@code clientId}, counting into {@code ledger}.
+     * The caller closes (or abandons) it.
+     */
+    ReadingsSubscriber subscribeAs(String clientId, ArrivalLedger ledger) throws MqttException {
+        return ReadingsSubscriber.connect(ingestBrokerUrl, BrokerTls.as(pki, TestPki.INGEST).socketFactory(), "faults",
+                clientId, ledger);
     }
 
     /**
@@ -175,6 +199,8 @@ final class FaultScenario implements AutoCloseable {
             await().atMost(ARRIVAL).pollInterval(Duration.ofMillis(200))
                     .until(() -> ledger.missing(accepted).isEmpty());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
+            System.out.printf("%d of %d accepted readings never arrived%n", ledger.missing(accepted).size(),
+                    accepted.size());
             printGatewayLog();
             throw e;
         }
