@@ -140,6 +140,21 @@ public class InfluxSink implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes a reading's points (a key conflict decided for the reading that arrived second): the points of its
+     * device at its point time ({@link #pointTime}), which only it has. The key is a field, which InfluxQL's DELETE
+     * cannot select by.
+     */
+    public void delete(Reading reading) {
+        // POST: InfluxDB takes no DELETE by GET (the bound-parameter builder's queries go by GET).
+        Query query = new Query("DELETE FROM " + MEASUREMENT + " WHERE device = $device AND time = "
+                + pointTime(reading), database, true).bindParameter("device", reading.device().stableId());
+        QueryResult result = influx.query(query);
+        if (result.hasError()) {
+            throw new InfluxDBException(result.getError());
+        }
+    }
+
     /** How many points carry this reading key (one per value of the reading once written). */
     public long countPoints(String readingKey) {
         Query query = BoundParameterQuery.QueryBuilder
