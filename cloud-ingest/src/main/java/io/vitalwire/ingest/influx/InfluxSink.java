@@ -146,9 +146,11 @@ public class InfluxSink implements AutoCloseable {
      * cannot select by.
      */
     public void delete(Reading reading) {
-        // POST: InfluxDB takes no DELETE by GET (the bound-parameter builder's queries go by GET).
-        Query query = new Query("DELETE FROM " + MEASUREMENT + " WHERE device = $device AND time = "
-                + pointTime(reading), database, true).bindParameter("device", reading.device().stableId());
+        // POST, as InfluxDB takes no DELETE by GET; the device inline, quoted, as the client sends a POST's bound
+        // parameters where the query belongs.
+        String device = reading.device().stableId().replace("\\", "\\\\").replace("'", "\\'");
+        Query query = new Query("DELETE FROM " + MEASUREMENT + " WHERE device = '" + device + "' AND time = "
+                + pointTime(reading), database, true);
         QueryResult result = influx.query(query);
         if (result.hasError()) {
             throw new InfluxDBException(result.getError());
