@@ -2,6 +2,7 @@ package io.vitalwire.ingest.replay;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -73,7 +74,7 @@ public class DecisionController {
             return answer(body.genuine().equals("held") ? conflicts.keepHeld(id, note.get(), actor(caller))
                     : conflicts.takeArrived(id, note.get(), actor(caller)));
         } catch (KeyConflicts.NotApplicable e) {
-            return HttpResponse.status(io.micronaut.http.HttpStatus.CONFLICT).body(e.getMessage());
+            return HttpResponse.status(HttpStatus.CONFLICT).body(e.getMessage());
         }
     }
 

@@ -22,9 +22,12 @@ import io.vitalwire.testing.GatewayMessages;
 import io.vitalwire.testing.GatewayReadings;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.net.http.HttpResponse;
+import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +37,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Observation;
 import org.influxdb.InfluxDB;
@@ -203,7 +207,7 @@ class EveryReasonReplayIT extends StackTest {
         // (a week) of its own, before any point of the sink's set the field's type there.
         Instant weeksAgo = now.minus(Duration.ofDays(60));
         influx.write(influxDb, "autogen", Point.measurement("vitals").time(weeksAgo.toEpochMilli(),
-                java.util.concurrent.TimeUnit.MILLISECONDS).tag("patient", "conflict").addField("unit", 1.0).build());
+                TimeUnit.MILLISECONDS).tag("patient", "conflict").addField("unit", 1.0).build());
         Reading conflicted = GatewayReadings.weight(gateway, scale, weeksAgo.plusSeconds(1), "70.1");
         send(List.of(conflicted));
         long influxRejected = only(conflicted.key()).id();
@@ -345,7 +349,7 @@ class EveryReasonReplayIT extends StackTest {
 
         Set<QuarantineReason> audited = EnumSet.noneOf(QuarantineReason.class);
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             var rs = s.executeQuery("SELECT DISTINCT reason FROM quarantine_replay_audit")) {
+             ResultSet rs = s.executeQuery("SELECT DISTINCT reason FROM quarantine_replay_audit")) {
             while (rs.next()) {
                 audited.add(QuarantineReason.valueOf(rs.getString(1)));
             }
@@ -415,7 +419,7 @@ class EveryReasonReplayIT extends StackTest {
     }
 
     private static long keyOffset(String key) throws Exception {
-        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        return Math.floorMod(java.nio.ByteBuffer.wrap(digest).getLong(), 1_000_000L);
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        return Math.floorMod(ByteBuffer.wrap(digest).getLong(), 1_000_000L);
     }
 }
