@@ -165,6 +165,14 @@ class EveryReasonReplayIT extends StackTest {
         JsonNode times = replayEntries(only(farFuture.key()).id());
         assertThat(times.at("/entries/0/outcome").asText()).isEqualTo("still-quarantined");
         assertThat(times.at("/entries/0/detail").asText()).contains("measuredAt");
+        // Two days ahead of its arrival three days ago: yesterday by now, but a clock nobody can trust all the same.
+        Reading ahead = GatewayReadings.weight(gateway, scale, now.minus(Duration.ofDays(1)), "70.3");
+        store.putReading(topic(), ahead, QuarantineReason.IMPLAUSIBLE_TIME, "ahead of this service's clock");
+        long aheadId = only(ahead.key()).id();
+        sql("UPDATE quarantine SET received_at = received_at - interval '3 days' WHERE id = " + aheadId);
+        assertThat(outcome(replayEntries(aheadId), aheadId)).as("judged against its arrival")
+                .isEqualTo("still-quarantined");
+        assertThat(inbox.trail(ahead.key())).isEmpty();
 
         // INBOX_REFUSED: PostgreSQL refuses the row (a constraint) — stays with the new SQLSTATE; once the schema
         // takes it, in it goes.
@@ -256,6 +264,12 @@ class EveryReasonReplayIT extends StackTest {
         assertThat(entry(id).reason()).isEqualTo(QuarantineReason.GATEWAY_MISMATCH);
 
         assertThat(outcome(replayEntries(id), id)).isEqualTo("still-quarantined");
+        assertThat(admin.postAs("/admin/quarantine/replay?entry=" + id, "", "reader", "auditor").statusCode())
+                .as("an auditor replays nothing").isEqualTo(403);
+        assertThat(admin.postAs("/admin/quarantine/replay", "", OPERATOR, "operator").statusCode())
+                .as("one of device, entry, reason").isEqualTo(400);
+        assertThat(admin.postAs("/admin/quarantine/replay?reason=BOGUS", "", OPERATOR, "operator").statusCode())
+                .isEqualTo(400);
         assertThat(admin.postAs("/admin/quarantine/" + id + "/dismiss", "{\"note\":\"forged key\"}", "reader",
                 "auditor").statusCode()).as("an auditor changes nothing").isEqualTo(403);
         assertThat(admin.postAs("/admin/quarantine/" + id + "/dismiss", "{}", OPERATOR, "operator").statusCode())
