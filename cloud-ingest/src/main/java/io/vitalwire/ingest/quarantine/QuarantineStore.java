@@ -22,8 +22,11 @@ import javax.sql.DataSource;
 
 /**
  * Keeps what cloud-ingest refused, with the reason, in PostgreSQL: nothing refused disappears unseen, operators can
- * list it, and readings held back for their device (unknown, unassigned) are replayed once it is assigned; each entry
- * records when it was replayed and what became of the reading. Payloads hold values and identifiers: they are stored
+ * list it, and every entry can be replayed through the check it failed ({@code replay.QuarantineReplay}) or closed
+ * by a person's decision. Each entry has a {@link QuarantineState} and leaves AWAITING once, by one guarded
+ * transition (replayed, dismissed); a replay that leaves it awaiting counts an attempt and keeps the new refusal as
+ * its detail; every such judgement and decision is audited in {@code quarantine_replay_audit} in the same
+ * transaction. Payloads hold values and identifiers: they are stored
  * encrypted ({@link PayloadSeal}) and entries are purged after the retention ({@link QuarantineRetention}).
  */
 @Singleton
