@@ -3,13 +3,13 @@ package io.vitalwire.ingest.consume;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.ContractViolation;
-import io.vitalwire.contract.Plausibility;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.ReadingBatch;
 import io.vitalwire.contract.Topic;
 import io.vitalwire.ingest.inbox.Arrival;
 import io.vitalwire.ingest.inbox.Inbox;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
+import io.vitalwire.ingest.quarantine.ReadingChecks;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -92,38 +92,16 @@ public class ReadingMessages {
     }
 
     /**
-     * The readings the inbox may take; the others are quarantined one by one (committed before this returns) and the
-     * rest of the message is taken as usual:
-     *
-     * <ul>
-     *   <li>{@code GATEWAY_MISMATCH}: a key that does not begin with the sending gateway's id ({@code ReadingKey.of}
-     *       puts the gateway first). The key is the reading's identity in the inbox, in FHIR and in InfluxDB, so a
-     *       gateway writing under another's keys could claim that gateway's future readings and have the genuine
-     *       ones taken for duplicates.</li>
-     *   <li>{@code IMPLAUSIBLE_TIME}, {@code IMPLAUSIBLE_VALUE}: outside the contract's plausibility bounds, which a
-     *       current gateway already applies at the edge. An old or foreign gateway's year 300000 would otherwise be
-     *       refused by PostgreSQL at the inbox commit, again at every redelivery, holding up every message behind it;
-     *       a time after 2262 would overflow InfluxDB's nanoseconds.</li>
-     * </ul>
+     * The readings the inbox may take; the others are quarantined one by one (committed before this returns) with
+     * the reason {@link ReadingChecks} gives ({@code GATEWAY_MISMATCH}, {@code IMPLAUSIBLE_TIME},
+     * {@code IMPLAUSIBLE_VALUE}: the checks a replay applies too), and the rest of the message is taken as usual.
      */
     private List<Reading> acceptable(String topicName, String gatewayId, List<Reading> readings) {
-        String prefix = gatewayId + "/";
         List<Reading> taken = new ArrayList<>(readings.size());
         for (Reading r : readings) {
-            if (!r.key().startsWith(prefix)) {
-                quarantine.putReading(topicName, r, QuarantineReason.GATEWAY_MISMATCH, "key names gateway '"
-                        + r.key().substring(0, Math.max(0, r.key().indexOf('/'))) + "', sent by gateway '" + gatewayId
-                        + "': a gateway writes only under its own keys");
-                continue;
-            }
-            Optional<String> time = Plausibility.implausibleTime(r, clock.instant());
-            if (time.isPresent()) {
-                quarantine.putReading(topicName, r, QuarantineReason.IMPLAUSIBLE_TIME, time.get());
-                continue;
-            }
-            Optional<String> value = Plausibility.implausibleValue(r);
-            if (value.isPresent()) {
-                quarantine.putReading(topicName, r, QuarantineReason.IMPLAUSIBLE_VALUE, value.get());
+            Optional<ReadingChecks.Refusal> refusal = ReadingChecks.refusal(gatewayId, r, clock.instant());
+            if (refusal.isPresent()) {
+                quarantine.putReading(topicName, r, refusal.get().reason(), refusal.get().detail());
                 continue;
             }
             taken.add(r);

@@ -55,8 +55,8 @@ public final class Jdbc {
 
     /**
      * Every row a statement answers, run on a connection of its own (its own transaction). Parameters in order:
-     * {@code String} (or {@code null} for text), {@code Integer}, {@code Timestamp}, or {@code String[]} (a text
-     * array).
+     * {@code String} (or {@code null} for text), {@code Integer}, {@code Long}, {@code Timestamp}, or
+     * {@code String[]} (a text array).
      */
     public static <T> List<T> query(DataSource dataSource, String sql, Row<T> row, Object... parameters)
             throws SQLException {
@@ -67,6 +67,8 @@ public final class Jdbc {
                     statement.setTimestamp(i + 1, at);
                 } else if (p instanceof Integer n) {
                     statement.setInt(i + 1, n);
+                } else if (p instanceof Long n) {
+                    statement.setLong(i + 1, n);
                 } else if (p instanceof String[] texts) {
                     statement.setArray(i + 1, c.createArrayOf("text", texts));
                 } else {

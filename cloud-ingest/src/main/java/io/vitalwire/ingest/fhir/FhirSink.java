@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import jakarta.inject.Singleton;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -15,7 +16,9 @@ import org.hl7.fhir.r4.model.Observation;
 /**
  * Writes Observations to the FHIR server exactly once per reading key: one transaction bundle per call (an inbox
  * claim's spot readings), each entry a conditional create on the key ({@code ifNoneExist}), so a repeated write or a
- * racing replica finds the existing Observation instead of adding one. One attempt per call: conflicts (409, two
+ * racing replica finds the existing Observation instead of adding one. An Observation withdrawn as
+ * {@code entered-in-error} ({@link #withdraw}: a key conflict decided for the reading that arrived second) does not
+ * count: the genuine reading's Observation is created beside it. One attempt per call: conflicts (409, two
  * creates of the same new key at once), throttling (429, honouring its {@code Retry-After}) and server errors (5xx)
  * are the inbox's to retry, after its backoff.
  */
@@ -46,7 +49,8 @@ public class FhirSink {
                     .getRequest()
                     .setMethod(Bundle.HTTPVerb.POST)
                     .setUrl("Observation")
-                    .setIfNoneExist("identifier=" + encode(FhirSystems.READING_KEY) + "|" + encode(key));
+                    .setIfNoneExist("identifier=" + encode(FhirSystems.READING_KEY) + "|" + encode(key)
+                            + "&status:not=" + Observation.ObservationStatus.ENTEREDINERROR.toCode());
         }
         try {
             return client.transaction().withBundle(transaction).execute();
@@ -84,6 +88,32 @@ public class FhirSink {
             }
             throw e;
         }
+    }
+
+    /**
+     * Withdraws every Observation carrying the reading key that is not withdrawn yet: status {@code entered-in-error}
+     * (FHIR R4 Observation.status: "the observation has been withdrawn following previous final release; this
+     * electronic record should never have existed"), kept, not deleted, so that whoever read it can see it was
+     * withdrawn. Repeating it changes nothing.
+     *
+     * @return the Observations withdrawn now ({@code Observation/…})
+     * @throws RuntimeException when the server is unreachable, failing or refuses: nothing is to be assumed
+     */
+    public List<String> withdraw(String readingKey) {
+        Bundle found = client.search().forResource(Observation.class)
+                .where(Observation.IDENTIFIER.exactly().systemAndCode(FhirSystems.READING_KEY, readingKey))
+                .returnBundle(Bundle.class).execute();
+        List<String> withdrawn = new ArrayList<>();
+        for (Bundle.BundleEntryComponent entry : found.getEntry()) {
+            Observation o = (Observation) entry.getResource();
+            if (o.getStatus() == Observation.ObservationStatus.ENTEREDINERROR) {
+                continue;
+            }
+            o.setStatus(Observation.ObservationStatus.ENTEREDINERROR);
+            client.update().resource(o).execute();
+            withdrawn.add("Observation/" + o.getIdElement().getIdPart());
+        }
+        return withdrawn;
     }
 
     /**

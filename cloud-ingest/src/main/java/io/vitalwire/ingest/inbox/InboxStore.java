@@ -448,12 +448,93 @@ public class InboxStore {
     }
 
     /**
-     * Adds readings as new entries within the caller's transaction (replay of a reading whose entry was purged).
-     *
-     * @return how many of them were new
+     * Adds readings as new entries within the caller's transaction (a replay): as {@link #add(List, Instant)}, a key
+     * held with another measurement is quarantined {@code KEY_CONFLICT} in that transaction; the caller counts those
+     * ({@code QuarantineStore.counted}) after its commit.
      */
-    public int add(Connection c, String topic, List<Reading> readings, Instant now) throws SQLException {
-        return insert(c, sortedRows(List.of(new Arrival(topic, readings))), now).added();
+    public Added add(Connection c, String topic, List<Reading> readings, Instant now) throws SQLException {
+        List<Row> rows = sortedRows(List.of(new Arrival(topic, readings)));
+        Inserted inserted = insert(c, rows, now);
+        return new Added(inserted.added(), rows.size() - inserted.added() - inserted.conflicts(),
+                inserted.conflicts());
+    }
+
+    /**
+     * The reading the inbox holds under a key now, within the caller's transaction (a replay of a key conflict
+     * compares with it); empty when the key's entry was purged, or is unreadable.
+     */
+    public Optional<Reading> held(Connection c, String readingKey) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT reading FROM inbox WHERE reading_key = ?")) {
+            select.setString(1, readingKey);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(codec.decodeReading(rs.getBytes(1)));
+            } catch (ContractViolation v) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Puts another reading in the place of the one an entry holds under its key, within the caller's transaction (a
+     * key conflict decided for the reading that arrived second): the entry holds the arrived reading, its owner is
+     * forgotten, its stages are reset and it is pending in the pipeline's first stage, as if it had just arrived.
+     *
+     * @return whether the inbox held the key; false when its entry was purged (then {@link #add} it)
+     * @throws IllegalStateException when the held reading is still pending in a stage: it would race the change
+     */
+    public boolean replace(Connection c, String topic, Reading arrived, Instant now) throws SQLException {
+        Long id = null;
+        try (PreparedStatement lock = c.prepareStatement("SELECT i.id, EXISTS (SELECT 1 FROM inbox_delivery d "
+                + "WHERE d.entry_id = i.id AND d.state = ?) FROM inbox i WHERE i.reading_key = ? FOR UPDATE")) {
+            lock.setString(1, InboxState.PENDING.name());
+            lock.setString(2, arrived.key());
+            try (ResultSet rs = lock.executeQuery()) {
+                if (rs.next()) {
+                    if (rs.getBoolean(2)) {
+                        throw new IllegalStateException("the held reading is still on its way through the pipeline; "
+                                + "decide once it has settled");
+                    }
+                    id = rs.getLong(1);
+                }
+            }
+        }
+        if (id == null) {
+            return false;
+        }
+        Timestamp at = Timestamp.from(now);
+        try (PreparedStatement update = c.prepareStatement("UPDATE inbox SET topic = ?, device = ?, measured_at = ?, "
+                + "received_at = ?, reading = ?, patient = NULL, device_ref = NULL WHERE id = ?");
+             PreparedStatement reset = c.prepareStatement("DELETE FROM inbox_delivery WHERE entry_id = ?");
+             PreparedStatement first = c.prepareStatement("INSERT INTO inbox_delivery (entry_id, stage, device, "
+                     + "measured_at, received_at, state, next_at, express) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            update.setString(1, topic);
+            update.setString(2, arrived.device().stableId());
+            update.setTimestamp(3, Timestamp.from(arrived.measuredAt()));
+            update.setTimestamp(4, at);
+            update.setBytes(5, codec.encodeReading(arrived));
+            update.setLong(6, id);
+            update.executeUpdate();
+            reset.setLong(1, id);
+            reset.executeUpdate();
+            first.setLong(1, id);
+            first.setString(2, pipeline.first());
+            first.setString(3, arrived.device().stableId());
+            first.setTimestamp(4, Timestamp.from(arrived.measuredAt()));
+            first.setTimestamp(5, at);
+            first.setString(6, InboxState.PENDING.name());
+            first.setTimestamp(7, at);
+            first.setBoolean(8, pipeline.isExpress(arrived));
+            first.executeUpdate();
+        }
+        return true;
+    }
+
+    /** Whether two readings under one key are the same measurement ({@link MeasurementContent}). */
+    public static boolean sameMeasurement(Reading a, Reading b) {
+        return MeasurementContent.same(a, b);
     }
 
     /**

@@ -140,6 +140,23 @@ public class InfluxSink implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes a reading's points (a key conflict decided for the reading that arrived second): the points of its
+     * device at its point time ({@link #pointTime}), which only it has. The key is a field, which InfluxQL's DELETE
+     * cannot select by.
+     */
+    public void delete(Reading reading) {
+        // POST, as InfluxDB takes no DELETE by GET; the device inline, quoted, as the client sends a POST's bound
+        // parameters where the query belongs.
+        String device = reading.device().stableId().replace("\\", "\\\\").replace("'", "\\'");
+        Query query = new Query("DELETE FROM " + MEASUREMENT + " WHERE device = '" + device + "' AND time = "
+                + pointTime(reading), database, true);
+        QueryResult result = influx.query(query);
+        if (result.hasError()) {
+            throw new InfluxDBException(result.getError());
+        }
+    }
+
     /** How many points carry this reading key (one per value of the reading once written). */
     public long countPoints(String readingKey) {
         Query query = BoundParameterQuery.QueryBuilder

@@ -47,6 +47,13 @@ public interface QuarantineConfig {
     @Bindable(defaultValue = "1h")
     Duration getPurgeInterval();
 
+    /**
+     * How often each replica counts the entries awaiting replay per reason for
+     * {@code vitalwire.ingest.quarantine.awaiting{reason}} (a scrape does not query the database). Default 1m.
+     */
+    @Bindable(defaultValue = "1m")
+    Duration getStatsInterval();
+
     /** Entries deleted or sealed per transaction. Default 500. */
     @Bindable(defaultValue = "500")
     int getBatchSize();

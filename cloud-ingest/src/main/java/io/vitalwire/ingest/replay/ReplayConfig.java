@@ -9,9 +9,10 @@ import java.time.Duration;
 public interface ReplayConfig {
 
     /**
-     * Whether this replica sweeps the quarantine: every {@link #getSweepInterval()} it replays the readings held
-     * back for their device (unknown, unassigned, conflicting assignments) of every device that can now be
-     * resolved. Default true: devices get assigned on the clinical side, in FHIR, not through this service.
+     * Whether this replica sweeps the quarantine: every {@link #getSweepInterval()} it replays the entries of the
+     * reasons a change of configuration cures (the device's, its installation's, its gateway's tenant's) of every
+     * device that can now be resolved. Default true: devices get assigned on the clinical side, in FHIR, not
+     * through this service. Reasons a fix or a decision cures are an operator's to replay.
      */
     @Bindable(defaultValue = "true")
     boolean isSweepEnabled();

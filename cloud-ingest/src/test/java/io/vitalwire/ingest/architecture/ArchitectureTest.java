@@ -26,6 +26,8 @@ import org.junit.jupiter.api.TestInstance;
  *   root (IngestApplication, IngestPipeline) ──▶ everything; nothing ──▶ root
  *   consume ──▶ inbox ──▶ pipeline ◀── resolve, fhir, influx      stages ─╳─▶ inbox
  *   replay, explain ──▶ inbox (admin features over the engine)     inbox ─╳─▶ any stage
+ *   replay ──▶ fhir, influx, window (a key conflict decided: the held reading withdrawn from the sinks)
+ *   replay ──▶ events, operations (a payload the contract refused, decoded now, handed to its consumer)
  *   consume ──▶ events, operations ──▶ rules (the one alert insert), notify, tasks   (operations alerts: no stage)
  *   resolve, replay ──▶ installation (which hub a device is installed at; imports no stage)
  *   resolve, replay ──▶ tenancy ──▶ installation (which tenant a gateway belongs to; imports no stage)

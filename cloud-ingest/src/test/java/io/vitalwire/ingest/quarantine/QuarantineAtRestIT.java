@@ -69,7 +69,7 @@ class QuarantineAtRestIT extends StackTest {
         String patient = fixtures.patient();
         String device = fixtures.device(stranger.serial(), null);
         fixtures.assign(device, patient, Instant.now().minus(Duration.ofDays(1)), null);
-        assertThat(replay.replayDevice(stranger.serial()).replayed()).as("replay decrypts").isEqualTo(1);
+        assertThat(replay.replayDevice(stranger.serial(), "test").replayed()).as("replay decrypts").isEqualTo(1);
     }
 
     @Test

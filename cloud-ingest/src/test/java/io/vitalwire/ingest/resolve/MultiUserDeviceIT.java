@@ -70,7 +70,7 @@ class MultiUserDeviceIT extends StackTest {
         // Binding user 3 makes its reading replayable; the reading without a user stays where it is.
         String carol = fixtures.patient();
         fixtures.assign(device, 3, carol, since, null);
-        ReplayReport report = replay.replayDevice(serial);
+        ReplayReport report = replay.replayDevice(serial, "test");
         assertThat(report.replayed()).isEqualTo(1);
         awaitSettled(List.of(user3));
         assertThat(subjectOf(user3)).isEqualTo(carol);

@@ -50,6 +50,19 @@ public final class AdminApi {
                 .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /** POST a JSON body to a path as {@code subject} with {@code roles}; returns the status and the body. */
+    public HttpResponse<String> postAs(String pathAndQuery, String body, String subject, String... roles)
+            throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).header("Content-Type", "application/json")
+                .header("Authorization", TestTokens.shared().bearer(subject, roles))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** The JSON of a 200 answer (else an assertion error with the status and body). */
+    public JsonNode json(HttpResponse<String> response) throws IOException {
+        return ok(response);
+    }
+
     /**
      * PUT a JSON body to a path with exactly this {@code Authorization} header ({@code null}: none), for the refusals
      * and the roles a test is about; returns the status and the body.
