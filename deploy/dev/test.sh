@@ -3,7 +3,8 @@
 # stack of real services (deploy/dev/stack.sh), then `mvn verify` (unit tests in Surefire, integration and
 # end-to-end tests in Failsafe). Extra arguments go to Maven, e.g. `deploy/dev/test.sh -pl gateway`, or
 # `deploy/dev/test.sh -Dvitalwire.faults.partition=5m` for the issue's five-minute network partition (PartitionIT;
-# 75 s otherwise).
+# 75 s otherwise), `-Dvitalwire.faults.pg-cut=5m` for a five-minute cut between cloud-ingest and PostgreSQL
+# (PostgresCutIT; 60 s otherwise).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 

@@ -27,7 +27,11 @@ public final class Jdbc {
         T run(Connection c) throws SQLException;
     }
 
-    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. What it throws is
+     * the work's failure, also when the rollback fails too (a connection that broke under the work cannot roll back):
+     * the work's SQLSTATE is what callers classify by.
+     */
     public static <T> T inTransaction(DataSource dataSource, Work<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -36,7 +40,11 @@ public final class Jdbc {
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             }
         }

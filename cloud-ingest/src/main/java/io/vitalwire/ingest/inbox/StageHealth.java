@@ -17,13 +17,16 @@ public class StageHealth {
      * @param failing     whether its last call failed
      * @param since       when it started failing, or working again; {@code null} before the first call
      * @param cause       the failure's cause ({@code unreachable}, {@code server-error}, {@code configuration},
-     *                  {@code error}) while failing
+     *                  {@code error}; {@link #DATABASE} when PostgreSQL itself failed the worker) while failing
      * @param lastError   the last failure's message while failing; names services, never readings
      */
     public record Status(boolean failing, Instant since, String cause, String lastError) {
 
         static final Status UNTRIED = new Status(false, null, null, null);
     }
+
+    /** The cause of a stage failing because its worker could not claim or commit in PostgreSQL. */
+    public static final String DATABASE = "database";
 
     private final Map<String, AtomicReference<Status>> statuses = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> recovered = new ConcurrentHashMap<>();
@@ -43,6 +46,15 @@ public class StageHealth {
         if (before.failing()) {
             recovered.computeIfAbsent(stage, s -> new AtomicBoolean()).set(true);
         }
+    }
+
+    /**
+     * PostgreSQL answered the stage's worker: a failure of its own ({@link #DATABASE}) is over. A failing sink stays
+     * failing until its next call succeeds.
+     */
+    void databaseAnswered(String stage, Instant now) {
+        status(stage, statuses).getAndUpdate(s -> s.failing() && DATABASE.equals(s.cause())
+                ? new Status(false, now, null, null) : s);
     }
 
     void failed(String stage, String cause, String error, Instant now) {

@@ -2,6 +2,8 @@ package io.vitalwire.ingest.inbox;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vitalwire.backoff.Backoff;
+import io.vitalwire.ingest.db.SqlFailure;
 import io.vitalwire.ingest.pipeline.Failure;
 import io.vitalwire.ingest.pipeline.Pipeline;
 import io.vitalwire.ingest.pipeline.Stage;
@@ -9,9 +11,12 @@ import io.vitalwire.ingest.quarantine.QuarantineReason;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +28,15 @@ import org.slf4j.LoggerFactory;
  * <p>Metrics: {@code vitalwire.ingest.inbox.latency{stage}} (from a reading's arrival to the stage finishing it),
  * {@code vitalwire.ingest.sink.write{stage, outcome=ok|failed}} (one stage call on a claim),
  * {@code vitalwire.ingest.sink.failures{stage, cause=unreachable|server-error|configuration|error|rejected}}
- * (failed calls; for {@code rejected}, readings the stage set aside for good).
+ * (failed calls; for {@code rejected}, readings the stage set aside for good),
+ * {@code vitalwire.ingest.inbox.database.failures{stage, class=transient|configuration|input}} (claims or commits
+ * PostgreSQL did not answer or refused).
+ *
+ * <p>When PostgreSQL fails under a claim or its commit (down, or silent until the datasource's timeouts end the
+ * wait), the entries stay pending there and the worker waits the shared {@link Backoff} — not the poll interval, and
+ * no wake-up cuts it short — before it claims again, and shows the stage {@code failing} with cause
+ * {@code database}: a dozen workers asking a database that does not answer at once would only add to the load of
+ * its return. The first claim that PostgreSQL answers ends both.
  */
 final class StageWorker implements Runnable {
 
@@ -40,6 +53,8 @@ final class StageWorker implements Runnable {
     private final MeterRegistry metrics;
     private final Clock clock;
     private final Timer latency;
+    private final Backoff databaseBackoff;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
 
     StageWorker(Pipeline pipeline, Pipeline.Step step, Lane lane, InboxStore store, InboxConfig config,
@@ -59,6 +74,7 @@ final class StageWorker implements Runnable {
                 .description("from a reading's arrival to an inbox stage finishing it")
                 .tag("stage", stage.name())
                 .register(metrics);
+        this.databaseBackoff = new Backoff(config.getRetryDelay(), config.getMaxRetryDelay());
     }
 
     @Override
@@ -67,10 +83,16 @@ final class StageWorker implements Runnable {
             int claimed = 0;
             try {
                 claimed = drainOnce();
+                databaseBackoff.reset();
+                health.databaseAnswered(stage.name(), clock.instant());
             } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
-                // PostgreSQL unreachable, or a bug: the entries stay pending; look again after the poll interval.
-                // Errors too: a worker that ended would leave its stage's readings waiting with no trace.
+                // PostgreSQL unreachable, or a bug: the entries stay pending; look again later. Errors too: a worker
+                // that ended would leave its stage's readings waiting with no trace.
                 LOG.warn("{} worker: {}", stage.name(), e.toString());
+                if (fromDatabase(e)) {
+                    backOff(e);
+                    continue;
+                }
             }
             if (claimed == 0 && running) {
                 try {
@@ -190,6 +212,31 @@ final class StageWorker implements Runnable {
         }
     }
 
+    /** Whether PostgreSQL (or the pool in front of it) failed: an {@link SQLException} in the cause chain. */
+    private static boolean fromDatabase(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void backOff(Throwable e) {
+        SqlFailure failure = SqlFailure.of(e);
+        String sqlState = SqlFailure.sqlState(e);
+        health.failed(stage.name(), StageHealth.DATABASE, "PostgreSQL: " + failure.tag()
+                + (sqlState == null ? "" : ", SQLSTATE " + sqlState), clock.instant());
+        metrics.counter("vitalwire.ingest.inbox.database.failures", "stage", stage.name(), "class", failure.tag())
+                .increment();
+        try {
+            stopped.await(databaseBackoff.next().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
     private Timer timer(String outcome) {
         return Timer.builder("vitalwire.ingest.sink.write")
                 .description("one call of an inbox stage to its service")
@@ -199,6 +246,7 @@ final class StageWorker implements Runnable {
 
     void stop() {
         running = false;
+        stopped.countDown();
         signals.wake(stage.name());
     }
 }

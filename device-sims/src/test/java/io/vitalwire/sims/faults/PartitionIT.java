@@ -45,7 +45,7 @@ class PartitionIT {
     @Test
     void pathBlackHoled_gatewayGoesDown_buffers_reconnectsWhenItReturns_andEveryReadingArrives() throws Exception {
         assumeTrue(NetworkPartition.available(), "network namespaces need root and iproute2");
-        Duration partitionLength = partitionLength();
+        Duration partitionLength = FaultLength.of("vitalwire.faults.partition", DEFAULT_PARTITION);
         try (NetworkPartition partition = NetworkPartition.create();
              FaultScenario scenario = FaultScenario.startBehind(partition, dir, "gw-partition", Map.of())) {
             Set<String> accepted;
@@ -104,23 +104,5 @@ class PartitionIT {
                     partitionLength.toSeconds(), noticedAfter.toSeconds(), duringPartition.size(),
                     reconnect.toMillis(), accepted.size(), scenario.ledger.duplicates());
         }
-    }
-
-    /** {@code -Dvitalwire.faults.partition=5m} (or {@code 90s}, or ISO-8601 {@code PT5M}); CI's length otherwise. */
-    static Duration partitionLength() {
-        String value = System.getProperty("vitalwire.faults.partition", "").strip().toLowerCase(Locale.ROOT);
-        if (value.isEmpty()) {
-            return DEFAULT_PARTITION;
-        }
-        if (value.startsWith("pt")) {
-            return Duration.parse(value);
-        }
-        long amount = Long.parseLong(value.substring(0, value.length() - 1));
-        return switch (value.charAt(value.length() - 1)) {
-            case 's' -> Duration.ofSeconds(amount);
-            case 'm' -> Duration.ofMinutes(amount);
-            default -> throw new IllegalArgumentException("vitalwire.faults.partition: '" + value
-                    + "' is not like 90s, 5m or PT5M");
-        };
     }
 }
