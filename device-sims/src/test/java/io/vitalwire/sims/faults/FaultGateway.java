@@ -42,7 +42,7 @@ final class FaultGateway implements AutoCloseable {
             "vitalwire.gateway.uplink.max-receipt-timeout", "10s");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern RESENT = Pattern.compile(
-            "(\\d+) readings acknowledged by the broker got no receipt from cloud-ingest in time");
+            "(?m)^vitalwire_uplink_resent_total\\{[^}]*reason=\"receipt-overdue\"[^}]*\\} ([0-9.eE+]+)$");
 
     private final String name;
     private final Map<String, String> properties;
@@ -122,15 +122,11 @@ final class FaultGateway implements AutoCloseable {
 
     /**
      * Readings the gateway has sent again so far because the broker acknowledged them but no receipt from cloud-ingest
-     * named them in time, as its log counts them (MqttUplink's warning).
+     * named them in time: its counter {@code vitalwire.uplink.resent{reason=receipt-overdue}}, from {@code /prometheus}.
      */
-    long readingsResentForWantOfReceipt() throws IOException {
-        Matcher resend = RESENT.matcher(log());
-        long readings = 0;
-        while (resend.find()) {
-            readings += Long.parseLong(resend.group(1));
-        }
-        return readings;
+    long readingsResentForWantOfReceipt() throws IOException, InterruptedException {
+        Matcher resent = RESENT.matcher(get("/prometheus"));
+        return resent.find() ? (long) Double.parseDouble(resent.group(1)) : 0;
     }
 
     @Override

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * crashed or was scaled away, and never comes back. Its persistent session stays on the broker, and Mosquitto goes on
  * giving that session its turn of the shared subscription: those readings are acknowledged to the gateway and
  * delivered to nobody. The remaining replica still receives every reading, because the gateway sends again what no
- * receipt names in time; the resends are counted in the gateway's log.
+ * receipt names in time; the resends are counted by the gateway's `vitalwire.uplink.resent` counter.
  *
  * <p>Without receipts ({@code vitalwire.gateway.uplink.receipts-required=false}) the broker's PUBACK released every
  * reading queued for the departed session: checked by hand with that property added to the gateway's, 1,141 of the

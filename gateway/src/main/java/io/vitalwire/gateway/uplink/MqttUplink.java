@@ -1,6 +1,7 @@
 package io.vitalwire.gateway.uplink;
 
 import io.micronaut.context.annotation.Context;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalwire.backoff.Backoff;
 import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.ContractCodec;
@@ -78,6 +79,7 @@ public class MqttUplink implements AutoCloseable {
     private final InFlightWindow window = new InFlightWindow(wake::release);
     private final ReceiptWindow receipts;
     private final ReceiptListener receiptListener;
+    private final OverdueReceipts overdueReceipts;
     private final UplinkLifecycle lifecycle = new UplinkLifecycle();
     private final GatewayPresence presence;
     private final Heartbeat heartbeat;
@@ -91,13 +93,14 @@ public class MqttUplink implements AutoCloseable {
 
     @Inject
     public MqttUplink(ReadingBuffer buffer, EventOutbox outbox, UplinkConfig config, GatewayConfig gateway,
-                      List<AdapterStatus> adapters, GatewayClockSync clockSync, Clock clock) throws MqttException {
-        this(buffer, outbox, config, gateway, adapters, clockSync, clock, MonotonicClock.startingAt(clock));
+                      List<AdapterStatus> adapters, GatewayClockSync clockSync, MeterRegistry meters, Clock clock)
+            throws MqttException {
+        this(buffer, outbox, config, gateway, adapters, clockSync, meters, clock, MonotonicClock.startingAt(clock));
     }
 
     MqttUplink(ReadingBuffer buffer, EventOutbox outbox, UplinkConfig config, GatewayConfig gateway,
-               List<AdapterStatus> adapters, GatewayClockSync clockSync, Clock clock, Clock timers)
-            throws MqttException {
+               List<AdapterStatus> adapters, GatewayClockSync clockSync, MeterRegistry meters, Clock clock,
+               Clock timers) throws MqttException {
         this.buffer = buffer;
         this.config = config;
         this.topics = new UplinkTopics(gateway.getTenant(), gateway.getId());
@@ -116,6 +119,7 @@ public class MqttUplink implements AutoCloseable {
         this.receipts = new ReceiptWindow(config.getReceiptTimeout(), config.getMaxReceiptTimeout(),
                 config.getMaxAwaitingReceipt(), wake::release);
         this.receiptListener = new ReceiptListener(topics, codec, receipts);
+        this.overdueReceipts = new OverdueReceipts(meters, timers);
         this.client = newClient();
         buffer.onAppend(wake::release);
         outbox.onAppend(() -> {
@@ -293,8 +297,7 @@ public class MqttUplink implements AutoCloseable {
         }
         List<Long> overdue = receipts.overdue(timers.instant());
         if (!overdue.isEmpty()) {
-            LOG.warn("{} readings acknowledged by the broker got no receipt from cloud-ingest in time: sending them "
-                    + "again", overdue.size());
+            overdueReceipts.resending(overdue.size());
             buffer.requeue(overdue);
         }
     }
