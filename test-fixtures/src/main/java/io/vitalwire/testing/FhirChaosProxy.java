@@ -98,8 +98,11 @@ public final class FhirChaosProxy implements AutoCloseable {
         }
     }
 
-    /** A conditional create's {@code ifNoneExist} on the reading key, as cloud-ingest's FHIR sink writes it. */
-    private static final Pattern READING_KEY = Pattern.compile("reading-key\\|([^\"<]+)\"");
+    /**
+     * A conditional create's {@code ifNoneExist} on the reading key, as cloud-ingest's FHIR sink writes it: the key
+     * up to the end of the value or the next search parameter ({@code &status:not=entered-in-error}).
+     */
+    private static final Pattern READING_KEY = Pattern.compile("reading-key\\|([^\"<&]+)[\"&]");
     private static final String FHIR_JSON = "application/fhir+json";
     private static final byte[] OUTCOME = ("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
             + "\"code\":\"transient\"}]}").getBytes(StandardCharsets.UTF_8);
