@@ -47,7 +47,7 @@ public class QuarantineController {
         if (limit < 1 || limit > MAX_LIMIT || (device != null && (device.isBlank() || device.length() > 64))) {
             return HttpResponse.badRequest("limit must be 1.." + MAX_LIMIT + ", device 1..64 characters");
         }
-        List<QuarantineStore.Entry> entries = store.list(new QuarantineStore.Filter(wanted, device),
+        List<QuarantineStore.Entry> entries = store.listWithoutPayloads(new QuarantineStore.Filter(wanted, device),
                 before == null ? Long.MAX_VALUE : before, limit);
         Long next = entries.size() < limit ? null : entries.get(entries.size() - 1).id();
         return HttpResponse.ok(new Page(entries.stream().map(QuarantineView::of).toList(), next));

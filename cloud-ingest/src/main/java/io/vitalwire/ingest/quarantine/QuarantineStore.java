@@ -141,10 +141,23 @@ public class QuarantineStore {
         return reading.device().serial() != null ? reading.device().serial() : reading.device().address();
     }
 
-    /** A page of entries matching the filter, newest first, with ids below {@code beforeId}. */
+    /** A page of entries matching the filter, newest first, with ids below {@code beforeId}; payloads opened. */
     public List<Entry> list(Filter filter, long beforeId, int limit) {
+        return page(filter, beforeId, limit, true);
+    }
+
+    /**
+     * Like {@link #list}, but payloads left sealed ({@code null} in each entry): what the admin API lists, which shows
+     * no payload. So one entry sealed with a key this replica lacks (a retired key not configured, another
+     * deployment's key) does not make the whole listing fail; replaying that entry still says which key it needs.
+     */
+    public List<Entry> listWithoutPayloads(Filter filter, long beforeId, int limit) {
+        return page(filter, beforeId, limit, false);
+    }
+
+    private List<Entry> page(Filter filter, long beforeId, int limit, boolean openPayloads) {
         String reason = filter.reason() == null ? null : filter.reason().name();
-        return query("SELECT " + COLUMNS + " FROM quarantine WHERE id < ? AND (?::text IS NULL OR reason = ?) "
+        return query(openPayloads, "SELECT " + COLUMNS + " FROM quarantine WHERE id < ? AND (?::text IS NULL OR reason = ?) "
                 + "AND (?::text IS NULL OR device = ?) ORDER BY id DESC LIMIT ?", select -> {
             select.setLong(1, beforeId);
             select.setString(2, reason);
@@ -506,14 +519,22 @@ public class QuarantineStore {
     }
 
     private List<Entry> query(String sql, Binder binder) {
+        return query(true, sql, binder);
+    }
+
+    private List<Entry> query(boolean openPayloads, String sql, Binder binder) {
         try (Connection c = dataSource.getConnection()) {
-            return read(c, sql, binder);
+            return read(c, sql, binder, openPayloads);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the quarantine: " + e.getMessage(), e);
         }
     }
 
     private List<Entry> read(Connection c, String sql, Binder binder) throws SQLException {
+        return read(c, sql, binder, true);
+    }
+
+    private List<Entry> read(Connection c, String sql, Binder binder, boolean openPayloads) throws SQLException {
         try (PreparedStatement select = c.prepareStatement(sql)) {
             binder.bind(select);
             List<Entry> entries = new ArrayList<>();
@@ -525,10 +546,12 @@ public class QuarantineStore {
                     String keyId = rs.getString(13);
                     entries.add(new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(), topic, readingKey,
                             rs.getString(5), QuarantineReason.valueOf(rs.getString(6)), rs.getString(7),
-                            seal.open(keyId, new PayloadSeal.Place("payload", topic, readingKey), rs.getBytes(8)),
+                            openPayloads ? seal.open(keyId, new PayloadSeal.Place("payload", topic, readingKey),
+                                    rs.getBytes(8)) : null,
                             replayed == null ? null : replayed.toInstant(), rs.getString(10), rs.getString(11),
-                            seal.open(keyId, new PayloadSeal.Place("held_payload", topic, readingKey),
-                                    rs.getBytes(12)), QuarantineState.valueOf(rs.getString(14)), rs.getInt(15)));
+                            openPayloads ? seal.open(keyId, new PayloadSeal.Place("held_payload", topic,
+                                    readingKey), rs.getBytes(12)) : null,
+                            QuarantineState.valueOf(rs.getString(14)), rs.getInt(15)));
                 }
             }
             return entries;

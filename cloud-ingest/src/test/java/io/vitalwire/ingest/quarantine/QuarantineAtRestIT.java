@@ -72,6 +72,29 @@ class QuarantineAtRestIT extends StackTest {
         assertThat(replay.replayDevice(stranger.serial(), "test").replayed()).as("replay decrypts").isEqualTo(1);
     }
 
+    /**
+     * An entry sealed with a key this replica lacks (found on the demo's database after keys were regenerated) is
+     * listed by the admin API all the same, which shows no payload; replaying it names the missing key.
+     */
+    @Test
+    void anEntrySealedWithAKeyThisReplicaLacks_isStillListed() throws Exception {
+        DeviceIdentity stranger = GatewayReadings.device("LOSTKEY-" + run);
+        Reading weight = GatewayReadings.weight(gateway, stranger, Instant.now().truncatedTo(ChronoUnit.SECONDS)
+                .minus(Duration.ofHours(2)), VALUE);
+        send(List.of(weight));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement update = c.prepareStatement(
+                     "UPDATE quarantine SET key_id = '00000000deadbeef' WHERE reading_key = ?")) {
+            update.setString(1, weight.key());
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+
+        assertThat(admin.get("/admin/quarantine?device=" + stranger.serial()).path("entries"))
+                .singleElement().satisfies(e -> assertThat(e.path("readingKey").asText()).isEqualTo(weight.key()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.forReading(weight.key()))
+                .hasMessageContaining("00000000deadbeef");
+    }
+
     @Test
     void aRowStoredBeforeEncryption_isSealedInPlace_andReadsTheSame() throws Exception {
         DeviceIdentity old = GatewayReadings.device("OLDROW-" + run);
