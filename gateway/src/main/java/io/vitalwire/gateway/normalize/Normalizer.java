@@ -91,7 +91,7 @@ public class Normalizer {
         }
         List<ReadingValue> values = new ArrayList<>(m.values().size());
         for (MeasuredValue value : m.values()) {
-            values.add(toReadingValue(value));
+            values.add(readingValue(value));
         }
         String mdc = m.type() == MeasurementType.BLOOD_PRESSURE ? "150020" : values.get(0).mdc();
         String loinc = m.type() == MeasurementType.BLOOD_PRESSURE ? "85354-9" : values.get(0).loinc();
@@ -132,6 +132,19 @@ public class Normalizer {
             return new Timing(byDevice, ClockQuality.SYNCED);
         }
         return new Timing(byDevice.minusMillis(offsetMillis), ClockQuality.CORRECTED);
+    }
+
+    /**
+     * A value the contract cannot carry (more digits or a larger exponent than it bounds: a CBOR float of 1.7e25,
+     * found by SenmlPackFuzzTest) is the measurement's fault, refused like any other — not an unchecked exception,
+     * which the CoAP resource would answer 5.00 and the device retry for ever.
+     */
+    private static ReadingValue readingValue(MeasuredValue v) throws NormalizationException {
+        try {
+            return toReadingValue(v);
+        } catch (IllegalArgumentException e) {
+            throw new NormalizationException(v.quantity() + ": " + e.getMessage());
+        }
     }
 
     private static ReadingValue toReadingValue(MeasuredValue v) throws NormalizationException {
