@@ -143,10 +143,19 @@ public final class ReadingsSubscriber implements MqttCallback, AutoCloseable {
         client.close(true);
     }
 
+    /**
+     * Disconnects cleanly if it can within a few seconds — while readings still pour in, Paho's DISCONNECT waits for
+     * its callback thread, which also sends the receipts, to fall quiet, which may not happen — else drops the
+     * connection. The broker keeps the session either way.
+     */
     @Override
     public void close() throws MqttException {
         if (client.isConnected()) {
-            client.disconnect().waitForCompletion(5_000);
+            try {
+                client.disconnect(2_000).waitForCompletion(5_000);
+            } catch (MqttException e) {
+                client.disconnectForcibly(0, 1_000, false);
+            }
         }
         client.close(true);
     }
