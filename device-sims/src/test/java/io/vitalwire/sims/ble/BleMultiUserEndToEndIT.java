@@ -10,7 +10,7 @@ import io.vitalwire.sims.bluez.SimDeviceKind;
 import io.vitalwire.sims.bluez.SimMeasurement;
 import io.vitalwire.sims.bluez.SimulatedBluez;
 import io.vitalwire.sims.e2e.PipelineRecords;
-import io.vitalwire.sims.e2e.ServiceProcess;
+import io.vitalwire.sims.process.ServiceProcess;
 import io.vitalwire.sims.provision.FhirProvisioner;
 import io.vitalwire.testing.StackSettings;
 import java.net.URI;

@@ -8,7 +8,7 @@ import io.vitalwire.contract.Reading;
 import io.vitalwire.sims.bluez.DbusDaemon;
 import io.vitalwire.sims.bluez.SimDeviceKind;
 import io.vitalwire.sims.bluez.SimulatedBluez;
-import io.vitalwire.sims.e2e.ServiceProcess;
+import io.vitalwire.sims.process.ServiceProcess;
 import io.vitalwire.testing.StackSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import io.vitalwire.sims.bluez.DbusDaemon;
 import io.vitalwire.sims.bluez.SimDeviceKind;
 import io.vitalwire.sims.bluez.SimMeasurement;
 import io.vitalwire.sims.bluez.SimulatedBluez;
-import io.vitalwire.sims.e2e.ServiceProcess;
+import io.vitalwire.sims.process.ServiceProcess;
 import io.vitalwire.testing.StackSettings;
 import java.math.BigDecimal;
 import java.nio.file.Files;

@@ -11,7 +11,7 @@ import io.vitalwire.sims.bluez.SimulatedBluez;
 import io.vitalwire.sims.coap.CoapHomeDevice;
 import io.vitalwire.sims.coap.HomeDeviceKind;
 import io.vitalwire.sims.coap.SenmlPacks;
-import io.vitalwire.sims.e2e.ServiceProcess;
+import io.vitalwire.sims.process.ServiceProcess;
 import io.vitalwire.testing.FreePorts;
 import io.vitalwire.testing.StackSettings;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.vitalwire.sims.e2e;
 
+import io.vitalwire.sims.process.ServiceProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -3,7 +3,7 @@ package io.vitalwire.sims.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitalwire.sims.coap.HomeDeviceCredential;
-import io.vitalwire.sims.e2e.ServiceProcess;
+import io.vitalwire.sims.process.ServiceProcess;
 import io.vitalwire.testing.FreePorts;
 import io.vitalwire.testing.MosquittoBroker;
 import io.vitalwire.testing.TestPki;

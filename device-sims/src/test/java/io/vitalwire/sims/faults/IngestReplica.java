@@ -2,7 +2,7 @@ package io.vitalwire.sims.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vitalwire.sims.e2e.ServiceProcess;
+import io.vitalwire.sims.process.ServiceProcess;
 import io.vitalwire.testing.MosquittoBroker;
 import io.vitalwire.testing.PostgresSchema;
 import io.vitalwire.testing.TestPki;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitalwire.sims.coap.CoapHomeDevice;
 import io.vitalwire.sims.coap.HomeDeviceCredential;
 import io.vitalwire.sims.coap.HomeDeviceKind;
-import io.vitalwire.sims.e2e.ServiceProcess;
+import io.vitalwire.sims.process.ServiceProcess;
 import io.vitalwire.sims.provision.FhirProvisioner;
 import io.vitalwire.testing.GatewayReadings;
 import io.vitalwire.testing.MosquittoBroker;

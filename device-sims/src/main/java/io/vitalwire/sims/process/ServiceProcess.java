@@ -1,7 +1,7 @@
-package io.vitalwire.sims.e2e;
+package io.vitalwire.sims.process;
 
-import io.vitalwire.testing.FreePorts;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * One of our services run as its own JVM from the jar Maven built, exactly as an operator runs it, with its
- * output in {@code target/e2e-logs/}. Properties naming a password, secret or key go through the environment, so
+ * output in a log file of its own ({@code target/e2e-logs/} for the end-to-end tests, the run directory for the
+ * demo). Properties naming a password, secret or key go through the environment, so
  * that no secret is on a command line (ps).
  */
 public final class ServiceProcess implements AutoCloseable {
@@ -46,10 +47,19 @@ public final class ServiceProcess implements AutoCloseable {
     /** With these JVM options (e.g. {@code @file} of the options operators install) instead of a 256 MB heap. */
     public static ServiceProcess start(String name, Path jar, List<String> jvmOptions, Map<String, String> properties)
             throws IOException {
+        return start(name, jar, jvmOptions, properties, Path.of("target", "e2e-logs"));
+    }
+
+    /** With its output in {@code <logs>/<name>.log}. */
+    public static ServiceProcess start(String name, Path jar, List<String> jvmOptions, Map<String, String> properties,
+                                       Path logs) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run `mvn package` first");
         }
-        int httpPort = FreePorts.tcp();
+        int httpPort;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            httpPort = probe.getLocalPort();
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -64,7 +74,6 @@ public final class ServiceProcess implements AutoCloseable {
             }
         });
         command.addAll(List.of("-jar", jar.toString()));
-        Path logs = Path.of("target", "e2e-logs");
         Files.createDirectories(logs);
         Path log = logs.resolve(name + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
