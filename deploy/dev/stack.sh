@@ -5,6 +5,8 @@
 #   stack.sh stop     stop what this script started (by PID), TERM first and KILL after a grace period
 #   stack.sh status   print each service up/down with its address
 #   stack.sh env      print `export VW_...=...` lines; use as: eval "$(deploy/dev/stack.sh env)"
+#   stack.sh acl      render the broker's ACL again from the dev PKI (after issuing gateways, e.g. `sims fleet`) and
+#                     make a running Mosquitto re-read it (SIGHUP): connected clients stay connected
 #
 # Services: Mosquitto (MQTT), PostgreSQL, InfluxDB 1.x, and the HAPI FHIR JPA server of
 # deploy/fhir-server. Each daemon runs as our own process with our own generated config, data and
@@ -249,7 +251,29 @@ mqtt_pki() {
   for gateway in "${MQTT_GATEWAYS[@]}"; do
     [[ -f $pki/${gateway#*:}.pem ]] || "$script" gateway "$pki" "${gateway%%:*}" "${gateway#*:}" >/dev/null
   done
-  "$script" acl "$pki" >"$pki/acl"
+  render_acl "$pki"
+}
+
+# The ACL, written whole before it replaces the old one: a Mosquitto re-reading it (SIGHUP) never sees half a file.
+render_acl() {
+  local pki=$1
+  "$REPO_ROOT/deploy/broker/pki.sh" acl "$pki" >"$pki/acl.new"
+  mv "$pki/acl.new" "$pki/acl"
+}
+
+# Mosquitto re-reads its configuration, ACL included, on SIGHUP; its listeners and connected clients stay as they
+# are, so this is safe while others use the broker. A gateway issued since the last start can publish afterwards.
+cmd_acl() {
+  local pki pid
+  pki=$(svc_dir mosquitto)/pki
+  [[ -f $pki/gateways/ca.pem ]] || die "no dev PKI in $pki: run $0 start first"
+  render_acl "$pki"
+  if pid=$(running_pid mosquitto); then
+    kill -HUP "$pid"
+    log "mosquitto: ACL re-rendered ($(grep -c '^user ' "$pki/acl") users) and re-read (pid $pid)"
+  else
+    log "mosquitto: not running; ACL re-rendered for its next start"
+  fi
 }
 
 start_mosquitto() {
@@ -591,7 +615,7 @@ EOF
 }
 
 usage() {
-  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -602,6 +626,7 @@ main() {
     stop) cmd_stop ;;
     status) cmd_status ;;
     env) cmd_env ;;
+    acl) cmd_acl ;;
     -h | --help | help) usage ;;
     *) usage ;;
   esac
