@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Vitalwire device simulators: homes, patients, faults and fleets driving the real services.",
         subcommands = {
             BluezCommand.class,
+            io.vitalwire.sims.fleet.FleetCommand.class,
         })
 public final class SimsCommand implements Runnable {
 
