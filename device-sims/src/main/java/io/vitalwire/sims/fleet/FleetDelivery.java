@@ -1,0 +1,81 @@
+package io.vitalwire.sims.fleet;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where each reading the fleet sent stands in cloud-ingest, key by key, read from its inbox in PostgreSQL: in the
+ * inbox (durable; the inbox's reading_key is unique, so at most once), resolved to its patient, written to InfluxDB
+ * and to FHIR (its own Observation, or a stream window's), or quarantined. Readings the inbox holds that the fleet
+ * never sent are counted too: delivered once means nothing missing, nothing extra.
+ */
+record FleetDelivery(int sent, int inInbox, int extra, int resolved, int influx, int fhir, int quarantined) {
+
+    /** The stages cloud-ingest declares for an entry (inbox_delivery.stage, lower case since V6). */
+    private static final String RESOLVE = "resolve";
+    private static final String INFLUX = "influx";
+    private static final String FHIR = "fhir";
+
+    /** @param prefix only inbox rows whose key starts with it are counted (the fleet's tenant's gateways) */
+    static FleetDelivery of(Connection sql, Collection<String> keys, String prefix) throws SQLException {
+        Set<String> sent = new HashSet<>(keys);
+        Map<String, Set<String>> done = new HashMap<>();
+        int extra = 0;
+        int quarantined = 0;
+        try (Statement s = sql.createStatement();
+             ResultSet rows = s.executeQuery("SELECT i.reading_key, d.stage, d.state FROM inbox i "
+                     + "LEFT JOIN inbox_delivery d ON d.entry_id = i.id WHERE i.reading_key LIKE '"
+                     + prefix.replace("'", "''") + "%'")) {
+            while (rows.next()) {
+                String key = rows.getString(1);
+                Set<String> stages = done.computeIfAbsent(key, k -> new HashSet<>());
+                if ("DONE".equals(rows.getString(3))) {
+                    stages.add(rows.getString(2));
+                } else if ("QUARANTINED".equals(rows.getString(3))) {
+                    stages.add("QUARANTINED");
+                }
+            }
+        }
+        try (Statement s = sql.createStatement();
+             ResultSet rows = s.executeQuery("SELECT count(*) FROM quarantine WHERE reading_key LIKE '"
+                     + prefix.replace("'", "''") + "%'")) {
+            rows.next();
+            quarantined = rows.getInt(1);
+        }
+        int inInbox = 0;
+        int resolved = 0;
+        int influx = 0;
+        int fhir = 0;
+        for (Map.Entry<String, Set<String>> e : done.entrySet()) {
+            if (!sent.contains(e.getKey())) {
+                extra++;
+                continue;
+            }
+            inInbox++;
+            resolved += e.getValue().contains(RESOLVE) ? 1 : 0;
+            influx += e.getValue().contains(INFLUX) ? 1 : 0;
+            fhir += e.getValue().contains(FHIR) ? 1 : 0;
+            quarantined += e.getValue().contains("QUARANTINED") ? 1 : 0;
+        }
+        return new FleetDelivery(sent.size(), inInbox, extra, resolved, influx, fhir, quarantined);
+    }
+
+    /** Every reading sent is in the inbox, resolved and in InfluxDB and FHIR; none quarantined, none extra. */
+    boolean complete() {
+        return inInbox == sent && extra == 0 && resolved == sent && influx == sent && fhir == sent
+                && quarantined == 0;
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%d sent: %d in the inbox, %d resolved, %d in InfluxDB, %d in FHIR, %d quarantined, "
+                + "%d not sent", sent, inInbox, resolved, influx, fhir, quarantined, extra);
+    }
+}
