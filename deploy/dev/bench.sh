@@ -12,7 +12,12 @@
 #   deploy/dev/bench.sh ingest-windows [readings] [per message]          FHIR writes of a 1 Hz stream: windows vs spot
 #   deploy/dev/bench.sh alert-latency [alerts per phase] [load readings/s] [rounds]   reading answered 2.04 → signed
 #                                                      webhook verified, at rest and under load, vs the broker round trip
-# uplink, drain, footprint, alert-latency and the ingest-* benchmarks use the dev stack (started here if needed).
+#   deploy/dev/bench.sh fleet [hub steps] [replica counts] [window s] [plot.png]   the largest fleet (scenario
+#                                                      device-sims/scenarios/fleet.yaml) one cloud-ingest sustains,
+#                                                      every reading delivered once and p99 reading → webhook ≤ 300 ms,
+#                                                      then 2 and 3 replicas; vs the FHIR server's own throughput
+#                                                      (defaults 500,1000,2000,4000 · 1,2,3 · 30 · docs/fleet-benchmark.png)
+# uplink, drain, footprint, alert-latency, fleet and the ingest-* benchmarks use the dev stack (started here if needed).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 
@@ -20,6 +25,15 @@ run() {
   mvn -B -q -ntp install -DskipTests -pl device-sims -am
   mvn -B -q -ntp -pl device-sims dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt >/dev/null
   java -cp "device-sims/target/classes:$(cat device-sims/target/classpath.txt)" "$@"
+}
+
+# The fleet benchmark runs cloud-ingest's jar as processes: package, never install (the shared ~/.m2 keeps others'
+# artifacts). Logback's own start-up report is silenced: it is not the benchmark's output.
+run_fleet() {
+  mvn -B -q -ntp package -DskipTests -pl device-sims -am
+  mvn -B -q -ntp -pl device-sims dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt >/dev/null
+  java -Xmx2g -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener \
+    -cp "device-sims/target/classes:$(cat device-sims/target/classpath.txt)" "$@"
 }
 
 # cloud-ingest's benchmarks live in its test sources (io.vitalwire.ingest.bench): they start cloud-ingest's own
@@ -34,7 +48,7 @@ case "${1:-}" in
   decode) run io.vitalwire.sims.bench.DecodeBenchmarks ;;
   coap) shift; run io.vitalwire.sims.bench.CoapIntakeBenchmark "$@" ;;
   intake) shift; run io.vitalwire.sims.bench.BufferIntakeBenchmark "$@" ;;
-  uplink|drain|footprint|alert-latency|ingest-influx|ingest-fhir|ingest-windows)
+  uplink|drain|footprint|alert-latency|fleet|ingest-influx|ingest-fhir|ingest-windows)
     what=$1; shift
     deploy/dev/stack.sh start >/dev/null
     eval "$(deploy/dev/stack.sh env)"
@@ -43,6 +57,7 @@ case "${1:-}" in
       drain) run io.vitalwire.sims.bench.DrainBenchmark "$@" ;;
       footprint) run io.vitalwire.sims.bench.FootprintBenchmark "$@" ;;
       alert-latency) run io.vitalwire.sims.bench.AlertLatencyBenchmark "$@" ;;
+      fleet) run_fleet io.vitalwire.sims.fleet.FleetBenchmark "$@" ;;
       ingest-influx) run_ingest io.vitalwire.ingest.bench.InfluxIngestBenchmark "$@" ;;
       ingest-fhir) run_ingest io.vitalwire.ingest.bench.FhirIngestBenchmark "$@" ;;
       ingest-windows) run_ingest io.vitalwire.ingest.bench.WriteAmplificationBenchmark "$@" ;;
@@ -53,6 +68,7 @@ case "${1:-}" in
     echo "       | uplink [readings] | drain [backlog] [live/s] | footprint [devices] [s]" >&2
     echo "       | ingest-influx [readings] [per write] [straps] | ingest-fhir [observations] [per bundle] [clients]" >&2
     echo "       | ingest-windows [readings] [per message] | alert-latency [alerts per phase] [load/s] [rounds]" >&2
+    echo "       | fleet [hub steps] [replica counts] [window s] [plot.png]" >&2
     exit 2
     ;;
 esac

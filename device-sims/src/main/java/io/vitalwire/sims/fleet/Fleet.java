@@ -75,6 +75,16 @@ final class Fleet implements AutoCloseable {
         return true;
     }
 
+    /** The share of alertable spot readings that alert, from now on. */
+    void alertShare(double share) {
+        traffic.alertShare(share);
+    }
+
+    /** Gives up the batches still owed a receipt (a benchmark's next series starts on a new cloud-ingest). */
+    int abandonOutstanding() {
+        return ledger.abandonOutstanding();
+    }
+
     void check() {
         traffic.check();
     }

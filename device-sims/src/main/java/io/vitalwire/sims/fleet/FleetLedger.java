@@ -68,6 +68,12 @@ final class FleetLedger {
         outstanding.computeIfPresent(batchId, (id, b) -> new Batch(b.hub(), id, b.readings(), b.sentNanos(), nanos));
     }
 
+    int abandonOutstanding() {
+        int count = outstanding.size();
+        outstanding.clear();
+        return count;
+    }
+
     /** Takes the batch out to be sent again (under a new id). */
     Batch takeForResend(String batchId) {
         return outstanding.remove(batchId);
@@ -87,6 +93,11 @@ final class FleetLedger {
 
     Set<String> keys() {
         return firstSent.keySet();
+    }
+
+    /** Keys first sent at or after {@code nanos} ({@link System#nanoTime()}). */
+    java.util.List<String> keysSentSince(long nanos) {
+        return firstSent.entrySet().stream().filter(e -> e.getValue() >= nanos).map(Map.Entry::getKey).toList();
     }
 
     Long sentNanos(String key) {

@@ -47,6 +47,7 @@ final class FleetTraffic implements AutoCloseable {
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private volatile List<HubState> active = List.of();
     private volatile boolean measuring;
+    private volatile double alertShare;
     private ScheduledFuture<?> ticking;
     private long tick;
 
@@ -82,6 +83,12 @@ final class FleetTraffic implements AutoCloseable {
         this.ledger = ledger;
         this.clock = clock;
         this.random = new SplittableRandom(seed);
+        this.alertShare = scenario.alertShare();
+    }
+
+    /** From now on this share of alertable spot readings alerts (a benchmark keeps the alert rate steady). */
+    void alertShare(double share) {
+        alertShare = share;
     }
 
     /** Publishes for these hubs from now on (their links must be connected), instead of any before. */
@@ -159,7 +166,7 @@ final class FleetTraffic implements AutoCloseable {
                     time = state.lastDeviceTime[d].plusSeconds(1);
                 }
                 state.lastDeviceTime[d] = time;
-                boolean alerting = device.kind().alerts() && random.nextDouble() < scenario.alertShare();
+                boolean alerting = device.kind().alerts() && random.nextDouble() < alertShare;
                 Reading r = reading(state, device, time.toString(), at, alerting);
                 readings.add(r);
                 if (alerting) {

@@ -1,0 +1,263 @@
+package io.vitalwire.sims.fleet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vitalwire.sims.bench.SignedWebhookReceiver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Issue 13's fleet benchmark: the largest fleet one cloud-ingest instance sustains on this machine — every reading
+ * delivered once (key by key, {@link FleetDelivery}) and p99 reading → signed webhook under 300 ms — then the same
+ * steps with more replicas (shared subscriptions, each replica its own JVM). Baseline in the same run: the FHIR
+ * server's own throughput for cloud-ingest's kind of writes ({@link FhirBaseline}), median of 3 rounds.
+ *
+ * <p>The fleet is the scenario's ({@code device-sims/scenarios/fleet.yaml}): 6 spot devices a hub, a day 60× faster,
+ * 5 % of hubs with a 1 Hz strap; each hub over mutual TLS with its own certificate on a broker of the benchmark's
+ * own ({@link FleetBroker}). Alerting readings are kept near {@value #ALERTS_PER_SECOND} a second at every size
+ * (cloud-ingest runs with a 1 s suppression). Each step: the fleet grows (registration and certificates are made once
+ * and kept across runs; connecting is outside the window), publishes for a warm-up and the measured window, then
+ * its devices stop, and the step waits for every receipt, every reading in both sinks and every webhook. A step is
+ * sustained if all arrived, p99 ≤ 300 ms, and the backlog drained within {@value FleetStep#KEPT_UP_DRAIN_SECONDS} s;
+ * a replica count's series stops at its first step not sustained, which bounds the run's time.
+ *
+ * <p>Usage: {@code deploy/dev/bench.sh fleet [hub steps] [replica counts] [window s] [plot.png]} (defaults
+ * 500,1000,2000,4000 · 1,2,3 · 30 · docs/fleet-benchmark.png).
+ */
+public final class FleetBenchmark {
+
+    private static final double ALERTS_PER_SECOND = 2;
+    private static final Duration WARM_UP = Duration.ofSeconds(10);
+    private static final Duration DRAIN = Duration.ofSeconds(60);
+    private static final Duration BASELINE_ROUND = Duration.ofSeconds(8);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FleetBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int[] sizes = ints(args.length > 0 ? args[0] : "500,1000,2000,4000");
+        int[] replicaCounts = ints(args.length > 1 ? args[1] : "1,2,3");
+        Duration window = Duration.ofSeconds(args.length > 2 ? Integer.parseInt(args[2]) : 30);
+        Path plot = Path.of(args.length > 3 ? args[3] : "docs/fleet-benchmark.png");
+        FleetStack stack = FleetStack.fromEnvironment();
+        FleetScenario scenario = FleetScenario.load(stack.repository().resolve("device-sims/scenarios/fleet.yaml"));
+        String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        Path dir = Files.createTempDirectory("vw-bench-fleet-");
+        System.out.printf("fleet benchmark: steps %s hubs, replicas %s, %d s windows; logs in %s%n",
+                Arrays.toString(sizes), Arrays.toString(replicaCounts), window.toSeconds(), dir);
+
+        List<FleetStep> steps = new ArrayList<>();
+        double baseline;
+        try (SignedWebhookReceiver receiver = SignedWebhookReceiver.start();
+             FleetBroker broker = FleetBroker.start(stack.pki(), dir);
+             Fleet fleet = new Fleet(scenario, stack.withBroker(broker.url()), Clock.systemUTC())) {
+            System.out.println("  " + fleet.prepare(sizes[0]));
+            baseline = baseline(stack, fleet);
+            ProcessCpu cpu = new ProcessCpu()
+                    .track("cloud-ingest", () -> ProcessCpu.childrenRunning("cloud-ingest.jar"))
+                    .track("FHIR", () -> ProcessCpu.withChildren(stack.stateDir().resolve("fhir/fhir.pid")))
+                    .track("PostgreSQL", () -> ProcessCpu.withChildren(stack.stateDir()
+                            .resolve("postgres/postgres.pid")))
+                    .track("InfluxDB", () -> ProcessCpu.withChildren(stack.stateDir().resolve("influxdb/influxdb.pid")))
+                    .track("broker", () -> List.of(broker.pid()))
+                    .track("simulator", () -> List.of(ProcessHandle.current().pid()));
+            for (int replicas : replicaCounts) {
+                int abandoned = fleet.abandonOutstanding();
+                if (abandoned > 0) {
+                    System.out.printf("  %d batches of the last series given up (their cloud-ingest is gone)%n",
+                            abandoned);
+                }
+                try (FleetIngest ingest = FleetIngest.start(replicas, run + "r" + replicas,
+                        stack.withBroker(broker.url()), dir, Map.of("vitalwire.ingest.rules.suppression", "1s"))) {
+                    receiver.verifyWith(ingest.post("/admin/webhooks/endpoints", "{\"url\": \"" + receiver.url()
+                            + "\"}").get("secret").asText());
+                    long seriesStart = System.nanoTime();
+                    for (int size : sizes) {
+                        FleetStep step = step(fleet, size, replicas, ingest, receiver, cpu, window, seriesStart);
+                        steps.add(step);
+                        System.out.println(FleetStep.header().lines().findFirst().orElseThrow());
+                        System.out.println(step.row());
+                        System.out.printf("    %s; backlog when the window ended: %s%n", step.delivery(),
+                                step.backlogAtEnd());
+                        if (!step.sustained()) {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        report(steps, baseline, plot);
+    }
+
+    private static double baseline(FleetStack stack, Fleet fleet) throws Exception {
+        FhirBaseline fhir = new FhirBaseline(stack.fhir(), FhirBaseline.patientReference(stack.fhir(),
+                fleet.hubs().get(0)));
+        fhir.measure(Duration.ofSeconds(3));
+        double[] rounds = new double[3];
+        for (int i = 0; i < rounds.length; i++) {
+            rounds[i] = fhir.measure(BASELINE_ROUND);
+        }
+        Arrays.sort(rounds);
+        System.out.printf("  FHIR server alone: %.0f Observations/s (median of %.0f, %.0f, %.0f; bundles of %d, 2 "
+                + "clients)%n", rounds[1], rounds[0], rounds[1], rounds[2], FhirBaseline.PER_BUNDLE);
+        return rounds[1];
+    }
+
+    private static FleetStep step(Fleet fleet, int size, int replicas, FleetIngest ingest,
+                                  SignedWebhookReceiver receiver, ProcessCpu cpu, Duration window, long seriesStart)
+            throws Exception {
+        System.out.printf("  %d replica(s), %,d hubs: %s%n", replicas, size, fleet.prepare(size));
+        FleetScenario scenario = fleet.scenario().withGateways(size);
+        double alertable = scenario.spotReadingsPerSecond() * 11 / 12;
+        fleet.alertShare(Math.min(0.5, ALERTS_PER_SECOND / alertable));
+        fleet.publish();
+        Thread.sleep(WARM_UP.toMillis());
+        long t0 = System.nanoTime();
+        Instant wall0 = Instant.now();
+        cpu.start();
+        Thread.sleep(window.toMillis());
+        fleet.check();
+        Map<String, Double> shares = cpu.sinceStart();
+        Instant wall1 = Instant.now();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Long> backlog = backlog(ingest);
+        fleet.pause();
+        long stopped = System.nanoTime();
+        double published = fleet.ledger().keysSentSince(t0).size() / seconds;
+        List<String> keys = fleet.ledger().keysSentSince(seriesStart);
+        fleet.awaitReceipts(DRAIN);
+        FleetDelivery delivery;
+        try (Connection sql = ingest.sql()) {
+            delivery = FleetDelivery.of(sql, keys, fleet.scenario().tenant() + "-gw-");
+            while (!delivery.complete() && System.nanoTime() - stopped < DRAIN.toNanos()) {
+                Thread.sleep(250);
+                delivery = FleetDelivery.of(sql, keys, fleet.scenario().tenant() + "-gw-");
+            }
+        }
+        double drain = (System.nanoTime() - stopped) / 1e9;
+        Map<String, Long> sentAlerts = new HashMap<>();
+        fleet.ledger().alerts().forEach((key, nanos) -> {
+            if (nanos >= t0 && nanos <= t0 + (long) (seconds * 1e9)) {
+                sentAlerts.put(key, nanos);
+            }
+        });
+        List<Double> latencies = latencies(receiver, sentAlerts);
+        double[] rates = rates(ingest, wall0, wall1);
+        return new FleetStep(replicas, size, published, rates[0], rates[1], sentAlerts.size(),
+                sentAlerts.size() - latencies.size(), percentile(latencies, 50), percentile(latencies, 99), drain,
+                delivery.complete(), delivery.toString(), backlog, shares);
+    }
+
+    /** Each alert's reading → webhook latency, ms; waits up to the drain time for webhooks still coming. */
+    private static List<Double> latencies(SignedWebhookReceiver receiver, Map<String, Long> sent)
+            throws Exception {
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        Map<String, Long> arrived = new HashMap<>();
+        while (true) {
+            for (SignedWebhookReceiver.Request r : receiver.received()) {
+                if (r.verified()) {
+                    String key = JSON.readTree(r.body()).at("/data/observation/identifier/value").asText();
+                    arrived.merge(key, r.arrivedNanos(), Math::min);
+                }
+            }
+            if (arrived.keySet().containsAll(sent.keySet()) || System.nanoTime() > deadline) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        List<Double> latencies = new ArrayList<>();
+        sent.forEach((key, nanos) -> {
+            Long at = arrived.get(key);
+            if (at != null) {
+                latencies.add((at - nanos) / 1e6);
+            }
+        });
+        return latencies;
+    }
+
+    /** Readings/s whose InfluxDB and FHIR stages finished within the window. */
+    private static double[] rates(FleetIngest ingest, Instant from, Instant to) throws Exception {
+        double seconds = Duration.between(from, to).toMillis() / 1e3;
+        double[] rates = new double[2];
+        try (Connection sql = ingest.sql(); PreparedStatement s = sql.prepareStatement("SELECT stage, count(*) FROM "
+                + "inbox_delivery WHERE state = 'DONE' AND done_at >= ? AND done_at < ? GROUP BY stage")) {
+            s.setTimestamp(1, Timestamp.from(from));
+            s.setTimestamp(2, Timestamp.from(to));
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    if ("influx".equals(rows.getString(1))) {
+                        rates[0] = rows.getLong(2) / seconds;
+                    } else if ("fhir".equals(rows.getString(1))) {
+                        rates[1] = rows.getLong(2) / seconds;
+                    }
+                }
+            }
+        }
+        return rates;
+    }
+
+    /** Entries still to do per stage: which stage fell behind. */
+    private static Map<String, Long> backlog(FleetIngest ingest) throws Exception {
+        Map<String, Long> pending = new LinkedHashMap<>();
+        try (Connection sql = ingest.sql(); Statement s = sql.createStatement();
+             ResultSet rows = s.executeQuery("SELECT stage, count(*) FROM inbox_delivery WHERE state = 'PENDING' "
+                     + "GROUP BY stage ORDER BY stage")) {
+            while (rows.next()) {
+                pending.put(rows.getString(1), rows.getLong(2));
+            }
+        }
+        return pending;
+    }
+
+    private static double percentile(List<Double> values, double p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p / 100 * sorted.size()) - 1));
+    }
+
+    private static void report(List<FleetStep> steps, double baseline, Path plot) throws Exception {
+        System.out.printf("%nFleet benchmark (FHIR server alone: %.0f Observations/s)%n%s%n", baseline,
+                FleetStep.header());
+        steps.forEach(s -> System.out.println(s.row()));
+        Map<Integer, Integer> largest = new LinkedHashMap<>();
+        for (FleetStep s : steps) {
+            if (s.sustained()) {
+                largest.merge(s.replicas(), s.hubs(), Math::max);
+            } else {
+                largest.putIfAbsent(s.replicas(), 0);
+            }
+        }
+        largest.forEach((replicas, hubs) -> System.out.printf("  largest fleet sustained with %d replica(s): %,d "
+                + "hubs%n", replicas, hubs));
+        for (FleetStep s : steps) {
+            if (s.sustained()) {
+                System.out.printf("  %d replica(s), %,d hubs: FHIR stage at %.0f%% of the server's own throughput%n",
+                        s.replicas(), s.hubs(), 100 * s.fhirStage() / baseline);
+            }
+        }
+        Files.createDirectories(plot.toAbsolutePath().getParent());
+        FleetPlot.write(steps, plot);
+        System.out.println("  plot: " + plot);
+    }
+
+    private static int[] ints(String list) {
+        return Arrays.stream(list.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+}

@@ -1,0 +1,42 @@
+package io.vitalwire.sims.fleet;
+
+import java.util.Map;
+
+/**
+ * One step of the fleet benchmark: a fleet size on a number of cloud-ingest replicas, what it published and what
+ * cloud-ingest took, the alerts' reading → webhook latency, whether every reading was delivered once, how long the
+ * backlog took to drain after the devices stopped, and where the CPU went.
+ *
+ * @param published   readings/s the fleet published during the measured window
+ * @param taken       readings/s whose InfluxDB stage finished in the window (cloud-ingest's intake pace)
+ * @param fhirStage   readings/s whose FHIR stage finished in the window (Observations or window samples)
+ * @param drainSeconds from the devices' stop until every reading was in both sinks
+ */
+record FleetStep(int replicas, int hubs, double published, double taken, double fhirStage, int alerts,
+                 int webhooksMissing, double p50Millis, double p99Millis, double drainSeconds, boolean deliveredOnce,
+                 String delivery, Map<String, Long> backlogAtEnd, Map<String, Double> cpu) {
+
+    static final double TARGET_P99_MILLIS = 300;
+    /** The backlog at the end of the window, drained within this, counts as kept up with. */
+    static final double KEPT_UP_DRAIN_SECONDS = 15;
+
+    boolean sustained() {
+        return deliveredOnce && webhooksMissing == 0 && p99Millis <= TARGET_P99_MILLIS
+                && drainSeconds <= KEPT_UP_DRAIN_SECONDS;
+    }
+
+    String row() {
+        StringBuilder cpuText = new StringBuilder();
+        cpu.forEach((name, share) -> cpuText.append(cpuText.length() == 0 ? "" : ", ").append(name).append(' ')
+                .append(Math.round(share)).append('%'));
+        return String.format("| %d | %,d | %.0f | %.0f | %.0f | %d | %.0f | %.0f | %.1f | %s | %s | %s |", replicas,
+                hubs, published, taken, fhirStage, alerts, p50Millis, p99Millis, drainSeconds,
+                deliveredOnce ? "yes" : "NO", sustained() ? "yes" : "no", cpuText);
+    }
+
+    static String header() {
+        return "| replicas | hubs | published readings/s | taken in /s | FHIR stage /s | alerts | p50 ms | p99 ms | "
+                + "drain s | delivered once | sustained | CPU (% of one core) |\n"
+                + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
+    }
+}
