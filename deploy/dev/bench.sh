@@ -16,7 +16,7 @@
 #                                                      device-sims/scenarios/fleet.yaml) one cloud-ingest sustains,
 #                                                      every reading delivered once and p99 reading → webhook ≤ 300 ms,
 #                                                      then 2 and 3 replicas; vs the FHIR server's own throughput
-#                                                      (defaults 500,1000,2000,4000 · 1,2,3 · 30 · docs/fleet-benchmark.png)
+#                                                      (defaults 1000,2500,5000,10000 · 1,2,3 · 30 · docs/fleet-benchmark.png)
 # uplink, drain, footprint, alert-latency, fleet and the ingest-* benchmarks use the dev stack (started here if needed).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"

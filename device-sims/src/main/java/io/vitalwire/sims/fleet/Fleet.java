@@ -18,9 +18,20 @@ final class Fleet implements AutoCloseable {
     private final FleetCertificates certificates;
     private final FleetLinks links;
     private final FleetTraffic traffic;
+    private final Runnable aclRendered;
     private List<FleetHub> hubs = List.of();
 
+    /** On the stack's broker, which {@code stack.sh acl} makes re-read the ACL. */
     Fleet(FleetScenario scenario, FleetStack stack, Clock clock) {
+        this(scenario, stack, clock, () -> { });
+    }
+
+    /**
+     * @param aclRendered makes the broker the hubs use re-read the ACL, when it is not the stack's: Mosquitto checks
+     *                    a publish against the ACL it read last, and drops a refused one silently (PUBACK success)
+     */
+    Fleet(FleetScenario scenario, FleetStack stack, Clock clock, Runnable aclRendered) {
+        this.aclRendered = aclRendered;
         this.scenario = scenario;
         this.stack = stack;
         this.certificates = new FleetCertificates(stack.pki(), scenario.tenant(), stack.repository());
@@ -46,6 +57,9 @@ final class Fleet implements AutoCloseable {
         FleetRegistry.Registered registered = new FleetRegistry(stack.fhir(), stack.stateDir(), scenario.tenant())
                 .ensure(wanted);
         FleetCertificates.Issued issued = certificates.ensure(wanted);
+        if (issued.aclRendered()) {
+            aclRendered.run();
+        }
         long start = System.nanoTime();
         int connected = links.connect(wanted, (gateway, payload) -> ledger.receipt(payload));
         hubs = wanted;

@@ -73,6 +73,23 @@ final class FleetBroker implements AutoCloseable {
         return URI.create("ssl://127.0.0.1:" + port);
     }
 
+    /** SIGHUP: Mosquitto re-reads its configuration and ACL; connections stay. */
+    void reloadAcl() {
+        try {
+            if (new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start().waitFor() != 0) {
+                throw new IllegalStateException("kill -HUP of the fleet's broker failed");
+            }
+            // Mosquitto reloads in its main loop, between two rounds of network events: at once, but not before kill
+            // returns.
+            Thread.sleep(500);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     long pid() {
         return process.pid();
     }

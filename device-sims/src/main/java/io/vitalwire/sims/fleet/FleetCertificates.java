@@ -31,8 +31,8 @@ final class FleetCertificates {
         this.repository = repository;
     }
 
-    /** What {@link #ensure} did: certificates issued now, and how long that took. */
-    record Issued(int count, double seconds) {
+    /** What {@link #ensure} did: certificates issued now, how long that took, and whether the ACL was rendered. */
+    record Issued(int count, double seconds, boolean aclRendered) {
     }
 
     /** Issues what is missing and, if anything was or the ACL lacks a hub, has the broker re-read its ACL. */
@@ -50,10 +50,11 @@ final class FleetCertificates {
                     hubs.get(0).tenant(), dir.toString()), String.join("\n", missing) + "\n");
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        if (!missing.isEmpty() || !aclNames(hubs.get(hubs.size() - 1).gatewayId())) {
+        boolean render = !missing.isEmpty() || !aclNames(hubs.get(hubs.size() - 1).gatewayId());
+        if (render) {
             run(List.of(repository.resolve("deploy/dev/stack.sh").toString(), "acl"), "");
         }
-        return new Issued(missing.size(), seconds);
+        return new Issued(missing.size(), seconds, render);
     }
 
     private boolean aclNames(String gatewayId) throws IOException {

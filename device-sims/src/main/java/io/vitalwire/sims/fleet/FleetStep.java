@@ -7,13 +7,16 @@ import java.util.Map;
  * cloud-ingest took, the alerts' reading → webhook latency, whether every reading was delivered once, how long the
  * backlog took to drain after the devices stopped, and where the CPU went.
  *
+ * @param p99Millis   the median of the p99s of the window's thirds (what the target is checked against)
+ * @param p99AllMillis the p99 of all the window's alerts
  * @param published   readings/s the fleet published during the measured window
  * @param taken       readings/s whose InfluxDB stage finished in the window (cloud-ingest's intake pace)
  * @param fhirStage   readings/s whose FHIR stage finished in the window (Observations or window samples)
  * @param drainSeconds from the devices' stop until every reading was in both sinks
  */
 record FleetStep(int replicas, int hubs, double published, double taken, double fhirStage, int alerts,
-                 int webhooksMissing, double p50Millis, double p99Millis, double drainSeconds, boolean deliveredOnce,
+                 int webhooksMissing, double p50Millis, double p99Millis, double p99AllMillis, double drainSeconds,
+                 boolean deliveredOnce,
                  String delivery, Map<String, Long> backlogAtEnd, Map<String, Double> cpu) {
 
     static final double TARGET_P99_MILLIS = 300;
@@ -29,14 +32,14 @@ record FleetStep(int replicas, int hubs, double published, double taken, double 
         StringBuilder cpuText = new StringBuilder();
         cpu.forEach((name, share) -> cpuText.append(cpuText.length() == 0 ? "" : ", ").append(name).append(' ')
                 .append(Math.round(share)).append('%'));
-        return String.format("| %d | %,d | %.0f | %.0f | %.0f | %d | %.0f | %.0f | %.1f | %s | %s | %s |", replicas,
-                hubs, published, taken, fhirStage, alerts, p50Millis, p99Millis, drainSeconds,
+        return String.format("| %d | %,d | %.0f | %.0f | %.0f | %d | %.0f | %.0f | %.0f | %.1f | %s | %s | %s |",
+                replicas, hubs, published, taken, fhirStage, alerts, p50Millis, p99Millis, p99AllMillis, drainSeconds,
                 deliveredOnce ? "yes" : "NO", sustained() ? "yes" : "no", cpuText);
     }
 
     static String header() {
-        return "| replicas | hubs | published readings/s | taken in /s | FHIR stage /s | alerts | p50 ms | p99 ms | "
-                + "drain s | delivered once | sustained | CPU (% of one core) |\n"
-                + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
+        return "| replicas | hubs | published readings/s | taken in /s | FHIR stage /s | alerts | p50 ms | p99 ms "
+                + "(median of thirds) | p99 ms (all) | drain s | delivered once | sustained | CPU (% of one core) |\n"
+                + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |";
     }
 }

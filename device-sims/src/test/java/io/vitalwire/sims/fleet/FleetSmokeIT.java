@@ -36,7 +36,8 @@ class FleetSmokeIT {
                 .withTenant("fleetsmoke").withGateways(HUBS).withTimeCompression(3600);
         String run = UUID.randomUUID().toString().substring(0, 8);
         try (FleetBroker broker = FleetBroker.start(stack.pki(), dir);
-             Fleet fleet = new Fleet(scenario, stack.withBroker(broker.url()), Clock.systemUTC())) {
+             Fleet fleet = new Fleet(scenario, stack.withBroker(broker.url()), Clock.systemUTC(),
+                     broker::reloadAcl)) {
             fleet.prepare(HUBS);
             // Its log beside the other end-to-end tests' (SuiteLogsIT reads them for identifiers).
             try (FleetIngest ingest = FleetIngest.start(1, run, stack.withBroker(broker.url()),
