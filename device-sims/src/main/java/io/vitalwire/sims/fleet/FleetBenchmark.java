@@ -32,8 +32,9 @@ import java.util.UUID;
  * (cloud-ingest runs with a 1 s suppression). Each step: the fleet grows (registration and certificates are made once
  * and kept across runs; connecting is outside the window), publishes for a warm-up and the measured window, then
  * its devices stop, and the step waits for every receipt, every reading in both sinks and every webhook. A step is
- * sustained if all arrived, p99 ≤ 300 ms, and the backlog drained within {@value FleetStep#KEPT_UP_DRAIN_SECONDS} s;
- * a replica count's series stops at its first step not sustained, which bounds the run's time.
+ * kept up with if every reading was delivered once and the backlog drained within
+ * {@value FleetStep#KEPT_UP_DRAIN_SECONDS} s, sustained if besides every webhook came and p99 ≤ 300 ms; a replica
+ * count's series stops at its first step not kept up with, which bounds the run's time.
  *
  * <p>Usage: {@code deploy/dev/bench.sh fleet [hub steps] [replica counts] [window s] [plot.png]} (defaults
  * 1000,2500,5000,10000 · 1,2,3 · 30 · docs/fleet-benchmark.png).
@@ -93,9 +94,10 @@ public final class FleetBenchmark {
                         steps.add(step);
                         System.out.println(FleetStep.header().lines().findFirst().orElseThrow());
                         System.out.println(step.row());
-                        System.out.printf("    %s; backlog when the window ended: %s%n", step.delivery(),
-                                step.backlogAtEnd());
-                        if (!step.sustained()) {
+                        System.out.printf("    %s; backlog when the window ended: %s; %s%n", step.delivery(),
+                                step.backlogAtEnd(), step.latencySplit());
+                        // A step that misses only the latency target still says how far throughput goes.
+                        if (!step.keptUp()) {
                             break;
                         }
                     }
@@ -157,13 +159,15 @@ public final class FleetBenchmark {
                 sentAlerts.put(key, nanos);
             }
         });
-        Map<String, Double> latencies = latencies(receiver, sentAlerts);
+        Map<String, Long> arrivedMillis = new HashMap<>();
+        Map<String, Double> latencies = latencies(receiver, sentAlerts, arrivedMillis);
         double[] rates = rates(ingest, wall0, wall1);
+        String split = latencySplit(ingest, arrivedMillis);
         List<Double> all = List.copyOf(latencies.values());
         return new FleetStep(replicas, size, published, rates[0], rates[1], sentAlerts.size(),
                 sentAlerts.size() - latencies.size(), percentile(all, 50),
                 medianOfThirds(sentAlerts, latencies, t0, seconds), percentile(all, 99), drain, delivery.complete(),
-                delivery.toString(), backlog, shares);
+                delivery.toString(), split, backlog, shares);
     }
 
     /**
@@ -189,8 +193,8 @@ public final class FleetBenchmark {
     }
 
     /** Each alert's reading → webhook latency, ms; waits up to the drain time for webhooks still coming. */
-    private static Map<String, Double> latencies(SignedWebhookReceiver receiver, Map<String, Long> sent)
-            throws Exception {
+    private static Map<String, Double> latencies(SignedWebhookReceiver receiver, Map<String, Long> sent,
+                                                 Map<String, Long> arrivedMillis) throws Exception {
         long deadline = System.nanoTime() + DRAIN.toNanos();
         Map<String, Long> arrived = new HashMap<>();
         while (true) {
@@ -198,6 +202,7 @@ public final class FleetBenchmark {
                 if (r.verified()) {
                     String key = JSON.readTree(r.body()).at("/data/observation/identifier/value").asText();
                     arrived.merge(key, r.arrivedNanos(), Math::min);
+                    arrivedMillis.merge(key, r.arrivedMillis(), Math::min);
                 }
             }
             if (arrived.keySet().containsAll(sent.keySet()) || System.nanoTime() > deadline) {
@@ -213,6 +218,32 @@ public final class FleetBenchmark {
             }
         });
         return latencies;
+    }
+
+    /**
+     * Where the alerts' time went, from cloud-ingest's own records (same machine, same clock): the reading published
+     * (its receivedAt, set as the hub publishes) → the alert raised (broker, consumer's commit, resolve, rules), and
+     * raised → the webhook received (outbox, signing, HTTP); p50 / p99 of each.
+     */
+    private static String latencySplit(FleetIngest ingest, Map<String, Long> arrivedMillis) throws Exception {
+        List<Double> raised = new ArrayList<>();
+        List<Double> delivered = new ArrayList<>();
+        try (Connection sql = ingest.sql(); PreparedStatement q = sql.prepareStatement("SELECT extract(epoch FROM "
+                + "i.received_at) * 1000, extract(epoch FROM a.raised_at) * 1000 FROM alert a JOIN inbox i ON "
+                + "i.reading_key = a.reading_key WHERE a.reading_key = ?")) {
+            for (Map.Entry<String, Long> e : arrivedMillis.entrySet()) {
+                q.setString(1, e.getKey());
+                try (ResultSet rs = q.executeQuery()) {
+                    if (rs.next()) {
+                        raised.add(rs.getDouble(2) - rs.getDouble(1));
+                        delivered.add(e.getValue() - rs.getDouble(2));
+                    }
+                }
+            }
+        }
+        return String.format("published → alert raised p50 %.0f / p99 %.0f ms, raised → webhook p50 %.0f / p99 %.0f "
+                + "ms", percentile(raised, 50), percentile(raised, 99), percentile(delivered, 50),
+                percentile(delivered, 99));
     }
 
     /** Readings/s whose InfluxDB and FHIR stages finished within the window. */
@@ -262,17 +293,16 @@ public final class FleetBenchmark {
                 FleetStep.header());
         steps.forEach(s -> System.out.println(s.row()));
         Map<Integer, Integer> largest = new LinkedHashMap<>();
+        Map<Integer, Integer> keptUp = new LinkedHashMap<>();
         for (FleetStep s : steps) {
-            if (s.sustained()) {
-                largest.merge(s.replicas(), s.hubs(), Math::max);
-            } else {
-                largest.putIfAbsent(s.replicas(), 0);
-            }
+            largest.merge(s.replicas(), s.sustained() ? s.hubs() : 0, Math::max);
+            keptUp.merge(s.replicas(), s.keptUp() ? s.hubs() : 0, Math::max);
         }
-        largest.forEach((replicas, hubs) -> System.out.printf("  largest fleet sustained with %d replica(s): %,d "
-                + "hubs%n", replicas, hubs));
+        largest.forEach((replicas, hubs) -> System.out.printf("  %d replica(s): largest fleet sustained (delivered "
+                + "once, p99 ≤ 300 ms) %,d hubs; largest kept up with (delivered once, drained) %,d hubs%n", replicas,
+                hubs, keptUp.get(replicas)));
         for (FleetStep s : steps) {
-            if (s.sustained()) {
+            if (s.keptUp()) {
                 System.out.printf("  %d replica(s), %,d hubs: FHIR stage at %.0f%% of the server's own throughput%n",
                         s.replicas(), s.hubs(), 100 * s.fhirStage() / baseline);
             }

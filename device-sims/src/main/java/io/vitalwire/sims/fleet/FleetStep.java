@@ -13,33 +13,40 @@ import java.util.Map;
  * @param taken       readings/s whose InfluxDB stage finished in the window (cloud-ingest's intake pace)
  * @param fhirStage   readings/s whose FHIR stage finished in the window (Observations or window samples)
  * @param drainSeconds from the devices' stop until every reading was in both sinks
+ * @param latencySplit where the alerts' time went: published → alert raised, raised → webhook received
  */
 record FleetStep(int replicas, int hubs, double published, double taken, double fhirStage, int alerts,
                  int webhooksMissing, double p50Millis, double p99Millis, double p99AllMillis, double drainSeconds,
-                 boolean deliveredOnce,
-                 String delivery, Map<String, Long> backlogAtEnd, Map<String, Double> cpu) {
+                 boolean deliveredOnce, String delivery, String latencySplit, Map<String, Long> backlogAtEnd,
+                 Map<String, Double> cpu) {
 
     static final double TARGET_P99_MILLIS = 300;
     /** The backlog at the end of the window, drained within this, counts as kept up with. */
     static final double KEPT_UP_DRAIN_SECONDS = 15;
 
+    /** cloud-ingest kept up: every reading delivered once, and what was behind when the window ended drained soon. */
+    boolean keptUp() {
+        return deliveredOnce && drainSeconds <= KEPT_UP_DRAIN_SECONDS;
+    }
+
+    /** Kept up, and every alert's webhook came with p99 within the target: the "sustained". */
     boolean sustained() {
-        return deliveredOnce && webhooksMissing == 0 && p99Millis <= TARGET_P99_MILLIS
-                && drainSeconds <= KEPT_UP_DRAIN_SECONDS;
+        return keptUp() && webhooksMissing == 0 && p99Millis <= TARGET_P99_MILLIS;
     }
 
     String row() {
         StringBuilder cpuText = new StringBuilder();
         cpu.forEach((name, share) -> cpuText.append(cpuText.length() == 0 ? "" : ", ").append(name).append(' ')
                 .append(Math.round(share)).append('%'));
-        return String.format("| %d | %,d | %.0f | %.0f | %.0f | %d | %.0f | %.0f | %.0f | %.1f | %s | %s | %s |",
+        return String.format("| %d | %,d | %.0f | %.0f | %.0f | %d | %.0f | %.0f | %.0f | %.1f | %s | %s | %s | %s |",
                 replicas, hubs, published, taken, fhirStage, alerts, p50Millis, p99Millis, p99AllMillis, drainSeconds,
-                deliveredOnce ? "yes" : "NO", sustained() ? "yes" : "no", cpuText);
+                deliveredOnce ? "yes" : "NO", keptUp() ? "yes" : "no", sustained() ? "yes" : "no", cpuText);
     }
 
     static String header() {
         return "| replicas | hubs | published readings/s | taken in /s | FHIR stage /s | alerts | p50 ms | p99 ms "
-                + "(median of thirds) | p99 ms (all) | drain s | delivered once | sustained | CPU (% of one core) |\n"
-                + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |";
+                + "(median of thirds) | p99 ms (all) | drain s | delivered once | kept up | sustained (≤ 300 ms) | CPU (% of "
+                + "one core) |\n"
+                + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |";
     }
 }
