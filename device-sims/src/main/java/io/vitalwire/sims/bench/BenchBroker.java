@@ -1,11 +1,9 @@
 package io.vitalwire.sims.bench;
 
+import io.vitalwire.sims.process.MosquittoProcess;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Mosquitto of the benchmark's own, configured as the dev stack's plain listener (persistence, no per-client queue
@@ -15,12 +13,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class BenchBroker implements AutoCloseable {
 
-    private static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
-
     private final int port;
-    private final Process process;
+    private final MosquittoProcess process;
 
-    private BenchBroker(int port, Process process) {
+    private BenchBroker(int port, MosquittoProcess process) {
         this.port = port;
         this.process = process;
     }
@@ -34,18 +30,7 @@ final class BenchBroker implements AutoCloseable {
                 + "allow_anonymous true\npersistence true\npersistence_location " + state + "/\nautosave_interval 60\n"
                 + "max_queued_messages 0\nmax_inflight_messages 100\nset_tcp_nodelay true\n"
                 + "user " + System.getProperty("user.name") + "\nlog_dest file " + log + "\n");
-        Process process = new ProcessBuilder(MOSQUITTO.toString(), "-c", config.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        // Not left running when the benchmark is stopped from outside (Ctrl-C, kill).
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!accepts(port)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                throw new IllegalStateException("mosquitto did not start: " + Files.readString(log));
-            }
-            Thread.sleep(50);
-        }
+        MosquittoProcess process = MosquittoProcess.start(config, port, log);
         return new BenchBroker(port, process);
     }
 
@@ -53,20 +38,8 @@ final class BenchBroker implements AutoCloseable {
         return "tcp://127.0.0.1:" + port;
     }
 
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException notYet) {
-            return false;
-        }
-    }
-
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        process.close();
     }
 }

@@ -2,12 +2,12 @@ package io.vitalwire.sims.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vitalwire.sims.process.AdminToken;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -193,16 +193,7 @@ final class BenchIngest implements AutoCloseable {
 
     /** A token for the run (operator, clinical-admin, metrics) from the jar's {@code token} command. */
     private static String token(Path jar) throws IOException, InterruptedException {
-        Process signer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "token", "--subject", "benchmark", "--role", "operator", "--role",
-                "clinical-admin", "--role", "metrics", "--key", devAdmin("VW_ADMIN_DEV_KEY"), "--issuer",
-                devAdmin("VW_ADMIN_ISSUER")).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String token = new String(signer.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
-                .strip();
-        if (signer.waitFor() != 0 || token.isEmpty()) {
-            throw new IllegalStateException("cloud-ingest.jar token failed (exit " + signer.exitValue() + ")");
-        }
-        return token;
+        return AdminToken.sign(jar, "benchmark", devAdmin("VW_ADMIN_DEV_KEY"), devAdmin("VW_ADMIN_ISSUER"));
     }
 
     private static String env(String name, String fallback) {

@@ -1,14 +1,14 @@
 package io.vitalwire.sims.fleet;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vitalwire.sims.provision.FhirProvisioner;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -29,13 +29,11 @@ final class FhirBaseline {
     private static final int CLIENTS = 2;
     private static final String SYSTEM = "https://vitalwire.io/fhir/NamingSystem/fleet-baseline";
 
-    private final URI base;
+    private final FhirTransactions fhir;
     private final String patientReference;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private final ObjectMapper json = new ObjectMapper();
 
     FhirBaseline(URI fhir, String patientReference) {
-        this.base = URI.create(fhir.toString().endsWith("/") ? fhir.toString() : fhir + "/");
+        this.fhir = new FhirTransactions(fhir);
         this.patientReference = patientReference;
     }
 
@@ -52,7 +50,7 @@ final class FhirBaseline {
                 String client = run + "-" + c;
                 clients.add(pool.submit(() -> {
                     for (int bundle = 0; System.nanoTime() < deadline; bundle++) {
-                        post(bundle(client + "-" + bundle));
+                        fhir.post(bundle(client + "-" + bundle));
                         written.addAndGet(PER_BUNDLE);
                     }
                     return null;
@@ -68,7 +66,7 @@ final class FhirBaseline {
     }
 
     private ObjectNode bundle(String prefix) {
-        ObjectNode bundle = json.createObjectNode().put("resourceType", "Bundle").put("type", "transaction");
+        ObjectNode bundle = fhir.newBundle();
         ArrayNode entries = bundle.putArray("entry");
         for (int i = 0; i < PER_BUNDLE; i++) {
             String id = prefix + "-" + i;
@@ -80,31 +78,18 @@ final class FhirBaseline {
             o.putObject("code").putArray("coding").addObject().put("system", "http://loinc.org")
                     .put("code", "8310-5");
             o.putObject("subject").put("reference", patientReference);
-            o.put("effectiveDateTime", java.time.Instant.now().toString());
+            o.put("effectiveDateTime", Instant.now().toString());
             o.putObject("valueQuantity").put("value", 36.6).put("unit", "Cel").put("system", "http://unitsofmeasure.org")
                     .put("code", "Cel");
         }
         return bundle;
     }
 
-    private void post(ObjectNode bundle) throws IOException, InterruptedException {
-        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base)
-                .header("Content-Type", "application/fhir+json").timeout(Duration.ofMinutes(2))
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(bundle))).build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() != 200) {
-            throw new IOException("FHIR baseline transaction answered HTTP " + response.statusCode());
-        }
-    }
-
     /** The logical reference of a fleet hub's patient, found by its simulation identifier. */
     static String patientReference(URI fhir, FleetHub hub) throws IOException, InterruptedException {
-        URI base = URI.create(fhir.toString().endsWith("/") ? fhir.toString() : fhir + "/");
-        HttpResponse<String> found = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve(
-                "Patient?identifier=" + java.net.URLEncoder.encode(io.vitalwire.sims.provision.FhirProvisioner.PATIENT_ID
-                        + "|" + hub.patientSimId(), java.nio.charset.StandardCharsets.UTF_8))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        String id = new ObjectMapper().readTree(found.body()).at("/entry/0/resource/id").asText();
+        String id = new FhirTransactions(fhir).get("Patient?identifier=" + URLEncoder.encode(
+                FhirProvisioner.PATIENT_ID + "|" + hub.patientSimId(), StandardCharsets.UTF_8))
+                .at("/entry/0/resource/id").asText();
         if (id.isEmpty()) {
             throw new IllegalStateException("the fleet's first patient is not on the FHIR server");
         }

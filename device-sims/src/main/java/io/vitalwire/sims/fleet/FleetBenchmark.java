@@ -201,8 +201,10 @@ public final class FleetBenchmark {
             for (SignedWebhookReceiver.Request r : receiver.received()) {
                 if (r.verified()) {
                     String key = JSON.readTree(r.body()).at("/data/observation/identifier/value").asText();
-                    arrived.merge(key, r.arrivedNanos(), Math::min);
-                    arrivedMillis.merge(key, r.arrivedMillis(), Math::min);
+                    if (sent.containsKey(key)) {
+                        arrived.merge(key, r.arrivedNanos(), Math::min);
+                        arrivedMillis.merge(key, r.arrivedMillis(), Math::min);
+                    }
                 }
             }
             if (arrived.keySet().containsAll(sent.keySet()) || System.nanoTime() > deadline) {

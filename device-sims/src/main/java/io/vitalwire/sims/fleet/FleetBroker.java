@@ -1,13 +1,10 @@
 package io.vitalwire.sims.fleet;
 
+import io.vitalwire.sims.process.MosquittoProcess;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Mosquitto of the benchmark's own, configured as the stack's mutual TLS listener is (deploy/dev/stack.sh): the dev
@@ -18,21 +15,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class FleetBroker implements AutoCloseable {
 
-    private static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
-
     private final int port;
-    private final Process process;
+    private final MosquittoProcess process;
 
-    private FleetBroker(int port, Process process) {
+    private FleetBroker(int port, MosquittoProcess process) {
         this.port = port;
         this.process = process;
     }
 
     static FleetBroker start(Path pki, Path dir) throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+        int port = MosquittoProcess.freePort();
         Path state = Files.createDirectories(dir.resolve("broker"));
         Path log = state.resolve("mosquitto.log");
         // As root, Mosquitto would switch to its own user, who cannot write this run's directory.
@@ -53,19 +45,7 @@ final class FleetBroker implements AutoCloseable {
                 "user " + System.getProperty("user.name"),
                 "log_dest file " + log,
                 "log_type error", "log_type warning", "log_type notice", ""));
-        Process process = new ProcessBuilder(MOSQUITTO.toString(), "-c", config.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        // Not left running when the benchmark is stopped from outside (Ctrl-C, kill).
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!accepts(port)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                throw new IllegalStateException("mosquitto did not start: " + Files.readString(log));
-            }
-            Thread.sleep(50);
-        }
-        return new FleetBroker(port, process);
+        return new FleetBroker(port, MosquittoProcess.start(config, port, log));
     }
 
     /** The URL cloud-ingest's Paho client takes ({@code ssl://}); the simulator takes host and port from it. */
@@ -94,20 +74,8 @@ final class FleetBroker implements AutoCloseable {
         return process.pid();
     }
 
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException notYet) {
-            return false;
-        }
-    }
-
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        process.close();
     }
 }

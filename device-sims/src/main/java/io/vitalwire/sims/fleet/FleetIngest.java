@@ -2,13 +2,13 @@ package io.vitalwire.sims.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vitalwire.sims.process.AdminToken;
 import io.vitalwire.sims.process.ServiceProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -128,15 +128,7 @@ final class FleetIngest implements AutoCloseable {
     }
 
     private static String token(Path jar, FleetStack stack) throws IOException, InterruptedException {
-        Process signer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "token", "--subject", "fleet-benchmark", "--role", "operator", "--role",
-                "clinical-admin", "--role", "metrics", "--key", stack.adminKey().toString(), "--issuer",
-                stack.adminIssuer()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String token = new String(signer.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-        if (signer.waitFor() != 0 || token.isEmpty()) {
-            throw new IllegalStateException("cloud-ingest.jar token failed (exit " + signer.exitValue() + ")");
-        }
-        return token;
+        return AdminToken.sign(jar, "fleet-benchmark", stack.adminKey().toString(), stack.adminIssuer());
     }
 
     private static String env(String name, String fallback) {

@@ -53,6 +53,7 @@ final class FleetPlot {
         double maxY = Math.max(target, series.values().stream().flatMap(List::stream).mapToDouble(y).max()
                 .orElse(1)) * 1.1;
         g.setColor(Color.BLACK);
+        g.setStroke(new BasicStroke(1));
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
         g.drawString(title + " against hubs", LEFT, top - 10);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));

@@ -1,19 +1,14 @@
 package io.vitalwire.sims.fleet;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vitalwire.sims.provision.FhirProvisioner;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -35,13 +30,11 @@ final class FleetRegistry {
     static final int HUBS_PER_BUNDLE = 25;
     private static final int BUNDLES_AT_ONCE = 2;
 
-    private final URI base;
+    private final FhirTransactions fhir;
     private final Path marker;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private final ObjectMapper json = new ObjectMapper();
 
     FleetRegistry(URI fhir, Path stateDir, String tenant) {
-        this.base = URI.create(fhir.toString().endsWith("/") ? fhir.toString() : fhir + "/");
+        this.fhir = new FhirTransactions(fhir);
         this.marker = stateDir.resolve("fleet").resolve(tenant + ".fhir-hubs");
     }
 
@@ -64,7 +57,7 @@ final class FleetRegistry {
                 List<FleetHub> block = missing.subList(from, Math.min(from + HUBS_PER_BUNDLE, missing.size()));
                 resources += block.stream().mapToInt(h -> 1 + h.devices().size()).sum();
                 sent.add(pool.submit(() -> {
-                    post(bundle(block));
+                    fhir.post(bundle(block));
                     return null;
                 }));
             }
@@ -93,14 +86,12 @@ final class FleetRegistry {
         // A smaller fleet is a prefix of a larger one: hub numbers and serials do not depend on the fleet's size.
         FleetHub last = hubs.get(Math.min(count, hubs.size()) - 1);
         FleetHub.FleetDevice device = last.devices().get(last.devices().size() - 1);
-        HttpResponse<String> found = http.send(HttpRequest.newBuilder(base.resolve("Device?_summary=count&identifier="
-                + URLEncoder.encode(FhirProvisioner.DEVICE_SERIAL + "|" + device.serial(), StandardCharsets.UTF_8)))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        return found.statusCode() == 200 && json.readTree(found.body()).path("total").asInt() > 0 ? count : 0;
+        return fhir.get("Device?_summary=count&identifier=" + URLEncoder.encode(FhirProvisioner.DEVICE_SERIAL + "|"
+                + device.serial(), StandardCharsets.UTF_8)).path("total").asInt() > 0 ? count : 0;
     }
 
     private ObjectNode bundle(List<FleetHub> hubs) {
-        ObjectNode bundle = json.createObjectNode().put("resourceType", "Bundle").put("type", "transaction");
+        ObjectNode bundle = fhir.newBundle();
         ArrayNode entries = bundle.putArray("entry");
         for (FleetHub hub : hubs) {
             String patientUrl = "urn:uuid:" + UUID.randomUUID();
@@ -129,16 +120,5 @@ final class FleetRegistry {
 
     private static void identifier(ObjectNode resource, String system, String value) {
         resource.putArray("identifier").addObject().put("system", system).put("value", value);
-    }
-
-    private void post(ObjectNode bundle) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base)
-                .header("Content-Type", "application/fhir+json").timeout(Duration.ofMinutes(2))
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(bundle))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException("FHIR transaction answered HTTP " + response.statusCode() + ": "
-                    + response.body().substring(0, Math.min(500, response.body().length())));
-        }
     }
 }
