@@ -305,7 +305,9 @@ public final class FleetBenchmark {
                 hubs, keptUp.get(replicas)));
         for (FleetStep s : steps) {
             if (s.keptUp()) {
-                System.out.printf("  %d replica(s), %,d hubs: FHIR stage at %.0f%% of the server's own throughput%n",
+                // The FHIR stage's entries are spot Observations and stream samples, 60 of which make one window.
+                System.out.printf("  %d replica(s), %,d hubs: FHIR stage entries at %.0f%% of the server's own "
+                        + "Observations/s (an upper bound of the FHIR writes: stream samples go 60 to a window)%n",
                         s.replicas(), s.hubs(), 100 * s.fhirStage() / baseline);
             }
         }

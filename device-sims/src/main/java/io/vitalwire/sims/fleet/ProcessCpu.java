@@ -19,7 +19,7 @@ final class ProcessCpu {
     private static final double TICKS_PER_SECOND = 100;
 
     private final Map<String, Supplier<List<Long>>> groups = new LinkedHashMap<>();
-    private Map<String, Long> start = Map.of();
+    private Map<String, Map<Long, Long>> start = Map.of();
     private long startNanos;
 
     /** A group whose processes are looked up at each reading (replicas come and go). */
@@ -33,19 +33,32 @@ final class ProcessCpu {
         startNanos = System.nanoTime();
     }
 
-    /** Each group's CPU since {@link #start()}, in % of one core. */
+    /**
+     * Each group's CPU since {@link #start()}, in % of one core: per process, so that one that ended meanwhile (a
+     * PostgreSQL backend) takes nothing away; what it used before it ended is not counted, a slight undercount.
+     */
     Map<String, Double> sinceStart() {
-        Map<String, Long> now = ticks();
+        Map<String, Map<Long, Long>> now = ticks();
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         Map<String, Double> shares = new LinkedHashMap<>();
-        now.forEach((name, t) -> shares.put(name, 100 * (t - start.getOrDefault(name, 0L)) / TICKS_PER_SECOND
-                / seconds));
+        now.forEach((name, pids) -> {
+            Map<Long, Long> before = start.getOrDefault(name, Map.of());
+            long used = 0;
+            for (Map.Entry<Long, Long> p : pids.entrySet()) {
+                used += p.getValue() - before.getOrDefault(p.getKey(), 0L);
+            }
+            shares.put(name, 100 * used / TICKS_PER_SECOND / seconds);
+        });
         return shares;
     }
 
-    private Map<String, Long> ticks() {
-        Map<String, Long> ticks = new LinkedHashMap<>();
-        groups.forEach((name, pids) -> ticks.put(name, pids.get().stream().mapToLong(ProcessCpu::ticksOf).sum()));
+    private Map<String, Map<Long, Long>> ticks() {
+        Map<String, Map<Long, Long>> ticks = new LinkedHashMap<>();
+        groups.forEach((name, pids) -> {
+            Map<Long, Long> each = new LinkedHashMap<>();
+            pids.get().forEach(pid -> each.put(pid, ticksOf(pid)));
+            ticks.put(name, each);
+        });
         return ticks;
     }
 
