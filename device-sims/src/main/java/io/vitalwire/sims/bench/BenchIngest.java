@@ -3,6 +3,7 @@ package io.vitalwire.sims.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitalwire.sims.process.AdminToken;
+import io.vitalwire.sims.process.IngestDatabase;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -174,12 +174,7 @@ final class BenchIngest implements AutoCloseable {
 
     /** A connection to its schema, for what the benchmark reads afterwards (where the time went). */
     Connection sql() throws SQLException {
-        Connection c = DriverManager.getConnection(env("VW_PG_URL", "jdbc:postgresql://127.0.0.1:15432/vitalwire"),
-                env("VW_PG_USER", "vitalwire"), env("VW_PG_PASSWORD", "vitalwire"));
-        try (Statement s = c.createStatement()) {
-            s.execute("SET search_path TO " + schema);
-        }
-        return c;
+        return IngestDatabase.connect(schema);
     }
 
     /** A setting of the dev stack's admin token key; the benchmark cannot call the admin API without it. */

@@ -3,6 +3,7 @@ package io.vitalwire.sims.fleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitalwire.sims.process.AdminToken;
+import io.vitalwire.sims.process.IngestDatabase;
 import io.vitalwire.sims.process.ServiceProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -12,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -119,12 +119,7 @@ final class FleetIngest implements AutoCloseable {
 
     /** A connection to the replicas' schema. */
     Connection sql() throws SQLException {
-        Connection c = DriverManager.getConnection(env("VW_PG_URL", "jdbc:postgresql://127.0.0.1:15432/vitalwire"),
-                env("VW_PG_USER", "vitalwire"), env("VW_PG_PASSWORD", "vitalwire"));
-        try (Statement s = c.createStatement()) {
-            s.execute("SET search_path TO " + schema);
-        }
-        return c;
+        return IngestDatabase.connect(schema);
     }
 
     private static String token(Path jar, FleetStack stack) throws IOException, InterruptedException {
