@@ -19,7 +19,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 run() {
   mvn -B -q -ntp install -DskipTests -pl device-sims -am
   mvn -B -q -ntp -pl device-sims dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt >/dev/null
-  java -cp "device-sims/target/classes:$(cat device-sims/target/classpath.txt)" "$@"
+  java -Dlogback.configurationFile=sims-logback.xml -cp "device-sims/target/classes:$(cat device-sims/target/classpath.txt)" "$@"
 }
 
 # cloud-ingest's benchmarks live in its test sources (io.vitalwire.ingest.bench): they start cloud-ingest's own

@@ -25,6 +25,7 @@ public final class FhirProvisioner {
     public static final String PATIENT_ID = "https://vitalwire.io/fhir/NamingSystem/sim-patient";
     /** Must match cloud-ingest's FhirSystems.DEVICE_USER_INDEX. */
     public static final String DEVICE_USER_INDEX = "https://vitalwire.io/fhir/StructureDefinition/device-user-index";
+    public static final String CONDITION_ID = "https://vitalwire.io/fhir/NamingSystem/sim-condition";
     public static final String ASSIGNMENT_ID = "https://vitalwire.io/fhir/NamingSystem/sim-assignment";
 
     private final URI base;
@@ -42,12 +43,34 @@ public final class FhirProvisioner {
         return create("Patient", PATIENT_ID, simId, body);
     }
 
-    /** @return the Device's logical id */
+    /**
+     * @param patientId the patient the device is assigned to; null: registered but not assigned yet
+     * @return the Device's logical id
+     */
     public String device(String serial, String kind, String patientId) throws IOException {
         String body = "{\"resourceType\":\"Device\",\"identifier\":[{\"system\":\"" + DEVICE_SERIAL + "\",\"value\":\""
                 + serial + "\"}],\"status\":\"active\",\"deviceName\":[{\"name\":\"" + kind
-                + "\",\"type\":\"model-name\"}],\"patient\":{\"reference\":\"Patient/" + patientId + "\"}}";
+                + "\",\"type\":\"model-name\"}]"
+                + (patientId == null ? "" : ",\"patient\":{\"reference\":\"Patient/" + patientId + "\"}") + "}";
         return create("Device", DEVICE_SERIAL, serial, body);
+    }
+
+    /**
+     * Records that the patient has heart failure: an active, confirmed Condition coded SNOMED CT 84114007, which
+     * cloud-ingest's weight-gain rules read.
+     *
+     * @return the Condition's logical id
+     */
+    public String heartFailure(String patientId) throws IOException {
+        String id = patientId + "-heart-failure";
+        String body = "{\"resourceType\":\"Condition\",\"identifier\":[{\"system\":\"" + CONDITION_ID
+                + "\",\"value\":\"" + id + "\"}],\"clinicalStatus\":{\"coding\":[{\"system\":"
+                + "\"http://terminology.hl7.org/CodeSystem/condition-clinical\",\"code\":\"active\"}]},"
+                + "\"verificationStatus\":{\"coding\":[{\"system\":"
+                + "\"http://terminology.hl7.org/CodeSystem/condition-ver-status\",\"code\":\"confirmed\"}]},"
+                + "\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"84114007\","
+                + "\"display\":\"Heart failure\"}]},\"subject\":{\"reference\":\"Patient/" + patientId + "\"}}";
+        return create("Condition", CONDITION_ID, id, body);
     }
 
     /**

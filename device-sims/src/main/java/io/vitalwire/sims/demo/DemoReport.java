@@ -1,0 +1,51 @@
+package io.vitalwire.sims.demo;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a demo run shows, every figure read back from where it landed (the FHIR server, InfluxDB, the webhook
+ * receiver, cloud-ingest's admin API), never from what the simulators meant to send — so that a test can check the
+ * report's claims against the scenarios' expectations.
+ */
+record DemoReport(String run, Instant started, Instant finished, String gateway, List<DeviceLine> devices,
+                  List<PatientLine> patients, String fhirBase, String influxQuery, List<AlertLine> alerts,
+                  List<String> missingAlerts, List<QuarantineLine> quarantine) {
+
+    /** One device: what it measured and, over CoAP, what the gateway answered 2.04. */
+    record DeviceLine(String scenario, String device, String transport, String kind, String patient, int measured,
+                      Integer accepted) {
+    }
+
+    /**
+     * One patient in FHIR and InfluxDB.
+     *
+     * @param spotExpected the spot Observations the run's measurements make (a cuff's or oximeter's reading makes
+     *                     two: the measurement and its pulse rate)
+     * @param windows      Observations of continuous streams, one per stream and minute
+     */
+    record PatientLine(String name, String reference, int spotObservations, int spotExpected, int windows,
+                       int points, String searchUrl) {
+    }
+
+    /**
+     * One alert as the clinician's webhook received it.
+     *
+     * @param verified whether its signature verified with the Standard Webhooks library
+     * @param expected whether a scenario expected it
+     * @param task     the FHIR Task made of it: priority, status, owner or why none; null while none is found
+     */
+    record AlertLine(String severity, String rule, String kind, String patient, String value, Instant measuredAt,
+                     boolean late, boolean verified, boolean expected, String task) {
+    }
+
+    /** Readings set aside for a person to look at, per device and reason. */
+    record QuarantineLine(String device, String reason, int readings) {
+    }
+
+    /** Every expected alert arrived, verified, with its Task, and nothing else arrived. */
+    boolean alertsAsExpected() {
+        return missingAlerts.isEmpty()
+                && alerts.stream().allMatch(a -> a.expected() && a.verified() && a.task() != null);
+    }
+}
