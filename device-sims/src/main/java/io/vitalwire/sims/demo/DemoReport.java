@@ -23,9 +23,10 @@ record DemoReport(String run, Instant started, Instant finished, String gateway,
      * @param spotExpected the spot Observations the run's measurements make (a cuff's or oximeter's reading makes
      *                     two: the measurement and its pulse rate)
      * @param windows      Observations of continuous streams, one per stream and minute
+     * @param points       InfluxDB points, one per value (every stream sample's too)
      */
     record PatientLine(String name, String reference, int spotObservations, int spotExpected, int windows,
-                       int points, String searchUrl) {
+                       int points, int pointsExpected, String searchUrl) {
     }
 
     /**

@@ -93,7 +93,8 @@ final class DemoRun {
         while (Instant.now().isBefore(limit)) {
             if (Instant.now().isAfter(windowsWritten)) {
                 DemoReport now = gatherer.gather(started);
-                boolean spotsIn = now.patients().stream().allMatch(p -> p.spotObservations() >= p.spotExpected());
+                boolean spotsIn = now.patients().stream().allMatch(p -> p.spotObservations() >= p.spotExpected()
+                        && p.points() >= p.pointsExpected());
                 if (spotsIn && now.alertsAsExpected()) {
                     return;
                 }

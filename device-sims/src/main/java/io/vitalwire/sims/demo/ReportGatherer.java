@@ -54,12 +54,14 @@ final class ReportGatherer {
         }
         List<DemoReport.PatientLine> patients = new ArrayList<>();
         Map<String, Integer> spotExpected = run.spotObservationsExpected();
+        Map<String, Integer> pointsExpected = run.pointsExpected();
         for (Map.Entry<String, String> p : run.patientNames().entrySet()) {
             String id = run.patients().get(p.getKey());
             int all = observations(id, "");
             int windows = observations(id, "&identifier=" + enc(WINDOW_SYSTEM + "|"));
             patients.add(new DemoReport.PatientLine(p.getValue(), "Patient/" + id, all - windows,
                     spotExpected.getOrDefault(p.getKey(), 0), windows, points(id),
+                    pointsExpected.getOrDefault(p.getKey(), 0),
                     fhir() + "/Observation?subject=Patient/" + id + "&_sort=-date"));
         }
         List<DemoReport.AlertLine> alerts = alerts();

@@ -28,9 +28,10 @@ final class ReportText {
 
         out.printf("%nIn FHIR (%s) and InfluxDB%n", r.fhirBase());
         for (DemoReport.PatientLine p : r.patients()) {
-            out.printf("  %-14s %-16s %3d spot Observations (%d expected), %2d stream windows, %4d points%n",
-                    p.name(), p.reference(), p.spotObservations(), p.spotExpected(), p.windows(), p.points());
-            out.printf("  %-14s %s%n", "", p.searchUrl());
+            out.printf("  %-12s %-14s %3d spot Observations (%d expected), %2d stream windows, %4d points (%d expected)%n",
+                    p.name(), p.reference(), p.spotObservations(), p.spotExpected(), p.windows(), p.points(),
+                    p.pointsExpected());
+            out.printf("  %-12s %s%n", "", p.searchUrl());
         }
         out.printf("  stream windows: one Observation per stream and minute, its median as the value and every sample"
                 + " in SampledData%n");

@@ -166,6 +166,28 @@ public final class ScenarioRun implements AutoCloseable {
         return expected;
     }
 
+    /**
+     * The InfluxDB points each patient's measurements should make (scenario patient id → count): one per value — a
+     * blood pressure's systolic, diastolic, mean and pulse; an oximeter's SpO2 and pulse; every stream sample's —
+     * and none of an unassigned device's.
+     */
+    public Map<String, Integer> pointsExpected() {
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        for (Planned p : plan()) {
+            if (p.action() instanceof Planned.Measure m) {
+                HomeLayout.HomeDevice d = layout.device(p.device());
+                Scenario.Device spec = d.device();
+                String patient = spec.users().isEmpty() ? spec.patient() : spec.users().get(m.user());
+                if (patient != null) {
+                    String kind = d.kind().name();
+                    int values = kind.contains("CUFF") ? 4 : kind.contains("OXIMETER") ? 2 : 1;
+                    expected.merge(patient, values, Integer::sum);
+                }
+            }
+        }
+        return expected;
+    }
+
     /** The scenario patient ids and their names, in the order the scenarios list them. */
     public Map<String, String> patientNames() {
         Map<String, String> names = new LinkedHashMap<>();
