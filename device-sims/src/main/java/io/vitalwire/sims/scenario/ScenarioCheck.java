@@ -71,7 +71,7 @@ final class ScenarioCheck {
             Scenario.Device device = scenario.devices().stream().filter(d -> d.id() != null
                     && d.id().equals(s.device())).findFirst().orElse(null);
             if (device != null && s.measure() != null && !device.users().isEmpty()
-                    && !device.users().containsKey(s.user())) {
+                    && (s.user() == null || !device.users().containsKey(s.user()))) {
                 problems.add("step at " + s.at() + " for " + s.device() + ": a multi-user device's measurement "
                         + "names one of its users " + device.users().keySet());
             }
