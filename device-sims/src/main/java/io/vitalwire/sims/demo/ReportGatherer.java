@@ -157,7 +157,8 @@ final class ReportGatherer {
         String owner = task.path("owner").path("reference").asText("");
         String reason = task.path("statusReason").path("coding").path(0).path("code").asText("");
         return task.path("priority").asText() + ", " + task.path("status").asText() + ", "
-                + (owner.isEmpty() ? "no owner" + (reason.isEmpty() ? "" : ": " + reason) : "owner " + owner);
+                + (owner.isEmpty() ? "no owner" + (reason.isEmpty() ? "" : ": " + reason)
+                : "owner " + run.practitioners().getOrDefault(owner, owner));
     }
 
     private List<DemoReport.QuarantineLine> quarantine() throws IOException, InterruptedException {

@@ -25,6 +25,8 @@ public final class FhirProvisioner {
     public static final String PATIENT_ID = "https://vitalwire.io/fhir/NamingSystem/sim-patient";
     /** Must match cloud-ingest's FhirSystems.DEVICE_USER_INDEX. */
     public static final String DEVICE_USER_INDEX = "https://vitalwire.io/fhir/StructureDefinition/device-user-index";
+    public static final String PRACTITIONER_ID = "https://vitalwire.io/fhir/NamingSystem/sim-practitioner";
+    public static final String CARE_TEAM_ID = "https://vitalwire.io/fhir/NamingSystem/sim-care-team";
     public static final String CONDITION_ID = "https://vitalwire.io/fhir/NamingSystem/sim-condition";
     public static final String ASSIGNMENT_ID = "https://vitalwire.io/fhir/NamingSystem/sim-assignment";
 
@@ -38,9 +40,52 @@ public final class FhirProvisioner {
 
     /** @return the Patient's logical id */
     public String patient(String simId, String family, String given) throws IOException {
+        return patient(simId, family, given, null);
+    }
+
+    /**
+     * @param state the US state of the patient's home address (USPS code), which decides whose licence counts for
+     *              the patient's care; null: no address
+     * @return the Patient's logical id
+     */
+    public String patient(String simId, String family, String given, String state) throws IOException {
         String body = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"" + PATIENT_ID + "\",\"value\":\""
-                + simId + "\"}],\"name\":[{\"family\":\"" + family + "\",\"given\":[\"" + given + "\"]}]}";
+                + simId + "\"}],\"name\":[{\"family\":\"" + family + "\",\"given\":[\"" + given + "\"]}]"
+                + (state == null ? "" : ",\"address\":[{\"use\":\"home\",\"state\":\"" + state + "\"}]") + "}";
         return create("Patient", PATIENT_ID, simId, body);
+    }
+
+    /**
+     * A practitioner licensed in the given states: one qualification per state, its issuer named by the state's
+     * USPS code (how cloud-ingest's Task routing reads a licence without the Plan-Net extension).
+     *
+     * @return the Practitioner's logical id
+     */
+    public String practitioner(String simId, String family, String given, java.util.List<String> licensedIn)
+            throws IOException {
+        String qualifications = String.join(",", licensedIn.stream().map(state ->
+                "{\"code\":{\"text\":\"State licence\"},\"issuer\":{\"display\":\"" + state + "\"}}").toList());
+        String body = "{\"resourceType\":\"Practitioner\",\"identifier\":[{\"system\":\"" + PRACTITIONER_ID
+                + "\",\"value\":\"" + simId + "\"}],\"active\":true,\"name\":[{\"family\":\"" + family
+                + "\",\"given\":[\"" + given + "\"]}],\"qualification\":[" + qualifications + "]}";
+        return create("Practitioner", PRACTITIONER_ID, simId, body);
+    }
+
+    /**
+     * The patient's active care team: each member a Practitioner in a role (SNOMED CT occupation code: 224535009
+     * registered nurse, 309343006 physician, 768820003 care coordinator), to whom cloud-ingest gives alert Tasks.
+     *
+     * @param members practitioner logical id → role code
+     * @return the CareTeam's logical id
+     */
+    public String careTeam(String simId, String patientId, java.util.Map<String, String> members) throws IOException {
+        String participants = String.join(",", members.entrySet().stream().map(m ->
+                "{\"role\":[{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"" + m.getValue()
+                        + "\"}]}],\"member\":{\"reference\":\"Practitioner/" + m.getKey() + "\"}}").toList());
+        String body = "{\"resourceType\":\"CareTeam\",\"identifier\":[{\"system\":\"" + CARE_TEAM_ID
+                + "\",\"value\":\"" + simId + "\"}],\"status\":\"active\",\"subject\":{\"reference\":\"Patient/"
+                + patientId + "\"},\"participant\":[" + participants + "]}";
+        return create("CareTeam", CARE_TEAM_ID, simId, body);
     }
 
     /**

@@ -39,11 +39,40 @@ public record Scenario(String name, String description, List<Patient> patients, 
      *
      * @param conditions {@code heart-failure} (a FHIR Condition, SNOMED CT 84114007, which the weight-gain rules
      *                   read)
+     * @param state      the US state of the patient's home (USPS code): licensure follows the patient
+     * @param careTeam   who owns the Tasks of the patient's alerts; none: Tasks without an owner, saying why
      */
-    public record Patient(String id, String family, String given, List<String> conditions) {
+    public record Patient(String id, String family, String given, List<String> conditions, String state,
+                          List<CareTeamMember> careTeam) {
 
         public Patient {
             conditions = conditions == null ? List.of() : List.copyOf(conditions);
+            careTeam = careTeam == null ? List.of() : List.copyOf(careTeam);
+        }
+    }
+
+    /**
+     * A member of the patient's care team, who owns the Tasks of the patient's alerts in their role.
+     *
+     * @param role        {@code nurse}, {@code physician} or {@code care-coordinator}
+     * @param licensedIn  the US states (USPS codes) the member holds a licence of; a nurse or physician owns a Task
+     *                    only with a licence of the patient's state
+     */
+    public record CareTeamMember(String role, String given, String family, List<String> licensedIn) {
+
+        public CareTeamMember {
+            licensedIn = licensedIn == null ? List.of() : List.copyOf(licensedIn);
+        }
+
+        /** The role's SNOMED CT occupation code. */
+        public String roleCode() {
+            return switch (String.valueOf(role)) {
+                case "nurse" -> "224535009";
+                case "physician" -> "309343006";
+                case "care-coordinator" -> "768820003";
+                default -> throw new IllegalArgumentException("a care team role is nurse, physician or "
+                        + "care-coordinator, not " + role);
+            };
         }
     }
 

@@ -38,6 +38,13 @@ final class ScenarioCheck {
             if (p.id() == null || !patients.add(p.id())) {
                 problems.add("patient id missing or repeated: " + p.id());
             }
+            for (Scenario.CareTeamMember m : p.careTeam()) {
+                try {
+                    m.roleCode();
+                } catch (IllegalArgumentException e) {
+                    problems.add("patient " + p.id() + ": " + e.getMessage());
+                }
+            }
             p.conditions().stream().filter(c -> !CONDITIONS.contains(c))
                     .forEach(c -> problems.add("patient " + p.id() + ": unknown condition " + c));
         }

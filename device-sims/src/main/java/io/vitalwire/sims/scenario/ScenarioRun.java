@@ -37,14 +37,18 @@ public final class ScenarioRun implements AutoCloseable {
     private final HomeLayout layout;
     private final SimulatedBluez bluez;
     private final Map<String, String> patients;
+    /** {@code Practitioner/<id>} → "given family (role)", for the report. */
+    private final Map<String, String> practitioners;
     private final Map<String, CoapHomeDevice> coap = new LinkedHashMap<>();
     private final Map<String, AtomicInteger[]> counts = new LinkedHashMap<>();
     private final AtomicInteger measured = new AtomicInteger();
 
-    private ScenarioRun(HomeLayout layout, SimulatedBluez bluez, Map<String, String> patients) {
+    private ScenarioRun(HomeLayout layout, SimulatedBluez bluez, Map<String, String> patients,
+                        Map<String, String> practitioners) {
         this.layout = layout;
         this.bluez = bluez;
         this.patients = patients;
+        this.practitioners = practitioners;
     }
 
     /**
@@ -58,18 +62,30 @@ public final class ScenarioRun implements AutoCloseable {
             throws IOException {
         FhirProvisioner provisioner = new FhirProvisioner(fhir);
         Map<String, String> patients = new LinkedHashMap<>();
+        Map<String, String> practitioners = new LinkedHashMap<>();
         for (Scenario scenario : layout.scenarios()) {
             for (Scenario.Patient p : scenario.patients()) {
-                String id = provisioner.patient(layout.patientIdentifier(p.id()), p.family(), p.given());
+                String id = provisioner.patient(layout.patientIdentifier(p.id()), p.family(), p.given(), p.state());
                 if (patients.put(p.id(), id) != null) {
                     throw new IllegalArgumentException("two scenarios name the patient " + p.id());
                 }
                 if (p.conditions().contains("heart-failure")) {
                     provisioner.heartFailure(id);
                 }
+                Map<String, String> members = new LinkedHashMap<>();
+                for (int i = 0; i < p.careTeam().size(); i++) {
+                    Scenario.CareTeamMember m = p.careTeam().get(i);
+                    String who = provisioner.practitioner(layout.patientIdentifier(p.id() + "-member-" + i),
+                            m.family(), m.given(), m.licensedIn());
+                    members.put(who, m.roleCode());
+                    practitioners.put("Practitioner/" + who, m.given() + " " + m.family() + " (" + m.role() + ")");
+                }
+                if (!members.isEmpty()) {
+                    provisioner.careTeam(layout.patientIdentifier(p.id() + "-team"), id, members);
+                }
             }
         }
-        ScenarioRun run = new ScenarioRun(layout, bluez, patients);
+        ScenarioRun run = new ScenarioRun(layout, bluez, patients, practitioners);
         Instant since = Instant.now().minus(30, ChronoUnit.DAYS); // slots bound before any backdated measurement
         for (HomeLayout.HomeDevice d : layout.devices()) {
             Scenario.Device spec = d.device();
@@ -90,6 +106,11 @@ public final class ScenarioRun implements AutoCloseable {
     /** The FHIR logical id of each scenario patient in this run. */
     public Map<String, String> patients() {
         return Map.copyOf(patients);
+    }
+
+    /** The care teams' members: {@code Practitioner/<id>} → "given family (role)". */
+    public Map<String, String> practitioners() {
+        return Map.copyOf(practitioners);
     }
 
     /** How many measurements the timeline holds. */

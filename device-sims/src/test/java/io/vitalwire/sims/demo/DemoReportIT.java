@@ -88,6 +88,10 @@ class DemoReportIT {
                 .containsExactly("weight-gain-7d");
         assertThat(report.alerts()).filteredOn(a -> a.severity().equals("critical"))
                 .allSatisfy(a -> assertThat(a.task()).startsWith(a.kind().equals("operations") ? "routine" : "stat"));
+        // Owners: the nurse licensed in Carl's state (not the one licensed only in New York) for clinical alerts, the
+        // care coordinator for the battery.
+        assertThat(report.alerts()).allSatisfy(a -> assertThat(a.task()).endsWith(a.kind().equals("operations")
+                ? "owner Cole Park (care-coordinator)" : "owner Maya Ortiz (nurse)"));
         assertThat(report.alertsAsExpected()).isTrue();
         String carl = patients.get("Carl Brandt").reference();
         assertThat(fhirTotal(carl, "Task?patient=" + carl)).as("Tasks for Carl on the FHIR server").isEqualTo(13);
