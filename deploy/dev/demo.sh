@@ -22,4 +22,4 @@ run_dir=${VITALWIRE_STACK_DIR:-/var/tmp/vitalwire-dev}/demo
 mkdir -p "$(dirname "$run_dir")"
 exec java -Xmx256m -cp "device-sims/target/classes:$(cat device-sims/target/classpath.txt)" \
   io.vitalwire.sims.cli.SimsCommand demo --run-dir "$run_dir" \
-  --json "${run_dir}-report.json" "$@"
+  --json "${run_dir}-report.json" --html "${run_dir}-report.html" "$@"

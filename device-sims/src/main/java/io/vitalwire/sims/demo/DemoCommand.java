@@ -30,6 +30,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the report as JSON")
     private Path json;
 
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "also write the report as an HTML page with a chart of each vital sign and its alerts")
+    private Path html;
+
     @Override
     public Integer call() throws Exception {
         Console console = System.console();
@@ -40,6 +44,10 @@ public final class DemoCommand implements Callable<Integer> {
         if (json != null) {
             DemoRun.writeJson(report, json);
             System.out.println("\nreport as JSON: " + json);
+        }
+        if (html != null) {
+            ReportHtml.write(report, html);
+            System.out.println("report as a page: " + html);
         }
         return report.alertsAsExpected() ? 0 : 1;
     }

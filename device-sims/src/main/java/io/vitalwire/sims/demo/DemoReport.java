@@ -10,7 +10,7 @@ import java.util.List;
  */
 record DemoReport(String run, Instant started, Instant finished, String gateway, List<DeviceLine> devices,
                   List<PatientLine> patients, String fhirBase, String influxQuery, List<AlertLine> alerts,
-                  List<String> missingAlerts, List<QuarantineLine> quarantine) {
+                  List<String> missingAlerts, List<QuarantineLine> quarantine, List<Series> series) {
 
     /** One device: what it measured and, over CoAP, what the gateway answered 2.04. */
     record DeviceLine(String scenario, String device, String transport, String kind, String patient, int measured,
@@ -42,6 +42,19 @@ record DemoReport(String run, Instant started, Instant finished, String gateway,
 
     /** Readings set aside for a person to look at, per device and reason. */
     record QuarantineLine(String device, String reason, int readings) {
+    }
+
+    /**
+     * One vital sign of one patient as InfluxDB holds it (every value, stream samples included), for the page's
+     * charts.
+     *
+     * @param code the value's MDC code
+     */
+    record Series(String patient, String code, String label, String unit, List<Point> points) {
+    }
+
+    /** A value at its measurement time. */
+    record Point(Instant at, double value) {
     }
 
     /** Every expected alert arrived, verified, with its Task, and nothing else arrived. */

@@ -67,7 +67,37 @@ final class ReportGatherer {
         List<DemoReport.AlertLine> alerts = alerts();
         return new DemoReport(layout.run(), started, Instant.now(), DemoServices.GATEWAY_ID, devices, patients,
                 fhir(), services.stack.influxUrl() + "/query?db=" + services.stack.influxDb()
-                + "&q=SELECT+*+FROM+vitals+WHERE+patient='<id>'", alerts, missing(alerts), quarantine());
+                + "&q=SELECT+*+FROM+vitals+WHERE+patient='<id>'", alerts, missing(alerts), quarantine(), series());
+    }
+
+    /** The MDC codes the report charts, with what a clinician calls them. */
+    private static final Map<String, String> VITALS = Map.of("147842", "Heart rate", "149530", "Pulse rate (oximeter)",
+            "149546", "Pulse rate (cuff)", "150021", "Systolic", "150022", "Diastolic", "150364", "Body temperature",
+            "188736", "Body weight", "150456", "SpO2", "160184", "Blood glucose");
+
+    /** Each patient's values per vital sign from InfluxDB, in time order. */
+    private List<DemoReport.Series> series() throws IOException, InterruptedException {
+        List<DemoReport.Series> all = new ArrayList<>();
+        for (Map.Entry<String, String> p : run.patientNames().entrySet()) {
+            String q = "SELECT value, unit FROM vitals WHERE patient='" + run.patients().get(p.getKey())
+                    + "' GROUP BY code";
+            JsonNode body = JSON.readTree(send(URI.create(services.stack.influxUrl() + "/query?epoch=ms&db="
+                    + enc(services.stack.influxDb()) + "&q=" + enc(q))));
+            for (JsonNode s : body.path("results").path(0).path("series")) {
+                String code = s.path("tags").path("code").asText();
+                if (!VITALS.containsKey(code)) {
+                    continue;
+                }
+                List<DemoReport.Point> points = new ArrayList<>();
+                String unit = "";
+                for (JsonNode v : s.path("values")) {
+                    points.add(new DemoReport.Point(Instant.ofEpochMilli(v.path(0).asLong()), v.path(1).asDouble()));
+                    unit = v.path(2).asText();
+                }
+                all.add(new DemoReport.Series(p.getValue(), code, VITALS.get(code), unit, points));
+            }
+        }
+        return all;
     }
 
     /** Observations of the patient in FHIR now (quick, for the progress line). */

@@ -96,6 +96,21 @@ class DemoReportIT {
         String carl = patients.get("Carl Brandt").reference();
         assertThat(fhirTotal(carl, "Task?patient=" + carl)).as("Tasks for Carl on the FHIR server").isEqualTo(13);
 
+        // The page: a chart per vital sign of each patient, each clinical alert marked on its vital's chart (two per
+        // rule here: the warning and the critical, or the two weight gains).
+        Path page = Path.of("target", "demo-report.html");
+        ReportHtml.write(report, page);
+        String html = Files.readString(page);
+        Map<String, String> carlsCharts = java.util.Arrays.stream(html.split("<h3>")).filter(h -> h.startsWith("Carl"))
+                .flatMap(h -> java.util.Arrays.stream(h.split("<figure>")).skip(1))
+                .collect(Collectors.toMap(f -> f.replaceAll("(?s).*?data-code=\"(\\d+)\".*", "$1"), f -> f));
+        for (String code : List.of("150456", "150021", "150022", "150364", "188736")) {
+            assertThat(carlsCharts).containsKey(code);
+            assertThat(carlsCharts.get(code).split("<line class=\"alert ", -1)).as("alert marks on " + code)
+                    .hasSize(3);
+        }
+        assertThat(html.split("<svg ", -1).length - 1).isEqualTo(report.series().size()).isGreaterThanOrEqualTo(12);
+
         // The unassigned glucose meter's reading is quarantined, not lost.
         assertThat(report.quarantine()).containsExactly(
                 new DemoReport.QuarantineLine("new-glucose-meter", "UNASSIGNED_DEVICE", 1));
