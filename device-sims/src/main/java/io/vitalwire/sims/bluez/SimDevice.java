@@ -336,6 +336,11 @@ final class SimDevice extends SimObject implements Device1 {
         deliver(kind.measure(nextIndex, t, serial, who, values, continuous));
     }
 
+    /** Scenario: the device's clock runs this far ahead of true local time (behind when negative). */
+    void clockDrift(Duration drift) {
+        clockOffset = drift;
+    }
+
     /** The battery level changes; a client subscribed to Battery Level hears it. */
     void battery(int level) {
         battery = level;

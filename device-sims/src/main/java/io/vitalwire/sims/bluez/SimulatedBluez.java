@@ -127,6 +127,11 @@ public final class SimulatedBluez implements AutoCloseable {
         device(kind).measure(values, continuous, user, ago);
     }
 
+    /** Scenario: the device's clock runs this far ahead of true local time (until a client writes Current Time). */
+    public synchronized void clockDrift(SimDeviceKind kind, Duration drift) {
+        device(kind).clockDrift(drift);
+    }
+
     /** Scenario: the device's Battery Level (percent) from now on, notified to a subscribed client. */
     public synchronized void battery(SimDeviceKind kind, int level) {
         device(kind).battery(level);

@@ -50,6 +50,15 @@ final class AdminApi {
                 .POST(HttpRequest.BodyPublishers.ofString(json)), path);
     }
 
+    void delete(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).DELETE()
+                .header("Authorization", authorization).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException(path + " answered HTTP " + response.statusCode());
+        }
+    }
+
     private JsonNode send(HttpRequest.Builder request, String path) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request.header("Authorization", authorization)
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());

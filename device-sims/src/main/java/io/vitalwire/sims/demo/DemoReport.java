@@ -12,9 +12,14 @@ record DemoReport(String run, Instant started, Instant finished, String gateway,
                   List<PatientLine> patients, String fhirBase, String influxQuery, List<AlertLine> alerts,
                   List<String> missingAlerts, List<QuarantineLine> quarantine, List<Series> series) {
 
-    /** One device: what it measured and, over CoAP, what the gateway answered 2.04. */
+    /**
+     * One device: what it measured and, over CoAP, what the gateway answered 2.04 (a measurement tried again until
+     * then counts once).
+     *
+     * @param clock the clock qualities its readings carry in InfluxDB ({@code synced}, {@code corrected}, …)
+     */
     record DeviceLine(String scenario, String device, String transport, String kind, String patient, int measured,
-                      Integer accepted) {
+                      Integer accepted, String clock) {
     }
 
     /**
@@ -40,8 +45,8 @@ record DemoReport(String run, Instant started, Instant finished, String gateway,
                      boolean late, boolean verified, boolean expected, String task) {
     }
 
-    /** Readings set aside for a person to look at, per device and reason. */
-    record QuarantineLine(String device, String reason, int readings) {
+    /** Readings set aside for a person to look at, per device, reason and state (awaiting, replayed, dismissed). */
+    record QuarantineLine(String device, String reason, String state, int readings) {
     }
 
     /**

@@ -62,7 +62,7 @@ final class DemoRun {
         StackEnv stack = StackEnv.fromEnvironment();
         try (DemoServices services = DemoServices.start(stack, settings.repo(), dir, layout, settings.deviceZone());
              ScenarioRun run = ScenarioRun.prepare(layout, URI.create(stack.fhirUrl()), services.bluez,
-                     services.coap)) {
+                     services.coap, services)) {
             out.printf("== scenarios: %s; %d patients and %d devices registered in FHIR%n",
                     String.join(", ", scenarios.stream().map(Scenario::name).toList()), run.patients().size(),
                     layout.devices().size());

@@ -39,7 +39,9 @@ final class Progress implements AutoCloseable {
             }
             return String.format("  %-22s measured %d/%d | buffered at the gateway %s | Observations in FHIR %s"
                     + " | alerts received %d", phase, run.measured(), run.plannedMeasurements(), buffered(services),
-                    observations, services.receiver.received().size());
+                    observations, services.receiver.received().stream()
+                            .filter(r -> r.body().contains("\"alert.raised\"")).map(r -> r.webhookId()).distinct()
+                            .count());
         };
         long period = terminal ? 1 : 10;
         timer.scheduleWithFixedDelay(() -> {
@@ -60,7 +62,7 @@ final class Progress implements AutoCloseable {
     /** The gateway's buffer: readings unsent plus sent and awaiting cloud-ingest's receipt ({@code /health}). */
     private static String buffered(DemoServices services) {
         try {
-            JsonNode buffer = JSON.readTree(services.gateway.get("/health")).path("details").path("buffer")
+            JsonNode buffer = JSON.readTree(services.gateway().get("/health")).path("details").path("buffer")
                     .path("details");
             long unsent = 0;
             for (JsonNode lane : buffer.path("unsentByLane")) {

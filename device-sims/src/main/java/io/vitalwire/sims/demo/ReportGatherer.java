@@ -50,7 +50,8 @@ final class ReportGatherer {
                     ? String.join(" + ", spec.users().values().stream().map(this::firstName).toList())
                     : spec.patient() == null ? "(unassigned)" : firstName(spec.patient());
             devices.add(new DemoReport.DeviceLine(d.scenario().name(), d.id(), d.transport(),
-                    String.valueOf(spec.kind()), patient, t.measured(), d.ble() ? null : t.accepted()));
+                    String.valueOf(spec.kind()), patient, t.measured(), d.ble() ? null : t.accepted(),
+                    clockQualities(d.serial())));
         }
         List<DemoReport.PatientLine> patients = new ArrayList<>();
         Map<String, Integer> spotExpected = run.spotObservationsExpected();
@@ -98,6 +99,18 @@ final class ReportGatherer {
             }
         }
         return all;
+    }
+
+    /** The clock qualities the device's points carry in InfluxDB, e.g. "synced" or "corrected". */
+    private String clockQualities(String serial) throws IOException, InterruptedException {
+        // Serials here are letters, digits and dashes: nothing a regular expression would read as syntax.
+        String q = "SELECT count(value) FROM vitals WHERE device =~ /^sn\\." + serial + "/ GROUP BY clock_quality";
+        JsonNode body = JSON.readTree(send(URI.create(services.stack.influxUrl() + "/query?db="
+                + enc(services.stack.influxDb()) + "&q=" + enc(q))));
+        List<String> qualities = new ArrayList<>();
+        body.path("results").path(0).path("series").forEach(s -> qualities.add(s.path("tags")
+                .path("clock_quality").asText()));
+        return qualities.isEmpty() ? "-" : String.join(",", qualities);
     }
 
     /** Observations of the patient in FHIR now (quick, for the progress line). */
@@ -195,9 +208,10 @@ final class ReportGatherer {
         List<DemoReport.QuarantineLine> lines = new ArrayList<>();
         for (HomeLayout.HomeDevice d : layout.devices()) {
             JsonNode page = services.admin.get("/admin/quarantine?limit=500&device=" + enc(d.serial()));
-            Map<String, Integer> reasons = new LinkedHashMap<>();
-            page.path("entries").forEach(e -> reasons.merge(e.path("reason").asText(), 1, Integer::sum));
-            reasons.forEach((reason, n) -> lines.add(new DemoReport.QuarantineLine(d.id(), reason, n)));
+            Map<List<String>, Integer> reasons = new LinkedHashMap<>();
+            page.path("entries").forEach(e -> reasons.merge(List.of(e.path("reason").asText(),
+                    e.path("state").asText()), 1, Integer::sum));
+            reasons.forEach((why, n) -> lines.add(new DemoReport.QuarantineLine(d.id(), why.get(0), why.get(1), n)));
         }
         return lines;
     }

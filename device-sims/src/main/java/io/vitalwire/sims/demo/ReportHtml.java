@@ -51,10 +51,10 @@ final class ReportHtml {
                 .append(" UTC, gateway ").append(esc(r.gateway())).append("</p>\n");
 
         h.append("<h2>Readings sent</h2><table><tr><th>scenario</th><th>device</th><th>via</th><th>kind</th>"
-                + "<th>patient</th><th>measured</th><th>accepted (CoAP 2.04)</th></tr>\n");
+                + "<th>patient</th><th>measured</th><th>accepted (CoAP 2.04)</th><th>clock</th></tr>\n");
         for (DemoReport.DeviceLine d : r.devices()) {
             row(h, d.scenario(), d.device(), d.transport(), d.kind(), d.patient(), d.measured(),
-                    d.accepted() == null ? "-" : d.accepted());
+                    d.accepted() == null ? "-" : d.accepted(), d.clock());
         }
         h.append("</table>\n<h2>In FHIR and InfluxDB</h2><table><tr><th>patient</th><th>spot Observations</th>"
                 + "<th>stream windows</th><th>InfluxDB points</th><th>FHIR search</th></tr>\n");
@@ -81,8 +81,8 @@ final class ReportHtml {
         if (r.quarantine().isEmpty()) {
             h.append("<p>none</p>\n");
         } else {
-            h.append("<table><tr><th>device</th><th>reason</th><th>readings</th></tr>\n");
-            r.quarantine().forEach(q -> row(h, q.device(), q.reason(), q.readings()));
+            h.append("<table><tr><th>device</th><th>reason</th><th>state</th><th>readings</th></tr>\n");
+            r.quarantine().forEach(q -> row(h, q.device(), q.reason(), q.state(), q.readings()));
             h.append("</table>\n");
         }
 

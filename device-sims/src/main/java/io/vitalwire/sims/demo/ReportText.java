@@ -19,11 +19,11 @@ final class ReportText {
                 TIME.format(r.finished()), r.gateway());
 
         out.printf("%nReadings sent%n");
-        out.printf("  %-22s %-17s %-5s %-20s %-14s %8s %8s%n", "scenario", "device", "via", "kind", "patient",
-                "measured", "accepted");
+        out.printf("  %-22s %-20s %-5s %-20s %-24s %8s %8s  %s%n", "scenario", "device", "via", "kind", "patient",
+                "measured", "accepted", "clock");
         for (DemoReport.DeviceLine d : r.devices()) {
-            out.printf("  %-22s %-17s %-5s %-20s %-14s %8d %8s%n", d.scenario(), d.device(), d.transport(),
-                    d.kind(), d.patient(), d.measured(), d.accepted() == null ? "-" : d.accepted());
+            out.printf("  %-22s %-20s %-5s %-20s %-24s %8d %8s  %s%n", d.scenario(), d.device(), d.transport(),
+                    d.kind(), d.patient(), d.measured(), d.accepted() == null ? "-" : d.accepted(), d.clock());
         }
 
         out.printf("%nIn FHIR (%s) and InfluxDB%n", r.fhirBase());
@@ -57,7 +57,8 @@ final class ReportText {
             out.printf("  none%n");
         }
         for (DemoReport.QuarantineLine q : r.quarantine()) {
-            out.printf("  %-17s %-22s %d reading(s)%n", q.device(), q.reason(), q.readings());
+            out.printf("  %-20s %-22s %-9s %d reading(s)%n", q.device(), q.reason(), q.state().toLowerCase(
+                    java.util.Locale.ROOT), q.readings());
         }
     }
 }

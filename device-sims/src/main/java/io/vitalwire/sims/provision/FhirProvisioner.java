@@ -101,6 +101,33 @@ public final class FhirProvisioner {
     }
 
     /**
+     * Assigns a registered device to a patient: the Device read, its {@code patient} set, written back — as the
+     * clinic's onboarding does for a device it handed out unassigned.
+     */
+    public void assign(String deviceId, String patientId) throws IOException {
+        try {
+            HttpResponse<String> read = http.send(HttpRequest.newBuilder(base.resolve("Device/" + deviceId))
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (read.statusCode() != 200) {
+                throw new IOException("Device read answered HTTP " + read.statusCode());
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode device =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(read.body());
+            device.putObject("patient").put("reference", "Patient/" + patientId);
+            HttpResponse<String> written = http.send(HttpRequest.newBuilder(base.resolve("Device/" + deviceId))
+                    .header("Content-Type", "application/fhir+json").timeout(Duration.ofSeconds(30))
+                    .PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(device))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (written.statusCode() != 200) {
+                throw new IOException("Device update answered HTTP " + written.statusCode() + ": " + written.body());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /**
      * Records that the patient has heart failure: an active, confirmed Condition coded SNOMED CT 84114007, which
      * cloud-ingest's weight-gain rules read.
      *

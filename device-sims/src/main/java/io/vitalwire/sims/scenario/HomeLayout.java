@@ -131,7 +131,25 @@ public final class HomeLayout {
             if (spec.battery() != null) {
                 bluez.battery(d.bleKind(), spec.battery());
             }
+            if (spec.clockDrift() != null) {
+                bluez.clockDrift(d.bleKind(), Durations.parse(spec.clockDrift()));
+            }
         }
+    }
+
+    /** What the scenarios need of cloud-ingest's configuration (property → value); they must agree. */
+    public java.util.Map<String, String> cloudSettings() {
+        java.util.Set<String> late = new java.util.TreeSet<>();
+        scenarios.forEach(s -> {
+            if (s.cloud().lateAfter() != null) {
+                late.add(s.cloud().lateAfter());
+            }
+        });
+        if (late.size() > 1) {
+            throw new IllegalArgumentException("the scenarios disagree on late-after: " + late);
+        }
+        return late.isEmpty() ? java.util.Map.of()
+                : java.util.Map.of("vitalwire.ingest.rules.late", Durations.parse(late.iterator().next()).toSeconds() + "s");
     }
 
     /** The gateway's {@code coap-devices.psk}: identity and key of each CoAP device (mode 0600). */

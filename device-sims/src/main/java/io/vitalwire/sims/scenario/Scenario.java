@@ -1,5 +1,6 @@
 package io.vitalwire.sims.scenario;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,14 +24,24 @@ import java.util.Map;
  * @param steps       the timeline
  * @param expect      what the cloud should make of it
  */
-public record Scenario(String name, String description, List<Patient> patients, List<Device> devices,
+public record Scenario(String name, String description, Cloud cloud, List<Patient> patients, List<Device> devices,
                        List<Step> steps, Expect expect) {
 
     public Scenario {
+        cloud = cloud == null ? new Cloud(null) : cloud;
         patients = patients == null ? List.of() : List.copyOf(patients);
         devices = devices == null ? List.of() : List.copyOf(devices);
         steps = steps == null ? List.of() : List.copyOf(steps);
         expect = expect == null ? new Expect(List.of()) : expect;
+    }
+
+    /**
+     * What a scenario needs of cloud-ingest's configuration: time compressed as the scenario compresses it.
+     *
+     * @param lateAfter a reading arriving this long after it was measured is late (cloud-ingest's
+     *                  {@code rules.late}, 1 h by default); scenarios run together must agree
+     */
+    public record Cloud(String lateAfter) {
     }
 
     /**
@@ -85,9 +96,10 @@ public record Scenario(String name, String description, List<Patient> patients, 
      * @param patient   its patient's id; none: a device the clinic has not assigned yet
      * @param users     a multi-user device's user slots (BLE cuff or scale): user index → patient id
      * @param battery   its battery level at the start, percent (BLE)
+     * @param clockDrift how far its clock runs ahead of true time (BLE; negative: behind), e.g. {@code 25m}
      */
     public record Device(String id, String transport, String kind, String patient, Map<Integer, String> users,
-                         Integer battery) {
+                         Integer battery, String clockDrift) {
 
         public Device {
             users = users == null ? Map.of() : Map.copyOf(users);
@@ -109,9 +121,15 @@ public record Scenario(String name, String description, List<Patient> patients, 
      * @param measuredAgo  how long before the send the measurement was taken (the device's stored readings)
      * @param away         a BLE device goes out of range for this long (what it measures meanwhile it keeps)
      * @param battery      the device's battery level from now on, percent
+     * @param assign       an operator assigns the (unassigned) device to this patient on the FHIR server
+     * @param replay       an operator replays the device's quarantined readings (cloud-ingest's admin API)
+     * @param hub          something happens to the hub, for {@code for}: {@code power-cut} (the gateway is killed
+     *                     with SIGKILL and its BLE adapter goes dark; both come back after it), {@code wifi-lost}
+     *                     (its link to the broker is cut and comes back)
      */
     public record Step(String at, String device, Integer count, String every, Map<String, JsonNode> measure,
-                       Boolean continuous, Integer user, JsonNode measuredAgo, String away, Integer battery) {
+                       Boolean continuous, Integer user, JsonNode measuredAgo, String away, Integer battery,
+                       String assign, Boolean replay, String hub, @JsonProperty("for") String lasting) {
     }
 
     /** What should come of the scenario: the alerts a clinician's webhook receives, no more, no fewer. */

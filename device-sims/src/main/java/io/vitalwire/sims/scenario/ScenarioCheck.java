@@ -68,12 +68,23 @@ final class ScenarioCheck {
             }
         }
         for (Scenario.Step s : scenario.steps()) {
+            if (s.hub() != null) {
+                if (s.device() != null || s.lasting() == null) {
+                    problems.add("step at " + s.at() + ": a hub event names no device, and lasts (for)");
+                }
+                continue;
+            }
             if (!devices.contains(s.device())) {
                 problems.add("step at " + s.at() + ": unknown device " + s.device());
             }
-            int actions = (s.measure() == null ? 0 : 1) + (s.away() == null ? 0 : 1) + (s.battery() == null ? 0 : 1);
+            int actions = (s.measure() == null ? 0 : 1) + (s.away() == null ? 0 : 1) + (s.battery() == null ? 0 : 1)
+                    + (s.assign() == null ? 0 : 1) + (Boolean.TRUE.equals(s.replay()) ? 1 : 0);
             if (actions != 1) {
-                problems.add("step at " + s.at() + " for " + s.device() + ": one of measure, away, battery");
+                problems.add("step at " + s.at() + " for " + s.device()
+                        + ": one of measure, away, battery, assign, replay");
+            }
+            if (s.assign() != null && !patients.contains(s.assign())) {
+                problems.add("step at " + s.at() + ": assigns to unknown patient " + s.assign());
             }
             Scenario.Device device = scenario.devices().stream().filter(d -> d.id() != null
                     && d.id().equals(s.device())).findFirst().orElse(null);

@@ -3,6 +3,8 @@ package io.vitalwire.sims.scenario;
 import io.vitalwire.sims.bluez.SimDeviceKind;
 import io.vitalwire.sims.bluez.SimulatedBluez;
 import io.vitalwire.sims.coap.CoapHomeDevice;
+import io.vitalwire.sims.coap.HomeDeviceCredential;
+import io.vitalwire.sims.coap.HomeDeviceKind;
 import io.vitalwire.sims.coap.SenmlPacks;
 import io.vitalwire.sims.provision.FhirProvisioner;
 import java.io.IOException;
@@ -39,16 +41,27 @@ public final class ScenarioRun implements AutoCloseable {
     private final Map<String, String> patients;
     /** {@code Practitioner/<id>} → "given family (role)", for the report. */
     private final Map<String, String> practitioners;
-    private final Map<String, CoapHomeDevice> coap = new LinkedHashMap<>();
+    private final FhirProvisioner provisioner;
+    private final HomeControls controls;
+    private final URI coapGateway;
+    /** The FHIR Device id of each device (by its scenario id), for an operator's assignment. */
+    private final Map<String, String> deviceIds = new LinkedHashMap<>();
+    private final Map<String, CoapHomeDevice> coap = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, AtomicInteger[]> counts = new LinkedHashMap<>();
     private final AtomicInteger measured = new AtomicInteger();
+    /** When the timeline began: a measurement is dated when it was due, even if its device was busy sending. */
+    private volatile Instant startedAt;
 
     private ScenarioRun(HomeLayout layout, SimulatedBluez bluez, Map<String, String> patients,
-                        Map<String, String> practitioners) {
+                        Map<String, String> practitioners, FhirProvisioner provisioner, HomeControls controls,
+                        URI coapGateway) {
         this.layout = layout;
         this.bluez = bluez;
         this.patients = patients;
         this.practitioners = practitioners;
+        this.provisioner = provisioner;
+        this.controls = controls;
+        this.coapGateway = coapGateway;
     }
 
     /**
@@ -58,8 +71,8 @@ public final class ScenarioRun implements AutoCloseable {
      * @param bluez the simulated BlueZ the gateway reads, set up by {@link HomeLayout#setUp(SimulatedBluez)}
      * @param coapGateway the gateway's {@code coaps://host:port}
      */
-    public static ScenarioRun prepare(HomeLayout layout, URI fhir, SimulatedBluez bluez, URI coapGateway)
-            throws IOException {
+    public static ScenarioRun prepare(HomeLayout layout, URI fhir, SimulatedBluez bluez, URI coapGateway,
+                                      HomeControls controls) throws IOException {
         FhirProvisioner provisioner = new FhirProvisioner(fhir);
         Map<String, String> patients = new LinkedHashMap<>();
         Map<String, String> practitioners = new LinkedHashMap<>();
@@ -85,13 +98,14 @@ public final class ScenarioRun implements AutoCloseable {
                 }
             }
         }
-        ScenarioRun run = new ScenarioRun(layout, bluez, patients, practitioners);
+        ScenarioRun run = new ScenarioRun(layout, bluez, patients, practitioners, provisioner, controls, coapGateway);
         Instant since = Instant.now().minus(30, ChronoUnit.DAYS); // slots bound before any backdated measurement
         for (HomeLayout.HomeDevice d : layout.devices()) {
             Scenario.Device spec = d.device();
             String owner = spec.patient() != null ? patients.get(spec.patient())
                     : spec.users().isEmpty() ? null : patients.get(spec.users().values().iterator().next());
             String deviceId = provisioner.device(d.serial(), String.valueOf(spec.kind()), owner);
+            run.deviceIds.put(d.id(), deviceId);
             for (Map.Entry<Integer, String> slot : spec.users().entrySet()) {
                 provisioner.assignUser(deviceId, slot.getKey(), patients.get(slot.getValue()), since);
             }
@@ -143,12 +157,16 @@ public final class ScenarioRun implements AutoCloseable {
         Map<String, ScheduledExecutorService> threads = new LinkedHashMap<>();
         List<Future<?>> done = new ArrayList<>();
         long start = System.nanoTime();
+        startedAt = Instant.now();
         try {
             for (Planned p : plan()) {
                 ScheduledExecutorService thread = threads.computeIfAbsent(p.device(),
                         id -> Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "device-" + id)));
                 long delay = start + p.at().toNanos() - System.nanoTime();
-                done.add(thread.schedule(() -> perform(p), delay, TimeUnit.NANOSECONDS));
+                done.add(thread.schedule(() -> {
+                    perform(p);
+                    return null;
+                }, delay, TimeUnit.NANOSECONDS));
             }
             for (Future<?> f : done) {
                 f.get();
@@ -175,8 +193,7 @@ public final class ScenarioRun implements AutoCloseable {
             if (d.kind() == SimDeviceKind.HEART_RATE_STRAP) {
                 continue; // a stream
             }
-            Scenario.Device spec = d.device();
-            String patient = spec.users().isEmpty() ? spec.patient() : spec.users().get(m.user());
+            String patient = patientOf(d, m);
             if (patient == null) {
                 continue;
             }
@@ -197,8 +214,7 @@ public final class ScenarioRun implements AutoCloseable {
         for (Planned p : plan()) {
             if (p.action() instanceof Planned.Measure m) {
                 HomeLayout.HomeDevice d = layout.device(p.device());
-                Scenario.Device spec = d.device();
-                String patient = spec.users().isEmpty() ? spec.patient() : spec.users().get(m.user());
+                String patient = patientOf(d, m);
                 if (patient != null) {
                     String kind = d.kind().name();
                     int values = kind.contains("CUFF") ? 4 : kind.contains("OXIMETER") ? 2 : 1;
@@ -207,6 +223,22 @@ public final class ScenarioRun implements AutoCloseable {
             }
         }
         return expected;
+    }
+
+    /**
+     * Whose a measurement is in the end: its user slot's patient, else the device's, else the patient an operator
+     * assigns the device to later (its quarantined readings are then replayed to that patient).
+     */
+    private String patientOf(HomeLayout.HomeDevice d, Planned.Measure m) {
+        Scenario.Device spec = d.device();
+        if (!spec.users().isEmpty()) {
+            return spec.users().get(m.user());
+        }
+        if (spec.patient() != null) {
+            return spec.patient();
+        }
+        return d.scenario().steps().stream().filter(s -> d.id().equals(s.device()) && s.assign() != null)
+                .map(Scenario.Step::assign).findFirst().orElse(null);
     }
 
     /** The scenario patient ids and their names, in the order the scenarios list them. */
@@ -238,9 +270,28 @@ public final class ScenarioRun implements AutoCloseable {
         return all;
     }
 
-    private void perform(Planned p) {
+    /** How long a Wi-Fi device keeps a measurement the gateway did not take, trying again, before it gives up. */
+    private static final Duration COAP_PATIENCE = Duration.ofMinutes(3);
+
+    private void perform(Planned p) throws Exception {
+        if (p.action() instanceof Planned.PowerCut cut) {
+            controls.powerCut(cut.lasting());
+            return;
+        }
+        if (p.action() instanceof Planned.WifiLost lost) {
+            controls.wifiLost(lost.lasting());
+            return;
+        }
         HomeLayout.HomeDevice d = layout.device(p.device());
         AtomicInteger[] c = counts.get(d.id());
+        if (p.action() instanceof Planned.Assign a) {
+            provisioner.assign(deviceIds.get(d.id()), patients.get(a.patient()));
+            return;
+        }
+        if (p.action() instanceof Planned.Replay) {
+            controls.replayQuarantined(d.serial());
+            return;
+        }
         if (p.action() instanceof Planned.GoAway g) {
             bluez.remove(d.bleKind(), g.away());
             return;
@@ -256,14 +307,32 @@ public final class ScenarioRun implements AutoCloseable {
             bluez.measure(d.bleKind(), m.vitals(), m.continuous(), m.user(), m.ago());
             return;
         }
-        Instant at = Instant.now().minus(m.ago()).truncatedTo(ChronoUnit.SECONDS);
-        CoapHomeDevice device = coap.get(d.id());
-        try {
-            CoAP.ResponseCode code = device.post(SenmlPacks.measurement(device.kind(), device.serial(), at,
-                    m.vitals()));
-            (code == CoAP.ResponseCode.CHANGED ? c[1] : c[2]).incrementAndGet();
-        } catch (IOException e) {
-            c[2].incrementAndGet();
+        // Dated when it was due: a Wi-Fi device still re-sending an older measurement (the gateway was away) took
+        // this one on time and queued it, as firmware does; dating it when sent could give it its successor's second,
+        // and one reading key for two measurements.
+        Instant at = startedAt.plus(p.at()).minus(m.ago()).truncatedTo(ChronoUnit.SECONDS);
+        String pack = SenmlPacks.measurement((HomeDeviceKind) d.kind(), d.serial(), at, m.vitals());
+        // A device keeps what the gateway did not acknowledge and tries again, as firmware does; after a gateway
+        // restart only a new DTLS handshake gets through, so a new client each time.
+        Instant giveUp = Instant.now().plus(COAP_PATIENCE);
+        while (true) {
+            CoapHomeDevice device = coap.get(d.id());
+            try {
+                if (device.post(pack) == CoAP.ResponseCode.CHANGED) {
+                    c[1].incrementAndGet();
+                    return;
+                }
+            } catch (IOException noAnswer) {
+                // tried again below
+            }
+            if (Instant.now().isAfter(giveUp)) {
+                c[2].incrementAndGet();
+                return;
+            }
+            device.close();
+            HomeDeviceCredential key = d.credential();
+            coap.put(d.id(), new CoapHomeDevice(key.kind(), key.serial(), key.key(), coapGateway, Duration.ofSeconds(5)));
+            Thread.sleep(2_000);
         }
     }
 

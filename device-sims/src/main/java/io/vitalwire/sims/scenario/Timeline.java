@@ -23,7 +23,8 @@ final class Timeline {
             int count = step.count() == null ? 1 : step.count();
             Duration every = step.every() == null ? Duration.ZERO : Durations.parse(step.every());
             for (int i = 0; i < count; i++) {
-                planned.add(new Planned(at.plus(every.multipliedBy(i)), step.device(), action(step, i, count)));
+                planned.add(new Planned(at.plus(every.multipliedBy(i)),
+                        step.hub() != null ? Planned.HUB : step.device(), action(step, i, count)));
             }
         }
         planned.sort(Comparator.comparing(Planned::at));
@@ -31,6 +32,21 @@ final class Timeline {
     }
 
     private static Planned.Action action(Scenario.Step step, int i, int count) {
+        if (step.hub() != null) {
+            Duration lasting = Durations.parse(step.lasting());
+            return switch (step.hub()) {
+                case "power-cut" -> new Planned.PowerCut(lasting);
+                case "wifi-lost" -> new Planned.WifiLost(lasting);
+                default -> throw new IllegalArgumentException("step at " + step.at() + ": the hub's events are "
+                        + "power-cut and wifi-lost, not " + step.hub());
+            };
+        }
+        if (step.assign() != null) {
+            return new Planned.Assign(step.assign());
+        }
+        if (Boolean.TRUE.equals(step.replay())) {
+            return new Planned.Replay();
+        }
         if (step.away() != null) {
             return new Planned.GoAway(Durations.parse(step.away()));
         }

@@ -113,7 +113,7 @@ class DemoReportIT {
 
         // The unassigned glucose meter's reading is quarantined, not lost.
         assertThat(report.quarantine()).containsExactly(
-                new DemoReport.QuarantineLine("new-glucose-meter", "UNASSIGNED_DEVICE", 1));
+                new DemoReport.QuarantineLine("new-glucose-meter", "UNASSIGNED_DEVICE", "AWAITING", 1));
 
         // The printed report says so, and the run left nothing running: gateway, cloud-ingest, dbus-daemon stopped.
         assertThat(printed.toString(StandardCharsets.UTF_8))
