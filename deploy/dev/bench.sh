@@ -12,6 +12,10 @@
 #   deploy/dev/bench.sh ingest-windows [readings] [per message]          FHIR writes of a 1 Hz stream: windows vs spot
 #   deploy/dev/bench.sh alert-latency [alerts per phase] [load readings/s] [rounds]   reading answered 2.04 → signed
 #                                                      webhook verified, at rest and under load, vs the broker round trip
+#   deploy/dev/bench.sh all                           every benchmark above with its defaults, one after the other
+#                                                      (each at most 40 min), then the generated section of
+#                                                      BENCHMARKS.md rewritten with each one's summary, the commit and
+#                                                      the machine; logs in target/bench-all/
 # uplink, drain, footprint, alert-latency and the ingest-* benchmarks use the dev stack (started here if needed).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
@@ -30,7 +34,29 @@ run_ingest() {
   java -cp "cloud-ingest/target/test-classes:cloud-ingest/target/classes:$(cat cloud-ingest/target/test-classpath.txt)" "$@"
 }
 
+# Every benchmark, then BENCHMARKS.md's generated section. A benchmark that fails or overruns is reported as such
+# there, and the others still run.
+all() {
+  local logs=target/bench-all names=(decode coap intake uplink drain footprint ingest-influx ingest-fhir ingest-windows
+    alert-latency)
+  mkdir -p "$logs"
+  local machine
+  machine="$(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, Linux $(uname -r), $(date -u +%Y-%m-%d)"
+  for name in "${names[@]}"; do
+    echo "== bench.sh $name (log: $logs/$name.log)"
+    cut -d' ' -f1-3 /proc/loadavg > "$logs/$name.load"
+    set +e
+    timeout 40m "$0" "$name" > "$logs/$name.log" 2>&1
+    echo $? > "$logs/$name.rc"
+    set -e
+  done
+  python3 deploy/dev/bench-all.py BENCHMARKS.md "$logs" "$(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes')" \
+    "$machine" "${names[@]}"
+  echo "BENCHMARKS.md: section \"Latest deploy/dev/bench.sh all\" rewritten"
+}
+
 case "${1:-}" in
+  all) all ;;
   decode) run io.vitalwire.sims.bench.DecodeBenchmarks ;;
   coap) shift; run io.vitalwire.sims.bench.CoapIntakeBenchmark "$@" ;;
   intake) shift; run io.vitalwire.sims.bench.BufferIntakeBenchmark "$@" ;;
@@ -49,7 +75,7 @@ case "${1:-}" in
     esac
     ;;
   *)
-    echo "usage: $0 decode | coap [devices] [per pack] [s] | intake [readings] [batch] [writers] [pack]" >&2
+    echo "usage: $0 all | decode | coap [devices] [per pack] [s] | intake [readings] [batch] [writers] [pack]" >&2
     echo "       | uplink [readings] | drain [backlog] [live/s] | footprint [devices] [s]" >&2
     echo "       | ingest-influx [readings] [per write] [straps] | ingest-fhir [observations] [per bundle] [clients]" >&2
     echo "       | ingest-windows [readings] [per message] | alert-latency [alerts per phase] [load/s] [rounds]" >&2
