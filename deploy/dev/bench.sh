@@ -17,6 +17,10 @@
 #                                                      every reading delivered once and p99 reading → webhook ≤ 300 ms,
 #                                                      then 2 and 3 replicas; vs the FHIR server's own throughput
 #                                                      (defaults 1000,2500,5000,10000 · 1,2,3 · 30 · docs/fleet-benchmark.png)
+#   deploy/dev/bench.sh all                           every benchmark above with its defaults, one after the other
+#                                                      (each at most 40 min), then the generated section of
+#                                                      BENCHMARKS.md rewritten with each one's summary, the commit and
+#                                                      the machine; logs in target/bench-all/
 # uplink, drain, footprint, alert-latency, fleet and the ingest-* benchmarks use the dev stack (started here if needed).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
@@ -24,15 +28,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 run() {
   mvn -B -q -ntp install -DskipTests -pl device-sims -am
   mvn -B -q -ntp -pl device-sims dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt >/dev/null
-  java -cp "device-sims/target/classes:$(cat device-sims/target/classpath.txt)" "$@"
+  java -Dlogback.configurationFile=sims-logback.xml -cp "device-sims/target/classes:$(cat device-sims/target/classpath.txt)" "$@"
 }
 
 # The fleet benchmark runs cloud-ingest's jar as processes: package, never install (the shared ~/.m2 keeps others'
-# artifacts). Logback's own start-up report is silenced: it is not the benchmark's output.
+# artifacts). Logging configured by name, as run() does (the gateway's jar brings a logback.xml too).
 run_fleet() {
   mvn -B -q -ntp package -DskipTests -pl device-sims -am
   mvn -B -q -ntp -pl device-sims dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt >/dev/null
-  java -Xmx2g -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener \
+  java -Xmx2g -Dlogback.configurationFile=sims-logback.xml \
     -cp "device-sims/target/classes:$(cat device-sims/target/classpath.txt)" "$@"
 }
 
@@ -44,7 +48,29 @@ run_ingest() {
   java -cp "cloud-ingest/target/test-classes:cloud-ingest/target/classes:$(cat cloud-ingest/target/test-classpath.txt)" "$@"
 }
 
+# Every benchmark, then BENCHMARKS.md's generated section. A benchmark that fails or overruns is reported as such
+# there, and the others still run.
+all() {
+  local logs=target/bench-all names=(decode coap intake uplink drain footprint ingest-influx ingest-fhir ingest-windows
+    alert-latency)
+  mkdir -p "$logs"
+  local machine
+  machine="$(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, Linux $(uname -r), $(date -u +%Y-%m-%d)"
+  for name in "${names[@]}"; do
+    echo "== bench.sh $name (log: $logs/$name.log)"
+    cut -d' ' -f1-3 /proc/loadavg > "$logs/$name.load"
+    set +e
+    timeout 40m "$0" "$name" > "$logs/$name.log" 2>&1
+    echo $? > "$logs/$name.rc"
+    set -e
+  done
+  python3 deploy/dev/bench-all.py BENCHMARKS.md "$logs" "$(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes')" \
+    "$machine" "${names[@]}"
+  echo "BENCHMARKS.md: section \"Latest deploy/dev/bench.sh all\" rewritten"
+}
+
 case "${1:-}" in
+  all) all ;;
   decode) run io.vitalwire.sims.bench.DecodeBenchmarks ;;
   coap) shift; run io.vitalwire.sims.bench.CoapIntakeBenchmark "$@" ;;
   intake) shift; run io.vitalwire.sims.bench.BufferIntakeBenchmark "$@" ;;
@@ -64,7 +90,7 @@ case "${1:-}" in
     esac
     ;;
   *)
-    echo "usage: $0 decode | coap [devices] [per pack] [s] | intake [readings] [batch] [writers] [pack]" >&2
+    echo "usage: $0 all | decode | coap [devices] [per pack] [s] | intake [readings] [batch] [writers] [pack]" >&2
     echo "       | uplink [readings] | drain [backlog] [live/s] | footprint [devices] [s]" >&2
     echo "       | ingest-influx [readings] [per write] [straps] | ingest-fhir [observations] [per bundle] [clients]" >&2
     echo "       | ingest-windows [readings] [per message] | alert-latency [alerts per phase] [load/s] [rounds]" >&2

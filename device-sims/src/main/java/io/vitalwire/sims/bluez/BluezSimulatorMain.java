@@ -10,7 +10,7 @@ import java.time.ZoneId;
  *
  * <pre>
  * mvn -q -pl device-sims dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
- * java -cp "device-sims/target/classes:$(cat device-sims/target/classpath.txt)" io.vitalwire.sims.bluez.BluezSimulatorMain
+ * java -cp "device-sims/target/classes:$(cat device-sims/target/classpath.txt)" io.vitalwire.sims.cli.SimsCommand bluez
  * java -Dvitalwire.gateway.id=gw-1 -Dvitalwire.gateway.ble.enabled=true \
  *      -Dvitalwire.gateway.ble.bus-address=unix:path=/tmp/vw-sim-bus-.../bus \
  *      -Dvitalwire.gateway.ble.allow-list=C0:1D:00:00:00:01,... -jar gateway/target/gateway.jar

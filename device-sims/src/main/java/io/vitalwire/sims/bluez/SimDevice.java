@@ -1,5 +1,6 @@
 package io.vitalwire.sims.bluez;
 
+import io.vitalwire.sims.vitals.Vitals;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +58,8 @@ final class SimDevice extends SimObject implements Device1 {
     private int[] users;
     /** The device clock minus true local time: the kind's drift until a client writes Current Time. */
     private Duration clockOffset;
+    /** Battery Level in percent. */
+    private int battery = 87;
 
     SimDevice(SimulatedBluez bluez, String adapterPath, SimDeviceKind kind) {
         super(bluez, adapterPath + "/dev_" + advertisedAddress(kind).replace(':', '_'));
@@ -305,7 +308,7 @@ final class SimDevice extends SimObject implements Device1 {
             case 0x2A24 -> kind.model().getBytes(StandardCharsets.UTF_8);
             // NUL padding as some devices send it: the gateway must not make it part of the serial.
             case 0x2A25 -> (serial + "\0\0").getBytes(StandardCharsets.UTF_8);
-            case 0x2A19 -> new byte[] {87};
+            case 0x2A19 -> new byte[] {(byte) battery};
             case 0x2A2B -> GattValues.currentTime(LocalDateTime.now(bluez.zone()).plus(clockOffset));
             default -> new byte[0];
         };
@@ -316,7 +319,39 @@ final class SimDevice extends SimObject implements Device1 {
     /** The device measures once; what it sends now or later depends on the link. */
     void measure() {
         Integer user = users == null ? null : users[nextIndex % users.length];
-        for (SimMeasurement m : kind.measure(nextIndex, serial, user)) {
+        deliver(kind.measure(nextIndex, serial, user));
+    }
+
+    /**
+     * The device measures the values a scenario chose, timestamped by its own clock (true local time plus its
+     * offset) {@code ago} before now: a device whose stored measurement was taken earlier, or whose owner measured
+     * days ago and synced only now.
+     *
+     * @param user the user index (cuff, scale), else the device's next one in turn
+     */
+    void measure(Vitals values, boolean continuous, Integer user, Duration ago) {
+        Integer who = user != null ? user : users == null ? null : users[nextIndex % users.length];
+        java.time.LocalDateTime t = java.time.LocalDateTime.now(bluez.zone()).plus(clockOffset).minus(ago)
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        deliver(kind.measure(nextIndex, t, serial, who, values, continuous));
+    }
+
+    /** Scenario: the device's clock runs this far ahead of true local time (behind when negative). */
+    void clockDrift(Duration drift) {
+        clockOffset = drift;
+    }
+
+    /** The battery level changes; a client subscribed to Battery Level hears it. */
+    void battery(int level) {
+        battery = level;
+        SimCharacteristic c = characteristics.get(0x2A19);
+        if (connected() && c.notifying()) {
+            c.send(new byte[] {(byte) level});
+        }
+    }
+
+    private void deliver(List<SimMeasurement> measured) {
+        for (SimMeasurement m : measured) {
             if (m.uuid16() == 0x2A18) {
                 glucoseRecords.add(m);
                 sendIfListening(m);
@@ -375,7 +410,7 @@ final class SimDevice extends SimObject implements Device1 {
         if (!connected() || !racp.notifying()) {
             return;
         }
-        if (kind == SimDeviceKind.PULSE_OXIMETER) {
+        if (kind.oximeter()) {
             answerPlxRacp(racp, request);
             return;
         }

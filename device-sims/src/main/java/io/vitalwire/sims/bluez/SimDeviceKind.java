@@ -1,5 +1,6 @@
 package io.vitalwire.sims.bluez;
 
+import io.vitalwire.sims.vitals.Vitals;
 import static io.vitalwire.sims.bluez.GattProperties.INDICATE;
 import static io.vitalwire.sims.bluez.GattProperties.NOTIFY;
 import static io.vitalwire.sims.bluez.GattProperties.READ;
@@ -30,6 +31,12 @@ public enum SimDeviceKind {
     GLUCOSE_METER("C0:1D:00:00:00:05", "GLU-0005", "Meter 5", Duration.ZERO, true,
             Map.of(0x1808, new int[][] {{0x2A18, NOTIFY}, {0x2A34, NOTIFY}, {0x2A52, WRITE | INDICATE}})),
     PULSE_OXIMETER("C0:1D:00:00:00:06", "PLX-0006", "Oxi 6", Duration.ZERO, true,
+            Map.of(0x1822, new int[][] {{0x2A5E, INDICATE}, {0x2A5F, NOTIFY}, {0x2A52, WRITE | INDICATE}})),
+    /**
+     * A second household oximeter, worn on the wrist (spot checks and a continuous stream): two patients of one home
+     * each with their own, as in the demo's scenarios.
+     */
+    WRIST_OXIMETER("C0:1D:00:00:00:16", "PLX-0016", "Wrist Oxi 16", Duration.ZERO, true,
             Map.of(0x1822, new int[][] {{0x2A5E, INDICATE}, {0x2A5F, NOTIFY}, {0x2A52, WRITE | INDICATE}})),
     /**
      * A neighbour's cuff within range that claims the household cuff's serial (BPC-0002) in its Device Information:
@@ -98,6 +105,11 @@ public enum SimDeviceKind {
             case SCALE -> 2;
             default -> null;
         };
+    }
+
+    /** A pulse oximeter (Pulse Oximeter Service, with its own RACP for stored spot-checks). */
+    boolean oximeter() {
+        return this == PULSE_OXIMETER || this == WRIST_OXIMETER;
     }
 
     public String manufacturer() {
@@ -181,7 +193,7 @@ public enum SimDeviceKind {
                         .sfloat(95 + index, -5).uint8(0x11).bytes();
                 out.add(m(0x2A18, index, t, List.of(dec(95 + index, 0)), "mg/dL", v, true, serial, null));
             }
-            case PULSE_OXIMETER -> {
+            case PULSE_OXIMETER, WRIST_OXIMETER -> {
                 int spo2 = 97 - index % 3;
                 byte[] spot = new GattValues().uint8(0x01).sfloat(spo2, 0).sfloat(70 + index, 0).dateTime(t)
                         .bytes();
@@ -191,6 +203,77 @@ public enum SimDeviceKind {
                 byte[] stream = new GattValues().uint8(0x00).sfloat(cont, 0).sfloat(72 + index % 5, 0).bytes();
                 out.add(m(0x2A5F, index, null, List.of(dec(cont, 0), dec(72 + index % 5, 0)), "%", stream, false,
                         serial, null));
+            }
+            default -> throw new IllegalStateException();
+        }
+        return out;
+    }
+
+    /**
+     * What the device measures when a scenario chooses the values ({@link Vitals}) and the device's clock gives the
+     * time {@code t}: each kind's characteristic laid out as its specification has it, in SI or the device's usual
+     * unit (mmHg, kg, Cel, mg/dL through kg/L).
+     *
+     * @param continuous for an oximeter: a sample of its continuous stream (2A5F, no timestamp) instead of a spot-check
+     */
+    List<SimMeasurement> measure(int index, LocalDateTime t, String serial, Integer user, Vitals v,
+                                 boolean continuous) {
+        List<SimMeasurement> out = new ArrayList<>(1);
+        switch (this) {
+            case HEART_RATE_STRAP -> {
+                BigDecimal hr = v.integer("heart-rate");
+                // Flags: uint8 value, sensor contact supported and detected; no timestamp (a stream).
+                byte[] value = new GattValues().uint8(0x06).uint8(hr.intValueExact()).bytes();
+                out.add(m(0x2A37, index, null, List.of(hr), "/min", value, false, serial, null));
+            }
+            case BLOOD_PRESSURE_CUFF, NEIGHBOUR_CUFF -> {
+                BigDecimal sys = v.integer("systolic");
+                BigDecimal dia = v.integer("diastolic");
+                BigDecimal pulse = v.integer("pulse");
+                // The cuff computes its mean arterial pressure: diastolic plus a third of the pulse pressure.
+                BigDecimal map = dia.add(sys.subtract(dia).divide(BigDecimal.valueOf(3), 0,
+                        java.math.RoundingMode.HALF_UP));
+                // Flags: mmHg, timestamp, pulse rate, user id, measurement status (none set).
+                byte[] value = new GattValues().uint8(0x1E).sfloat(sys.intValueExact(), 0)
+                        .sfloat(dia.intValueExact(), 0).sfloat(map.intValueExact(), 0).dateTime(t)
+                        .sfloat(pulse.intValueExact(), 0).uint8(user).uint16(0).bytes();
+                out.add(m(0x2A35, index, t, List.of(sys, dia, map, pulse), "mmHg", value, true, serial, user));
+            }
+            case THERMOMETER, PRIVATE_THERMOMETER -> {
+                BigDecimal c = v.value("temperature");
+                // Flags: Celsius, timestamp, temperature type (2: body, general).
+                byte[] value = new GattValues().uint8(0x06).float32(c.unscaledValue().intValueExact(), -c.scale())
+                        .dateTime(t).uint8(2).bytes();
+                out.add(m(0x2A1C, index, t, List.of(c), "Cel", value, true, serial, null));
+            }
+            case SCALE -> {
+                // SI weight: uint16 in 0.005 kg steps. Flags: SI, timestamp, user id.
+                BigDecimal kg = v.value("weight");
+                int raw = kg.divide(new BigDecimal("0.005")).intValueExact();
+                byte[] value = new GattValues().uint8(0x06).uint16(raw).dateTime(t).uint8(user).bytes();
+                out.add(m(0x2A9D, index, t, List.of(new BigDecimal("0.005").multiply(BigDecimal.valueOf(raw))),
+                        "kg", value, true, serial, user));
+            }
+            case GLUCOSE_METER -> {
+                // Sequence number index + 1, time offset 0, concentration in kg/L (mg/dL × 10^-5), capillary whole
+                // blood from a finger.
+                BigDecimal mgdl = v.integer("glucose");
+                byte[] value = new GattValues().uint8(0x03).uint16(index + 1).dateTime(t).uint16(0)
+                        .sfloat(mgdl.intValueExact(), -5).uint8(0x11).bytes();
+                out.add(m(0x2A18, index, t, List.of(mgdl), "mg/dL", value, true, serial, null));
+            }
+            case PULSE_OXIMETER, WRIST_OXIMETER -> {
+                BigDecimal spo2 = v.integer("spo2");
+                BigDecimal pulse = v.integer("pulse");
+                if (continuous) {
+                    byte[] value = new GattValues().uint8(0x00).sfloat(spo2.intValueExact(), 0)
+                            .sfloat(pulse.intValueExact(), 0).bytes();
+                    out.add(m(0x2A5F, index, null, List.of(spo2, pulse), "%", value, false, serial, null));
+                } else {
+                    byte[] value = new GattValues().uint8(0x01).sfloat(spo2.intValueExact(), 0)
+                            .sfloat(pulse.intValueExact(), 0).dateTime(t).bytes();
+                    out.add(m(0x2A5E, index, t, List.of(spo2, pulse), "%", value, true, serial, null));
+                }
             }
             default -> throw new IllegalStateException();
         }

@@ -1,5 +1,6 @@
 package io.vitalwire.sims.bluez;
 
+import io.vitalwire.sims.vitals.Vitals;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,6 +116,25 @@ public final class SimulatedBluez implements AutoCloseable {
     /** The device takes its next measurement (sent now if someone listens, else kept or lost per its kind). */
     public synchronized void measure(SimDeviceKind kind) {
         device(kind).measure();
+    }
+
+    /**
+     * Scenario: the device measures these values now by its own clock, or {@code ago} earlier (see
+     * {@link SimDevice#measure(Vitals, boolean, Integer, Duration)}).
+     */
+    public synchronized void measure(SimDeviceKind kind, Vitals values, boolean continuous, Integer user,
+                                     Duration ago) {
+        device(kind).measure(values, continuous, user, ago);
+    }
+
+    /** Scenario: the device's clock runs this far ahead of true local time (until a client writes Current Time). */
+    public synchronized void clockDrift(SimDeviceKind kind, Duration drift) {
+        device(kind).clockDrift(drift);
+    }
+
+    /** Scenario: the device's Battery Level (percent) from now on, notified to a subscribed client. */
+    public synchronized void battery(SimDeviceKind kind, int level) {
+        device(kind).battery(level);
     }
 
     /** Every value the devices sent, in order (re-sends included). */

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Vitalwire device simulators: homes, patients, faults and fleets driving the real services.",
         subcommands = {
             BluezCommand.class,
+            io.vitalwire.sims.demo.DemoCommand.class,
             io.vitalwire.sims.fleet.FleetCommand.class,
         })
 public final class SimsCommand implements Runnable {
@@ -20,6 +21,11 @@ public final class SimsCommand implements Runnable {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // By name: the gateway's jar on this classpath brings a logback.xml too, and logback greets two of them with
+        // twenty lines of warnings.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "sims-logback.xml");
+        }
         System.exit(new CommandLine(new SimsCommand()).execute(args));
     }
 

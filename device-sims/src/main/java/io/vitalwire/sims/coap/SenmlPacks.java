@@ -1,5 +1,8 @@
 package io.vitalwire.sims.coap;
 
+import io.vitalwire.sims.vitals.Vitals;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -28,6 +31,30 @@ public final class SenmlPacks {
                     + "}]";
             case PULSE_OXIMETER -> "[" + head + ",\"n\":\"spo2\",\"u\":\"%\",\"v\":" + (95 + seed % 5) + "},"
                     + "{\"n\":\"pulse-rate\",\"u\":\"beat/min\",\"v\":" + (66 + seed % 20) + "}]";
+        };
+    }
+
+    /** A measurement of the values a scenario chose ({@link Vitals}), digit for digit. */
+    public static String measurement(HomeDeviceKind kind, String serial, Instant at, Vitals v) {
+        String head = "{\"bn\":\"urn:dev:sn:" + serial + ":\",\"bt\":" + at.getEpochSecond();
+        return switch (kind) {
+            case BP_CUFF -> {
+                BigDecimal sys = v.integer("systolic");
+                BigDecimal dia = v.integer("diastolic");
+                BigDecimal map = dia.add(sys.subtract(dia).divide(BigDecimal.valueOf(3), 0, RoundingMode.HALF_UP));
+                yield "[" + head + ",\"bu\":\"mmHg\",\"n\":\"systolic\",\"v\":" + sys + "},"
+                        + "{\"n\":\"diastolic\",\"v\":" + dia + "},"
+                        + "{\"n\":\"mean-arterial-pressure\",\"v\":" + map + "},"
+                        + "{\"n\":\"pulse-rate\",\"u\":\"beat/min\",\"v\":" + v.integer("pulse") + "}]";
+            }
+            case THERMOMETER -> "[" + head + ",\"n\":\"body-temperature\",\"u\":\"Cel\",\"v\":"
+                    + v.value("temperature").toPlainString() + "}]";
+            case SCALE -> "[" + head + ",\"n\":\"body-weight\",\"u\":\"kg\",\"v\":"
+                    + v.value("weight").toPlainString() + "}]";
+            case GLUCOSE_METER -> "[" + head + ",\"n\":\"blood-glucose\",\"u\":\"mg/dL\",\"v\":"
+                    + v.integer("glucose") + "}]";
+            case PULSE_OXIMETER -> "[" + head + ",\"n\":\"spo2\",\"u\":\"%\",\"v\":" + v.integer("spo2") + "},"
+                    + "{\"n\":\"pulse-rate\",\"u\":\"beat/min\",\"v\":" + v.integer("pulse") + "}]";
         };
     }
 

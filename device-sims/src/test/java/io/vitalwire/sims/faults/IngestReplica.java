@@ -1,5 +1,6 @@
 package io.vitalwire.sims.faults;
 
+import io.vitalwire.sims.network.TcpProxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitalwire.sims.process.ServiceProcess;

@@ -1,5 +1,6 @@
 package io.vitalwire.sims.faults;
 
+import io.vitalwire.sims.network.TcpProxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

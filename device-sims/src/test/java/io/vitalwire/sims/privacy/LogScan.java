@@ -27,8 +27,9 @@ final class LogScan {
 
     /** Values the end-to-end tests send that no timestamp, port or id contains by chance. */
     static final List<String> SENT_VALUES = List.of("40.13", "71.93", "68.47");
-    /** The FHIR provisioning's patient names and ids in the tests and the demo. */
-    static final List<String> PATIENT_NAMES = List.of("Marchbanks", "Ottoline", "Quillfeather", "demo-home-1");
+    /** The FHIR provisioning's patient names and ids in the tests and the demo's scenarios. */
+    static final List<String> PATIENT_NAMES = List.of("Marchbanks", "Ottoline", "Quillfeather", "demo-home-1", "Rivera",
+            "Brandt", "Whitfield");
     /** A PEM body line or a PSK: long enough that no log line holds it by chance. */
     private static final int MIN_SECRET_LENGTH = 20;
     private static final PathMatcher REPORT_OUTPUT = FileSystems.getDefault()

@@ -18,6 +18,14 @@ final class BufferCounters {
                 "reason", reason.label()).increment(readings);
     }
 
+    /**
+     * A group commit tried again after losing the write lock to the acknowledging connection
+     * ({@code vitalwire.buffer.commit.retried}).
+     */
+    void busyRetry() {
+        registry.counter("vitalwire.buffer.commit.retried").increment();
+    }
+
     /** A row set aside as UNREADABLE: {@code undecryptable} (wrong key or altered). */
     void unreadable(String reason) {
         registry.counter("vitalwire.buffer.unreadable", "reason", reason).increment();

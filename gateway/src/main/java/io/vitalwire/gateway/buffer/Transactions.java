@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.slf4j.Logger;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -22,6 +24,20 @@ final class Transactions {
     private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
 
     private Transactions() {
+    }
+
+    /**
+     * {@code SQLITE_BUSY} (any extended code): another connection held or took the write lock — after the busy
+     * timeout, or at once when this transaction's earlier read became stale by another's commit. Nothing was
+     * written; the transaction may be tried again from the start.
+     */
+    static boolean lostWriteLock(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLiteException s && (s.getResultCode().code & 0xFF) == SQLiteErrorCode.SQLITE_BUSY.code) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static void rollback(Connection connection) {

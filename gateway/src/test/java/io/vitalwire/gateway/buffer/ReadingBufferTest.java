@@ -124,6 +124,44 @@ class ReadingBufferTest {
                 .isEqualTo("rw-------");
     }
 
+    /**
+     * Another connection to the buffer's file (the record cursors, written as a glucose meter's records arrive)
+     * commits between a group commit's first read and its first write: SQLite refuses the stale transaction's write
+     * at once, without the busy timeout. The group is tried again from a fresh read; no device is refused for it.
+     */
+    @Test
+    void appendsWhileAnotherConnectionCommits_noneFails() throws Exception {
+        try (ReadingBuffer buffer = open()) {
+            RecordCursors cursors = new RecordCursors(buffer.file(), Clock.systemUTC());
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            java.util.concurrent.atomic.AtomicBoolean appending = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Future<?> cursorWrites = pool.submit(() -> {
+                for (long record = 1; appending.get(); record++) {
+                    cursors.advance("sn.GLU-1", "2A18", record);
+                }
+            });
+            List<Future<AppendResult>> appends = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                int thread = t;
+                appends.add(pool.submit(() -> {
+                    AppendResult last = null;
+                    for (int a = 0; a < 400; a++) {
+                        last = buffer.append(Lane.CRITICAL, List.of(reading(100_000L * thread + a)));
+                    }
+                    return last;
+                }));
+            }
+            for (Future<AppendResult> a : appends) {
+                a.get();
+            }
+            appending.set(false);
+            cursorWrites.get();
+            pool.shutdown();
+            cursors.close();
+            assertThat(buffer.stats().unsent()).isEqualTo(800);
+        }
+    }
+
     private ReadingBuffer open() {
         return new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC());
     }

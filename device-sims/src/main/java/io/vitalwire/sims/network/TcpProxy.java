@@ -1,4 +1,4 @@
-package io.vitalwire.sims.faults;
+package io.vitalwire.sims.network;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,9 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * attempts hang. It differs below the client's API: the relay's kernel still acknowledges the bytes and completes new
  * connections' handshakes (so a client's connect timeout is not what ends its wait, its read or login timeout is), and
  * nothing is lost — on {@link #restore} the held bytes, a client's close included, go on in order, as TCP's
- * retransmissions would after a path comes back. For the real thing at the packet level see {@link NetworkPartition}.
+ * retransmissions would after a path comes back. For the real thing at the packet level see {@code NetworkPartition} (the fault tests).
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final InetSocketAddress target;
     private final int port;
@@ -48,29 +48,29 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** A relay to {@code host:port}, up. */
-    static TcpProxy to(String host, int port) throws IOException {
+    public static TcpProxy to(String host, int port) throws IOException {
         TcpProxy proxy = new TcpProxy(new InetSocketAddress(host, port), bind(0));
         proxy.acceptInBackground();
         return proxy;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** The relay's address with the scheme and path of {@code url} (e.g. the FHIR base URL through the relay). */
-    String relay(String url) {
+    public String relay(String url) {
         URI u = URI.create(url);
         return u.getScheme() + "://127.0.0.1:" + port + (u.getRawPath() == null ? "" : u.getRawPath());
     }
 
     /** Connections clients opened to the relay so far (attempts: held ones count too). */
-    int connections() {
+    public int connections() {
         return connections.get();
     }
 
     /** The service becomes unreachable through the relay: connections refused, open ones reset. */
-    synchronized void cut() throws IOException {
+    public synchronized void cut() throws IOException {
         listener.close();
         for (Socket s : open) {
             s.close();
@@ -85,21 +85,21 @@ final class TcpProxy implements AutoCloseable {
      * every connection is held from then on, both ways, and new ones are accepted and held too, until
      * {@link #restore}. So a test can cut a link in the middle of one exchange of its choosing.
      */
-    void blackHoleWhenClientSends(String text) {
+    public void blackHoleWhenClientSends(String text) {
         synchronized (gate) {
             marker = text.getBytes(StandardCharsets.UTF_8);
         }
     }
 
     /** When the black hole began; null while there is none. */
-    Instant blackHoledAt() {
+    public Instant blackHoledAt() {
         synchronized (gate) {
             return holding ? blackHoledAt : null;
         }
     }
 
     /** Reachable again, on the same port; what a black hole held goes on. */
-    synchronized void restore() throws IOException {
+    public synchronized void restore() throws IOException {
         release();
         if (!listener.isClosed()) {
             return;
