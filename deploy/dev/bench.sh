@@ -51,7 +51,7 @@ run_ingest() {
 # Every benchmark, then BENCHMARKS.md's generated section. A benchmark that fails or overruns is reported as such
 # there, and the others still run.
 all() {
-  local logs=target/bench-all names=(decode coap intake uplink drain footprint ingest-influx ingest-fhir ingest-windows
+  local logs=target/bench-all names=(decode coap intake uplink drain footprint ingest-influx ingest-fhir ingest-windows fleet
     alert-latency)
   mkdir -p "$logs"
   local machine

@@ -14,12 +14,17 @@ source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 deploy/dev/stack.sh start
 eval "$(deploy/dev/stack.sh env)"
 
-echo "== building"
-mvn -B -q -ntp -Dstyle.color=never install -DskipTests -pl cloud-ingest,device-sims -am
-mvn -B -q -ntp -Dstyle.color=never -pl device-sims dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt >/dev/null
-
 run_dir=${VITALWIRE_STACK_DIR:-/var/tmp/vitalwire-dev}/demo
 mkdir -p "$(dirname "$run_dir")"
+build_log="${run_dir}-build.log"
+echo "== building (log: $build_log)"
+# Maven's output goes to the log (3.8 prints colour codes even with -q): shown only if the build fails.
+if ! { mvn -B -q -ntp install -DskipTests -pl cloud-ingest,device-sims -am &&
+       mvn -B -q -ntp -pl device-sims dependency:build-classpath -DincludeScope=runtime \
+         -Dmdep.outputFile=target/classpath.txt; } >"$build_log" 2>&1; then
+  tail -40 "$build_log" >&2
+  exit 1
+fi
 exec java -Xmx256m -cp "device-sims/target/classes:$(cat device-sims/target/classpath.txt)" \
   io.vitalwire.sims.cli.SimsCommand demo --run-dir "$run_dir" \
   --json "${run_dir}-report.json" --html "${run_dir}-report.html" "$@"

@@ -262,7 +262,9 @@ render_acl() {
 }
 
 # Mosquitto re-reads its configuration, ACL included, on SIGHUP; its listeners and connected clients stay as they
-# are, so this is safe while others use the broker. A gateway issued since the last start can publish afterwards.
+# are. A gateway issued since the last start can publish afterwards. Not without risk on Debian's Mosquitto 2.0.11:
+# on 2026-12-03 one reload with clients connected ended in a segfault (kernel log: mosquitto … segfault in libc);
+# `stack.sh start` starts it again, with its persisted state.
 cmd_acl() {
   local pki pid
   pki=$(svc_dir mosquitto)/pki
