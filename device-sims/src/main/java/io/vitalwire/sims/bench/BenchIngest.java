@@ -188,7 +188,8 @@ final class BenchIngest implements AutoCloseable {
 
     /** A token for the run (operator, clinical-admin, metrics) from the jar's {@code token} command. */
     private static String token(Path jar) throws IOException, InterruptedException {
-        return AdminToken.sign(jar, "benchmark", devAdmin("VW_ADMIN_DEV_KEY"), devAdmin("VW_ADMIN_ISSUER"));
+        return AdminToken.sign(jar, "benchmark", devAdmin("VW_ADMIN_DEV_KEY"), devAdmin("VW_ADMIN_ISSUER"),
+                "operator", "clinical-admin", "metrics");
     }
 
     private static String env(String name, String fallback) {

@@ -2,12 +2,12 @@ package io.vitalwire.sims.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vitalwire.sims.process.AdminToken;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -30,15 +30,8 @@ final class AdminApi {
 
     /** @param base cloud-ingest's {@code http://127.0.0.1:port} */
     static AdminApi signIn(String base, Path jar, StackEnv stack) throws IOException, InterruptedException {
-        Process signer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "token", "--subject", "demo", "--role", "operator", "--role",
-                "clinical-admin", "--role", "auditor", "--role", "metrics", "--key", stack.adminDevKey().toString(),
-                "--issuer", stack.adminIssuer()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String token = new String(signer.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-        if (signer.waitFor() != 0 || token.isEmpty()) {
-            throw new IllegalStateException("cloud-ingest.jar token failed (exit " + signer.exitValue() + ")");
-        }
-        return new AdminApi(base, "Bearer " + token);
+        return new AdminApi(base, "Bearer " + AdminToken.sign(jar, "demo", stack.adminDevKey().toString(),
+                stack.adminIssuer(), "operator", "clinical-admin", "auditor", "metrics"));
     }
 
     JsonNode get(String path) throws IOException, InterruptedException {

@@ -7,10 +7,14 @@ import java.util.List;
  * What a demo run shows, every figure read back from where it landed (the FHIR server, InfluxDB, the webhook
  * receiver, cloud-ingest's admin API), never from what the simulators meant to send — so that a test can check the
  * report's claims against the scenarios' expectations.
+ *
+ * <p>{@code alertsElsewhere} counts the alerts the webhook received about the tenant's other gateways and patients
+ * (a stack kept between runs holds earlier runs' gateways, alerted when silent for an hour): not this run's story.
  */
 record DemoReport(String run, Instant started, Instant finished, String gateway, List<DeviceLine> devices,
                   List<PatientLine> patients, String fhirBase, String influxQuery, List<AlertLine> alerts,
-                  List<String> missingAlerts, List<QuarantineLine> quarantine, List<Series> series) {
+                  int alertsElsewhere, List<String> missingAlerts, List<QuarantineLine> quarantine,
+                  List<Series> series) {
 
     /**
      * One device: what it measured and, over CoAP, what the gateway answered 2.04 (a measurement tried again until

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,10 +66,12 @@ final class ReportGatherer {
                     pointsExpected.getOrDefault(p.getKey(), 0),
                     fhir() + "/Observation?subject=Patient/" + id + "&_sort=-date"));
         }
-        List<DemoReport.AlertLine> alerts = alerts();
+        List<DemoReport.AlertLine> alerts = new ArrayList<>();
+        int elsewhere = alerts(started, alerts);
         return new DemoReport(layout.run(), started, Instant.now(), DemoServices.GATEWAY_ID, devices, patients,
                 fhir(), services.stack.influxUrl() + "/query?db=" + services.stack.influxDb()
-                + "&q=SELECT+*+FROM+vitals+WHERE+patient='<id>'", alerts, missing(alerts), quarantine(), series());
+                + "&q=SELECT+*+FROM+vitals+WHERE+patient='<id>'", alerts, elsewhere, missing(alerts), quarantine(),
+                series());
     }
 
     /** The MDC codes the report charts, with what a clinician calls them. */
@@ -134,14 +137,20 @@ final class ReportGatherer {
         return series.isEmpty() ? 0 : series.path(0).path("values").path(0).path(1).asInt();
     }
 
-    /** The webhook's alerts, once each (a retry repeats the webhook-id), oldest first. */
-    private List<DemoReport.AlertLine> alerts() throws IOException, InterruptedException {
+    /**
+     * The webhook's alerts about this run, once each (a retry repeats the webhook-id), oldest first, into
+     * {@code lines}. The endpoint hears the whole tenant: on a stack kept between runs, a gateway of an earlier run
+     * silent for an hour is alerted during this one. Those are counted, not shown as this run's.
+     *
+     * @return how many alerts about other patients and gateways, or about this gateway before the run, arrived
+     */
+    private int alerts(Instant started, List<DemoReport.AlertLine> lines) throws IOException, InterruptedException {
         Map<String, SignedWebhookReceiver.Request> once = new LinkedHashMap<>();
         for (SignedWebhookReceiver.Request r : services.receiver.received()) {
             once.putIfAbsent(r.webhookId(), r);
         }
         List<Scenario.Alert> unmatched = expectedAlerts();
-        List<DemoReport.AlertLine> lines = new ArrayList<>();
+        int elsewhere = 0;
         for (SignedWebhookReceiver.Request r : once.values()) {
             JsonNode body = JSON.readTree(r.body());
             if (!"alert.raised".equals(body.path("type").asText())) {
@@ -149,6 +158,12 @@ final class ReportGatherer {
             }
             JsonNode d = body.path("data");
             String patient = d.path("patient").isNull() ? null : d.path("patient").asText();
+            String measured = d.path("measuredAt").asText(null);
+            if (!aboutThisRun(run.patients().values(), patient, d.path("gateway").asText(null),
+                    measured == null ? null : Instant.parse(measured), started)) {
+                elsewhere++;
+                continue;
+            }
             boolean late = d.path("late").asBoolean();
             Scenario.Alert match = unmatched.stream().filter(e -> e.rule().equals(d.path("rule").asText())
                     && e.severity().equals(d.path("severity").asText())
@@ -156,13 +171,21 @@ final class ReportGatherer {
                     && (e.late() == null || e.late() == late)).findFirst().orElse(null);
             unmatched.remove(match);
             String value = d.path("value").isNull() ? "-" : d.path("value").asText() + " " + d.path("unit").asText();
-            String measured = d.path("measuredAt").asText(null);
             lines.add(new DemoReport.AlertLine(d.path("severity").asText(), d.path("rule").asText(),
                     d.path("kind").asText(), patient == null ? "-" : names.getOrDefault(patient, patient), value,
                     measured == null ? null : Instant.parse(measured), late, r.verified(), match != null,
                     task(d.path("alertId").asText())));
         }
-        return lines;
+        return elsewhere;
+    }
+
+    /** About one of this run's patients, or about its gateway since the run began. */
+    static boolean aboutThisRun(Collection<String> patients, String patient, String gateway, Instant measuredAt,
+                                Instant started) {
+        if (patient != null) {
+            return patients.contains(patient.substring(patient.indexOf('/') + 1));
+        }
+        return DemoServices.GATEWAY_ID.equals(gateway) && (measuredAt == null || !measuredAt.isBefore(started));
     }
 
     private List<Scenario.Alert> expectedAlerts() {

@@ -68,6 +68,8 @@ final class ReportHtml {
         h.append("</table>\n<h2>Alerts the clinician's webhook received</h2><p>")
                 .append(r.alertsAsExpected() ? "Every alert the scenarios expect, each once, and no other."
                         : "Not as the scenarios expect: " + esc(String.join("; ", r.missingAlerts())))
+                .append(r.alertsElsewhere() == 0 ? "" : " And " + r.alertsElsewhere()
+                        + " about the tenant's other gateways and patients (earlier runs on this stack), not this run's.")
                 .append("</p><table><tr><th>severity</th><th>rule</th><th>kind</th><th>patient</th><th>value</th>"
                         + "<th>measured (UTC)</th><th>late</th><th>signature</th><th>FHIR Task</th></tr>\n");
         for (DemoReport.AlertLine a : r.alerts()) {

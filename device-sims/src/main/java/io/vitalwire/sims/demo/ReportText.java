@@ -49,6 +49,10 @@ final class ReportText {
                     a.task() == null ? "none yet" : a.task(), a.expected() ? "" : "  (not expected)");
         }
         r.missingAlerts().forEach(m -> out.printf("  expected, not received: %s%n", m));
+        if (r.alertsElsewhere() > 0) {
+            out.printf("  and %d about the tenant's other gateways and patients (earlier runs on this stack), not"
+                    + " this run's%n", r.alertsElsewhere());
+        }
         out.printf("  %s%n", r.alertsAsExpected() ? "every alert the scenarios expect, each once, and no other"
                 : "NOT as the scenarios expect (see above)");
 

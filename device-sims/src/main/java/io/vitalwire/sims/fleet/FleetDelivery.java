@@ -4,9 +4,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,7 +18,8 @@ import java.util.Set;
  * and to FHIR (its own Observation, or a stream window's), or quarantined. Readings the inbox holds that the fleet
  * never sent are counted too: delivered once means nothing missing, nothing extra.
  */
-record FleetDelivery(int sent, int inInbox, int extra, int resolved, int influx, int fhir, int quarantined) {
+record FleetDelivery(int sent, int inInbox, int extra, int resolved, int influx, int fhir, int quarantined,
+                     List<String> quarantineReasons) {
 
     /** The stages cloud-ingest declares for an entry (inbox_delivery.stage, lower case since V6). */
     private static final String RESOLVE = "resolve";
@@ -43,11 +46,18 @@ record FleetDelivery(int sent, int inInbox, int extra, int resolved, int influx,
                 }
             }
         }
+        // Why, per reason, stage and state, with the first entry's detail: a benchmark's schema is dropped at its
+        // end, so what it printed is all that is left to explain an unexpected quarantine.
+        List<String> reasons = new ArrayList<>();
         try (Statement s = sql.createStatement();
-             ResultSet rows = s.executeQuery("SELECT count(*) FROM quarantine WHERE reading_key LIKE '"
-                     + prefix.replace("'", "''") + "%'")) {
-            rows.next();
-            quarantined = rows.getInt(1);
+             ResultSet rows = s.executeQuery("SELECT reason, coalesce(stage, '-'), state, count(*), "
+                     + "(array_agg(detail ORDER BY id))[1] FROM quarantine WHERE reading_key LIKE '"
+                     + prefix.replace("'", "''") + "%' GROUP BY 1, 2, 3 ORDER BY 4 DESC")) {
+            while (rows.next()) {
+                quarantined += rows.getInt(4);
+                reasons.add(String.format("%d %s at %s, %s (first: %s)", rows.getInt(4), rows.getString(1),
+                        rows.getString(2), rows.getString(3), abbreviated(rows.getString(5))));
+            }
         }
         int inInbox = 0;
         int resolved = 0;
@@ -64,7 +74,12 @@ record FleetDelivery(int sent, int inInbox, int extra, int resolved, int influx,
             fhir += e.getValue().contains(FHIR) ? 1 : 0;
             quarantined += e.getValue().contains("QUARANTINED") ? 1 : 0;
         }
-        return new FleetDelivery(sent.size(), inInbox, extra, resolved, influx, fhir, quarantined);
+        return new FleetDelivery(sent.size(), inInbox, extra, resolved, influx, fhir, quarantined,
+                List.copyOf(reasons));
+    }
+
+    private static String abbreviated(String detail) {
+        return detail == null || detail.length() <= 200 ? detail : detail.substring(0, 200) + "…";
     }
 
     /** Every reading sent is in the inbox, resolved and in InfluxDB and FHIR; none quarantined, none extra. */
@@ -76,6 +91,7 @@ record FleetDelivery(int sent, int inInbox, int extra, int resolved, int influx,
     @Override
     public String toString() {
         return String.format("%d sent: %d in the inbox, %d resolved, %d in InfluxDB, %d in FHIR, %d quarantined, "
-                + "%d not sent", sent, inInbox, resolved, influx, fhir, quarantined, extra);
+                + "%d not sent%s", sent, inInbox, resolved, influx, fhir, quarantined, extra,
+                quarantineReasons.isEmpty() ? "" : " — quarantined: " + String.join("; ", quarantineReasons));
     }
 }

@@ -123,7 +123,8 @@ final class FleetIngest implements AutoCloseable {
     }
 
     private static String token(Path jar, FleetStack stack) throws IOException, InterruptedException {
-        return AdminToken.sign(jar, "fleet-benchmark", stack.adminKey().toString(), stack.adminIssuer());
+        return AdminToken.sign(jar, "fleet-benchmark", stack.adminKey().toString(), stack.adminIssuer(),
+                "operator", "clinical-admin", "metrics");
     }
 
     private static String env(String name, String fallback) {
