@@ -84,7 +84,8 @@ final class FleetIngest implements AutoCloseable {
                 p.put("vitalwire.ingest.aliases.key-file", keys.resolve("device-alias.key").toString());
                 p.put("micronaut.security.token.jwt.signatures.jwks-static.dev.path", "file:" + stack.adminJwks());
                 p.put("micronaut.security.token.jwt.claims-validators.issuer", stack.adminIssuer());
-                ServiceProcess replica = ServiceProcess.start("cloud-ingest-" + i, jar,
+                // Named by the series too: the run directory holds every series' logs, none overwritten.
+                ServiceProcess replica = ServiceProcess.start("cloud-ingest-" + run + "-" + i, jar,
                         List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError"), p, dir);
                 replicas.add(replica);
                 // One at a time: the first migrates the schema and writes the key files the others read.
