@@ -48,6 +48,10 @@ public class GatewayEventController {
     public record Page(List<EventView> events, Long next) {
     }
 
+    /**
+     * A page of a gateway's events (gaps, device connections, batteries, refused readings and devices), newest first,
+     * by type.
+     */
     @Get("/{id}/events")
     public HttpResponse<?> events(@PathVariable String id, @Nullable @QueryValue String type,
                                   @Nullable @QueryValue Long before, @QueryValue(defaultValue = "50") int limit) {

@@ -53,6 +53,10 @@ public class ReadingExplainController {
         this.inbox = inbox;
     }
 
+    /**
+     * Where one reading went, by its key: the inbox's stages with their states and attempts, its quarantine, its
+     * Observation in FHIR and its point in InfluxDB.
+     */
     @Get
     public HttpResponse<ReadingTrail> explain(@QueryValue String key) {
         if (key.isBlank() || key.length() > 256) {

@@ -48,6 +48,7 @@ public class DeviceInstallationController {
     public record Request(@Nullable String tenant, @Nullable String gateway, @Nullable String note) {
     }
 
+    /** The hub a device is installed at, with when and by whom; 404 when none is. */
     @Get("/gateway")
     public HttpResponse<?> installation(@PathVariable String device) {
         if (!DEVICE.matcher(device).matches()) {
@@ -56,6 +57,10 @@ public class DeviceInstallationController {
         return installations.of(device).<HttpResponse<?>>map(HttpResponse::ok).orElse(HttpResponse.notFound());
     }
 
+    /**
+     * Installs a device at a hub (a first installation or a move), audited; its quarantined readings from that hub are
+     * replayed by the next sweep.
+     */
     @Secured({AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
     @Put("/gateway")
     public HttpResponse<?> install(@PathVariable String device, @Body Request body, Authentication caller) {
@@ -72,6 +77,7 @@ public class DeviceInstallationController {
                 clip(who), note == null ? null : clip(note)));
     }
 
+    /** The device's installation changes, newest first. */
     @Get("/installations")
     public HttpResponse<?> audit(@PathVariable String device, @QueryValue(defaultValue = "100") int limit) {
         if (!DEVICE.matcher(device).matches() || limit < 1 || limit > 1000) {

@@ -49,6 +49,7 @@ public class WebhookDeliveryController {
     public record Page(List<DeliveryView> deliveries, Long next) {
     }
 
+    /** A page of webhook deliveries, newest first, by state and endpoint (dead ones are the operator's worklist). */
     @Get
     public HttpResponse<?> list(@Nullable @QueryValue String state, @Nullable @QueryValue String endpoint,
                                 @Nullable @QueryValue Long before, @QueryValue(defaultValue = "50") int limit) {
@@ -73,6 +74,7 @@ public class WebhookDeliveryController {
         return HttpResponse.ok(new Page(deliveries, next));
     }
 
+    /** Sends a dead delivery again (same webhook-id, so receivers deduplicate it). */
     @Secured(AdminRoles.OPERATOR)
     @Post("/{id}/replay")
     public HttpResponse<?> replay(@PathVariable long id) {

@@ -85,6 +85,10 @@ public class WebhookEndpointController {
     public record Deleted(UUID id, int deadLettered) {
     }
 
+    /**
+     * Registers a clinician's webhook endpoint for a tenant's alerts; the answer holds its signing secret, shown this
+     * once.
+     */
     @Secured(AdminRoles.CLINICAL_ADMIN)
     @Post
     public HttpResponse<?> create(@Body Create body) {
@@ -104,11 +108,13 @@ public class WebhookEndpointController {
         return HttpResponse.created(new WithSecret(created, secret.text()));
     }
 
+    /** Every webhook endpoint, without secrets. */
     @Get
     public Endpoints list() {
         return new Endpoints(store.list(clock.instant()));
     }
 
+    /** One webhook endpoint, without its secret; 404 when unknown. */
     @Get("/{id}")
     public HttpResponse<?> get(@PathVariable String id) {
         Optional<UUID> endpoint = id(id);
@@ -119,6 +125,7 @@ public class WebhookEndpointController {
                 .orElse(HttpResponse.notFound());
     }
 
+    /** Changes an endpoint's URL, events or enabled state; absent fields stay as they are. */
     @Secured(AdminRoles.CLINICAL_ADMIN)
     @Patch("/{id}")
     public HttpResponse<?> change(@PathVariable String id, @Body Change body) {
@@ -152,6 +159,10 @@ public class WebhookEndpointController {
                 .orElse(HttpResponse.notFound());
     }
 
+    /**
+     * Rotates the endpoint's signing secret: the new one signs from now on, the old one beside it until it expires, so
+     * receivers can switch without losing a delivery.
+     */
     @Secured(AdminRoles.CLINICAL_ADMIN)
     @Post("/{id}/secrets")
     public HttpResponse<?> rotate(@PathVariable String id, @Nullable @Body Rotate body) {
@@ -171,6 +182,7 @@ public class WebhookEndpointController {
                 .orElse(HttpResponse.notFound());
     }
 
+    /** Deletes the endpoint; deliveries still owed to it are dead-lettered (counted in the answer). */
     @Secured(AdminRoles.CLINICAL_ADMIN)
     @Delete("/{id}")
     public HttpResponse<?> delete(@PathVariable String id) {

@@ -46,6 +46,7 @@ public class PresenceController {
         }
     }
 
+    /** Whether a gateway is online and when it was last heard of, one entry per tenant with a gateway of this id. */
     @Get("/{id}/presence")
     public HttpResponse<?> presence(@PathVariable String id) throws SQLException {
         if (!GATEWAY_ID.matcher(id).matches()) {

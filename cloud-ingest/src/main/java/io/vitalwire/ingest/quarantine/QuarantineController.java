@@ -34,6 +34,7 @@ public class QuarantineController {
     public record Page(List<QuarantineView> entries, Long next) {
     }
 
+    /** A page of quarantine entries, newest first, by reason and device, without payloads. */
     @Get
     public HttpResponse<?> list(@Nullable @QueryValue String reason, @Nullable @QueryValue String device,
                                 @Nullable @QueryValue Long before, @QueryValue(defaultValue = "50") int limit) {

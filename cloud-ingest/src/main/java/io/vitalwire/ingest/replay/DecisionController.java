@@ -52,6 +52,7 @@ public class DecisionController {
     public record Request(@Nullable String note, @Nullable String genuine) {
     }
 
+    /** Closes a quarantine entry without replaying it, with the operator's note; audited. */
     @Secured(AdminRoles.OPERATOR)
     @Post("/dismiss")
     public HttpResponse<?> dismiss(@PathVariable long id, @Body Request body, Authentication caller) {
@@ -62,6 +63,7 @@ public class DecisionController {
         return answer(replay.dismiss(id, note.get(), actor(caller)));
     }
 
+    /** Decides a key conflict: keep the reading the key holds, or take the one that arrived instead; audited. */
     @Secured(AdminRoles.OPERATOR)
     @Post("/resolve")
     public HttpResponse<?> resolve(@PathVariable long id, @Body Request body, Authentication caller) {
@@ -78,6 +80,7 @@ public class DecisionController {
         }
     }
 
+    /** Every judgement of and decision on one quarantine entry, oldest first. */
     @Get("/audit")
     public HttpResponse<?> audit(@PathVariable long id) {
         return HttpResponse.ok(store.audit(id));

@@ -40,6 +40,10 @@ public class ReplayController {
         this.replay = replay;
     }
 
+    /**
+     * Replays quarantined readings after their cause was fixed — by device, by entry ids or by reason — through the
+     * checks they failed; each outcome counted and audited.
+     */
     @Secured(AdminRoles.OPERATOR)
     @Post
     public HttpResponse<?> replay(@Nullable @QueryValue String device, @Nullable @QueryValue List<Long> entry,

@@ -47,22 +47,28 @@ public class RuleOverrideController {
     public record Request(@Nullable JsonNode overrides, @Nullable List<String> conditions) {
     }
 
+    /** The tenant's alert thresholds: the defaults with the organization's overrides. */
     @Get
     public HttpResponse<?> organization(@PathVariable String tenant) {
         return get(tenant, RuleOverrides.ORGANIZATION);
     }
 
+    /**
+     * Replaces the organization's threshold overrides, validated and audited; rules use them from the next reading on.
+     */
     @Secured(AdminRoles.CLINICAL_ADMIN)
     @Put
     public HttpResponse<?> putOrganization(@PathVariable String tenant, @Body Request body, Authentication caller) {
         return put(tenant, RuleOverrides.ORGANIZATION, body, caller.getName());
     }
 
+    /** One patient's thresholds: the organization's with the patient's overrides. */
     @Get("/patients/{patient}")
     public HttpResponse<?> patient(@PathVariable String tenant, @PathVariable String patient) {
         return valid(patient) ? get(tenant, patient) : HttpResponse.badRequest("patient: a FHIR logical id");
     }
 
+    /** Replaces one patient's threshold overrides (a clinician's decision for this patient), validated and audited. */
     @Secured(AdminRoles.CLINICAL_ADMIN)
     @Put("/patients/{patient}")
     public HttpResponse<?> putPatient(@PathVariable String tenant, @PathVariable String patient, @Body Request body,
@@ -71,6 +77,7 @@ public class RuleOverrideController {
                 : HttpResponse.badRequest("patient: a FHIR logical id");
     }
 
+    /** The tenant's threshold changes, newest first, optionally of one patient. */
     @Get("/audit")
     public HttpResponse<?> audit(@PathVariable String tenant, @Nullable @QueryValue String patient,
                                  @QueryValue(defaultValue = "100") int limit) {

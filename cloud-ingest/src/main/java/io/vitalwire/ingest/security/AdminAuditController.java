@@ -25,6 +25,7 @@ public class AdminAuditController {
         this.log = log;
     }
 
+    /** The admin API's writes, newest first, optionally of one subject: who, when, what and the answer's status. */
     @Get
     public HttpResponse<?> recent(@Nullable @QueryValue String subject, @QueryValue(defaultValue = "100") int limit)
             throws SQLException {

@@ -51,6 +51,7 @@ public class AlertController {
     public record Alerts(List<AlertView> alerts) {
     }
 
+    /** A page of alerts, newest first, by patient and state. */
     @Get
     public HttpResponse<?> list(@Nullable @QueryValue String patient, @Nullable @QueryValue String state,
                                 @QueryValue(defaultValue = "50") int limit) throws SQLException {
@@ -67,6 +68,7 @@ public class AlertController {
                 limit)));
     }
 
+    /** One alert: its reading, state, acknowledgement and FHIR Task; 404 when unknown. */
     @Get("/{id}")
     public HttpResponse<?> get(@PathVariable String id) throws SQLException {
         Optional<UUID> alert = uuid(id);
@@ -76,6 +78,10 @@ public class AlertController {
         return ledger.find(alert.get()).<HttpResponse<?>>map(HttpResponse::ok).orElse(HttpResponse.notFound());
     }
 
+    /**
+     * Acknowledges the alert for the care team (once: a second acknowledgement answers the first); its FHIR Task
+     * follows.
+     */
     @Secured(AdminRoles.CLINICAL_ADMIN)
     @Post("/{id}/acknowledge")
     public HttpResponse<?> acknowledge(@PathVariable String id, Authentication caller) throws SQLException {

@@ -48,6 +48,7 @@ public class GatewayTenantController {
     public record Request(@Nullable String tenant, @Nullable String note) {
     }
 
+    /** The tenant a gateway is registered under, with when and by whom; 404 when none is. */
     @Get("/tenant")
     public HttpResponse<?> registration(@PathVariable String id) {
         if (!SEGMENT.matcher(id).matches()) {
@@ -56,6 +57,10 @@ public class GatewayTenantController {
         return tenants.of(id).<HttpResponse<?>>map(HttpResponse::ok).orElse(HttpResponse.notFound());
     }
 
+    /**
+     * Registers the gateway under a tenant (a first registration or a move), audited; quarantined readings it sent
+     * under that tenant are replayed by the next sweep.
+     */
     @Secured(AdminRoles.OPERATOR)
     @Put("/tenant")
     public HttpResponse<?> register(@PathVariable String id, @Body Request body, Authentication caller) {
@@ -66,6 +71,7 @@ public class GatewayTenantController {
         return HttpResponse.ok(tenants.register(id, body.tenant(), clip(caller.getName()), note));
     }
 
+    /** The gateway's registration changes, newest first. */
     @Get("/tenants")
     public HttpResponse<?> audit(@PathVariable String id, @QueryValue(defaultValue = "100") int limit) {
         if (!SEGMENT.matcher(id).matches() || limit < 1 || limit > 1000) {
