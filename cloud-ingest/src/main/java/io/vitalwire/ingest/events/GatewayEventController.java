@@ -9,6 +9,9 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +55,9 @@ public class GatewayEventController {
      * A page of a gateway's events (gaps, device connections, batteries, refused readings and devices), newest first,
      * by type.
      */
+    @ApiResponse(responseCode = "200", description = "a page of events",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Page.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get("/{id}/events")
     public HttpResponse<?> events(@PathVariable String id, @Nullable @QueryValue String type,
                                   @Nullable @QueryValue Long before, @QueryValue(defaultValue = "50") int limit) {

@@ -12,6 +12,12 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.util.regex.Pattern;
 
@@ -49,6 +55,10 @@ public class DeviceInstallationController {
     }
 
     /** The hub a device is installed at, with when and by whom; 404 when none is. */
+    @ApiResponse(responseCode = "200", description = "its installation",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Installation.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @ApiResponse(responseCode = "404", description = "no such installation")
     @Get("/gateway")
     public HttpResponse<?> installation(@PathVariable String device) {
         if (!DEVICE.matcher(device).matches()) {
@@ -62,6 +72,13 @@ public class DeviceInstallationController {
      * replayed by the next sweep.
      */
     @Secured({AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
+    @ApiResponse(responseCode = "200", description = "the change, as audited",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = DeviceInstallations.Change.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "move",
+            value = "{\"tenant\": \"acme\", \"gateway\": \"hub-7\", "
+                    + "\"note\": \"cuff moved to the patient's new hub\"}")))
     @Put("/gateway")
     public HttpResponse<?> install(@PathVariable String device, @Body Request body, Authentication caller) {
         if (!DEVICE.matcher(device).matches()) {
@@ -78,6 +95,10 @@ public class DeviceInstallationController {
     }
 
     /** The device's installation changes, newest first. */
+    @ApiResponse(responseCode = "200", description = "newest first",
+            content = @Content(mediaType = "application/json",
+                    array = @ArraySchema(schema = @Schema(implementation = DeviceInstallations.Change.class))))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get("/installations")
     public HttpResponse<?> audit(@PathVariable String device, @QueryValue(defaultValue = "100") int limit) {
         if (!DEVICE.matcher(device).matches() || limit < 1 || limit > 1000) {

@@ -11,6 +11,9 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.time.Clock;
 import java.util.List;
@@ -50,6 +53,9 @@ public class WebhookDeliveryController {
     }
 
     /** A page of webhook deliveries, newest first, by state and endpoint (dead ones are the operator's worklist). */
+    @ApiResponse(responseCode = "200", description = "a page of deliveries",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Page.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get
     public HttpResponse<?> list(@Nullable @QueryValue String state, @Nullable @QueryValue String endpoint,
                                 @Nullable @QueryValue Long before, @QueryValue(defaultValue = "50") int limit) {
@@ -76,6 +82,11 @@ public class WebhookDeliveryController {
 
     /** Sends a dead delivery again (same webhook-id, so receivers deduplicate it). */
     @Secured(AdminRoles.OPERATOR)
+    @ApiResponse(responseCode = "200", description = "the delivery, due again",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = DeliveryView.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @ApiResponse(responseCode = "404", description = "no such delivery")
+    @ApiResponse(responseCode = "409", description = "the delivery is not dead, or its endpoint is not enabled")
     @Post("/{id}/replay")
     public HttpResponse<?> replay(@PathVariable long id) {
         return switch (store.replay(id, clock.instant())) {

@@ -12,6 +12,11 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -90,6 +95,12 @@ public class WebhookEndpointController {
      * once.
      */
     @Secured(AdminRoles.CLINICAL_ADMIN)
+    @ApiResponse(responseCode = "201", description = "the endpoint, with its secret",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = WithSecret.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "clinic",
+            value = "{\"url\": \"https://alerts.clinic.example/vitalwire\", \"tenants\": [\"acme\"], "
+                    + "\"kinds\": [\"clinical\"], \"minSeverity\": \"warning\"}")))
     @Post
     public HttpResponse<?> create(@Body Create body) {
         Optional<String> badUrl = invalidUrl(body.url());
@@ -115,6 +126,11 @@ public class WebhookEndpointController {
     }
 
     /** One webhook endpoint, without its secret; 404 when unknown. */
+    @ApiResponse(responseCode = "200", description = "the endpoint",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = WebhookEndpoint.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @ApiResponse(responseCode = "404", description = "no such endpoint")
     @Get("/{id}")
     public HttpResponse<?> get(@PathVariable String id) {
         Optional<UUID> endpoint = id(id);
@@ -127,6 +143,13 @@ public class WebhookEndpointController {
 
     /** Changes an endpoint's URL, events or enabled state; absent fields stay as they are. */
     @Secured(AdminRoles.CLINICAL_ADMIN)
+    @ApiResponse(responseCode = "200", description = "the endpoint as changed",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = WebhookEndpoint.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @ApiResponse(responseCode = "404", description = "no such endpoint")
+    @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "critical only",
+            value = "{\"minSeverity\": \"critical\", \"enabled\": true}")))
     @Patch("/{id}")
     public HttpResponse<?> change(@PathVariable String id, @Body Change body) {
         Optional<UUID> endpoint = id(id);
@@ -164,6 +187,12 @@ public class WebhookEndpointController {
      * receivers can switch without losing a delivery.
      */
     @Secured(AdminRoles.CLINICAL_ADMIN)
+    @ApiResponse(responseCode = "201", description = "the endpoint, with its new secret",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = WithSecret.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @ApiResponse(responseCode = "404", description = "no such endpoint")
+    @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "generated",
+            value = "{}")))
     @Post("/{id}/secrets")
     public HttpResponse<?> rotate(@PathVariable String id, @Nullable @Body Rotate body) {
         Optional<UUID> endpoint = id(id);
@@ -184,6 +213,10 @@ public class WebhookEndpointController {
 
     /** Deletes the endpoint; deliveries still owed to it are dead-lettered (counted in the answer). */
     @Secured(AdminRoles.CLINICAL_ADMIN)
+    @ApiResponse(responseCode = "200", description = "what the deletion did",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Deleted.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @ApiResponse(responseCode = "404", description = "no such endpoint")
     @Delete("/{id}")
     public HttpResponse<?> delete(@PathVariable String id) {
         Optional<UUID> endpoint = id(id);

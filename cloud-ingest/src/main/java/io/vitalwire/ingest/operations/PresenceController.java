@@ -7,6 +7,10 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -47,6 +51,10 @@ public class PresenceController {
     }
 
     /** Whether a gateway is online and when it was last heard of, one entry per tenant with a gateway of this id. */
+    @ApiResponse(responseCode = "200", description = "one entry per tenant with a gateway of this id",
+            content = @Content(mediaType = "application/json",
+                    array = @ArraySchema(schema = @Schema(implementation = PresenceView.class))))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get("/{id}/presence")
     public HttpResponse<?> presence(@PathVariable String id) throws SQLException {
         if (!GATEWAY_ID.matcher(id).matches()) {

@@ -8,6 +8,9 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.util.Arrays;
 import java.util.List;
@@ -35,6 +38,9 @@ public class QuarantineController {
     }
 
     /** A page of quarantine entries, newest first, by reason and device, without payloads. */
+    @ApiResponse(responseCode = "200", description = "a page of entries",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Page.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get
     public HttpResponse<?> list(@Nullable @QueryValue String reason, @Nullable @QueryValue String device,
                                 @Nullable @QueryValue Long before, @QueryValue(defaultValue = "50") int limit) {

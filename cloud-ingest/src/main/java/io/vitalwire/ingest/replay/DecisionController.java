@@ -12,6 +12,12 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.util.Optional;
@@ -54,6 +60,13 @@ public class DecisionController {
 
     /** Closes a quarantine entry without replaying it, with the operator's note; audited. */
     @Secured(AdminRoles.OPERATOR)
+    @ApiResponse(responseCode = "200", description = "the entry's outcome",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = ReplayReport.EntryOutcome.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @ApiResponse(responseCode = "404", description = "no such entry")
+    @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "test device",
+            value = "{\"note\": \"readings of a demonstration cuff, not a patient\"}")))
     @Post("/dismiss")
     public HttpResponse<?> dismiss(@PathVariable long id, @Body Request body, Authentication caller) {
         Optional<String> note = note(body);
@@ -65,6 +78,13 @@ public class DecisionController {
 
     /** Decides a key conflict: keep the reading the key holds, or take the one that arrived instead; audited. */
     @Secured(AdminRoles.OPERATOR)
+    @ApiResponse(responseCode = "200", description = "the entry's outcome",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = ReplayReport.EntryOutcome.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @ApiResponse(responseCode = "404", description = "no such entry")
+    @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "keep held",
+            value = "{\"genuine\": \"held\", \"note\": \"the arrived reading is a replay of an old firmware bug\"}")))
     @Post("/resolve")
     public HttpResponse<?> resolve(@PathVariable long id, @Body Request body, Authentication caller) {
         Optional<String> note = note(body);
@@ -81,6 +101,9 @@ public class DecisionController {
     }
 
     /** Every judgement of and decision on one quarantine entry, oldest first. */
+    @ApiResponse(responseCode = "200", description = "oldest first",
+            content = @Content(mediaType = "application/json",
+                    array = @ArraySchema(schema = @Schema(implementation = QuarantineStore.AuditRecord.class))))
     @Get("/audit")
     public HttpResponse<?> audit(@PathVariable long id) {
         return HttpResponse.ok(store.audit(id));

@@ -9,6 +9,9 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.util.Arrays;
@@ -45,6 +48,9 @@ public class ReplayController {
      * checks they failed; each outcome counted and audited.
      */
     @Secured(AdminRoles.OPERATOR)
+    @ApiResponse(responseCode = "200", description = "what the replay did, entry by entry",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ReplayReport.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Post
     public HttpResponse<?> replay(@Nullable @QueryValue String device, @Nullable @QueryValue List<Long> entry,
                                   @Nullable @QueryValue String reason, @QueryValue(defaultValue = "100") int limit,

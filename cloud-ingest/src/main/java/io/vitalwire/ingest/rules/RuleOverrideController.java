@@ -13,6 +13,12 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -48,6 +54,11 @@ public class RuleOverrideController {
     }
 
     /** The tenant's alert thresholds: the defaults with the organization's overrides. */
+    @ApiResponse(responseCode = "200", description = "the overrides",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = RuleOverrides.Setting.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @ApiResponse(responseCode = "404", description = "no such overrides")
     @Get
     public HttpResponse<?> organization(@PathVariable String tenant) {
         return get(tenant, RuleOverrides.ORGANIZATION);
@@ -57,12 +68,23 @@ public class RuleOverrideController {
      * Replaces the organization's threshold overrides, validated and audited; rules use them from the next reading on.
      */
     @Secured(AdminRoles.CLINICAL_ADMIN)
+    @ApiResponse(responseCode = "200", description = "the overrides as stored",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = RuleOverrides.Setting.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "heart rate",
+            value = "{\"overrides\": {\"heart-rate\": {\"warning\": {\"gt\": 100, \"lt\": 50}}}}")))
     @Put
     public HttpResponse<?> putOrganization(@PathVariable String tenant, @Body Request body, Authentication caller) {
         return put(tenant, RuleOverrides.ORGANIZATION, body, caller.getName());
     }
 
     /** One patient's thresholds: the organization's with the patient's overrides. */
+    @ApiResponse(responseCode = "200", description = "the overrides",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = RuleOverrides.Setting.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @ApiResponse(responseCode = "404", description = "no such overrides")
     @Get("/patients/{patient}")
     public HttpResponse<?> patient(@PathVariable String tenant, @PathVariable String patient) {
         return valid(patient) ? get(tenant, patient) : HttpResponse.badRequest("patient: a FHIR logical id");
@@ -70,6 +92,13 @@ public class RuleOverrideController {
 
     /** Replaces one patient's threshold overrides (a clinician's decision for this patient), validated and audited. */
     @Secured(AdminRoles.CLINICAL_ADMIN)
+    @ApiResponse(responseCode = "200", description = "the overrides as stored",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = RuleOverrides.Setting.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "COPD",
+            value = "{\"overrides\": {\"spo2\": {\"warning\": {\"lt\": 88}, \"critical\": {\"lt\": 85}}}, "
+                    + "\"conditions\": [\"copd\"]}")))
     @Put("/patients/{patient}")
     public HttpResponse<?> putPatient(@PathVariable String tenant, @PathVariable String patient, @Body Request body,
                                       Authentication caller) {
@@ -78,6 +107,10 @@ public class RuleOverrideController {
     }
 
     /** The tenant's threshold changes, newest first, optionally of one patient. */
+    @ApiResponse(responseCode = "200", description = "newest first",
+            content = @Content(mediaType = "application/json",
+                    array = @ArraySchema(schema = @Schema(implementation = RuleOverrides.Change.class))))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get("/audit")
     public HttpResponse<?> audit(@PathVariable String tenant, @Nullable @QueryValue String patient,
                                  @QueryValue(defaultValue = "100") int limit) {

@@ -8,6 +8,9 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.sql.SQLException;
 
 /**
@@ -26,6 +29,10 @@ public class AdminAuditController {
     }
 
     /** The admin API's writes, newest first, optionally of one subject: who, when, what and the answer's status. */
+    @ApiResponse(responseCode = "200", description = "the writes, newest first",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = AdminAuditLog.Page.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get
     public HttpResponse<?> recent(@Nullable @QueryValue String subject, @QueryValue(defaultValue = "100") int limit)
             throws SQLException {

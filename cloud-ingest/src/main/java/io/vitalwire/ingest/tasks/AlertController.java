@@ -11,6 +11,9 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -52,6 +55,9 @@ public class AlertController {
     }
 
     /** A page of alerts, newest first, by patient and state. */
+    @ApiResponse(responseCode = "200", description = "a page of alerts",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Alerts.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get
     public HttpResponse<?> list(@Nullable @QueryValue String patient, @Nullable @QueryValue String state,
                                 @QueryValue(defaultValue = "50") int limit) throws SQLException {
@@ -69,6 +75,10 @@ public class AlertController {
     }
 
     /** One alert: its reading, state, acknowledgement and FHIR Task; 404 when unknown. */
+    @ApiResponse(responseCode = "200", description = "the alert",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = AlertView.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @ApiResponse(responseCode = "404", description = "no such alert")
     @Get("/{id}")
     public HttpResponse<?> get(@PathVariable String id) throws SQLException {
         Optional<UUID> alert = uuid(id);
@@ -83,6 +93,10 @@ public class AlertController {
      * follows.
      */
     @Secured(AdminRoles.CLINICAL_ADMIN)
+    @ApiResponse(responseCode = "200", description = "the alert, acknowledged",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = AlertView.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @ApiResponse(responseCode = "404", description = "no such alert")
     @Post("/{id}/acknowledge")
     public HttpResponse<?> acknowledge(@PathVariable String id, Authentication caller) throws SQLException {
         Optional<UUID> alert = uuid(id);

@@ -12,6 +12,12 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.util.regex.Pattern;
 
@@ -49,6 +55,10 @@ public class GatewayTenantController {
     }
 
     /** The tenant a gateway is registered under, with when and by whom; 404 when none is. */
+    @ApiResponse(responseCode = "200", description = "its registration",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Registration.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @ApiResponse(responseCode = "404", description = "no such registration")
     @Get("/tenant")
     public HttpResponse<?> registration(@PathVariable String id) {
         if (!SEGMENT.matcher(id).matches()) {
@@ -62,6 +72,12 @@ public class GatewayTenantController {
      * under that tenant are replayed by the next sweep.
      */
     @Secured(AdminRoles.OPERATOR)
+    @ApiResponse(responseCode = "200", description = "the change, as audited",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = GatewayTenants.Change.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "move",
+            value = "{\"tenant\": \"acme\", \"note\": \"hub moved to the Acme programme, ticket 4711\"}")))
     @Put("/tenant")
     public HttpResponse<?> register(@PathVariable String id, @Body Request body, Authentication caller) {
         if (!SEGMENT.matcher(id).matches() || body.tenant() == null || !SEGMENT.matcher(body.tenant()).matches()) {
@@ -72,6 +88,10 @@ public class GatewayTenantController {
     }
 
     /** The gateway's registration changes, newest first. */
+    @ApiResponse(responseCode = "200", description = "newest first",
+            content = @Content(mediaType = "application/json",
+                    array = @ArraySchema(schema = @Schema(implementation = GatewayTenants.Change.class))))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get("/tenants")
     public HttpResponse<?> audit(@PathVariable String id, @QueryValue(defaultValue = "100") int limit) {
         if (!SEGMENT.matcher(id).matches() || limit < 1 || limit > 1000) {

@@ -25,7 +25,8 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * The admin API's OpenAPI document, as the running service serves it, describes every admin route the service
  * answers — so a new endpoint without its description fails here — each with a summary a reader can go by, an
- * operation id of its own and the bearer scheme; and it is served to admin roles only.
+ * operation id of its own, the schema of its JSON answers, an example of its request body (which parses) and the
+ * bearer scheme; and it is served to admin roles only.
  */
 @MicronautTest
 class OpenApiDocumentIT extends StackTest {
@@ -79,6 +80,8 @@ class OpenApiDocumentIT extends StackTest {
 
         Set<String> operationIds = new HashSet<>();
         List<String> unsummarised = new ArrayList<>();
+        List<String> untyped = new ArrayList<>();
+        List<String> unexampled = new ArrayList<>();
         paths.forEach((path, operations) -> operations.forEach((method, operation) -> {
             Map<String, Object> op = (Map<String, Object>) operation;
             assertThat(operationIds.add((String) op.get("operationId"))).as("operation id of " + method + " "
@@ -86,9 +89,43 @@ class OpenApiDocumentIT extends StackTest {
             if (op.get("summary") == null || ((String) op.get("summary")).isBlank()) {
                 unsummarised.add(method.toUpperCase(Locale.ROOT) + " " + path);
             }
-            assertThat((Map<String, Object>) op.get("responses")).as(method + " " + path).isNotEmpty();
+            Map<String, Object> body = (Map<String, Object>) op.get("requestBody");
+            if (body != null) {
+                Map<String, Object> json = ((Map<String, Map<String, Object>>) body.get("content"))
+                        .get("application/json");
+                if (json == null || !(json.get("examples") instanceof Map<?, ?> examples) || examples.isEmpty()) {
+                    unexampled.add(method.toUpperCase(Locale.ROOT) + " " + path);
+                } else {
+                    // Micronaut OpenAPI writes a JSON example as structured YAML; a string left would be malformed.
+                    examples.values().forEach(e -> assertThat(((Map<String, Object>) e).get("value"))
+                            .as("example of " + method + " " + path).isInstanceOf(Map.class));
+                }
+            }
+            Map<String, Object> responses = (Map<String, Object>) op.get("responses");
+            assertThat(responses).as(method + " " + path).isNotEmpty();
+            responses.forEach((status, response) -> {
+                Map<String, Object> content = (Map<String, Object>) ((Map<String, Object>) response).get("content");
+                if (status.startsWith("2") && content != null && content.containsKey("application/json")
+                        && !typed(((Map<String, Map<String, Object>>) content.get("application/json")).get("schema"))) {
+                    untyped.add(method.toUpperCase(Locale.ROOT) + " " + path + " " + status);
+                }
+            });
         }));
         assertThat(unsummarised).as("operations without a summary (the method's Javadoc)").isEmpty();
+        assertThat(untyped).as("JSON answers without their schema (a bare object says nothing)").isEmpty();
+        assertThat(unexampled).as("request bodies without an example").isEmpty();
+    }
+
+    /** A schema naming its type ({@code $ref}), or an array of such. */
+    @SuppressWarnings("unchecked")
+    private static boolean typed(Map<String, Object> schema) {
+        if (schema == null) {
+            return false;
+        }
+        if (schema.containsKey("$ref")) {
+            return true;
+        }
+        return "array".equals(schema.get("type")) && typed((Map<String, Object>) schema.get("items"));
     }
 
     /** The route's URI template without its query part ({@code /admin/alerts{?patient,state}}), as OpenAPI names it. */
