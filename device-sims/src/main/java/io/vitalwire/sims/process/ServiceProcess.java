@@ -83,6 +83,22 @@ public final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(name, process, httpPort, log);
     }
 
+    /**
+     * Exactly {@code command}, in {@code directory}, with only {@code environment} (nothing inherited from the test),
+     * its output in {@code <logs>/<name>.log}: a service started as its init system would, e.g. a systemd unit's
+     * {@code ExecStart=}. Its management port is {@code httpPort}, which its own configuration sets.
+     */
+    public static ServiceProcess startExactly(String name, List<String> command, Map<String, String> environment,
+                                              Path directory, int httpPort, Path logs) throws IOException {
+        Files.createDirectories(logs);
+        Path log = logs.resolve(name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        return new ServiceProcess(name, builder.start(), httpPort, log);
+    }
+
     /** Waits until the service's health endpoint answers with the wanted HTTP status. */
     public void awaitHealth(int status, Duration timeout) throws Exception {
         HttpClient http = HttpClient.newHttpClient();

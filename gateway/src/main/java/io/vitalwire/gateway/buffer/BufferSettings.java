@@ -1,6 +1,7 @@
 package io.vitalwire.gateway.buffer;
 
 import io.vitalwire.gateway.identity.GatewayConfig;
+import io.vitalwire.gateway.identity.SystemdCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -25,11 +26,15 @@ public record BufferSettings(Path file, String synchronous, Path keyFile, String
         }
     }
 
-    static BufferSettings of(GatewayConfig gateway, BufferConfig config, String environmentKey) {
+    /** The key file: systemd's credential {@code buffer.key} if given, else the configured file, else the default. */
+    static BufferSettings of(GatewayConfig gateway, BufferConfig config, String environmentKey,
+                             SystemdCredentials credentials) {
         return new BufferSettings(
                 config.getPath().map(Path::of).orElse(gateway.getDataDir().resolve("buffer.db")),
                 config.getSynchronous(),
-                config.getKeyFile().map(Path::of).orElse(gateway.getDataDir().resolve("buffer.key")),
+                credentials.find(SystemdCredentials.BUFFER_KEY)
+                        .or(() -> config.getKeyFile().map(Path::of))
+                        .orElse(gateway.getDataDir().resolve("buffer.key")),
                 environmentKey, config.getMaxSize(), config.getAcknowledgedRetention());
     }
 

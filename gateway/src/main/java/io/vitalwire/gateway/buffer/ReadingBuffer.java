@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.gateway.identity.GatewayConfig;
+import io.vitalwire.gateway.identity.SystemdCredentials;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -125,7 +126,8 @@ public class ReadingBuffer implements AutoCloseable {
 
     @Inject
     public ReadingBuffer(GatewayConfig gateway, BufferConfig config, MeterRegistry meters, Clock clock) {
-        this(BufferSettings.of(gateway, config, System.getenv(BufferKey.ENVIRONMENT_VARIABLE)), clock, meters);
+        this(BufferSettings.of(gateway, config, System.getenv(BufferKey.ENVIRONMENT_VARIABLE),
+                SystemdCredentials.fromEnvironment()), clock, meters);
     }
 
     /** A buffer with the configuration's defaults ({@link BufferSettings#defaults}): for tests and tools. */

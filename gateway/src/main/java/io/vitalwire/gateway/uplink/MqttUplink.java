@@ -7,6 +7,7 @@ import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.Presence;
 import io.vitalwire.gateway.identity.GatewayConfig;
+import io.vitalwire.gateway.identity.SystemdCredentials;
 import io.vitalwire.gateway.buffer.BufferedReading;
 import io.vitalwire.gateway.buffer.EventOutbox;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
@@ -20,6 +21,7 @@ import io.vitalwire.mqtt.TlsSettings;
 import io.vitalwire.privacy.SecretFile;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,11 +133,16 @@ public class MqttUplink implements AutoCloseable {
         loop.start();
     }
 
-    /** The operator's keys (UplinkConfig) as the shared module's settings; the client id defaults to the gateway id. */
+    /**
+     * The operator's keys (UplinkConfig) as the shared module's settings; the client id defaults to the gateway id,
+     * the private key comes from systemd's credential {@code gateway.key} if the unit was given one.
+     */
     private static MqttSettings mqttSettings(UplinkConfig config, GatewayConfig gateway) {
-        config.getKeyFile().ifPresent(key -> SecretFile.requirePrivate("the uplink's TLS private key", key));
+        Optional<Path> keyFile = SystemdCredentials.fromEnvironment().find(SystemdCredentials.TLS_KEY)
+                .or(config::getKeyFile);
+        keyFile.ifPresent(key -> SecretFile.requirePrivate("the uplink's TLS private key", key));
         return MqttSettings.of(config.getBrokerUrl(), config.getClientId().orElse(gateway.getId()),
-                        new TlsSettings(config.getCaFile(), config.getCertFile(), config.getKeyFile(),
+                        new TlsSettings(config.getCaFile(), config.getCertFile(), keyFile,
                                 config.isHostnameVerification()), config.getSessionExpiry())
                 .withConnectTimeout(CONNECT_TIMEOUT);
     }

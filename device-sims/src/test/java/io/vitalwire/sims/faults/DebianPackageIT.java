@@ -1,0 +1,355 @@
+package io.vitalwire.sims.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vitalwire.sims.coap.CoapHomeDevice;
+import io.vitalwire.sims.coap.HomeDeviceCredential;
+import io.vitalwire.sims.coap.HomeDeviceKind;
+import io.vitalwire.sims.process.ServiceProcess;
+import io.vitalwire.testing.ArrivalLedger;
+import io.vitalwire.testing.FreePorts;
+import io.vitalwire.testing.GatewayReadings;
+import io.vitalwire.testing.MosquittoBroker;
+import io.vitalwire.testing.ReadingsSubscriber;
+import io.vitalwire.testing.TestPki;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.eclipse.californium.core.coap.CoAP;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway's Debian package as an installer uses it, on the CI machine (root; systemd is not PID 1 there, so the
+ * test starts the service's process itself, exactly as the installed unit says): {@code dpkg -i} of the package the
+ * build made; the unit's {@code ExecStart=} as its user, with its environment and its decrypted credentials; a
+ * reading of a simulated CoAP thermometer arriving over mutual TLS at cloud-ingest's side of the broker; with the
+ * broker down, a reading that stays in the buffer; {@code dpkg -i} of a rebuilt package ({@code +test1}) as an
+ * upgrade, which keeps the buffer file, its key and the installer's configuration, and after which that reading
+ * arrives; {@code dpkg -r} keeping the data, {@code dpkg -P} removing it and the user. Whatever the test installed is
+ * purged even when it fails.
+ */
+class DebianPackageIT {
+
+    private static final String PACKAGE = "vitalwire-gateway";
+    private static final String SERVICE_USER = "vitalwire-gateway";
+    private static final Path BUILT = Path.of("..", "gateway", "target");
+    private static final Path UNIT = Path.of("/usr/lib/systemd/system/vitalwire-gateway.service");
+    private static final Path DROP_INS = Path.of("/etc/systemd/system/vitalwire-gateway.service.d");
+    private static final Path CONFIG = Path.of("/etc/vitalwire/gateway");
+    private static final Path DATA = Path.of("/var/lib/vitalwire/gateway");
+    private static final Path CREDENTIALS = Path.of("/var/lib/vitalwire/credentials");
+    /** Where the test decrypts the unit's credentials, as systemd would into /run/credentials/<unit>. */
+    private static final Path DECRYPTED = Path.of("/run/credentials-vitalwire-gateway-test");
+    private static final String GATEWAY_ID = "gw-deb";
+    private static final String BODY_TEMPERATURE_MDC = "150364";
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final Duration ARRIVAL = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private final ArrivalLedger ledger = new ArrivalLedger();
+    private final HomeDeviceCredential thermometer = HomeDeviceCredential.generate(HomeDeviceKind.THERMOMETER,
+            "DEB-THERMO-1");
+    private final Instant measuredAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private final int coapPort = FreePorts.udp();
+    private final int managementPort = FreePorts.tcp();
+
+    @Test
+    void installedPackage_deliversReadings_keepsItsBufferAcrossAnUpgrade_andOnlyPurgeRemovesItsData()
+            throws Exception {
+        assertThat(Files.getAttribute(Path.of("/proc/self"), "unix:uid")).as("dpkg -i needs root").isEqualTo(0);
+        assertThat(installedVersion()).as(PACKAGE + " is already installed here; this test installs and purges it, "
+                + "so it does not run on a machine that has it (dpkg -P " + PACKAGE + ")").isEmpty();
+        Path deb = builtPackage();
+        Path upgrade = rebuiltWithVersionSuffix(deb, "+test1");
+        TestPki pki = TestPki.issue(dir.resolve("pki"), GATEWAY_ID, TestPki.INGEST);
+        try (MosquittoBroker broker = MosquittoBroker.deployed(pki, dir.resolve("broker"));
+             ReadingsSubscriber ignored = FaultScenario.ingestSubscriber(broker.url(), pki, ledger)) {
+            try {
+                dpkg("-i", deb.toString());
+                String version = installedVersion();
+                assertThat(version).isNotEmpty();
+                assertInstalledAsPackaged();
+                configureLikeAnInstaller(pki, broker);
+
+                try (ServiceProcess gateway = startAsTheUnitSays("deb-gateway-installed")) {
+                    gateway.awaitHealth(200, START);
+                    // Made by the process at its first start: it runs as the service's user.
+                    assertThat(Files.getOwner(DATA.resolve("buffer.db")).getName()).isEqualTo(SERVICE_USER);
+                    if (hasSystemdCreds()) {
+                        // It found its key in $CREDENTIALS_DIRECTORY; without one it would have generated this file.
+                        assertThat(DATA.resolve("buffer.key")).doesNotExist();
+                    }
+                    String first = measure(0);
+                    awaitArrival(first);
+                    broker.stop();
+                    gateway.awaitHealth(503, START);
+                    String unsent = measure(1);
+                    assertThat(ledger.keys()).doesNotContain(unsent);
+                } // SIGTERM, the unit's KillSignal=, as systemd stops it for an upgrade
+                Object bufferFile = fileKey(DATA.resolve("buffer.db"));
+                String configuration = Files.readString(CONFIG.resolve("application.yml"));
+                Map<String, byte[]> credentials = encryptedCredentials();
+
+                dpkg("-i", upgrade.toString());
+                assertThat(installedVersion()).isEqualTo(version + "+test1");
+                assertThat(fileKey(DATA.resolve("buffer.db"))).as("the buffer file, not a new one").isEqualTo(bufferFile);
+                assertThat(Files.readString(CONFIG.resolve("application.yml"))).as("a conffile: local edits kept")
+                        .isEqualTo(configuration);
+                Map<String, byte[]> upgraded = encryptedCredentials();
+                assertThat(upgraded).containsOnlyKeys(credentials.keySet().toArray(String[]::new));
+                credentials.forEach((name, bytes) -> assertThat(upgraded.get(name)).as(name).isEqualTo(bytes));
+
+                broker.start();
+                try (ServiceProcess gateway = startAsTheUnitSays("deb-gateway-upgraded")) {
+                    gateway.awaitHealth(200, START);
+                    awaitArrival(GatewayReadings.deviceTimeKey(GATEWAY_ID, thermometer.serial(),
+                            measuredAt.minusSeconds(1), BODY_TEMPERATURE_MDC));
+                }
+
+                dpkg("-r", PACKAGE);
+                assertThat(UNIT).doesNotExist();
+                assertThat(DATA.resolve("buffer.db")).as("remove keeps the data").isNotEmptyFile();
+                assertThat(userExists()).isTrue();
+
+                dpkg("-P", PACKAGE);
+                assertThat(DATA).as("purge removes the data").doesNotExist();
+                assertThat(CREDENTIALS).doesNotExist();
+                assertThat(DROP_INS).doesNotExist();
+                assertThat(CONFIG).as("configuration, certificate and key").doesNotExist();
+                assertThat(userExists()).isFalse();
+            } finally {
+                run("rm", "-rf", DECRYPTED.toString());
+                if (!installedVersion().isEmpty()) {
+                    dpkg("-P", PACKAGE);
+                }
+            }
+        }
+    }
+
+    /** What the maintainer scripts made: the user, the data directory, the AppCDS archive, the conffiles, the key. */
+    private void assertInstalledAsPackaged() throws Exception {
+        assertThat(userExists()).isTrue();
+        assertThat(Files.getOwner(DATA).getName()).isEqualTo(SERVICE_USER);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(DATA))).isEqualTo("rwx------");
+        assertThat(DATA.resolve("appcds.jsa")).as("postinst's AppCDS step").isNotEmptyFile();
+        assertThat(run("dpkg-query", "-W", "-f=${Conffiles}", PACKAGE))
+                .contains(CONFIG.resolve("application.yml").toString(), CONFIG.resolve("jvm.options").toString());
+        if (hasSystemdCreds()) {
+            // The buffer key exists only encrypted, and the unit loads it.
+            assertThat(CREDENTIALS.resolve("buffer.key.cred")).isNotEmptyFile();
+            assertThat(DATA.resolve("buffer.key")).doesNotExist();
+            assertThat(InstalledUnit.read(UNIT, DROP_INS).credentials()).containsKey("buffer.key");
+        } else {
+            assertThat(DROP_INS).doesNotExist();
+        }
+    }
+
+    /**
+     * What the installer does after {@code dpkg -i} (deploy/gateway/README.md): the hub's certificate, its key (through
+     * systemd credentials where the machine has them), application.yml, the CoAP device registry.
+     */
+    private void configureLikeAnInstaller(TestPki pki, MosquittoBroker broker) throws Exception {
+        installReadableByService(pki.ca(), CONFIG.resolve("ca.pem"));
+        installReadableByService(pki.cert(GATEWAY_ID), CONFIG.resolve("gateway.pem"));
+        Path key = CONFIG.resolve("gateway.key");
+        Files.copy(pki.key(GATEWAY_ID), key);
+        run("chmod", "0600", key.toString());
+        if (hasSystemdCreds()) {
+            run("vitalwire-gateway-credentials", "import", "gateway.key", key.toString());
+            assertThat(key).as("the plain key, once encrypted").doesNotExist();
+            assertThat(InstalledUnit.read(UNIT, DROP_INS).credentials()).containsKeys("buffer.key", "gateway.key");
+        } else {
+            run("chown", SERVICE_USER + ":", key.toString());
+        }
+        Files.writeString(CONFIG.resolve("application.yml"), """
+                vitalwire:
+                  gateway:
+                    id: %s
+                    tenant: %s
+                    data-dir: %s
+                    uplink:
+                      broker-url: %s
+                      ca-file: %s/ca.pem
+                      cert-file: %s/gateway.pem
+                      key-file: %s
+                      min-backoff: 200ms
+                      max-backoff: 2s
+                    coap:
+                      bind-address: 127.0.0.1
+                      port: %d
+                    ble:
+                      enabled: false
+                micronaut:
+                  server:
+                    port: %d
+                """.formatted(GATEWAY_ID, FaultGateway.TENANT, DATA, broker.url(), CONFIG, CONFIG, key, coapPort,
+                managementPort));
+        Path registry = DATA.resolve("coap-devices.psk");
+        HomeDeviceCredential.writeGatewayFile(registry, List.of(thermometer));
+        run("chown", SERVICE_USER + ":", registry.toString());
+    }
+
+    private static void installReadableByService(Path source, Path target) throws Exception {
+        run("install", "-m", "0640", "-g", SERVICE_USER, source.toString(), target.toString());
+    }
+
+    /**
+     * The installed unit's process as systemd would start it: its exact {@code ExecStart=} as its user and groups,
+     * with its umask, its environment and {@code $CREDENTIALS_DIRECTORY} holding its credentials decrypted (owned by
+     * the user, 0400, as systemd makes them), in {@code /}.
+     */
+    private ServiceProcess startAsTheUnitSays(String name) throws Exception {
+        InstalledUnit unit = InstalledUnit.read(UNIT, DROP_INS);
+        Map<String, String> environment = new HashMap<>(Map.of(
+                "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                "USER", unit.user(), "LOGNAME", unit.user(), "HOME", "/nonexistent", "SHELL", "/usr/sbin/nologin"));
+        if (unit.stateDirectory() != null) {
+            environment.put("STATE_DIRECTORY", "/var/lib/" + unit.stateDirectory());
+        }
+        environment.putAll(unit.environment());
+        if (!unit.credentials().isEmpty()) {
+            environment.put("CREDENTIALS_DIRECTORY", decrypted(unit).toString());
+        }
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "umask " + unit.umask() + " && exec \"$@\"",
+                "sh", "setpriv", "--reuid=" + unit.user(), "--regid=" + unit.group()));
+        command.add(unit.supplementaryGroups().isEmpty() ? "--clear-groups"
+                : "--groups=" + String.join(",", unit.supplementaryGroups()));
+        if (unit.noNewPrivileges()) {
+            command.add("--no-new-privs");
+        }
+        if (unit.noCapabilities()) {
+            command.addAll(List.of("--inh-caps=-all", "--bounding-set=-all"));
+        }
+        command.add("--");
+        command.addAll(unit.execStart());
+        return ServiceProcess.startExactly(name, command, environment, Path.of("/"), managementPort,
+                Path.of("target", "e2e-logs"));
+    }
+
+    /** Where systemd would decrypt the unit's credentials: a private directory of the service's user under /run. */
+    private Path decrypted(InstalledUnit unit) throws Exception {
+        Path directory = DECRYPTED;
+        run("rm", "-rf", directory.toString());
+        run("install", "-d", "-m", "0700", directory.toString());
+        for (Map.Entry<String, Path> credential : unit.credentials().entrySet()) {
+            Path file = directory.resolve(credential.getKey());
+            run("systemd-creds", "decrypt", "--quiet", "--name=" + credential.getKey(),
+                    credential.getValue().toString(), file.toString());
+            run("chmod", "0400", file.toString());
+            run("chown", unit.user() + ":", file.toString());
+        }
+        run("chmod", "0500", directory.toString());
+        run("chown", unit.user() + ":", directory.toString());
+        return directory;
+    }
+
+    /** One reading of the thermometer, answered 2.04 (on disk in the buffer); its key at cloud-ingest's side. */
+    private String measure(int n) throws IOException {
+        Instant at = measuredAt.minusSeconds(n);
+        try (CoapHomeDevice device = new CoapHomeDevice(thermometer, URI.create("coaps://127.0.0.1:" + coapPort))) {
+            assertThat(device.measure(at, n)).isEqualTo(CoAP.ResponseCode.CHANGED);
+        }
+        return GatewayReadings.deviceTimeKey(GATEWAY_ID, thermometer.serial(), at, BODY_TEMPERATURE_MDC);
+    }
+
+    private void awaitArrival(String key) {
+        await().atMost(ARRIVAL).pollInterval(Duration.ofMillis(100)).until(() -> ledger.keys().contains(key));
+        assertThat(ledger.refused()).isEmpty();
+    }
+
+    private static Path builtPackage() throws IOException {
+        try (Stream<Path> files = Files.list(BUILT)) {
+            return files.filter(p -> p.getFileName().toString().matches("vitalwire-gateway_.*_all\\.deb"))
+                    .max(Comparator.comparing(p -> p.toFile().lastModified()))
+                    .orElseThrow(() -> new IllegalStateException("no vitalwire-gateway_*_all.deb in " + BUILT
+                            + ": the gateway module's package phase builds it"));
+        }
+    }
+
+    /** The same package rebuilt under a later version, as the next release would be (dpkg-deb, uncompressed: fast). */
+    private Path rebuiltWithVersionSuffix(Path deb, String suffix) throws Exception {
+        Path root = dir.resolve("rebuilt");
+        run("dpkg-deb", "-R", deb.toString(), root.toString());
+        Path control = root.resolve("DEBIAN").resolve("control");
+        Files.writeString(control, Files.readString(control).replaceFirst("(?m)^(Version: .*)$", "$1" + suffix));
+        Path rebuilt = dir.resolve("upgrade.deb");
+        run("dpkg-deb", "-Znone", "--build", root.toString(), rebuilt.toString());
+        return rebuilt;
+    }
+
+    private static Map<String, byte[]> encryptedCredentials() throws IOException {
+        Map<String, byte[]> files = new HashMap<>();
+        if (Files.isDirectory(CREDENTIALS)) {
+            try (Stream<Path> list = Files.list(CREDENTIALS)) {
+                for (Path file : list.toList()) {
+                    files.put(file.getFileName().toString(), Files.readAllBytes(file));
+                }
+            }
+        }
+        return files;
+    }
+
+    private static Object fileKey(Path file) throws IOException {
+        return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    }
+
+    private static boolean hasSystemdCreds() {
+        return Files.isExecutable(Path.of("/usr/bin/systemd-creds"));
+    }
+
+    private static boolean userExists() throws Exception {
+        return exec(List.of("getent", "passwd", SERVICE_USER)).exitCode() == 0;
+    }
+
+    /** The installed version, empty when not installed (or only its configuration is left). */
+    private static String installedVersion() throws Exception {
+        Result status = exec(List.of("dpkg-query", "-W", "-f=${db:Status-Status} ${Version}", PACKAGE));
+        return status.exitCode() == 0 && status.output().startsWith("installed ")
+                ? status.output().substring("installed ".length()).strip() : "";
+    }
+
+    /** dpkg, waiting while another dpkg or apt on the machine holds its lock. */
+    private static void dpkg(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("dpkg"));
+        command.addAll(List.of(args));
+        Instant deadline = Instant.now().plusSeconds(120);
+        Result result = exec(command);
+        while (result.exitCode() != 0 && result.output().contains("lock") && Instant.now().isBefore(deadline)) {
+            Thread.sleep(1000);
+            result = exec(command);
+        }
+        assertThat(result.exitCode()).as(String.join(" ", command) + ":\n" + result.output()).isZero();
+    }
+
+    private static String run(String... command) throws Exception {
+        Result result = exec(List.of(command));
+        assertThat(result.exitCode()).as(String.join(" ", command) + ":\n" + result.output()).isZero();
+        return result.output();
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private static Result exec(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Result(process.waitFor(), output);
+    }
+}
