@@ -1,6 +1,8 @@
 package io.vitalwire.ingest;
 
 import io.micronaut.context.annotation.Factory;
+import io.vitalwire.ingest.billing.BillingConfig;
+import io.vitalwire.ingest.billing.ReadingDaysStage;
 import io.vitalwire.ingest.fhir.FhirStage;
 import io.vitalwire.ingest.inbox.InboxConfig;
 import io.vitalwire.ingest.influx.InfluxStage;
@@ -28,7 +30,7 @@ import java.time.Clock;
  *      fhir    influx           rules ──▶ notify/ (webhook outbox, committed with the alert)
  *   Observation every value     thresholds, sustained streams, weight gain, suppression, late
  *   once;      as a point
- *   windows
+ *   windows                     reading-days (billing/): the patient's day with a reading, for RPM billing
  *                                independent: one failing service holds back nothing else
  * </pre>
  *
@@ -45,11 +47,12 @@ class IngestPipeline {
 
     @Singleton
     Pipeline pipeline(ResolveStage resolve, FhirStage fhir, InfluxStage influx, RulesStage rules, InboxConfig config,
-                      RulesConfig rulesConfig) {
+                      RulesConfig rulesConfig, ReadingDaysStage readingDays, BillingConfig billingConfig) {
         return Pipeline.startWith(resolve, config.getResolveWorkers())
                 .then(resolve, fhir, config.getFhirWorkers())
                 .then(resolve, influx, config.getInfluxWorkers())
                 .then(resolve, rules, rulesConfig.getWorkers())
+                .then(resolve, readingDays, billingConfig.getWorkers())
                 .express(rules::firesAtOnce)
                 .build();
     }
