@@ -88,7 +88,7 @@ public class EligibilityController {
             int count = p.days().size();
             List<String> meets = codes.stream().filter(c -> c.metBy(count)).map(BillingCode::getCode).toList();
             patients.add(new EligibilityReport.PatientPeriod(p.patient(), p.zone(), p.zones(), count,
-                    p.days().stream().map(LocalDate::toString).toList(), meets));
+                    p.days(), meets));
         }
         EligibilityReport report = new EligibilityReport(tenant, first.toString(), last.toString(), config.getPeriodDays(),
                 codes.stream().map(c -> new EligibilityReport.Threshold(c.getCode(), c.getMinDays(), c.getMaxDays()))

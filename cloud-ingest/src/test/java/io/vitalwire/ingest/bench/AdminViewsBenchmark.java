@@ -6,14 +6,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.vitalwire.ingest.billing.ReadingDays;
 
 /**
  * The operator's and the clinic's views (issue 16, section 4) on a large generated fleet: {@code GET /admin/fleet}
@@ -48,22 +53,26 @@ public final class AdminViewsBenchmark {
             long started = System.nanoTime();
             generate(db);
             System.out.printf("generated in %.1f s: %s%n", BenchStats.seconds(started), sizes(db));
-            URI base = URI.create(context.bean(EmbeddedServer.class).getURL().toString());
+            EmbeddedServer server = context.bean(EmbeddedServer.class);
+            server.start();
+            URI base = URI.create(server.getURL().toString());
             Bench bench = new Bench(base, db, rounds, requests);
             String end = "current_date - 1";
             String periodEnd = scalar(db, "SELECT (" + end + ")::text");
-            String middle = cursor(db);
+            String middle = cursor();
 
+            System.out.printf("%nAdmin views, %d rounds of %d requests, medians of the rounds' medians (min-max):%n",
+                    rounds, requests);
             System.out.printf("%-72s %22s %22s %22s%n", "case", "HTTP ms (min-max)", "SQL only ms", "count(*) ms");
             bench.run("fleet, first page of 100, all tenants", "/admin/fleet",
                     FLEET_SQL + " LIMIT 101", "SELECT count(*) FROM gateway_presence");
             bench.run("fleet, a middle page of 1000", "/admin/fleet?limit=1000&after=" + middle,
                     FLEET_SQL + " WHERE (tenant, gateway) > ('tenant-05', 'hub-005000') LIMIT 1001",
                     "SELECT count(*) FROM gateway_presence");
-            bench.run("fleet, tenant-03 offline for more than PT6H", "/admin/fleet?tenant=tenant-03"
-                    + "&offlineForMoreThan=PT6H&limit=1000", FLEET_SQL + " WHERE tenant = 'tenant-03' AND "
+            bench.run("fleet, tenant-00 offline for more than PT6H (500 hubs)", "/admin/fleet?tenant=tenant-00"
+                    + "&offlineForMoreThan=PT6H&limit=1000", FLEET_SQL + " WHERE tenant = 'tenant-00' AND "
                     + "last_heard_at < now() - interval '6 hours' LIMIT 1001",
-                    "SELECT count(*) FROM gateway_presence WHERE tenant = 'tenant-03'");
+                    "SELECT count(*) FROM gateway_presence WHERE tenant = 'tenant-00'");
             String billing = "/admin/billing/eligibility?tenant=" + CLINIC + "&periodEnd=" + periodEnd;
             String billingSql = BILLING_SQL.replace("$END", end);
             String billingCount = "SELECT count(*) FROM patient_reading_day WHERE tenant = '" + CLINIC
@@ -76,8 +85,9 @@ public final class AdminViewsBenchmark {
             bench.run("billing, code=99454 only, first page of 1000", billing + "&code=99454",
                     billingSql.replace("count(*) >= 1", "count(*) >= 16") + " LIMIT 1001",
                     billingCount + " AND patient <= 'p001500'");
-            bench.run("billing, all 50,000 patients in one CSV (limit=50000)", billing + "&format=csv&limit=50000",
-                    billingSql + " LIMIT 50001", billingCount);
+            bench.fewer(5).run("billing, all 50,000 patients in one CSV (limit=50000)",
+                    billing + "&format=csv&limit=50000", billingSql + " LIMIT 50001", billingCount);
+            stageCost(context.bean(ReadingDays.class), db, rounds, requests);
         }
     }
 
@@ -87,12 +97,18 @@ public final class AdminViewsBenchmark {
             + "ON b.tenant = i.tenant AND b.device = i.device WHERE i.tenant = p.tenant AND i.gateway = p.gateway) "
             + "FROM (SELECT * FROM gateway_presence ORDER BY tenant, gateway) p";
 
-    private static final String BILLING_SQL = "SELECT patient, array_agg(day ORDER BY day), array_agg(DISTINCT zone) "
+    private static final String BILLING_SQL = "SELECT patient, string_agg(day::text, ' ' ORDER BY day), "
+            + "string_agg(DISTINCT zone, ' ') "
             + "FROM patient_reading_day WHERE tenant = '" + CLINIC + "' AND patient > '' "
             + "AND day BETWEEN $END - 29 AND $END GROUP BY patient HAVING count(*) >= 1 ORDER BY patient";
 
     /** Ours, the SQL alone and a count, alternated request by request, in rounds. */
     private record Bench(URI base, DataSource db, int rounds, int requests) {
+
+        /** The same with {@code factor} times fewer requests per round (a slow case). */
+        Bench fewer(int factor) {
+            return new Bench(base, db, rounds, Math.max(1, requests / factor));
+        }
 
         void run(String name, String path, String sql, String countSql) throws Exception {
             HttpClient http = HttpClient.newHttpClient();
@@ -146,6 +162,61 @@ public final class AdminViewsBenchmark {
                 }
             }
         }
+    }
+
+    /**
+     * What the reading-days stage adds per claim: {@link ReadingDays#count} of 100 readings of 100 patients (a claim's
+     * size), each on a new day, vs the same arrays inserted into a plain table (no zone lookup, no conflict check, no
+     * index).
+     */
+    private static void stageCost(ReadingDays days, DataSource db, int rounds, int requests) throws Exception {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE bench_plain_day (tenant TEXT, patient TEXT, day DATE, zone TEXT, "
+                    + "first_measured_at TIMESTAMPTZ, last_received_at TIMESTAMPTZ)");
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        }
+        double[] ours = new double[rounds];
+        double[] plain = new double[rounds];
+        int batch = 0;
+        Instant now = Instant.now();
+        for (int r = 0; r < rounds; r++) {
+            double[] o = new double[requests];
+            double[] p = new double[requests];
+            for (int i = 0; i < requests; i++) {
+                List<ReadingDays.Counted> claim = new ArrayList<>();
+                Instant measured = now.plus(Duration.ofDays(++batch));
+                for (int k = 0; k < 100; k++) {
+                    claim.add(new ReadingDays.Counted(CLINIC, String.format("p%06d", 1 + k * 500), measured, now));
+                }
+                long t = System.nanoTime();
+                days.count(claim);
+                o[i] = (System.nanoTime() - t) / 1e6;
+                t = System.nanoTime();
+                try (Connection c = db.getConnection(); PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO bench_plain_day SELECT t, p, (m AT TIME ZONE 'UTC')::date, 'UTC', m, r "
+                                + "FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[]) "
+                                + "AS x (t, p, m, r)")) {
+                    c.setAutoCommit(false);
+                    insert.setArray(1, c.createArrayOf("text", claim.stream().map(ReadingDays.Counted::tenant)
+                            .toArray()));
+                    insert.setArray(2, c.createArrayOf("text", claim.stream().map(ReadingDays.Counted::patient)
+                            .toArray()));
+                    insert.setArray(3, c.createArrayOf("timestamptz", claim.stream()
+                            .map(x -> Timestamp.from(x.measuredAt())).toArray()));
+                    insert.setArray(4, c.createArrayOf("timestamptz", claim.stream()
+                            .map(x -> Timestamp.from(x.receivedAt())).toArray()));
+                    insert.executeUpdate();
+                    c.commit();
+                }
+                p[i] = (System.nanoTime() - t) / 1e6;
+            }
+            ours[r] = median(o);
+            plain[r] = median(p);
+        }
+        System.out.printf("%-72s %22s %22s%n", "reading-days stage, one claim of 100 readings: count / plain insert",
+                summary(ours), summary(plain));
     }
 
     private static String summary(double[] medians) {
@@ -208,8 +279,8 @@ public final class AdminViewsBenchmark {
                 + scalar(db, "SELECT count(*) FROM patient_reading_day");
     }
 
-    /** The fleet's cursor after hub-005000 (tenant-00 holds hubs ≡ 0 mod 10, so this is mid-fleet). */
-    private static String cursor(DataSource db) throws Exception {
+    /** A cursor in the middle of the fleet: after tenant-05's hubs numbered below 5000. */
+    private static String cursor() {
         return java.util.Base64.getUrlEncoder().withoutPadding()
                 .encodeToString("tenant-05/hub-005000".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }

@@ -350,7 +350,8 @@ class InboxClaimIT extends StackTest {
         }
         assertThat(store.trail(kept.key()).orElseThrow().stages())
                 .extracting(InboxStore.StageTrail::state)
-                .containsExactly(InboxState.DONE, InboxState.PENDING, InboxState.DONE, InboxState.PENDING);
+                .containsExactly(InboxState.DONE, InboxState.PENDING, InboxState.DONE, InboxState.PENDING,
+                        InboxState.PENDING);
     }
 
     @Test
