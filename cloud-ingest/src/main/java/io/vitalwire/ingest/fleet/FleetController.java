@@ -12,6 +12,8 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.vitalwire.ingest.operations.OperationsConfig;
 import io.vitalwire.ingest.security.AdminRoles;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -110,7 +112,8 @@ public class FleetController {
         MutableHttpResponse<FleetPage> response = HttpResponse.ok(new FleetPage(hubs, next));
         if (next != null) {
             response.header(HttpHeaders.LINK, "</admin/fleet?" + (tenant == null ? "" : "tenant=" + tenant + "&")
-                    + (offlineForMoreThan == null ? "" : "offlineForMoreThan=" + offlineForMoreThan + "&")
+                    + (offlineForMoreThan == null ? "" : "offlineForMoreThan="
+                    + URLEncoder.encode(offlineForMoreThan, StandardCharsets.UTF_8) + "&")
                     + "limit=" + limit + "&after=" + next + ">; rel=\"next\"");
         }
         return response;
