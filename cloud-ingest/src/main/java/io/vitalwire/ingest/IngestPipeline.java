@@ -25,12 +25,13 @@ import java.time.Clock;
  *                ▼
  *            resolve    device → patient at the measurement time (the owner every later stage uses)
  *                │
- *        ┌───────┼────────────────┐
- *        ▼       ▼                ▼
- *      fhir    influx           rules ──▶ notify/ (webhook outbox, committed with the alert)
- *   Observation every value     thresholds, sustained streams, weight gain, suppression, late
- *   once;      as a point
- *   windows                     reading-days (billing/): the patient's day with a reading, for RPM billing
+ *        ┌───────┼────────────────┬─────────────────────────┐
+ *        ▼       ▼                ▼                         ▼
+ *      fhir    influx           rules ──▶ notify/         reading-days (billing/)
+ *   Observation every value     thresholds, sustained     the patient's day with a reading,
+ *   once;      as a point       streams, weight gain,     in the patient's time zone,
+ *   windows                     suppression, late         for RPM billing
+ *                               (webhook outbox, committed with the alert)
  *                                independent: one failing service holds back nothing else
  * </pre>
  *

@@ -23,7 +23,8 @@ public class ReadingDays {
     /**
      * Each reading's day in its patient's zone (the patient's, else the organization's, else the default), computed
      * by PostgreSQL so that the zone lookup and the count are one round trip; grouped first, since one statement
-     * cannot update a row twice.
+     * cannot update a row twice, and in key order, so that two workers' claims sharing days (the express lane's and
+     * the other) lock them in the same order and wait for each other rather than deadlock.
      */
     private static final String COUNT = "INSERT INTO patient_reading_day AS d (tenant, patient, day, zone, "
             + "first_measured_at, last_received_at) "
@@ -34,7 +35,7 @@ public class ReadingDays {
             + "CROSS JOIN LATERAL (SELECT COALESCE((SELECT zone FROM patient_time_zone p "
             + "WHERE p.tenant = r.tenant AND p.patient = r.patient), (SELECT zone FROM patient_time_zone o "
             + "WHERE o.tenant = r.tenant AND o.patient = ''), ?) AS zone) z "
-            + "GROUP BY 1, 2, 3, 4 "
+            + "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3 "
             + "ON CONFLICT (tenant, patient, day) DO UPDATE SET "
             + "first_measured_at = LEAST(d.first_measured_at, EXCLUDED.first_measured_at), "
             + "last_received_at = GREATEST(d.last_received_at, EXCLUDED.last_received_at)";
