@@ -17,6 +17,9 @@
 #                                                      every reading delivered once and p99 reading → webhook ≤ 300 ms,
 #                                                      then 2 and 3 replicas; vs the FHIR server's own throughput
 #                                                      (defaults 1000,2500,5000,10000 · 1,2,3 · 30 · docs/fleet-benchmark.png)
+#   deploy/dev/bench.sh admin-views [rounds] [requests per round]  GET /admin/fleet and /admin/billing/eligibility
+#                                                      over HTTP on 10,000 generated hubs / 50,000 patients vs the
+#                                                      same SQL alone and a count(*) (defaults 5 rounds, 20 requests)
 #   deploy/dev/bench.sh all                           every benchmark above with its defaults, one after the other
 #                                                      (each at most 40 min), then the generated section of
 #                                                      BENCHMARKS.md rewritten with each one's summary, the commit and
@@ -52,7 +55,7 @@ run_ingest() {
 # there, and the others still run.
 all() {
   local logs=target/bench-all names=(decode coap intake uplink drain footprint ingest-influx ingest-fhir ingest-windows fleet
-    alert-latency)
+    alert-latency admin-views)
   mkdir -p "$logs"
   local machine
   machine="$(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, Linux $(uname -r), $(date -u +%Y-%m-%d)"
@@ -74,7 +77,7 @@ case "${1:-}" in
   decode) run io.vitalwire.sims.bench.DecodeBenchmarks ;;
   coap) shift; run io.vitalwire.sims.bench.CoapIntakeBenchmark "$@" ;;
   intake) shift; run io.vitalwire.sims.bench.BufferIntakeBenchmark "$@" ;;
-  uplink|drain|footprint|alert-latency|fleet|ingest-influx|ingest-fhir|ingest-windows)
+  uplink|drain|footprint|alert-latency|fleet|ingest-influx|ingest-fhir|ingest-windows|admin-views)
     what=$1; shift
     deploy/dev/stack.sh start >/dev/null
     eval "$(deploy/dev/stack.sh env)"
@@ -87,6 +90,7 @@ case "${1:-}" in
       ingest-influx) run_ingest io.vitalwire.ingest.bench.InfluxIngestBenchmark "$@" ;;
       ingest-fhir) run_ingest io.vitalwire.ingest.bench.FhirIngestBenchmark "$@" ;;
       ingest-windows) run_ingest io.vitalwire.ingest.bench.WriteAmplificationBenchmark "$@" ;;
+      admin-views) run_ingest io.vitalwire.ingest.bench.AdminViewsBenchmark "$@" ;;
     esac
     ;;
   *)
@@ -94,7 +98,7 @@ case "${1:-}" in
     echo "       | uplink [readings] | drain [backlog] [live/s] | footprint [devices] [s]" >&2
     echo "       | ingest-influx [readings] [per write] [straps] | ingest-fhir [observations] [per bundle] [clients]" >&2
     echo "       | ingest-windows [readings] [per message] | alert-latency [alerts per phase] [load/s] [rounds]" >&2
-    echo "       | fleet [hub steps] [replica counts] [window s] [plot.png]" >&2
+    echo "       | fleet [hub steps] [replica counts] [window s] [plot.png] | admin-views [rounds] [requests]" >&2
     exit 2
     ;;
 esac

@@ -1,6 +1,8 @@
 package io.vitalwire.ingest;
 
 import io.micronaut.context.annotation.Factory;
+import io.vitalwire.ingest.billing.BillingConfig;
+import io.vitalwire.ingest.billing.ReadingDaysStage;
 import io.vitalwire.ingest.fhir.FhirStage;
 import io.vitalwire.ingest.inbox.InboxConfig;
 import io.vitalwire.ingest.influx.InfluxStage;
@@ -23,12 +25,13 @@ import java.time.Clock;
  *                ▼
  *            resolve    device → patient at the measurement time (the owner every later stage uses)
  *                │
- *        ┌───────┼────────────────┐
- *        ▼       ▼                ▼
- *      fhir    influx           rules ──▶ notify/ (webhook outbox, committed with the alert)
- *   Observation every value     thresholds, sustained streams, weight gain, suppression, late
- *   once;      as a point
- *   windows
+ *        ┌───────┼────────────────┬─────────────────────────┐
+ *        ▼       ▼                ▼                         ▼
+ *      fhir    influx           rules ──▶ notify/         reading-days (billing/)
+ *   Observation every value     thresholds, sustained     the patient's day with a reading,
+ *   once;      as a point       streams, weight gain,     in the patient's time zone,
+ *   windows                     suppression, late         for RPM billing
+ *                               (webhook outbox, committed with the alert)
  *                                independent: one failing service holds back nothing else
  * </pre>
  *
@@ -45,11 +48,12 @@ class IngestPipeline {
 
     @Singleton
     Pipeline pipeline(ResolveStage resolve, FhirStage fhir, InfluxStage influx, RulesStage rules, InboxConfig config,
-                      RulesConfig rulesConfig) {
+                      RulesConfig rulesConfig, ReadingDaysStage readingDays, BillingConfig billingConfig) {
         return Pipeline.startWith(resolve, config.getResolveWorkers())
                 .then(resolve, fhir, config.getFhirWorkers())
                 .then(resolve, influx, config.getInfluxWorkers())
                 .then(resolve, rules, rulesConfig.getWorkers())
+                .then(resolve, readingDays, billingConfig.getWorkers())
                 .express(rules::firesAtOnce)
                 .build();
     }

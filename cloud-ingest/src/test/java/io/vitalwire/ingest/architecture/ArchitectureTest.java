@@ -38,7 +38,7 @@ class ArchitectureTest {
 
     private static final String ROOT = "io.vitalwire.ingest";
     private static final String[] STAGES = {ROOT + ".resolve..", ROOT + ".fhir..", ROOT + ".influx..",
-        ROOT + ".window..", ROOT + ".rules.."};
+        ROOT + ".window..", ROOT + ".rules..", ROOT + ".billing.."};
 
     private JavaClasses main;
 

@@ -241,7 +241,7 @@ class InboxClaimIT extends StackTest {
         }
         assertThat(store.claim("resolve", Lane.EXPRESS, 100, 100, Instant.now())).as("streams are not express")
                 .isEmpty();
-        for (String next : List.of("fhir", "influx", "rules")) {
+        for (String next : List.of("fhir", "influx", "rules", "reading-days")) {
             try (InboxClaim express = store.claim(next, Lane.EXPRESS, 100, 100, Instant.now()).orElseThrow()) {
                 assertThat(express.entries()).as(next + " keeps the mark").extracting(StageEntry::readingKey)
                         .containsExactly(weighing.key());
@@ -333,7 +333,8 @@ class InboxClaimIT extends StackTest {
                 .containsExactly(tuple("resolve", InboxState.DONE),
                         tuple("fhir", InboxState.PENDING),
                         tuple("influx", InboxState.PENDING),
-                        tuple("rules", InboxState.PENDING));
+                        tuple("rules", InboxState.PENDING),
+                        tuple("reading-days", InboxState.PENDING));
         assertThat(quarantine.forReading(refused.key())).singleElement()
                 .satisfies(q -> {
                     assertThat(q.reason()).isEqualTo(QuarantineReason.UNASSIGNED_DEVICE);
@@ -349,7 +350,8 @@ class InboxClaimIT extends StackTest {
         }
         assertThat(store.trail(kept.key()).orElseThrow().stages())
                 .extracting(InboxStore.StageTrail::state)
-                .containsExactly(InboxState.DONE, InboxState.PENDING, InboxState.DONE, InboxState.PENDING);
+                .containsExactly(InboxState.DONE, InboxState.PENDING, InboxState.DONE, InboxState.PENDING,
+                        InboxState.PENDING);
     }
 
     @Test

@@ -1,0 +1,97 @@
+package io.vitalwire.ingest.billing;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.vitalwire.ingest.security.AdminRoles;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The time zones billing days are counted in (issue 16, section 4):
+ * <ul>
+ *   <li>{@code GET|PUT /admin/billing/tenants/{tenant}/time-zone}: the organization's default for its patients;</li>
+ *   <li>{@code GET|PUT /admin/billing/tenants/{tenant}/patients/{patient}/time-zone}: one patient's.</li>
+ * </ul>
+ * Body of a PUT: {@code {"zone": "America/Los_Angeles"}} (an IANA region name). A GET answers 404 when none is set
+ * (then the organization's, else {@code vitalwire.ingest.billing.default-zone}, applies). A change applies to readings
+ * counted from then on: a day already counted stays on the date it was counted for (the patient was there then).
+ * Reads: any admin role; writes: {@code clinical-admin} or {@code operator}, audited (admin_audit) under the token's
+ * subject.
+ */
+@Controller("/admin/billing/tenants/{tenant}")
+@Secured({AdminRoles.AUDITOR, AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class TimeZoneController {
+
+    private final TimeZones zones;
+    private final Clock clock;
+
+    public TimeZoneController(TimeZones zones, Clock clock) {
+        this.zones = zones;
+        this.clock = clock;
+    }
+
+    /** A PUT's body. */
+    public record Request(@Nullable String zone) {
+    }
+
+    @Get("/time-zone")
+    public HttpResponse<?> organization(@PathVariable String tenant) throws SQLException {
+        return get(tenant, TimeZones.ORGANIZATION);
+    }
+
+    @Get("/patients/{patient}/time-zone")
+    public HttpResponse<?> patient(@PathVariable String tenant, @PathVariable String patient) throws SQLException {
+        if (!Ids.PATIENT.matcher(patient).matches()) {
+            return HttpResponse.badRequest("patient: a FHIR Patient's logical id");
+        }
+        return get(tenant, patient);
+    }
+
+    @Secured({AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
+    @Put("/time-zone")
+    public HttpResponse<?> setOrganization(@PathVariable String tenant, @Body Request body, Authentication caller)
+            throws SQLException {
+        return set(tenant, TimeZones.ORGANIZATION, body, caller);
+    }
+
+    @Secured({AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
+    @Put("/patients/{patient}/time-zone")
+    public HttpResponse<?> setPatient(@PathVariable String tenant, @PathVariable String patient, @Body Request body,
+                                      Authentication caller) throws SQLException {
+        if (!Ids.PATIENT.matcher(patient).matches()) {
+            return HttpResponse.badRequest("patient: a FHIR Patient's logical id");
+        }
+        return set(tenant, patient, body, caller);
+    }
+
+    private HttpResponse<?> get(String tenant, String patient) throws SQLException {
+        if (!Ids.TENANT.matcher(tenant).matches()) {
+            return HttpResponse.badRequest("tenant: as in the topic (letters, digits, '_', '-')");
+        }
+        return zones.find(tenant, patient).<HttpResponse<?>>map(HttpResponse::ok).orElse(HttpResponse.notFound());
+    }
+
+    private HttpResponse<?> set(String tenant, String patient, Request body, Authentication caller)
+            throws SQLException {
+        if (!Ids.TENANT.matcher(tenant).matches()) {
+            return HttpResponse.badRequest("tenant: as in the topic (letters, digits, '_', '-')");
+        }
+        Optional<String> zone = body.zone() == null ? Optional.empty() : zones.known(body.zone());
+        if (zone.isEmpty()) {
+            return HttpResponse.badRequest("zone: an IANA time zone name such as America/Chicago");
+        }
+        String who = caller.getName().length() > 200 ? caller.getName().substring(0, 200) : caller.getName();
+        return HttpResponse.ok(zones.set(tenant, patient, zone.get(), who, clock.instant()));
+    }
+}
