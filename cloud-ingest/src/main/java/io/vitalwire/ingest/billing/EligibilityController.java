@@ -12,6 +12,9 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +52,15 @@ public class EligibilityController {
         this.config = config;
     }
 
+    /**
+     * RPM billing eligibility: per patient, the distinct days with a transmitted reading in the 30-day period, counted
+     * in the patient's time zone by measurement time, and the codes the period meets; JSON or CSV, paged.
+     */
+    @ApiResponse(responseCode = "200", description = "a page of patients' periods (text/csv: the same rows)",
+            content = {@Content(mediaType = "application/json",
+                    schema = @Schema(implementation = EligibilityReport.class)),
+                @Content(mediaType = "text/csv", schema = @Schema(type = "string"))})
+    @ApiResponse(responseCode = "400", description = "a parameter is invalid; the text says which")
     @Get(value = "/eligibility", produces = {MediaType.APPLICATION_JSON, "text/csv"})
     public HttpResponse<?> eligibility(@Nullable @QueryValue String tenant, @Nullable @QueryValue String periodStart,
                                        @Nullable @QueryValue String periodEnd, @Nullable @QueryValue String code,
@@ -90,8 +102,8 @@ public class EligibilityController {
             patients.add(new EligibilityReport.PatientPeriod(p.patient(), p.zone(), p.zones(), count,
                     p.days(), meets));
         }
-        EligibilityReport report = new EligibilityReport(tenant, first.toString(), last.toString(), config.getPeriodDays(),
-                codes.stream().map(c -> new EligibilityReport.Threshold(c.getCode(), c.getMinDays(), c.getMaxDays()))
+        EligibilityReport report = new EligibilityReport(tenant, first.toString(), last.toString(),
+                config.getPeriodDays(), codes.stream().map(c -> new EligibilityReport.Threshold(c.getCode(), c.getMinDays(), c.getMaxDays()))
                         .toList(), patients, next);
         boolean csv = "csv".equals(format) || (format == null && accept != null && accept.contains("text/csv"));
         MutableHttpResponse<?> response = csv

@@ -11,6 +11,11 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -45,11 +50,23 @@ public class TimeZoneController {
     public record Request(@Nullable String zone) {
     }
 
+    /** The organization's time zone, in which its patients' days are counted unless a patient has their own. */
+    @ApiResponse(responseCode = "200", description = "the zone, with who set it and when",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = TimeZones.ZoneSetting.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @ApiResponse(responseCode = "404", description = "no zone set")
     @Get("/time-zone")
     public HttpResponse<?> organization(@PathVariable String tenant) throws SQLException {
         return get(tenant, TimeZones.ORGANIZATION);
     }
 
+    /** One patient's own time zone, in which their reading days are counted. */
+    @ApiResponse(responseCode = "200", description = "the zone, with who set it and when",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = TimeZones.ZoneSetting.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @ApiResponse(responseCode = "404", description = "no zone set")
     @Get("/patients/{patient}/time-zone")
     public HttpResponse<?> patient(@PathVariable String tenant, @PathVariable String patient) throws SQLException {
         if (!Ids.PATIENT.matcher(patient).matches()) {
@@ -58,14 +75,31 @@ public class TimeZoneController {
         return get(tenant, patient);
     }
 
+    /**
+     * Sets the organization's time zone (an IANA name), audited; it applies to readings counted from then on,
+     * days already counted keep the zone they were counted in.
+     */
     @Secured({AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
+    @ApiResponse(responseCode = "200", description = "the zone as stored",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = TimeZones.ZoneSetting.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "Chicago",
+            value = "{\"zone\": \"America/Chicago\"}")))
     @Put("/time-zone")
     public HttpResponse<?> setOrganization(@PathVariable String tenant, @Body Request body, Authentication caller)
             throws SQLException {
         return set(tenant, TimeZones.ORGANIZATION, body, caller);
     }
 
+    /** Sets one patient's time zone (an IANA name), audited; as the organization's, from then on. */
     @Secured({AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
+    @ApiResponse(responseCode = "200", description = "the zone as stored",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = TimeZones.ZoneSetting.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
+    @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "Berlin",
+            value = "{\"zone\": \"Europe/Berlin\"}")))
     @Put("/patients/{patient}/time-zone")
     public HttpResponse<?> setPatient(@PathVariable String tenant, @PathVariable String patient, @Body Request body,
                                       Authentication caller) throws SQLException {

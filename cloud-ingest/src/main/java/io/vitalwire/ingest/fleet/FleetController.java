@@ -10,6 +10,9 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.operations.OperationsConfig;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.net.URLEncoder;
@@ -81,6 +84,13 @@ public class FleetController {
     public record DeviceView(String device, String installedAt, Integer batteryLevel, String batteryReportedAt) {
     }
 
+    /**
+     * Every hub with whether it is online (state messages and heartbeats), when last seen, its backlog, software and
+     * devices with their batteries; by tenant and by how long offline, in keyset pages.
+     */
+    @ApiResponse(responseCode = "200", description = "a page of hubs",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = FleetPage.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter is invalid; the text says which")
     @Get(produces = "application/json")
     public HttpResponse<?> fleet(@Nullable @QueryValue String tenant, @Nullable @QueryValue String offlineForMoreThan,
                                  @QueryValue(defaultValue = "100") int limit, @Nullable @QueryValue String after)
