@@ -41,8 +41,7 @@ final class FieldViolation extends IllegalArgumentException {
             throw invalid(field, "must not be empty");
         }
         if (values.size() > max) {
-            throw new FieldViolation(ContractViolation.Reason.TOO_LARGE,
-                    "field '" + field + "' has " + values.size() + " entries, at most " + max + " allowed");
+            throw tooLarge(field, values.size(), max);
         }
         for (Object value : values) {
             if (value == null) {
@@ -50,6 +49,11 @@ final class FieldViolation extends IllegalArgumentException {
             }
         }
         return values;
+    }
+
+    static FieldViolation tooLarge(String field, int size, int max) {
+        return new FieldViolation(ContractViolation.Reason.TOO_LARGE,
+                "field '" + field + "' has " + size + " entries, at most " + max + " allowed");
     }
 
     static FieldViolation invalid(String field, String problem) {

@@ -71,7 +71,7 @@ final class Heartbeat {
         Long oldestUnreceipted = stats.oldestUnsentAge().map(Duration::toMillis).orElse(null);
         GatewayStatus status = new GatewayStatus(ContractVersion.CURRENT, topics.gatewayId(), now, stats.unsent(),
                 oldestUnreceipted, state.wireName(), adapterStates(adapters), clockSync.state(),
-                stats.awaitingReceipt(), oldestUnreceipted);
+                stats.awaitingReceipt(), oldestUnreceipted, null);
         client.publish(topics.path(Channel.STATUS), codec.encode(status), 1, false);
         next = due.plus(interval);
     }
