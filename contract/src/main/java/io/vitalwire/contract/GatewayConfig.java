@@ -144,7 +144,7 @@ public record GatewayConfig(String v, String gatewayId, Long version, Instant is
      * Reporting intervals.
      *
      * @param statusIntervalSeconds seconds between status heartbeats ({@code vitalwire.gateway.uplink.
-     *                              status-interval}), {@value #MIN_STATUS_SECONDS}–{@value #MAX_STATUS_SECONDS}:
+     *                              heartbeat-interval}), {@value #MIN_STATUS_SECONDS}–{@value #MAX_STATUS_SECONDS}:
      *                              the cloud's offline detection waits for a few missed ones, so an hour at most;
      *                              null: the local setting
      */

@@ -55,6 +55,7 @@ public class BluezIntake implements AutoCloseable {
     private final Supervision supervision;
     private final DeviceReports reports;
     private final Candidates candidates;
+    private final DeviceClockSetting clockSetting;
     private volatile boolean closed;
     private volatile BleState state = BleState.initial();
 
@@ -66,7 +67,11 @@ public class BluezIntake implements AutoCloseable {
                 gateway.getDeviceTimeZone().isBlank() ? ZoneId.systemDefault()
                         : ZoneId.of(gateway.getDeviceTimeZone()), clock, clockSync, cursors, events, aliases,
                 remote.applied().map(c -> c.devices().ble()).orElse(config.getAllowList()));
-        remote.onApplied(applied -> reallow(applied.devices().ble()));
+        remote.applied().ifPresent(this::applySettings);
+        remote.onApplied(applied -> {
+            applySettings(applied);
+            reallow(applied.devices().ble());
+        });
     }
 
     BluezIntake(BleConfig config, BluezClient client, GattIntake intake, BleCounters counters, ZoneId deviceZone,
@@ -97,8 +102,9 @@ public class BluezIntake implements AutoCloseable {
         DeviceSetup setup = new DeviceSetup(client, deviceZone, clock);
         StoredRecordTransfers transfers = new StoredRecordTransfers(setup, bus, counters);
         GlucoseCursor glucose = new GlucoseCursor(cursors);
+        this.clockSetting = new DeviceClockSetting(config.isSetDeviceClock(), clockSync, setup, counters);
         ConnectionSetup connectionSetup = new ConnectionSetup(setup, candidates,
-                new DeviceClockSetting(config.isSetDeviceClock(), clockSync, setup, counters), glucose, transfers,
+                clockSetting, glucose, transfers,
                 counters);
         ValueDelivery delivery = new ValueDelivery(intake, transfers, glucose, counters, clock);
         this.reports = new DeviceReports(events, clock);
@@ -152,6 +158,12 @@ public class BluezIntake implements AutoCloseable {
             LOG.info("BLE allow-list from the cloud applied: {} entries, {} known devices judged again",
                     next.entries().size(), changed.size());
         });
+    }
+
+    /** The cloud's BLE settings; one it leaves out keeps the local value. */
+    void applySettings(io.vitalwire.contract.GatewayConfig applied) {
+        Boolean setClock = applied.ble() == null ? null : applied.ble().setDeviceClock();
+        clockSetting.allow(setClock != null ? setClock : config.isSetDeviceClock());
     }
 
     private void disconnectQuietly(DeviceLink link) {

@@ -596,6 +596,22 @@ class BluezIntakeTest {
         assertThat(events("clock-set-failed")).isZero();
     }
 
+    /** The cloud's {@code ble.setDeviceClock} replaces the local setting (contract 1.2). */
+    @Test
+    void setDeviceClock_fromTheCloud_replacesTheLocalSetting_atTheNextConnection() {
+        startWithDriftingClock(false, ClockSync.SYNCED);
+        assertThat(bluez.calls).doesNotContain("write " + CURRENT_TIME);
+
+        intake.applySettings(io.vitalwire.contract.GatewayConfig.of("gw-1", 1, java.time.Instant.now(),
+                new io.vitalwire.contract.GatewayConfig.Devices(List.of("C0:1D:00:00:00:01 serial=HRS-0001"),
+                        List.of()), new io.vitalwire.contract.GatewayConfig.BleSettings(true), null, null));
+        // The entry changes too, so the device is connected again under it: its clock is checked then.
+        intake.reallow(List.of("C0:1D:00:00:00:01 serial=HRS-0001"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.calls.contains("write " + CURRENT_TIME));
+        assertThat(bluez.clockOffset.abs()).isLessThan(Duration.ofSeconds(2));
+    }
+
     @Test
     void setDeviceClock_writeAcceptedWithoutEffect_isCountedAsFailed() {
         bluez.ignoresClockWrites = true;
