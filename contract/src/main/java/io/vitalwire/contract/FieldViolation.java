@@ -51,6 +51,14 @@ final class FieldViolation extends IllegalArgumentException {
         return values;
     }
 
+    /** An optional number: null, or within min..max inclusive. */
+    static Integer optionalWithin(String field, Integer value, int min, int max) {
+        if (value != null && (value < min || value > max)) {
+            throw invalid(field, "must be " + min + " to " + max);
+        }
+        return value;
+    }
+
     static FieldViolation tooLarge(String field, int size, int max) {
         return new FieldViolation(ContractViolation.Reason.TOO_LARGE,
                 "field '" + field + "' has " + size + " entries, at most " + max + " allowed");

@@ -132,11 +132,8 @@ public record GatewayConfig(String v, String gatewayId, Long version, Instant is
         public static final int MAX_PAYLOAD_BYTES = 65536;
 
         public CoapSettings {
-            if (maxPayloadBytes != null && (maxPayloadBytes < MIN_PAYLOAD_BYTES
-                    || maxPayloadBytes > MAX_PAYLOAD_BYTES)) {
-                throw FieldViolation.invalid("coap.maxPayloadBytes",
-                        "must be " + MIN_PAYLOAD_BYTES + " to " + MAX_PAYLOAD_BYTES);
-            }
+            FieldViolation.optionalWithin("coap.maxPayloadBytes", maxPayloadBytes, MIN_PAYLOAD_BYTES,
+                    MAX_PAYLOAD_BYTES);
         }
     }
 
@@ -154,11 +151,8 @@ public record GatewayConfig(String v, String gatewayId, Long version, Instant is
         public static final int MAX_STATUS_SECONDS = 3600;
 
         public Reporting {
-            if (statusIntervalSeconds != null && (statusIntervalSeconds < MIN_STATUS_SECONDS
-                    || statusIntervalSeconds > MAX_STATUS_SECONDS)) {
-                throw FieldViolation.invalid("reporting.statusIntervalSeconds",
-                        "must be " + MIN_STATUS_SECONDS + " to " + MAX_STATUS_SECONDS);
-            }
+            FieldViolation.optionalWithin("reporting.statusIntervalSeconds", statusIntervalSeconds,
+                    MIN_STATUS_SECONDS, MAX_STATUS_SECONDS);
         }
     }
 }

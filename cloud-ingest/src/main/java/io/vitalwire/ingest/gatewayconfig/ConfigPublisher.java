@@ -13,11 +13,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +68,8 @@ public class ConfigPublisher implements AutoCloseable {
 
     private MqttAsyncClient connected() throws MqttException {
         if (client == null) {
-            client = connector.newClient(new Quiet());
+            // No callback: nothing arrives on this connection, and a lost one is found at the next publish.
+            client = connector.newClient(null);
         }
         if (!client.isConnected()) {
             connector.connect(client, connector.options());
@@ -93,33 +90,6 @@ public class ConfigPublisher implements AutoCloseable {
             client.close();
         } catch (MqttException e) {
             LOG.warn("configuration publisher shutdown: {}", e.getMessage());
-        }
-    }
-
-    /** Nothing arrives on this connection; losses are found at the next publish. */
-    private static final class Quiet implements MqttCallback {
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
     }
 }
