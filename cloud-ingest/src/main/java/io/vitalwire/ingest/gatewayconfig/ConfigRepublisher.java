@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the broker's retained configurations in step with {@code gateway_config}:
  * <ul>
- *   <li>at start-up, publishes every hub's current version again, in pages: the broker keeps retained messages in
- *       memory and saves them only now and then ({@code autosave_interval}), so after its crash it may hold an older
- *       version or none. A gateway ignores a version it already applied, so publishing one again costs a message;
+ *   <li>at start-up, takes every hub's current version for unpublished and publishes them again, in pages: the
+ *       broker keeps retained messages in memory and saves them only now and then ({@code autosave_interval}), so
+ *       after its crash it may hold an older version or none. A gateway ignores a version it already applied, so
+ *       publishing one again costs a message;
  *   <li>every {@code vitalwire.ingest.gateway-config.retry-interval} (30 s), publishes versions the broker has not
  *       acknowledged (it was away when they were issued);
  *   <li>on each change of a device's installation, issues and publishes the next version of the hubs before and
@@ -46,27 +47,39 @@ public class ConfigRepublisher {
         if (!publisher.isPresent()) {
             return;
         }
-        int published = 0;
-        int failed = 0;
-        String after = "";
-        List<StoredConfig> page;
-        do {
-            page = configs.page(after, PAGE);
-            for (StoredConfig stored : page) {
-                if (publisher.get().publish(stored)) {
-                    published++;
-                } else {
-                    failed++;
-                }
-                after = stored.gateway();
-            }
-        } while (page.size() == PAGE);
-        LOG.info("gateway configurations published again at start-up: {} ({} left for the retry)", published, failed);
+        int forgotten = configs.forgetPublished();
+        int published = publishUnpublished();
+        LOG.info("gateway configurations published again at start-up: {} of {} (the rest by the retry)", published,
+                forgotten);
     }
 
     @Scheduled(fixedDelay = "${vitalwire.ingest.gateway-config.retry-interval:30s}", initialDelay = "30s")
     void retryUnpublished() {
-        publisher.ifPresent(p -> configs.unpublished(PAGE).forEach(p::publish));
+        publishUnpublished();
+    }
+
+    /**
+     * Publishes what the broker has not acknowledged, page by page, until none is left or one fails: a broker that
+     * is away would make each of thousands of hubs wait for its connect timeout, so the rest waits for the retry.
+     *
+     * @return how many were published
+     */
+    private int publishUnpublished() {
+        if (!publisher.isPresent()) {
+            return 0;
+        }
+        int published = 0;
+        List<StoredConfig> page;
+        do {
+            page = configs.unpublished(PAGE);
+            for (StoredConfig stored : page) {
+                if (!publisher.get().publish(stored)) {
+                    return published;
+                }
+                published++;
+            }
+        } while (!page.isEmpty());
+        return published;
     }
 
     @EventListener

@@ -75,16 +75,26 @@ public class GatewayConfigs {
         return Optional.ofNullable(issued);
     }
 
-    /** Configurations in gateway order after {@code after} ("" for the first page). */
-    public List<StoredConfig> page(String after, int limit) {
-        return query("SELECT " + COLUMNS + " FROM gateway_config WHERE gateway > ? ORDER BY gateway LIMIT "
-                + limit, after);
-    }
-
     /** Configurations whose current version the broker has not acknowledged. */
     public List<StoredConfig> unpublished(int limit) {
         return query("SELECT " + COLUMNS + " FROM gateway_config WHERE published_version < version ORDER BY gateway "
                 + "LIMIT " + limit);
+    }
+
+    /**
+     * Every configuration is to be published again (cloud-ingest starts: the broker may have lost its retained
+     * copies since).
+     *
+     * @return how many there are
+     */
+    public int forgetPublished() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement update = c.prepareStatement("UPDATE gateway_config SET published_version = 0")) {
+            return update.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot mark gateway configurations for publishing: " + e.getMessage(),
+                    e);
+        }
     }
 
     /** The broker acknowledged {@code version} of the hub's configuration. */
