@@ -266,11 +266,16 @@ case $cmd in
     cat "$BASE_ACL"
     printf '\n# Rendered by pki.sh acl from %s/gateways/index.txt: each gateway writes below its own tenant and\n' \
       "$(cd "$dir" && pwd)"
-    printf '# id, and reads its receipts.\n'
+    printf '# id, its four channels by name (never its config, which cloud-ingest writes and the broker retains),\n'
+    printf '# and reads its receipts and its configuration.\n'
     issued_gateways "$dir" | while read -r tenant id; do
       [[ $tenant =~ $SEGMENT && $id =~ $SEGMENT ]] || die "gateways database holds an invalid entry: '$tenant' '$id'"
-      printf 'user %s\ntopic write vitalwire/v1/%s/%s/#\ntopic read vitalwire/v1/%s/%s/receipts\n' \
-        "$id" "$tenant" "$id" "$tenant" "$id"
+      printf 'user %s\n' "$id"
+      for channel in readings status events state; do
+        printf 'topic write vitalwire/v1/%s/%s/%s\n' "$tenant" "$id" "$channel"
+      done
+      printf 'topic read vitalwire/v1/%s/%s/receipts\ntopic read vitalwire/v1/%s/%s/config\n' \
+        "$tenant" "$id" "$tenant" "$id"
     done
     ;;
   revoke)

@@ -17,6 +17,11 @@ public enum Channel {
      * {@link Receipt}s, written by cloud-ingest only and read by the one gateway they name: QoS 1, not retained.
      */
     RECEIPTS("receipts"),
+    /**
+     * {@link GatewayConfig}, since 1.2: written by cloud-ingest only, QoS 1, <b>retained</b> (a gateway that connects
+     * gets its current configuration at once), read by the one gateway it names.
+     */
+    CONFIG("config"),
     /** Written by cloud-ingest only: payloads it refused, with the reason in user properties. */
     QUARANTINE("quarantine");
 

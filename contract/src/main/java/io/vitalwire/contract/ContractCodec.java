@@ -52,6 +52,9 @@ public final class ContractCodec {
                     .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            // Likewise a count or a version sent as a string: "3" where 3 belongs is a sender bug.
+            .withCoercionConfig(LogicalType.Integer, c -> c
+                    .setCoercion(CoercionInputShape.String, CoercionAction.Fail))
             .build();
 
     public byte[] encode(ContractMessage message) {
@@ -141,6 +144,7 @@ public final class ContractCodec {
             case STATE -> decode(payload, GatewayState.class);
             case EVENTS -> decode(payload, GatewayEvent.class);
             case RECEIPTS -> decode(payload, Receipt.class);
+            case CONFIG -> decode(payload, GatewayConfig.class);
             case QUARANTINE -> throw new ContractViolation(ContractViolation.Reason.INVALID_TOPIC,
                     "the quarantine channel carries refused payloads, not contract messages");
         };

@@ -7,11 +7,14 @@ package io.vitalwire.contract;
  *
  * <p>1.1 added the readings batch's {@code batchId} and the {@code receipts} channel ({@link Receipt}), and the
  * status's {@code awaitingReceipt} and {@code oldestUnreceiptedAgeMillis}.
+ *
+ * <p>1.2 added the retained {@code config} channel ({@link GatewayConfig}), the status's {@code configVersion} and
+ * the {@value GatewayEvent#CONFIG_REFUSED} event.
  */
 public final class ContractVersion {
 
     public static final int MAJOR = 1;
-    public static final int MINOR = 1;
+    public static final int MINOR = 2;
     public static final String CURRENT = MAJOR + "." + MINOR;
 
     private ContractVersion() {

@@ -41,8 +41,7 @@ final class FieldViolation extends IllegalArgumentException {
             throw invalid(field, "must not be empty");
         }
         if (values.size() > max) {
-            throw new FieldViolation(ContractViolation.Reason.TOO_LARGE,
-                    "field '" + field + "' has " + values.size() + " entries, at most " + max + " allowed");
+            throw tooLarge(field, values.size(), max);
         }
         for (Object value : values) {
             if (value == null) {
@@ -50,6 +49,19 @@ final class FieldViolation extends IllegalArgumentException {
             }
         }
         return values;
+    }
+
+    /** An optional number: null, or within min..max inclusive. */
+    static Integer optionalWithin(String field, Integer value, int min, int max) {
+        if (value != null && (value < min || value > max)) {
+            throw invalid(field, "must be " + min + " to " + max);
+        }
+        return value;
+    }
+
+    static FieldViolation tooLarge(String field, int size, int max) {
+        return new FieldViolation(ContractViolation.Reason.TOO_LARGE,
+                "field '" + field + "' has " + size + " entries, at most " + max + " allowed");
     }
 
     static FieldViolation invalid(String field, String problem) {

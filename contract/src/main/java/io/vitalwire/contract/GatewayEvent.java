@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * <p>The types the contract defines have required attributes, checked here (see CONTRACT.md): {@value #DEVICE_BATTERY}
  * needs {@code device} and {@code level} (0–100, percent); {@value #DEVICE_CONNECTED} and
  * {@value #DEVICE_DISCONNECTED} and {@value #READING_REFUSED} need {@code device}; {@value #DEVICE_REFUSED} needs
- * {@code device} and a kebab-case {@code reason}. A {@code device} is a device id as
+ * {@code device} and a kebab-case {@code reason}; {@value #CONFIG_REFUSED} needs a kebab-case {@code reason} and
+ * allows a {@code version} (digits). A {@code device} is a device id as
  * {@link ReadingKey#deviceId} writes it. Other types are free-form.
  *
  * @param v          contract version
@@ -42,6 +43,15 @@ public record GatewayEvent(String v, String gatewayId, Instant at, String type, 
      */
     public static final String DEVICE_REFUSED = "device-refused";
 
+    /**
+     * The gateway refused a configuration from the cloud ({@link GatewayConfig}) and keeps the last good one:
+     * attributes {@code reason} (kebab-case, e.g. {@code invalid-config}, {@code invalid-allow-list},
+     * {@code not-persisted}) and {@code version} (the refused version, when it could be read). Never device
+     * identifiers: the reason says what kind of problem, the cloud holds the document. Since 1.2.
+     */
+    public static final String CONFIG_REFUSED = "config-refused";
+
+    private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,18}");
     private static final Pattern TYPE = Pattern.compile("[a-z0-9-]{1,40}");
     private static final Pattern LEVEL = Pattern.compile("100|[1-9]?[0-9]");
 
@@ -61,6 +71,12 @@ public record GatewayEvent(String v, String gatewayId, Instant at, String type, 
             case DEVICE_REFUSED -> {
                 FieldViolation.matching("attributes.device", attributes.get("device"), ReadingKey.DEVICE_ID);
                 FieldViolation.matching("attributes.reason", attributes.get("reason"), TYPE);
+            }
+            case CONFIG_REFUSED -> {
+                FieldViolation.matching("attributes.reason", attributes.get("reason"), TYPE);
+                if (attributes.containsKey("version")) {
+                    FieldViolation.matching("attributes.version", attributes.get("version"), VERSION);
+                }
             }
             default -> {
                 // free-form

@@ -19,10 +19,12 @@ import java.util.Map;
  * @param awaitingReceipt       of {@code queueDepth}, the readings the broker acknowledged whose receipt has not come
  *                              yet (since 1.1; absent from older gateways)
  * @param oldestUnreceiptedAgeMillis age of the oldest reading not yet receipted; {@code null} when none (since 1.1)
+ * @param configVersion         the {@link GatewayConfig#version()} the gateway applied; {@code null} while it runs on
+ *                              its local configuration (since 1.2)
  */
 public record GatewayStatus(String v, String gatewayId, Instant at, Long queueDepth, Long oldestUnsentAgeMillis,
                             String uplink, Map<String, String> adapters, ClockSync clockSync, Long awaitingReceipt,
-                            Long oldestUnreceiptedAgeMillis)
+                            Long oldestUnreceiptedAgeMillis, Long configVersion)
         implements ContractMessage {
 
     public GatewayStatus {
@@ -33,5 +35,8 @@ public record GatewayStatus(String v, String gatewayId, Instant at, Long queueDe
         FieldViolation.required("uplink", uplink);
         adapters = adapters == null ? Map.of() : Map.copyOf(adapters);
         FieldViolation.required("clockSync", clockSync);
+        if (configVersion != null && configVersion < 1) {
+            throw FieldViolation.invalid("configVersion", "must be positive");
+        }
     }
 }

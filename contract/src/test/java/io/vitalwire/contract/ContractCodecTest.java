@@ -72,7 +72,7 @@ class ContractCodecTest {
     @Test
     void status_state_event_roundTrip() throws Exception {
         GatewayStatus status = new GatewayStatus(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED, 12L, 3400L,
-                "connected", Map.of("coap", "listening"), ClockSync.SYNCED, 5L, 3400L);
+                "connected", Map.of("coap", "listening"), ClockSync.SYNCED, 5L, 3400L, 7L);
         GatewayState state = new GatewayState(ContractVersion.CURRENT, "gw-1", Presence.OFFLINE, Samples.RECEIVED,
                 "0.1.0");
         GatewayEvent event = new GatewayEvent(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED, "gap",

@@ -22,7 +22,7 @@ class JsonSchemaTest {
     void encodedMessages_validateAgainstTheirSchemas() throws Exception {
         assertThat(errors("readings", codec.encode(Samples.batch(Samples.bloodPressure())))).isEmpty();
         assertThat(errors("status", codec.encode(new GatewayStatus(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED,
-                0L, null, "connected", Map.of("coap", "listening"), ClockSync.UNKNOWN, 0L, null)))).isEmpty();
+                0L, null, "connected", Map.of("coap", "listening"), ClockSync.UNKNOWN, 0L, null, 3L)))).isEmpty();
         assertThat(errors("readings", codec.encode(ReadingBatch.of("gw-1", "k3x9q2-1f", Samples.RECEIVED,
                 List.of(Samples.bloodPressure()))))).isEmpty();
         assertThat(errors("receipts", codec.encode(Receipt.of("gw-1", Samples.RECEIVED, List.of("k3x9q2-1f")))))
@@ -64,6 +64,25 @@ class JsonSchemaTest {
                 .replace("\"device\"", "\"serial\"").getBytes())).isNotEmpty();
         assertThat(errors("events", good.replace("device-battery", "reading-refused")
                 .replace("\"device\"", "\"serial\"").getBytes())).isNotEmpty();
+    }
+
+    @Test
+    void configs_validate_andWhatTheCodecRefusesTheSchemaRefusesToo() throws Exception {
+        GatewayConfig sample = GatewayConfigTest.sample();
+        String good = new String(codec.encode(sample));
+        assertThat(errors("config", good.getBytes())).isEmpty();
+        assertThat(errors("events", codec.encode(new GatewayEvent(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED,
+                GatewayEvent.CONFIG_REFUSED, Map.of("reason", "invalid-config", "version", "4"))))).isEmpty();
+
+        for (String bad : new String[] {good.replace("\"version\":3", "\"version\":0"),
+            good.replace("passkey=123456", "passkey=1234567"), good.replace("C0:1D:00:00:00:02 ", "BPC-0002 "),
+            good.replace("sn.SCALE~2F1", "bd.C0~3A1D"), good.replace("\"sn.SCALE~2F1\"", "\"sn.THERMO-7\""),
+            good.replace("8192", "100"), good.replace(":60}", ":86400}"), good.replace("\"issuedAt\"", "\"at\"")}) {
+            assertThat(errors("config", bad.getBytes())).as(bad).isNotEmpty();
+        }
+        assertThat(errors("events", new String(codec.encode(new GatewayEvent(ContractVersion.CURRENT, "gw-1",
+                Samples.RECEIVED, GatewayEvent.CONFIG_REFUSED, Map.of("reason", "x")))).replace("\"reason\"",
+                "\"why\"").getBytes())).isNotEmpty();
     }
 
     @Test

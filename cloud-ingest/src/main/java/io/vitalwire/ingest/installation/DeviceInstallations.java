@@ -1,6 +1,7 @@
 package io.vitalwire.ingest.installation;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.vitalwire.ingest.db.Jdbc;
 import io.vitalwire.privacy.DeviceAliases;
 import jakarta.inject.Singleton;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * read in one query per claim, written in the same database as the audit, with no second system to keep in step.
  * Assignments to patients stay the clinical side's, in FHIR; the installation is an operations fact.
  *
+ * <p>Every committed change is published as an {@link InstallationChanged} event.
+ *
  * <p>Metric: {@code vitalwire.ingest.installations{how=first-use|operator}}.
  */
 @Singleton
@@ -42,9 +45,11 @@ public class DeviceInstallations {
     private final MeterRegistry metrics;
     private final Clock clock;
     private final DeviceAliases aliases;
+    private final ApplicationEventPublisher<InstallationChanged> changes;
 
     public DeviceInstallations(DataSource dataSource, InstallationConfig config, MeterRegistry metrics, Clock clock,
-                               DeviceAliases aliases) {
+                               DeviceAliases aliases, ApplicationEventPublisher<InstallationChanged> changes) {
+        this.changes = changes;
         this.dataSource = dataSource;
         this.config = config;
         this.metrics = metrics;
@@ -84,6 +89,16 @@ public class DeviceInstallations {
         return Optional.ofNullable(of(List.of(device)).get(device));
     }
 
+    /** The devices (stable ids) installed at {@code hub}, in id order. */
+    public List<String> devicesAt(Hub hub) {
+        try {
+            return Jdbc.query(dataSource, "SELECT device FROM device_installation WHERE tenant = ? AND gateway = ? "
+                    + "ORDER BY device", rs -> rs.getString(1), hub.tenant(), hub.gateway());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the devices of a hub: " + e.getMessage(), e);
+        }
+    }
+
     /** Whether a reading of the device sent by {@code hub} may be taken, as far as its installation goes. */
     public boolean admits(String device, Hub hub) {
         return of(device).map(i -> i.hub().equals(hub)).orElse(config.getFirstUse() == FirstUse.BIND);
@@ -119,6 +134,7 @@ public class DeviceInstallations {
                 return Optional.of(audit(c, device, now, Installation.FIRST_USE, null, hub, readingKey, null));
             });
             audit.ifPresent(id -> {
+                changes.publishEvent(new InstallationChanged(null, hub));
                 metrics.counter("vitalwire.ingest.installations", "how", "first-use").increment();
                 // By alias (identifiers stay out of the logs; `cloud-ingest.jar alias` maps it); the audit entry
                 // names the device.
@@ -165,6 +181,7 @@ public class DeviceInstallations {
                 return new Change(id, device, now, actor, before, hub, null, note);
             });
             metrics.counter("vitalwire.ingest.installations", "how", "operator").increment();
+            changes.publishEvent(new InstallationChanged(change.before(), hub));
             return change;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record a device installation: " + e.getMessage(), e);

@@ -181,7 +181,7 @@ class OperationsOfflineIT extends OperationsStackTest {
 
     private void heartbeat(String gw, Instant at) {
         presence.handle(topic(gw, Channel.STATUS), encode(new GatewayStatus(ContractVersion.CURRENT, gw, at, 3L,
-                null, "connected", Map.of("ble", "powered"), ClockSync.SYNCED, 0L, null)));
+                null, "connected", Map.of("ble", "powered"), ClockSync.SYNCED, 0L, null, null)));
     }
 
     private int offlineAlertsOfEveryGateway() throws SQLException {

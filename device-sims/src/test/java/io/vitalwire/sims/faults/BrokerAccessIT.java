@@ -159,6 +159,49 @@ class BrokerAccessIT {
         }
     }
 
+    /**
+     * The configuration is retained and carries the gateway's allow-list: a gateway that could write it could serve
+     * devices the operator never assigned to it. Only cloud-ingest writes it; the gateway reads it, its own only.
+     */
+    @Test
+    void aGateway_cannotWriteItsOwnConfiguration_onlyCloudIngestCan_andOnlyThatGatewayReadsIt() throws Exception {
+        String config = Topic.of(TestPki.TENANT, GATEWAY, Channel.CONFIG).path();
+        List<String> received = new CopyOnWriteArrayList<>();
+        List<String> overheard = new CopyOnWriteArrayList<>();
+        MqttAsyncClient gateway = connect(broker.url(), "cfg-own", BrokerTls.as(pki, GATEWAY), true);
+        IMqttToken forged = gateway.publish(config, "{\"forged\":true}".getBytes(StandardCharsets.UTF_8), 1, true);
+        forged.waitForCompletion(5_000);
+        close(gateway); // Mosquitto 2.0 drops the connection after the refusal
+        MqttAsyncClient ingest = connect(broker.url(), "cfg-ingest", BrokerTls.as(pki, TestPki.INGEST), true);
+        IMqttToken issued = ingest.publish(config, "{\"issued\":true}".getBytes(StandardCharsets.UTF_8), 1, true);
+        issued.waitForCompletion(5_000);
+
+        assertThat(forged.getReasonCodes()).containsExactly(MqttReturnCode.RETURN_CODE_NOT_AUTHORIZED);
+        assertThat(issued.getReasonCodes()[0]).isLessThan(0x80);
+        // Retained: the gateway that subscribes afterwards gets cloud-ingest's, and another gateway gets nothing.
+        MqttAsyncClient reader = connect(broker.url(), "cfg-reader", BrokerTls.as(pki, GATEWAY), true);
+        reader.subscribe(new MqttSubscription[] {new MqttSubscription(config, 1)}, null, null,
+                new IMqttMessageListener[] {(topic, message) -> received.add(new String(message.getPayload(),
+                        StandardCharsets.UTF_8))}, new MqttProperties()).waitForCompletion(5_000);
+        MqttAsyncClient other = connect(broker.url(), "cfg-other", BrokerTls.as(pki, OTHER_GATEWAY), true);
+        other.subscribe(new MqttSubscription[] {new MqttSubscription(config, 1)}, null, null,
+                new IMqttMessageListener[] {(topic, message) -> overheard.add(topic)}, new MqttProperties())
+                .waitForCompletion(5_000);
+        await().atMost(ARRIVAL).until(() -> !received.isEmpty());
+        Thread.sleep(500);
+        assertThat(received).containsExactly("{\"issued\":true}");
+        assertThat(overheard).isEmpty();
+        // Its own channels stay writable one by one.
+        for (Channel channel : new Channel[] {Channel.STATUS, Channel.EVENTS, Channel.STATE}) {
+            assertThat(publishOnce(GATEWAY, Topic.of(TestPki.TENANT, GATEWAY, channel).path())).as(channel.segment())
+                    .isLessThan(0x80);
+        }
+        ingest.publish(config, new byte[0], 1, true).waitForCompletion(5_000); // clears the retained message
+        close(reader);
+        close(other);
+        close(ingest);
+    }
+
     @Test
     void aClientWithoutACertificate_cannotConnect() {
         assertThatThrownBy(() -> connect(broker.url(), "anonymous", BrokerTls.trustOnly(pki), true))

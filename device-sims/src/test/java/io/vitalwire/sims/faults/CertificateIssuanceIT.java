@@ -61,14 +61,15 @@ class CertificateIssuanceIT {
     void aGatewayIdOfOneTenant_isNotIssuedToAnother_untilRevoked() throws Exception {
         pki.gateway("acme", "gw-moving");
         assertThatThrownBy(() -> pki.gateway("beta", "gw-moving")).hasMessageContaining("issued to tenant 'acme'");
-        assertThat(pki.acl()).contains("user gw-moving\ntopic write vitalwire/v1/acme/gw-moving/#\n")
+        assertThat(pki.acl()).contains("user gw-moving\ntopic write vitalwire/v1/acme/gw-moving/readings\n")
+                .contains("topic read vitalwire/v1/acme/gw-moving/config\n").doesNotContain("gw-moving/#")
                 .doesNotContain("vitalwire/v1/beta/gw-moving");
         // Renewal under the same tenant is fine.
         pki.gateway("acme", "gw-moving");
 
         pki.revoke("gw-moving");
         pki.gateway("beta", "gw-moving");
-        assertThat(pki.acl()).contains("user gw-moving\ntopic write vitalwire/v1/beta/gw-moving/#\n")
+        assertThat(pki.acl()).contains("user gw-moving\ntopic write vitalwire/v1/beta/gw-moving/readings\n")
                 .doesNotContain("vitalwire/v1/acme/gw-moving");
     }
 

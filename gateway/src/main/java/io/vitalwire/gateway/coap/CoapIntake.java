@@ -3,6 +3,7 @@ package io.vitalwire.gateway.coap;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.vitalwire.gateway.identity.GatewayConfig;
+import io.vitalwire.gateway.remote.RemoteConfig;
 import io.vitalwire.gateway.intake.ReadingIntake;
 import io.vitalwire.privacy.DeviceAliases;
 import jakarta.annotation.PreDestroy;
@@ -46,9 +47,23 @@ public class CoapIntake implements AutoCloseable {
 
     @Inject
     CoapIntake(CoapConfig config, GatewayConfig gateway, ReadingIntake intake, IntakeCounters counters,
-               DeviceAliases aliases, Clock clock) {
+               DeviceAliases aliases, RemoteConfig remote, Clock clock) {
         this(config, DeviceCredentials.load(config.getPskFile().map(Path::of)
-                .orElse(gateway.getDataDir().resolve("coap-devices.psk"))), intake, counters, clock, aliases);
+                .orElse(gateway.getDataDir().resolve("coap-devices.psk"))), intake, counters, clock, aliases,
+                policy(config, remote));
+    }
+
+    /** The cloud's last good configuration's rules, followed as new ones are applied; else the local ones. */
+    private static CoapPolicy policy(CoapConfig config, RemoteConfig remote) {
+        CoapPolicy policy = new CoapPolicy(config.getMaxPayloadBytes());
+        remote.applied().ifPresent(policy::apply);
+        remote.onApplied(policy::apply);
+        return policy;
+    }
+
+    CoapIntake(CoapConfig config, DeviceCredentials credentials, ReadingIntake intake, IntakeCounters counters,
+               Clock clock, DeviceAliases aliases) {
+        this(config, credentials, intake, counters, clock, aliases, new CoapPolicy(config.getMaxPayloadBytes()));
     }
 
     /**
@@ -56,7 +71,7 @@ public class CoapIntake implements AutoCloseable {
      * @param aliases how logs name devices (never by PSK identity or serial)
      */
     CoapIntake(CoapConfig config, DeviceCredentials credentials, ReadingIntake intake, IntakeCounters counters,
-               Clock clock, DeviceAliases aliases) {
+               Clock clock, DeviceAliases aliases, CoapPolicy policy) {
         Configuration cf = californiumConfiguration(config);
         AdvancedMultiPskStore keys = new AdvancedMultiPskStore();
         credentials.all().forEach(d -> keys.setKey(d.pskIdentity(), d.key()));
@@ -85,8 +100,7 @@ public class CoapIntake implements AutoCloseable {
         });
         server = new CoapServer(cf);
         server.addEndpoint(endpoint);
-        server.add(new SenmlReadingsResource(credentials, intake, counters, config.getMaxPayloadBytes(), clock,
-                aliases));
+        server.add(new SenmlReadingsResource(credentials, intake, counters, policy, clock, aliases));
         server.start();
         LOG.info("CoAP intake listening on coaps://{} for {} registered devices", endpoint.getAddress(),
                 credentials.all().size());

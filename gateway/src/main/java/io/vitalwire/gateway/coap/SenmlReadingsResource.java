@@ -41,19 +41,19 @@ final class SenmlReadingsResource extends CoapResource {
     private final DeviceCredentials credentials;
     private final ReadingIntake intake;
     private final IntakeCounters counters;
-    private final int maxPayloadBytes;
+    private final CoapPolicy policy;
     private final Clock clock;
     private final DeviceAliases aliases;
 
     /** @param aliases how logs name devices: neither PSK identities nor serials go into them */
     SenmlReadingsResource(DeviceCredentials credentials, ReadingIntake intake, IntakeCounters counters,
-                          int maxPayloadBytes, Clock clock, DeviceAliases aliases) {
+                          CoapPolicy policy, Clock clock, DeviceAliases aliases) {
         super(PATH);
         this.aliases = aliases;
         this.credentials = credentials;
         this.intake = intake;
         this.counters = counters;
-        this.maxPayloadBytes = maxPayloadBytes;
+        this.policy = policy;
         this.clock = clock;
         getAttributes().setTitle("SenML readings");
         getAttributes().addContentType(MediaTypeRegistry.APPLICATION_SENML_JSON);
@@ -74,6 +74,11 @@ final class SenmlReadingsResource extends CoapResource {
             return;
         }
         DeviceIdentity identity = device.get().identity();
+        if (!policy.allows(identity)) {
+            refuse(exchange, ResponseCode.FORBIDDEN, "not-allowed", "this device is not on this hub's allow-list",
+                    identity);
+            return;
+        }
         int format = exchange.getRequestOptions().getContentFormat();
         if (format != MediaTypeRegistry.APPLICATION_SENML_JSON && format != MediaTypeRegistry.APPLICATION_SENML_CBOR) {
             refuse(exchange, ResponseCode.UNSUPPORTED_CONTENT_FORMAT, "unsupported-format", "content format " + format
@@ -82,6 +87,7 @@ final class SenmlReadingsResource extends CoapResource {
             return;
         }
         byte[] payload = exchange.getRequestPayload();
+        int maxPayloadBytes = policy.maxPayloadBytes();
         if (payload.length > maxPayloadBytes) {
             // Counted with every other 4.13 by CoapIntake's interceptor.
             exchange.respond(ResponseCode.REQUEST_ENTITY_TOO_LARGE,

@@ -13,6 +13,7 @@ import io.vitalwire.gateway.buffer.EventOutbox;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
 import io.vitalwire.gateway.clock.GatewayClockSync;
 import io.vitalwire.gateway.clock.MonotonicClock;
+import io.vitalwire.gateway.remote.RemoteConfig;
 import io.vitalwire.gateway.status.AdapterStatus;
 import io.vitalwire.mqtt.MqttConnector;
 import io.vitalwire.mqtt.MqttSettings;
@@ -81,6 +82,7 @@ public class MqttUplink implements AutoCloseable {
     private final InFlightWindow window = new InFlightWindow(wake::release);
     private final ReceiptWindow receipts;
     private final ReceiptListener receiptListener;
+    private final ConfigListener configListener;
     private final OverdueReceipts overdueReceipts;
     private final UplinkLifecycle lifecycle = new UplinkLifecycle();
     private final GatewayPresence presence;
@@ -95,14 +97,15 @@ public class MqttUplink implements AutoCloseable {
 
     @Inject
     public MqttUplink(ReadingBuffer buffer, EventOutbox outbox, UplinkConfig config, GatewayConfig gateway,
-                      List<AdapterStatus> adapters, GatewayClockSync clockSync, MeterRegistry meters, Clock clock)
-            throws MqttException {
-        this(buffer, outbox, config, gateway, adapters, clockSync, meters, clock, MonotonicClock.startingAt(clock));
+                      List<AdapterStatus> adapters, GatewayClockSync clockSync, RemoteConfig remote,
+                      MeterRegistry meters, Clock clock) throws MqttException {
+        this(buffer, outbox, config, gateway, adapters, clockSync, remote, meters, clock,
+                MonotonicClock.startingAt(clock));
     }
 
     MqttUplink(ReadingBuffer buffer, EventOutbox outbox, UplinkConfig config, GatewayConfig gateway,
-               List<AdapterStatus> adapters, GatewayClockSync clockSync, MeterRegistry meters, Clock clock,
-               Clock timers) throws MqttException {
+               List<AdapterStatus> adapters, GatewayClockSync clockSync, RemoteConfig remote, MeterRegistry meters,
+               Clock clock, Clock timers) throws MqttException {
         this.buffer = buffer;
         this.config = config;
         this.topics = new UplinkTopics(gateway.getTenant(), gateway.getId());
@@ -113,7 +116,13 @@ public class MqttUplink implements AutoCloseable {
         ContractCodec codec = new ContractCodec();
         this.presence = new GatewayPresence(topics, codec, clock);
         this.heartbeat = new Heartbeat(buffer, topics, codec, adapters, clockSync, config.getHeartbeatInterval(),
-                clock, timers);
+                remote, clock, timers);
+        this.configListener = new ConfigListener(topics, remote);
+        // The cloud learns at once that its version was applied (and the new interval starts now).
+        remote.onApplied(applied -> {
+            heartbeat.dueNow();
+            wake.release();
+        });
         this.gaps = new GapReporter(buffer, topics, codec, config.getHeartbeatInterval(), config.getAckTimeout(),
                 timers);
         this.events = new EventReporter(outbox, topics, config.getHeartbeatInterval(), config.getAckTimeout(), timers);
@@ -329,6 +338,7 @@ public class MqttUplink implements AutoCloseable {
         if (config.isReceiptsRequired()) {
             subscribeToReceipts();
         }
+        subscribeToConfig();
         connector.await(presence.announce(client, Presence.ONLINE));
         heartbeat.dueNow();
         LOG.info("uplink connected to {} as {}: up to {} batches in flight, messages up to {} bytes",
@@ -350,6 +360,23 @@ public class MqttUplink implements AutoCloseable {
                     + "must let the gateway read {} (deploy/broker: pki.sh acl); readings are kept and the uplink "
                     + "retries", Integer.toHexString(code), receiptListener.topic());
             throw new MqttException(code);
+        }
+    }
+
+    /**
+     * Subscribes to this gateway's retained configuration, on every connection: the broker then sends the current
+     * one, and {@link RemoteConfig} ignores it unless it is newer than the applied one. A broker that refuses (an
+     * ACL rendered before contract 1.2) costs only the remote configuration: the gateway keeps its last good or
+     * local one, says why, and readings flow.
+     */
+    private void subscribeToConfig() throws MqttException {
+        IMqttToken subscribed = connector.await(client.subscribe(configListener.topic(), 1));
+        int[] codes = subscribed.getReasonCodes();
+        if (codes == null || codes.length == 0 || codes[0] >= 0x80) {
+            LOG.warn("the broker refused this gateway's subscription to its configuration (reason code 0x{}): its "
+                    + "ACL must let the gateway read {} (deploy/broker: pki.sh acl); the gateway keeps the "
+                    + "configuration it has", Integer.toHexString(codes == null || codes.length == 0 ? 0 : codes[0]),
+                    configListener.topic());
         }
     }
 
@@ -383,7 +410,7 @@ public class MqttUplink implements AutoCloseable {
     }
 
     private MqttAsyncClient newClient() throws MqttException {
-        return connector.newClient(new UplinkCallback(wake::release, receiptListener));
+        return connector.newClient(new UplinkCallback(wake::release, receiptListener, configListener));
     }
 
     @PreDestroy

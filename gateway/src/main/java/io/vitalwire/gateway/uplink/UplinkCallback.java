@@ -9,17 +9,20 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * What the uplink's MQTT client reports on its own thread: a dropped connection wakes the uplink at once (an idle
- * gateway starts reconnecting rather than at its next heartbeat or reading), and receipts, the one thing the gateway
- * subscribes to, go to the {@link ReceiptListener}.
+ * gateway starts reconnecting rather than at its next heartbeat or reading), receipts go to the
+ * {@link ReceiptListener} and the configuration from the cloud to the {@link ConfigListener}: the two things the
+ * gateway subscribes to.
  */
 final class UplinkCallback implements MqttCallback {
 
     private final Runnable wake;
     private final ReceiptListener receipts;
+    private final ConfigListener config;
 
-    UplinkCallback(Runnable wake, ReceiptListener receipts) {
+    UplinkCallback(Runnable wake, ReceiptListener receipts, ConfigListener config) {
         this.wake = wake;
         this.receipts = receipts;
+        this.config = config;
     }
 
     @Override
@@ -34,7 +37,11 @@ final class UplinkCallback implements MqttCallback {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-        receipts.arrived(topic, message.getPayload());
+        if (config.accepts(topic)) {
+            config.arrived(message.getPayload());
+        } else {
+            receipts.arrived(topic, message.getPayload());
+        }
     }
 
     @Override

@@ -61,6 +61,7 @@ class CoapIntakeTest {
     private ReadingBuffer buffer;
     private SimpleMeterRegistry metrics;
     private CoapIntake intake;
+    private CoapPolicy policy;
     private final List<DeviceEvent> events = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -76,7 +77,7 @@ class CoapIntakeTest {
         DeviceAliases aliases = GatewayAliases.load(dir);
         intake = new CoapIntake(config(), credentials,
                 new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, metrics, aliases, events::add),
-                new IntakeCounters(metrics), Clock.systemUTC(), aliases);
+                new IntakeCounters(metrics), Clock.systemUTC(), aliases, policy = new CoapPolicy(MAX_PAYLOAD));
     }
 
     @AfterEach
@@ -115,6 +116,24 @@ class CoapIntakeTest {
             assertThat(gap.lane()).isEqualTo(Lane.CRITICAL);
             assertThat(gap.devices()).containsExactly("sn.TH-7");
         });
+    }
+
+    /** The cloud's configuration (contract 1.2) decides which devices of the PSK file may send, while it runs. */
+    @Test
+    void aDeviceTheCloudsAllowListLeavesOut_isForbidden_untilAConfigurationListsIt() throws Exception {
+        policy.apply(io.vitalwire.contract.GatewayConfig.of("gw-1", 1, java.time.Instant.now(),
+                new io.vitalwire.contract.GatewayConfig.Devices(List.of(), List.of("sn.SCALE-1")), null, null, null));
+
+        CoapResponse refused = post("thermo-7", THERMOMETER_KEY, json(36.8), MediaTypeRegistry.APPLICATION_SENML_JSON);
+        policy.apply(io.vitalwire.contract.GatewayConfig.of("gw-1", 2, java.time.Instant.now(),
+                new io.vitalwire.contract.GatewayConfig.Devices(List.of(), List.of("sn.TH-7")), null, null, null));
+        CoapResponse taken = post("thermo-7", THERMOMETER_KEY, json(36.9), MediaTypeRegistry.APPLICATION_SENML_JSON);
+
+        assertThat(refused.getCode()).isEqualTo(ResponseCode.FORBIDDEN);
+        assertThat(rejected("not-allowed")).isEqualTo(1.0);
+        assertThat(taken.getCode()).isEqualTo(ResponseCode.CHANGED);
+        assertThat(buffer.claimNext(10)).singleElement().satisfies(r ->
+                assertThat(r.reading().values().get(0).value()).isEqualByComparingTo("36.9"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.vitalwire.gateway.identity.GatewayConfig;
 import io.vitalwire.gateway.clock.GatewayClockSync;
 import io.vitalwire.gateway.events.DeviceEvents;
 import io.vitalwire.gateway.intake.StoredRecordCursors;
+import io.vitalwire.gateway.remote.RemoteConfig;
 import io.vitalwire.privacy.DeviceAliases;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -53,25 +54,43 @@ public class BluezIntake implements AutoCloseable {
     private final BusSession bus;
     private final Supervision supervision;
     private final DeviceReports reports;
+    private final Candidates candidates;
+    private final DeviceClockSetting clockSetting;
     private volatile boolean closed;
     private volatile BleState state = BleState.initial();
 
     @Inject
     BluezIntake(BleConfig config, GatewayConfig gateway, GattIntake intake, BleCounters counters,
                 GatewayClockSync clockSync, StoredRecordCursors cursors, DeviceEvents events, DeviceAliases aliases,
-                Clock clock) {
+                RemoteConfig remote, Clock clock) {
         this(config, new DbusBluezClient(config.getBusAddress(), aliases), intake, counters,
                 gateway.getDeviceTimeZone().isBlank() ? ZoneId.systemDefault()
-                        : ZoneId.of(gateway.getDeviceTimeZone()), clock, clockSync, cursors, events, aliases);
+                        : ZoneId.of(gateway.getDeviceTimeZone()), clock, clockSync, cursors, events, aliases,
+                remote.applied().map(c -> c.devices().ble()).orElse(config.getAllowList()));
+        remote.applied().ifPresent(this::applySettings);
+        remote.onApplied(applied -> {
+            applySettings(applied);
+            reallow(applied.devices().ble());
+        });
     }
 
-    /** @param aliases how logs name devices (a device's address stays out of them) */
     BluezIntake(BleConfig config, BluezClient client, GattIntake intake, BleCounters counters, ZoneId deviceZone,
                 Clock clock, GatewayClockSync clockSync, StoredRecordCursors cursors, DeviceEvents events,
                 DeviceAliases aliases) {
+        this(config, client, intake, counters, deviceZone, clock, clockSync, cursors, events, aliases,
+                config.getAllowList());
+    }
+
+    /**
+     * @param aliases   how logs name devices (a device's address stays out of them)
+     * @param allowList the entries in force: the cloud's last good configuration's, else the local ones
+     */
+    BluezIntake(BleConfig config, BluezClient client, GattIntake intake, BleCounters counters, ZoneId deviceZone,
+                Clock clock, GatewayClockSync clockSync, StoredRecordCursors cursors, DeviceEvents events,
+                DeviceAliases aliases, java.util.List<String> allowList) {
         this.config = config;
         this.client = client;
-        AllowList allow = new AllowList(config.getAllowList());
+        AllowList allow = new AllowList(allowList);
         this.noDevices = allow.isEmpty();
         this.adapter = new BluezAdapter("/org/bluez/" + config.getAdapter());
         this.links = new DeviceLinks(allow, config.getReconnectBackoffMin(), config.getReconnectBackoffMax(),
@@ -79,12 +98,13 @@ public class BluezIntake implements AutoCloseable {
         this.bus = new BusSession(client, new Backoff(config.getReconnectBackoffMin(),
                 config.getReconnectBackoffMax()), clock, counters, this::onLoop, this::forgetAll,
                 PairingAgent.capability(allow.anyPasskey()));
-        Candidates candidates = new Candidates(allow, counters);
+        this.candidates = new Candidates(allow, counters);
         DeviceSetup setup = new DeviceSetup(client, deviceZone, clock);
         StoredRecordTransfers transfers = new StoredRecordTransfers(setup, bus, counters);
         GlucoseCursor glucose = new GlucoseCursor(cursors);
+        this.clockSetting = new DeviceClockSetting(config.isSetDeviceClock(), clockSync, setup, counters);
         ConnectionSetup connectionSetup = new ConnectionSetup(setup, candidates,
-                new DeviceClockSetting(config.isSetDeviceClock(), clockSync, setup, counters), glucose, transfers,
+                clockSetting, glucose, transfers,
                 counters);
         ValueDelivery delivery = new ValueDelivery(intake, transfers, glucose, counters, clock);
         this.reports = new DeviceReports(events, clock);
@@ -109,6 +129,49 @@ public class BluezIntake implements AutoCloseable {
     /** The adapter and devices as last seen, for health and status. */
     public BleState state() {
         return state;
+    }
+
+    /**
+     * A new allow-list from the cloud (already checked by {@link BleAllowListCheck}), on the loop thread: every
+     * known device is judged again. One whose entry it removes or changes is disconnected and its link replaced — no
+     * longer served, or served under its new entry (a new passkey, serial or IRK); one it adds is connected by the
+     * next supervision pass, found by discovery if BlueZ has not seen it yet. The pairing agent's capability (passkey
+     * entry or not) is chosen when the bus is opened: a list that brings the first passkey takes effect for bonding
+     * at the next bus session.
+     */
+    void reallow(java.util.List<String> entries) {
+        AllowList next = new AllowList(entries);
+        onLoop(() -> {
+            links.allow(next);
+            java.util.List<String> changed = new java.util.ArrayList<>();
+            for (DeviceLink link : links.all()) {
+                AllowList.Entry entry = next.entryFor(link.address).orElse(null);
+                if (!java.util.Objects.equals(entry, link.entry)) {
+                    changed.add(link.address);
+                    if (link.entry != null) {
+                        disconnectQuietly(link);
+                    }
+                    links.replace(link, entry);
+                }
+            }
+            candidates.allow(next, changed);
+            LOG.info("BLE allow-list from the cloud applied: {} entries, {} known devices judged again",
+                    next.entries().size(), changed.size());
+        });
+    }
+
+    /** The cloud's BLE settings; one it leaves out keeps the local value. */
+    void applySettings(io.vitalwire.contract.GatewayConfig applied) {
+        Boolean setClock = applied.ble() == null ? null : applied.ble().setDeviceClock();
+        clockSetting.allow(setClock != null ? setClock : config.isSetDeviceClock());
+    }
+
+    private void disconnectQuietly(DeviceLink link) {
+        try {
+            client.disconnect(link.path);
+        } catch (BluezException e) {
+            LOG.debug("disconnecting {}: {}", link.alias, e.getMessage());
+        }
     }
 
     /** Runs a step on the loop thread; throws RejectedExecutionException once closed. */

@@ -28,7 +28,7 @@ final class Candidates {
         SERIAL_MISMATCH
     }
 
-    private final AllowList allow;
+    private AllowList allow;
     private final BleCounters counters;
     /** Addresses refused until the gateway restarts. */
     private final Set<String> denied = new HashSet<>();
@@ -69,6 +69,15 @@ final class Candidates {
             return Refusal.SERIAL_MISMATCH;
         }
         return null;
+    }
+
+    /**
+     * A new allow-list (a configuration from the cloud). A device whose entry it changes is judged afresh: a denial
+     * (another serial than its entry's) was against the old entry.
+     */
+    void allow(AllowList next, java.util.Collection<String> changedAddresses) {
+        this.allow = next;
+        denied.removeAll(changedAddresses);
     }
 
     /** Never to be connected again (until the gateway restarts). */

@@ -13,10 +13,16 @@ final class DeviceClockSetting {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceClockSetting.class);
 
-    private final boolean allowed;
+    /** Volatile: the cloud's configuration may change it while the loop reads it. */
+    private volatile boolean allowed;
     private final GatewayClockSync clockSync;
     private final DeviceSetup setup;
     private final BleCounters counters;
+
+    /** Whether clocks may be set from now on (a configuration from the cloud, {@code ble.setDeviceClock}). */
+    void allow(boolean allowed) {
+        this.allowed = allowed;
+    }
 
     /** @param allowed {@code vitalwire.gateway.ble.set-device-clock} */
     DeviceClockSetting(boolean allowed, GatewayClockSync clockSync, DeviceSetup setup, BleCounters counters) {

@@ -17,7 +17,7 @@ final class DeviceLinks {
 
     private final Map<String, DeviceLink> byPath = new HashMap<>();
     private final Map<String, DeviceLink> byCharacteristic = new HashMap<>();
-    private final AllowList allow;
+    private AllowList allow;
     private final Duration backoffMin;
     private final Duration backoffMax;
     private final Duration pairingBackoffMin;
@@ -52,6 +52,32 @@ final class DeviceLinks {
             return new DeviceLink(device, entry, alias, new Backoff(backoffMin, backoffMax),
                     new Backoff(pairingBackoffMin, pairingBackoffMax));
         });
+    }
+
+    /** A new allow-list (a configuration from the cloud): links made from now on take their entries from it. */
+    void allow(AllowList next) {
+        this.allow = next;
+    }
+
+    /**
+     * Replaces {@code old} (which leaves as GONE) by a link of the same device object under {@code entry}, idle and
+     * disconnected, with the characteristics BlueZ reported for it (it does not report them again).
+     *
+     * @return the new link
+     */
+    DeviceLink replace(DeviceLink old, AllowList.Entry entry) {
+        BluezObject.Device device = new BluezObject.Device(old.path, null, old.address, false, false, old.paired(),
+                List.copyOf(old.serviceUuids16));
+        DeviceLink link = new DeviceLink(device, entry, old.alias, new Backoff(backoffMin, backoffMax),
+                new Backoff(pairingBackoffMin, pairingBackoffMax));
+        Map<String, Integer> characteristics = Map.copyOf(old.characteristics);
+        Set<String> notifiable = Set.copyOf(old.notifiable);
+        removeDevice(old.path);
+        byPath.put(link.path, link);
+        link.characteristics.putAll(characteristics);
+        link.notifiable.addAll(notifiable);
+        characteristics.keySet().forEach(c -> byCharacteristic.put(c, link));
+        return link;
     }
 
     /** Files a characteristic under its device's link, if that device is known. */

@@ -68,4 +68,16 @@ final class IdentityResolvingKey {
     public String toString() {
         return "IdentityResolvingKey[****]"; // a secret: never in a log line
     }
+
+    /** Equal keys make equal allow-list entries: a configuration that keeps an entry keeps its link. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof IdentityResolvingKey irk
+                && java.security.MessageDigest.isEqual(key.getEncoded(), irk.key.getEncoded());
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(key.getEncoded());
+    }
 }

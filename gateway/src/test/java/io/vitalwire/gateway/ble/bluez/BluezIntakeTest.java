@@ -150,6 +150,30 @@ class BluezIntakeTest {
                 && intake.state().devicesActive() == 1);
     }
 
+    /** A configuration from the cloud changes the allow-list while the gateway runs (contract 1.2). */
+    @Test
+    void aDeviceTheNewAllowListRemoves_isDisconnectedAndNoLongerServed_andOneItAddsIsConnected() {
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> intake.state().devicesActive() == 1);
+        int connects = bluez.count("connect " + DEVICE);
+
+        intake.reallow(List.of("C0:1D:00:00:00:09"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.calls.contains("disconnect " + DEVICE)
+                && intake.state().devicesActive() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> deviceEvents.stream()
+                .anyMatch(DeviceEvent.Disconnected.class::isInstance));
+        // Supervision passes go by (every 50 ms here): the device, still near, is never connected again.
+        await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> true);
+        assertThat(bluez.count("connect " + DEVICE)).isEqualTo(connects);
+        assertThat(intake.state().devicesKnown()).isEqualTo(1);
+
+        // Listed again (now with a serial to check): the same device object is judged afresh and connected.
+        intake.reallow(List.of("c0:1d:00:00:00:01 serial=HRS-0001"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.count("connect " + DEVICE) > connects
+                && intake.state().devicesActive() == 1);
+    }
+
     @Test
     void busLost_reconnectsAndRebuildsFromASnapshot() {
         start();
@@ -570,6 +594,22 @@ class BluezIntakeTest {
         assertThat(written[9]).isEqualTo((byte) DeviceClock.ADJUST_EXTERNAL_REFERENCE);
         assertThat(events("clock-set-succeeded")).isEqualTo(1);
         assertThat(events("clock-set-failed")).isZero();
+    }
+
+    /** The cloud's {@code ble.setDeviceClock} replaces the local setting (contract 1.2). */
+    @Test
+    void setDeviceClock_fromTheCloud_replacesTheLocalSetting_atTheNextConnection() {
+        startWithDriftingClock(false, ClockSync.SYNCED);
+        assertThat(bluez.calls).doesNotContain("write " + CURRENT_TIME);
+
+        intake.applySettings(io.vitalwire.contract.GatewayConfig.of("gw-1", 1, java.time.Instant.now(),
+                new io.vitalwire.contract.GatewayConfig.Devices(List.of("C0:1D:00:00:00:01 serial=HRS-0001"),
+                        List.of()), new io.vitalwire.contract.GatewayConfig.BleSettings(true), null, null));
+        // The entry changes too, so the device is connected again under it: its clock is checked then.
+        intake.reallow(List.of("C0:1D:00:00:00:01 serial=HRS-0001"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.calls.contains("write " + CURRENT_TIME));
+        assertThat(bluez.clockOffset.abs()).isLessThan(Duration.ofSeconds(2));
     }
 
     @Test
