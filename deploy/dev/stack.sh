@@ -261,6 +261,12 @@ render_acl() {
   mv "$pki/acl.new" "$pki/acl"
 }
 
+# Whether the running broker's ACL is what this checkout's pki.sh renders.
+acl_current() {
+  local pki=$1
+  [[ -f $pki/acl ]] && cmp -s "$pki/acl" <("$REPO_ROOT/deploy/broker/pki.sh" acl "$pki")
+}
+
 # Mosquitto re-reads its configuration, ACL included, on SIGHUP; its listeners and connected clients stay as they
 # are. A gateway issued since the last start can publish afterwards. Not without risk on Debian's Mosquitto 2.0.11:
 # on 2026-12-03 one reload with clients connected ended in a segfault (kernel log: mosquitto … segfault in libc);
@@ -282,11 +288,13 @@ start_mosquitto() {
   local svc=mosquitto dir pid
   dir=$(svc_dir $svc)
   if pid=$(running_pid $svc); then
-    if port_open "$MQTTS_PORT"; then
+    if port_open "$MQTTS_PORT" && acl_current "$dir/pki"; then
       log "$svc: already running (pid $pid)"
       return 0
     fi
-    log "$svc: running without its TLS listener (an older configuration); restarting it"
+    # A broker started by an older checkout may serve another ACL (the rules pki.sh renders change with the
+    # contract's channels): restarted rather than re-read, since a SIGHUP may crash 2.0.11 (cmd_acl).
+    log "$svc: running without its TLS listener or with an older ACL; restarting it"
     stop_service $svc
   fi
   require_free_port $svc "$MQTT_PORT"
