@@ -72,12 +72,15 @@ public class FleetController {
      * @param silentForSeconds   since {@code lastSeen}, by cloud-ingest's clock
      * @param backlog            readings its buffer held unsent at its last heartbeat ({@code backlogAsOf})
      * @param oldestUnsentMillis age of the oldest of them then
-     * @param configVersion      the configuration version it applied: always null until remote configuration exists
+     * @param configVersion      the configuration version it applied, as its last heartbeat reported it (null: it
+     *                           runs on its local configuration, or its contract is older than 1.2)
+     * @param configIssued       the latest configuration version cloud-ingest issued for it (null: nobody configured
+     *                           it from the cloud); behind {@code configVersion}'s, the hub has not applied it yet
      */
     public record HubView(String tenant, String gateway, Status status, String state, String stateSince,
                           String lastSeen, Long silentForSeconds, Long backlog, Long oldestUnsentMillis,
-                          String backlogAsOf, String uplink, String softwareVersion, String configVersion,
-                          List<DeviceView> devices) {
+                          String backlogAsOf, String uplink, String softwareVersion, Long configVersion,
+                          Long configIssued, List<DeviceView> devices) {
     }
 
     /** A device installed at the hub and its battery as last reported (level null: never reported). */
@@ -144,7 +147,7 @@ public class FleetController {
                 d.battery(), text(d.batteryReportedAt()))).toList();
         return new HubView(h.tenant(), h.gateway(), status, h.state(), text(h.stateSince()), text(h.lastHeardAt()),
                 silentFor, h.queueDepth(), h.oldestUnsentMillis(), text(h.lastStatusAt()), h.uplink(), h.software(),
-                null, devices);
+                h.configVersion(), h.configIssued(), devices);
     }
 
     /** A positive ISO-8601 duration. */

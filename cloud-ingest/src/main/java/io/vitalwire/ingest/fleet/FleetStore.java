@@ -40,7 +40,7 @@ public class FleetStore {
     /** A hub as stored; presence fields null when it was never heard of. */
     record StoredHub(String tenant, String gateway, String state, Instant stateSince, String software,
                      Instant lastStatusAt, Long queueDepth, Long oldestUnsentMillis, String uplink,
-                     Instant lastHeardAt, List<StoredDevice> devices) {
+                     Instant lastHeardAt, Long configVersion, Long configIssued, List<StoredDevice> devices) {
     }
 
     /** A device installed at the hub; battery fields null when it never reported one. */
@@ -60,8 +60,10 @@ public class FleetStore {
                 + keyset + (q.silentBefore() == null ? "" : " AND last_heard_at < ?")
                 + " ORDER BY tenant, gateway LIMIT ?)" + neverHeard + ") h ORDER BY tenant, gateway LIMIT ?) "
                 + "SELECT page.tenant, page.gateway, p.state, p.state_since, p.software, p.last_status_at, "
-                + "p.queue_depth, p.oldest_unsent_ms, p.uplink, p.last_heard_at, d.devices FROM page "
+                + "p.queue_depth, p.oldest_unsent_ms, p.uplink, p.last_heard_at, p.config_version, "
+                + "gc.version AS config_issued, d.devices FROM page "
                 + "LEFT JOIN gateway_presence p ON p.tenant = page.tenant AND p.gateway = page.gateway "
+                + "LEFT JOIN gateway_config gc ON gc.gateway = page.gateway AND gc.tenant = page.tenant "
                 + "LEFT JOIN LATERAL (SELECT json_agg(json_build_object('device', i.device, 'installedAt', "
                 + "i.installed_at, 'battery', b.level, 'batteryReportedAt', b.reported_at) ORDER BY i.device) "
                 + "AS devices FROM device_installation i LEFT JOIN device_battery b ON b.tenant = i.tenant "
@@ -96,7 +98,8 @@ public class FleetStore {
         return new StoredHub(rs.getString("tenant"), rs.getString("gateway"), rs.getString("state"),
                 instant(rs, "state_since"), rs.getString("software"), instant(rs, "last_status_at"),
                 (Long) rs.getObject("queue_depth"), (Long) rs.getObject("oldest_unsent_ms"), rs.getString("uplink"),
-                instant(rs, "last_heard_at"), devices(rs.getString("devices")));
+                instant(rs, "last_heard_at"), (Long) rs.getObject("config_version"),
+                (Long) rs.getObject("config_issued"), devices(rs.getString("devices")));
     }
 
     private List<StoredDevice> devices(String array) throws SQLException {

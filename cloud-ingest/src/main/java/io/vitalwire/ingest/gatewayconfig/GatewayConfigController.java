@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -16,11 +18,18 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.vitalwire.contract.GatewayConfig;
 import io.vitalwire.ingest.installation.Hub;
 import io.vitalwire.ingest.security.AdminRoles;
 import io.vitalwire.ingest.tenancy.GatewayTenants;
 import java.io.IOException;
-import java.util.LinkedHashMap;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -62,16 +71,53 @@ public class GatewayConfigController {
         this.publisher = publisher;
     }
 
+    /**
+     * A hub's configuration as the cloud issued it.
+     *
+     * @param devicesFrom      {@code registry} (the devices installed at the hub) or {@code operator} (the spec's list)
+     * @param spec             what the operator asked for
+     * @param document         what the hub gets, retained on its {@code config} topic
+     * @param publishedVersion the last version the broker acknowledged; behind {@code version}: retried
+     */
+    public record ConfigView(String gateway, String tenant, long version, String devicesFrom, ConfigSpec spec,
+                             GatewayConfig document, Instant updatedAt, String updatedBy, long publishedVersion) {
+
+        static ConfigView of(StoredConfig s, long publishedVersion) {
+            return new ConfigView(s.gateway(), s.tenant(), s.version(),
+                    s.spec().devicesFromRegistry() ? "registry" : "operator", s.spec(), s.document(), s.updatedAt(),
+                    s.updatedBy(), publishedVersion);
+        }
+    }
+
+    /** Every version issued, newest first. */
+    public record History(List<GatewayConfigs.Change> changes) {
+    }
+
+    /** The hub's current configuration from the cloud: the operator's spec, the issued document, whether published. */
+    @ApiResponse(responseCode = "200", description = "its configuration",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConfigView.class)))
+    @ApiResponse(responseCode = "400", description = "the gateway id is invalid")
+    @ApiResponse(responseCode = "404", description = "the hub was never configured from the cloud")
     @Get
     public HttpResponse<?> current(@PathVariable String gateway) {
         if (!SEGMENT.matcher(gateway).matches()) {
             return HttpResponse.badRequest(Map.of("error", "gateway: letters, digits, '_', '-'"));
         }
-        return configs.current(gateway).<HttpResponse<?>>map(s -> HttpResponse.ok(view(s)))
-                .orElse(HttpResponse.notFound());
+        return configs.current(gateway).<HttpResponse<?>>map(s -> HttpResponse.ok(ConfigView.of(s,
+                s.publishedVersion()))).orElse(HttpResponse.notFound());
     }
 
+    /**
+     * Issues the hub's next configuration version and publishes it retained; without {@code devices} its allow-list
+     * follows the device registry from then on. Every part optional; audited.
+     */
     @Secured(AdminRoles.OPERATOR)
+    @ApiResponse(responseCode = "200", description = "the version issued",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConfigView.class)))
+    @ApiResponse(responseCode = "400", description = "the body is invalid; the error names the field")
+    @ApiResponse(responseCode = "409", description = "the hub has no tenant yet")
+    @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "heartbeat",
+            value = "{\"reporting\": {\"statusIntervalSeconds\": 60}, \"note\": \"ticket 4711\"}")))
     @Put
     public HttpResponse<?> put(@PathVariable String gateway, @Body String body, Authentication caller) {
         if (!SEGMENT.matcher(gateway).matches()) {
@@ -84,7 +130,7 @@ public class GatewayConfigController {
             if (tree == null || !tree.isObject()) {
                 return HttpResponse.badRequest(Map.of("error", "the body must be a JSON object"));
             }
-            JsonNode noteNode = ((com.fasterxml.jackson.databind.node.ObjectNode) tree).remove("note");
+            JsonNode noteNode = ((ObjectNode) tree).remove("note");
             note = noteNode == null || noteNode.isNull() || noteNode.asText().isBlank() ? null
                     : clip(noteNode.asText().strip());
             spec = json.treeToValue(tree, ConfigSpec.class);
@@ -93,7 +139,7 @@ public class GatewayConfigController {
         }
         var registration = tenants.of(gateway);
         if (registration.isEmpty()) {
-            return HttpResponse.status(io.micronaut.http.HttpStatus.CONFLICT).body(Map.of("error", "gateway "
+            return HttpResponse.status(HttpStatus.CONFLICT).body(Map.of("error", "gateway "
                     + gateway + " has no tenant yet: it registers on its first reading, or PUT "
                     + "/admin/gateways/{gateway}/tenant"));
         }
@@ -104,31 +150,19 @@ public class GatewayConfigController {
             return HttpResponse.badRequest(Map.of("error", reason(e)));
         }
         boolean published = publisher.isPresent() && publisher.get().publish(issued);
-        Map<String, Object> view = view(issued);
-        view.put("publishedVersion", published ? issued.version() : issued.publishedVersion());
-        return HttpResponse.ok(view);
+        return HttpResponse.ok(ConfigView.of(issued, published ? issued.version() : issued.publishedVersion()));
     }
 
+    /** Every configuration version issued for the hub, newest first: who or what issued it, when and why. */
+    @ApiResponse(responseCode = "200", description = "the versions",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = History.class)))
+    @ApiResponse(responseCode = "400", description = "the gateway id or limit is invalid")
     @Get("/history")
     public HttpResponse<?> history(@PathVariable String gateway, @QueryValue(defaultValue = "100") int limit) {
         if (!SEGMENT.matcher(gateway).matches() || limit < 1 || limit > 1000) {
             return HttpResponse.badRequest(Map.of("error", "gateway: letters, digits, '_', '-'; limit 1..1000"));
         }
-        return HttpResponse.ok(Map.of("changes", configs.audit(gateway, limit)));
-    }
-
-    private static Map<String, Object> view(StoredConfig s) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("gateway", s.gateway());
-        view.put("tenant", s.tenant());
-        view.put("version", s.version());
-        view.put("devicesFrom", s.spec().devicesFromRegistry() ? "registry" : "operator");
-        view.put("spec", s.spec());
-        view.put("document", s.document());
-        view.put("updatedAt", s.updatedAt());
-        view.put("updatedBy", s.updatedBy());
-        view.put("publishedVersion", s.publishedVersion());
-        return view;
+        return HttpResponse.ok(new History(configs.audit(gateway, limit)));
     }
 
     /** The innermost message: the contract's field violation names the field. */

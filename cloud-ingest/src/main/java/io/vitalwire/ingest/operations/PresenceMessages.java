@@ -78,7 +78,7 @@ public class PresenceMessages {
             } else {
                 GatewayStatus status = (GatewayStatus) decoded.get().message();
                 store.heartbeat(gateway, status.at(), status.queueDepth(), status.oldestUnsentAgeMillis(),
-                        status.uplink(), clock.instant());
+                        status.uplink(), status.configVersion(), clock.instant());
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot store a gateway's presence: " + e.getMessage(), e);

@@ -105,18 +105,19 @@ public class PresenceStore {
      * never heard of is ONLINE from its first heartbeat.
      */
     void heartbeat(GatewayRef g, Instant statusAt, Long queueDepth, Long oldestUnsentMillis, String uplink,
-                   Instant now) throws SQLException {
+                   Long configVersion, Instant now) throws SQLException {
         String backOnline = "gateway_presence.state = 'OFFLINE' AND gateway_presence.state_at < ?";
         try (Connection c = dataSource.getConnection();
              PreparedStatement upsert = c.prepareStatement("INSERT INTO gateway_presence (tenant, gateway, state, "
-                     + "state_since, last_status_at, queue_depth, oldest_unsent_ms, uplink, last_heard_at) "
-                     + "VALUES (?, ?, 'ONLINE', ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, gateway) DO UPDATE SET "
+                     + "state_since, last_status_at, queue_depth, oldest_unsent_ms, uplink, last_heard_at, "
+                     + "config_version) VALUES (?, ?, 'ONLINE', ?, ?, ?, ?, ?, ?, ?) "
+                     + "ON CONFLICT (tenant, gateway) DO UPDATE SET "
                      + "state = CASE WHEN " + backOnline + " THEN 'ONLINE' ELSE gateway_presence.state END, "
                      + "state_since = CASE WHEN " + backOnline + " THEN EXCLUDED.state_since "
                      + "ELSE gateway_presence.state_since END, "
                      + "last_status_at = GREATEST(gateway_presence.last_status_at, EXCLUDED.last_status_at), "
                      + "queue_depth = EXCLUDED.queue_depth, oldest_unsent_ms = EXCLUDED.oldest_unsent_ms, "
-                     + "uplink = EXCLUDED.uplink, "
+                     + "uplink = EXCLUDED.uplink, config_version = EXCLUDED.config_version, "
                      + "last_heard_at = GREATEST(gateway_presence.last_heard_at, EXCLUDED.last_heard_at)")) {
             upsert.setString(1, g.tenant());
             upsert.setString(2, g.gateway());
@@ -126,8 +127,9 @@ public class PresenceStore {
             upsert.setObject(6, oldestUnsentMillis);
             upsert.setString(7, uplink);
             upsert.setTimestamp(8, Timestamp.from(now));
-            upsert.setTimestamp(9, Timestamp.from(statusAt));
+            upsert.setObject(9, configVersion);
             upsert.setTimestamp(10, Timestamp.from(statusAt));
+            upsert.setTimestamp(11, Timestamp.from(statusAt));
             upsert.executeUpdate();
             commit(c);
         }

@@ -71,7 +71,7 @@ class FleetIT extends StackTest {
     void fleet() throws Exception {
         // 1: online with a backlog and two devices, one of them reporting its battery.
         state(tenantA, hub(1), Presence.ONLINE, "1.4.2");
-        heartbeat(tenantA, hub(1), 42L, 90_000L);
+        heartbeat(tenantA, hub(1), 42L, 90_000L, 3L);
         install("sn.FLEET-CUFF-" + run, tenantA, hub(1));
         install("sn.FLEET-SCALE-" + run, tenantA, hub(1));
         events.handle(Topic.of(tenantA, hub(1), Channel.EVENTS).path(), codec.encode(new GatewayEvent(
@@ -87,6 +87,10 @@ class FleetIT extends StackTest {
         // 4: registered by an operator, never connected.
         assertThat(admin.putAs("/admin/gateways/" + hub(4) + "/tenant", "{\"tenant\":\"" + tenantA + "\"}",
                 TestTokens.shared().bearer("olga", "operator")).statusCode()).isEqualTo(200);
+        // ... and configured from the cloud before it ever connected: issued, not applied.
+        assertThat(admin.putAs("/admin/gateways/" + hub(4) + "/config",
+                "{\"reporting\": {\"statusIntervalSeconds\": 60}}", TestTokens.shared().bearer("olga", "operator"))
+                .statusCode()).isEqualTo(200);
         // Another organization's hub.
         state(tenantB, hub(5), Presence.ONLINE, "1.4.2");
     }
@@ -103,7 +107,8 @@ class FleetIT extends StackTest {
         assertThat(online.get("backlog").asLong()).isEqualTo(42);
         assertThat(online.get("oldestUnsentMillis").asLong()).isEqualTo(90_000);
         assertThat(online.get("softwareVersion").asText()).isEqualTo("1.4.2");
-        assertThat(online.get("configVersion").isNull()).as("no remote configuration yet").isTrue();
+        assertThat(online.get("configVersion").asLong()).as("as its heartbeat reported it").isEqualTo(3);
+        assertThat(online.get("configIssued").isNull()).as("not configured from this cloud").isTrue();
         assertThat(online.get("silentForSeconds").asLong()).isBetween(0L, 60L);
         assertThat(Instant.parse(online.get("lastSeen").asText())).isAfter(Instant.now().minusSeconds(60));
         assertThat(online.get("devices")).hasSize(2);
@@ -121,6 +126,8 @@ class FleetIT extends StackTest {
         JsonNode never = page.get("hubs").get(3);
         assertThat(never.get("lastSeen").isNull()).isTrue();
         assertThat(never.get("devices")).isEmpty();
+        assertThat(never.get("configIssued").asLong()).isEqualTo(1);
+        assertThat(never.get("configVersion").isNull()).as("never heard: applied nothing").isTrue();
 
         assertThat(gateways(admin.get("/admin/fleet?tenant=" + tenantB))).containsExactly(hub(5));
         assertThat(gateways(admin.get("/admin/fleet?limit=1000"))).contains(hub(1), hub(4), hub(5));
@@ -196,10 +203,10 @@ class FleetIT extends StackTest {
                 ContractVersion.CURRENT, gw, p, Instant.now(), software)));
     }
 
-    private void heartbeat(String tenant, String gw, long queueDepth, long oldestUnsentMillis) {
+    private void heartbeat(String tenant, String gw, long queueDepth, long oldestUnsentMillis, Long configVersion) {
         presence.handle(Topic.of(tenant, gw, Channel.STATUS).path(), codec.encode(new GatewayStatus(
                 ContractVersion.CURRENT, gw, Instant.now(), queueDepth, oldestUnsentMillis, "connected",
-                Map.of("ble", "powered"), ClockSync.SYNCED, 0L, null)));
+                Map.of("ble", "powered"), ClockSync.SYNCED, 0L, null, configVersion)));
     }
 
     private void install(String device, String tenant, String gw) throws Exception {
