@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * An operator changes a hub's configuration from the cloud and sees it applied (issue 16, point 2), with the jars
  * as installed: cloud-ingest's admin API → PostgreSQL → the deployed broker (mutual TLS, the rendered ACL; retained
  * on the hub's config topic) → the gateway, which writes it to disk and applies it: its CoAP thermometer, allowed by
- * the first version, is refused by the second, which leaves it out.
+ * the first version, is refused by the second, which leaves it out; and the fleet view shows the version the hub
+ * applied beside the one issued.
  */
 class ConfigFromTheCloudIT {
 
@@ -99,6 +100,13 @@ class ConfigFromTheCloudIT {
                 // Swapped in just after it is on disk.
                 await().atMost(Duration.ofSeconds(5)).until(() -> measure(thermometer, gateway)
                         == CoAP.ResponseCode.FORBIDDEN);
+                // The operator sees it applied in the fleet view: the heartbeat right after applying reports it.
+                await().atMost(ARRIVAL).untilAsserted(() -> {
+                    JsonNode hub = fleetEntry(ingest, id);
+                    assertThat(hub.get("status").asText()).isEqualTo("ONLINE");
+                    assertThat(hub.get("configIssued").asLong()).isEqualTo(2);
+                    assertThat(hub.get("configVersion").asLong()).isEqualTo(2);
+                });
             }
         }
     }
@@ -115,6 +123,20 @@ class ConfigFromTheCloudIT {
         Path file = dataDir.resolve("remote-config.json");
         return Files.exists(file) ? new ContractCodec().decode(Files.readAllBytes(file), GatewayConfig.class)
                 .version() : 0;
+    }
+
+    /** The hub's entry in the fleet view, as an auditor reads it. */
+    private static JsonNode fleetEntry(ServiceProcess ingest, String gateway) throws Exception {
+        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(ingest.url("/admin/fleet?tenant="
+                + TestPki.TENANT))).header("Authorization", TestTokens.shared().bearer("aud-cfg", "auditor")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        for (JsonNode hub : JSON.readTree(page.body()).get("hubs")) {
+            if (hub.get("gateway").asText().equals(gateway)) {
+                return hub;
+            }
+        }
+        throw new AssertionError("hub " + gateway + " not in the fleet view: " + page.body());
     }
 
     private static HttpResponse<String> put(ServiceProcess ingest, String path, String body) throws Exception {
