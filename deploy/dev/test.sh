@@ -30,8 +30,10 @@ if ! command -v systemd-analyze >/dev/null 2>&1 || ! dpkg -s bluez >/dev/null 2>
   ((rc == 0)) || { echo "apt-get install of systemd bluez apt-utils gnupg failed (exit $rc)" >&2; exit 1; }
 fi
 
-# The gateway's systemd unit: systemd-analyze verify, and its exposure score no worse than recorded (about a second).
+# The gateway's and cloud-ingest's systemd units: systemd-analyze verify, and their exposure scores no worse than
+# recorded (about a second each).
 deploy/gateway/check-unit.sh
+deploy/gateway/check-unit.sh cloud-ingest
 
 deploy/dev/stack.sh start
 eval "$(deploy/dev/stack.sh env)"

@@ -1,10 +1,10 @@
 package io.vitalwire.sims.faults;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static io.vitalwire.sims.faults.DebianHost.dpkg;
 import static io.vitalwire.sims.faults.DebianHost.installedVersion;
 import static io.vitalwire.sims.faults.DebianHost.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.vitalwire.contract.Channel;
 import io.vitalwire.contract.GatewayState;
@@ -27,8 +27,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -242,54 +240,8 @@ class DebianPackageIT {
         run("install", "-m", "0640", "-g", SERVICE_USER, source.toString(), target.toString());
     }
 
-    /**
-     * The installed unit's process as systemd would start it: its exact {@code ExecStart=} as its user and groups,
-     * with its umask, its environment and {@code $CREDENTIALS_DIRECTORY} holding its credentials decrypted (owned by
-     * the user, 0400, as systemd makes them), in {@code /}.
-     */
     private ServiceProcess startAsTheUnitSays(String name) throws Exception {
-        InstalledUnit unit = InstalledUnit.read(UNIT, DROP_INS);
-        Map<String, String> environment = new HashMap<>(Map.of(
-                "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                "USER", unit.user(), "LOGNAME", unit.user(), "HOME", "/nonexistent", "SHELL", "/usr/sbin/nologin"));
-        if (unit.stateDirectory() != null) {
-            environment.put("STATE_DIRECTORY", "/var/lib/" + unit.stateDirectory());
-        }
-        environment.putAll(unit.environment());
-        if (!unit.credentials().isEmpty()) {
-            environment.put("CREDENTIALS_DIRECTORY", decrypted(unit).toString());
-        }
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "umask " + unit.umask() + " && exec \"$@\"",
-                "sh", "setpriv", "--reuid=" + unit.user(), "--regid=" + unit.group()));
-        command.add(unit.supplementaryGroups().isEmpty() ? "--clear-groups"
-                : "--groups=" + String.join(",", unit.supplementaryGroups()));
-        if (unit.noNewPrivileges()) {
-            command.add("--no-new-privs");
-        }
-        if (unit.noCapabilities()) {
-            command.addAll(List.of("--inh-caps=-all", "--bounding-set=-all"));
-        }
-        command.add("--");
-        command.addAll(unit.execStart());
-        return ServiceProcess.startExactly(name, command, environment, Path.of("/"), managementPort,
-                Path.of("target", "e2e-logs"));
-    }
-
-    /** Where systemd would decrypt the unit's credentials: a private directory of the service's user under /run. */
-    private Path decrypted(InstalledUnit unit) throws Exception {
-        Path directory = DECRYPTED;
-        run("rm", "-rf", directory.toString());
-        run("install", "-d", "-m", "0700", directory.toString());
-        for (Map.Entry<String, Path> credential : unit.credentials().entrySet()) {
-            Path file = directory.resolve(credential.getKey());
-            run("systemd-creds", "decrypt", "--quiet", "--name=" + credential.getKey(),
-                    credential.getValue().toString(), file.toString());
-            run("chmod", "0400", file.toString());
-            run("chown", unit.user() + ":", file.toString());
-        }
-        run("chmod", "0500", directory.toString());
-        run("chown", unit.user() + ":", directory.toString());
-        return directory;
+        return UnitProcess.start(InstalledUnit.read(UNIT, DROP_INS), name, managementPort, DECRYPTED);
     }
 
     /** One reading of the thermometer, answered 2.04 (on disk in the buffer); its key at cloud-ingest's side. */
