@@ -29,12 +29,14 @@ flock -n 9 || { echo "another publish.sh is updating $repo" >&2; exit 1; }
 # 1. The packages, in Debian's pool layout. A version once published never changes: a hub that has its index would
 #    refuse a different file under the same name (hash mismatch), and the old file may already be installed.
 for deb in "$@"; do
-  name=$(dpkg-deb --field "$deb" Package) version=$(dpkg-deb --field "$deb" Version) arch=$(dpkg-deb --field "$deb" Architecture)
+  name=$(dpkg-deb --field "$deb" Package) version=$(dpkg-deb --field "$deb" Version)
+  arch=$(dpkg-deb --field "$deb" Architecture)
   pool="pool/$component/${name:0:1}/$name"
   target="$repo/$pool/${name}_${version/*:/}_${arch}.deb"
   mkdir -p "$repo/$pool"
   if [[ -e $target ]]; then
-    cmp -s "$deb" "$target" || { echo "$name $version is already published with other contents: bump the version" >&2; exit 1; }
+    cmp -s "$deb" "$target" ||
+      { echo "$name $version is already published with other contents: bump the version" >&2; exit 1; }
   else
     cp "$deb" "$target.tmp" && mv "$target.tmp" "$target"
     echo "added $name $version ($arch)"
@@ -49,7 +51,8 @@ dists="dists/$suite"
 for arch in all $architectures; do
   dir="$dists/$component/binary-$arch"
   mkdir -p "$dir"
-  apt-ftparchive -o APT::FTPArchive::MD5=false -o APT::FTPArchive::SHA1=false --arch "$arch" packages "pool/$component" >"$dir/Packages.tmp"
+  apt-ftparchive -o APT::FTPArchive::MD5=false -o APT::FTPArchive::SHA1=false --arch "$arch" \
+    packages "pool/$component" >"$dir/Packages.tmp"
   mv "$dir/Packages.tmp" "$dir/Packages"
   gzip -9nc "$dir/Packages" >"$dir/Packages.gz"
   for sum in SHA256; do
@@ -78,7 +81,8 @@ signers=()
 IFS=, read -ra key_list <<<"$keys"
 for key in "${key_list[@]}"; do signers+=(--local-user "$key"); done
 gpg --batch --yes --digest-algo SHA512 "${signers[@]}" --clearsign -o "$repo/.InRelease.tmp" "$repo/.Release.tmp"
-gpg --batch --yes --digest-algo SHA512 "${signers[@]}" --detach-sign --armor -o "$repo/.Release.gpg.tmp" "$repo/.Release.tmp"
+gpg --batch --yes --digest-algo SHA512 "${signers[@]}" --detach-sign --armor -o "$repo/.Release.gpg.tmp" \
+  "$repo/.Release.tmp"
 # InRelease last: it is what a hub reads first, and it names only files that are in place by now.
 mv "$repo/.Release.tmp" "$dists/Release"
 mv "$repo/.Release.gpg.tmp" "$dists/Release.gpg"

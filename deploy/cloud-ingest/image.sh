@@ -12,10 +12,12 @@
 # machine's container storage is untouched. The image's architecture is this machine's (the JVM and libc are native).
 set -euo pipefail
 built=$(cd "${1:-$(dirname "${BASH_SOURCE[0]}")/../../cloud-ingest/target}" && pwd)
-[[ -f $built/cloud-ingest.jar && -d $built/lib ]] || { echo "no cloud-ingest.jar and lib/ in $built: mvn package" >&2; exit 1; }
+[[ -f $built/cloud-ingest.jar && -d $built/lib ]] ||
+  { echo "no cloud-ingest.jar and lib/ in $built: mvn package" >&2; exit 1; }
 command -v buildah >/dev/null || { echo "buildah missing: apt-get install buildah" >&2; exit 1; }
 java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
-version=$(unzip -p "$built/cloud-ingest.jar" META-INF/MANIFEST.MF | sed -n 's/^Implementation-Version: *//p' | tr -d '\r')
+version=$(unzip -p "$built/cloud-ingest.jar" META-INF/MANIFEST.MF |
+  sed -n 's/^Implementation-Version: *//p' | tr -d '\r')
 version=${version:-dev}
 uid=65532
 
@@ -50,7 +52,8 @@ find "$rootfs/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0 |
 mkdir -p "$rootfs/app" "$rootfs/etc" "$rootfs/tmp" "$rootfs/proc" "$rootfs/var/lib/vitalwire" "$work/state"
 cp "$built/cloud-ingest.jar" "$rootfs/app/"
 cp -r "$built/lib" "$rootfs/app/lib"
-printf 'root:x:0:0:root:/root:/sbin/nologin\nvitalwire:x:%d:%d:vitalwire:/nonexistent:/sbin/nologin\n' "$uid" "$uid" >"$rootfs/etc/passwd"
+printf 'root:x:0:0:root:/root:/sbin/nologin\nvitalwire:x:%d:%d:vitalwire:/nonexistent:/sbin/nologin\n' "$uid" "$uid" \
+  >"$rootfs/etc/passwd"
 printf 'root:x:0:\nvitalwire:x:%d:\n' "$uid" >"$rootfs/etc/group"
 chmod 1777 "$rootfs/tmp"
 chmod 0700 "$work/state"
@@ -65,11 +68,13 @@ buildah "${storage[@]}" copy --chown "$uid:$uid" "$container" "$work/state" /var
 buildah "${storage[@]}" config \
   --user "$uid:$uid" --workingdir /app \
   --env JAVA_HOME=/opt/java --env PATH=/opt/java/bin:/usr/bin:/bin \
-  --entrypoint '["/opt/java/bin/java", "-XX:MaxRAMPercentage=70", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/cloud-ingest.jar"]' \
+  --entrypoint '["/opt/java/bin/java", "-XX:MaxRAMPercentage=70", "-XX:+ExitOnOutOfMemoryError",
+    "-jar", "/app/cloud-ingest.jar"]' \
   --cmd '' --port 8082 \
   --label org.opencontainers.image.title=vitalwire-cloud-ingest \
   --label org.opencontainers.image.version="$version" \
   "$container"
 buildah "${storage[@]}" commit --quiet --format oci --timestamp 0 --rm "$container" \
   "oci-archive:$built/cloud-ingest-image.tar:vitalwire/cloud-ingest:$version" >/dev/null
-echo "$built/cloud-ingest-image.tar: vitalwire/cloud-ingest:$version ($(du -h "$built/cloud-ingest-image.tar" | cut -f1))"
+size=$(du -h "$built/cloud-ingest-image.tar" | cut -f1)
+echo "$built/cloud-ingest-image.tar: vitalwire/cloud-ingest:$version ($size)"

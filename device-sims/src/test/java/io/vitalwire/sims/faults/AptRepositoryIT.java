@@ -173,7 +173,8 @@ class AptRepositoryIT {
                     "-o", "Dir::State::Lists=" + root.resolve("lists"), "-o", "Dir::Cache=" + root.resolve("cache"),
                     "-o", "Dir::Etc::preferences=/dev/null",
                     "-o", "Dir::Etc::preferencesparts=" + root.resolve("preferences.d"),
-                    "-o", "Dir::Etc::trusted=/dev/null", "-o", "Dir::Etc::trustedparts=" + root.resolve("trusted.gpg.d"),
+                    "-o", "Dir::Etc::trusted=/dev/null",
+                    "-o", "Dir::Etc::trustedparts=" + root.resolve("trusted.gpg.d"),
                     "-o", "Dpkg::Use-Pty=0"));
         }
 

@@ -107,7 +107,8 @@ class CloudIngestPackageIT {
 
     /**
      * What the operator does after {@code dpkg -i} (deploy/cloud-ingest/README.md): TLS files under the names the
-     * shipped application.yml expects, its placeholders filled in, the secrets in the environment file. The listening port comes from the environment file only, so
+     * shipped application.yml expects, its placeholders filled in, the secrets in the environment file. The listening
+     * port comes from the environment file only, so
      * the health answer there proves the unit's {@code EnvironmentFile=} was applied.
      */
     private void configureLikeAnOperator(TestPki pki, MosquittoBroker broker, PostgresSchema schema) throws Exception {

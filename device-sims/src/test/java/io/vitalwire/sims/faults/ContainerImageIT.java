@@ -17,11 +17,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * non-root user, the entrypoint) and its one layer, unpacked and run as a container runtime would — its own mount
  * and PID namespaces with /proc, chrooted into the layer, as the image's user, with its entrypoint, configured by
  * environment variables only (as the Helm chart does) — answering {@code /health} against the dev stack's PostgreSQL
- * (a schema of its own), FHIR and InfluxDB and a broker of the test's, over mutual TLS. (No container runtime is
+ * (a schema of its own), FHIR and InfluxDB and a broker of the test's, over mutual TLS, with the shared keys given
+ * as the Helm chart gives them (none generated). (No container runtime is
  * installed on CI: buildah's own {@code run} needs one.)
  */
 class ContainerImageIT {
@@ -81,6 +85,12 @@ class ContainerImageIT {
         Files.copy(pki.key(TestPki.INGEST), tls.resolve("cloud-ingest.key"));
         run("chown", "-R", "65532:65532", tls.toString());
         run("chmod", "0600", tls.resolve("cloud-ingest.key").toString());
+        // The shared keys as the Helm chart gives them: two as values from a Secret, the alias key as a file 0600.
+        Path keys = rootfs.resolve("tmp").resolve("keys");
+        Files.createDirectories(keys);
+        Files.writeString(keys.resolve("device-alias.key"), randomKey() + "\n");
+        run("chown", "-R", "65532:65532", keys.toString());
+        run("chmod", "0600", keys.resolve("device-alias.key").toString());
         int port = FreePorts.tcp();
         try (MosquittoBroker broker = MosquittoBroker.deployed(pki, dir.resolve("broker"));
              PostgresSchema schema = new PostgresSchema(STACK)) {
@@ -96,6 +106,14 @@ class ContainerImageIT {
             environment.put("FLYWAY_DATASOURCES_DEFAULT_SCHEMAS", schema.name());
             environment.put("FLYWAY_DATASOURCES_DEFAULT_DEFAULT_SCHEMA", schema.name());
             environment.put("MICRONAUT_SERVER_PORT", String.valueOf(port));
+            // The other names the Helm chart sets (deploy/helm/cloud-ingest/templates/statefulset.yaml).
+            environment.put("MICRONAUT_SERVER_HOST", "0.0.0.0");
+            environment.put("VITALWIRE_INGEST_QUARANTINE_KEY", randomKey());
+            environment.put("VITALWIRE_INGEST_NOTIFY_SECRET_KEY", randomKey());
+            environment.put("VITALWIRE_INGEST_ALIASES_KEY_FILE", "/tmp/keys/device-alias.key");
+            environment.put("VITALWIRE_INGEST_FHIR_AUTH_MODE", "none");
+            environment.put("MICRONAUT_SECURITY_TOKEN_JWT_CLAIMS_VALIDATORS_ISSUER", "https://issuer.test.invalid");
+            environment.put("MICRONAUT_SECURITY_TOKEN_JWT_CLAIMS_VALIDATORS_AUDIENCE", "vitalwire-admin");
             environment.put("VITALWIRE_INGEST_MQTT_BROKER_URL", broker.url());
             environment.put("VITALWIRE_INGEST_MQTT_CA_FILE", "/tmp/tls/ca.pem");
             environment.put("VITALWIRE_INGEST_MQTT_CERT_FILE", "/tmp/tls/cloud-ingest.pem");
@@ -106,7 +124,8 @@ class ContainerImageIT {
             environment.put("VITALWIRE_INGEST_INFLUX_URL", STACK.influxUrl());
             environment.put("VITALWIRE_INGEST_INFLUX_DATABASE", STACK.influxDb());
             List<String> command = new ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--pid",
-                    "--fork", "--mount-proc=" + rootfs.resolve("proc"), "/usr/sbin/chroot", "--userspec=65532:65532", rootfs.toString()));
+                    "--fork", "--mount-proc=" + rootfs.resolve("proc"), "/usr/sbin/chroot", "--userspec=65532:65532",
+                    rootfs.toString()));
             command.addAll(entrypoint);
             try (ServiceProcess ingest = ServiceProcess.startExactly("image-cloud-ingest", command, environment,
                     rootfs, port, Path.of("target", "e2e-logs"))) {
@@ -118,9 +137,17 @@ class ContainerImageIT {
                 assertThat(liveness.statusCode()).isEqualTo(200);
             }
             assertThat(schema.number("SELECT count(*) FROM flyway_schema_history WHERE success")).isPositive();
-            assertThat(rootfs.resolve("var/lib/vitalwire/cloud-ingest/quarantine.key"))
-                    .as("its keys, generated as its user").isNotEmptyFile();
+            try (Stream<Path> generated = Files.list(rootfs.resolve("var/lib/vitalwire/cloud-ingest"))) {
+                assertThat(generated).as("every key was given as the chart gives them: none generated").isEmpty();
+            }
         }
+    }
+
+    /** A key as cloud-ingest takes them: base64 of 32 random bytes. */
+    private static String randomKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
     }
 
     private static JsonNode blob(Path oci, JsonNode digest) throws Exception {

@@ -78,8 +78,8 @@ class DebianPackageIT {
     void installedPackage_deliversReadings_keepsItsBufferAcrossAnUpgrade_andOnlyPurgeRemovesItsData()
             throws Exception {
         assertThat(DebianHost.isRoot()).as("dpkg -i needs root").isTrue();
-        assertThat(installedVersion(PACKAGE)).as(PACKAGE + " is already installed here; this test installs and purges it, "
-                + "so it does not run on a machine that has it (dpkg -P " + PACKAGE + ")").isEmpty();
+        assertThat(installedVersion(PACKAGE)).as(PACKAGE + " is already installed here; this test installs and "
+                + "purges it, so it does not run on a machine that has it (dpkg -P " + PACKAGE + ")").isEmpty();
         Path deb = DebianHost.builtPackage(BUILT, PACKAGE);
         Path upgrade = DebianHost.rebuiltWithVersionSuffix(deb, "+test1", dir);
         TestPki pki = TestPki.issue(dir.resolve("pki"), GATEWAY_ID, TestPki.INGEST);
@@ -119,7 +119,8 @@ class DebianPackageIT {
 
                 dpkg("-i", upgrade.toString());
                 assertThat(installedVersion(PACKAGE)).isEqualTo(version + "+test1");
-                assertThat(DebianHost.fileKey(DATA.resolve("buffer.db"))).as("the buffer file, not a new one").isEqualTo(bufferFile);
+                assertThat(DebianHost.fileKey(DATA.resolve("buffer.db"))).as("the buffer file, not a new one")
+                        .isEqualTo(bufferFile);
                 assertThat(Files.readString(CONFIG.resolve("application.yml"))).as("a conffile: local edits kept")
                         .isEqualTo(configuration);
                 Map<String, byte[]> upgraded = DebianHost.filesIn(CREDENTIALS);
