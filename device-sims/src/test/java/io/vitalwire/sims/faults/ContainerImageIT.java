@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * cloud-ingest's container image, built without a Docker daemon and without a base image by
  * deploy/cloud-ingest/image.sh (buildah FROM scratch, a jlink'ed runtime): the OCI archive's configuration (a
- * non-root user, the entrypoint) and its one layer, unpacked and run as a container runtime would — its own mount
- * and PID namespaces with /proc, chrooted into the layer, as the image's user, with its entrypoint, configured by
+ * non-root user, the entrypoint) and its one layer, unpacked and run as a container runtime would — a mount
+ * namespace of its own with /proc, chrooted into the layer, as the image's user, with its entrypoint, configured by
  * environment variables only (as the Helm chart does) — answering {@code /health} against the dev stack's PostgreSQL
  * (a schema of its own), FHIR and InfluxDB and a broker of the test's, over mutual TLS, with the shared keys given
  * as the Helm chart gives them (none generated). (No container runtime is
@@ -123,8 +123,9 @@ class ContainerImageIT {
             environment.put("VITALWIRE_INGEST_FHIR_URL", STACK.fhirUrl());
             environment.put("VITALWIRE_INGEST_INFLUX_URL", STACK.influxUrl());
             environment.put("VITALWIRE_INGEST_INFLUX_DATABASE", STACK.influxDb());
-            List<String> command = new ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--pid",
-                    "--fork", "--mount-proc=" + rootfs.resolve("proc"), "/usr/sbin/chroot", "--userspec=65532:65532",
+            // unshare and chroot exec the entrypoint (no fork): the test's stop (SIGTERM) reaches the JVM itself.
+            List<String> command = new ArrayList<>(List.of("/usr/bin/unshare",
+                    "--mount-proc=" + rootfs.resolve("proc"), "/usr/sbin/chroot", "--userspec=65532:65532",
                     rootfs.toString()));
             command.addAll(entrypoint);
             try (ServiceProcess ingest = ServiceProcess.startExactly("image-cloud-ingest", command, environment,
