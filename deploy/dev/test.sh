@@ -12,8 +12,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 # and CI checks its unit with systemd-analyze (deploy/gateway/check-unit.sh) and stores its keys with systemd-creds:
 # both from Debian's systemd package. A policy-rc.d keeps the packages' maintainer scripts from starting services,
 # unless the machine has one already.
-if ! command -v systemd-analyze >/dev/null 2>&1 || ! dpkg -s bluez >/dev/null 2>&1; then
-  echo "installing systemd (systemd-analyze, systemd-creds) and bluez"
+# The operator's apt repository (deploy/apt/publish.sh, AptRepositoryIT) is made with apt-ftparchive (apt-utils) and
+# signed with gpg (gnupg); cloud-ingest's container image (deploy/cloud-ingest/image.sh, ContainerImageIT) with buildah.
+if ! command -v systemd-analyze >/dev/null 2>&1 || ! dpkg -s bluez >/dev/null 2>&1 ||
+  ! command -v apt-ftparchive >/dev/null 2>&1 || ! command -v gpg >/dev/null 2>&1 ||
+  ! command -v buildah >/dev/null 2>&1; then
+  echo "installing systemd (systemd-analyze, systemd-creds), bluez, apt-utils, gnupg and buildah"
   policy=/usr/sbin/policy-rc.d placed_policy=false rc=0
   if [[ ! -e $policy ]]; then
     printf '#!/bin/sh\n# placed by vitalwire deploy/dev/test.sh during apt-get install\nexit 101\n' >"$policy"
@@ -21,13 +25,16 @@ if ! command -v systemd-analyze >/dev/null 2>&1 || ! dpkg -s bluez >/dev/null 2>
     placed_policy=true
   fi
   { apt-get update -qq &&
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd bluez >/dev/null; } || rc=$?
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      systemd bluez apt-utils gnupg buildah >/dev/null; } || rc=$?
   if [[ $placed_policy == true ]]; then rm -f "$policy"; fi
-  ((rc == 0)) || { echo "apt-get install of systemd bluez failed (exit $rc)" >&2; exit 1; }
+  ((rc == 0)) || { echo "apt-get install of systemd bluez apt-utils gnupg buildah failed (exit $rc)" >&2; exit 1; }
 fi
 
-# The gateway's systemd unit: systemd-analyze verify, and its exposure score no worse than recorded (about a second).
+# The gateway's and cloud-ingest's systemd units: systemd-analyze verify, and their exposure scores no worse than
+# recorded (about a second each).
 deploy/gateway/check-unit.sh
+deploy/gateway/check-unit.sh cloud-ingest
 
 deploy/dev/stack.sh start
 eval "$(deploy/dev/stack.sh env)"

@@ -1,8 +1,14 @@
 package io.vitalwire.sims.faults;
 
+import static io.vitalwire.sims.faults.DebianHost.dpkg;
+import static io.vitalwire.sims.faults.DebianHost.installedVersion;
+import static io.vitalwire.sims.faults.DebianHost.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vitalwire.contract.Channel;
+import io.vitalwire.contract.GatewayState;
+import io.vitalwire.contract.Presence;
 import io.vitalwire.sims.coap.CoapHomeDevice;
 import io.vitalwire.sims.coap.HomeDeviceCredential;
 import io.vitalwire.sims.coap.HomeDeviceKind;
@@ -15,21 +21,19 @@ import io.vitalwire.testing.ReadingsSubscriber;
 import io.vitalwire.testing.TestPki;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,23 +77,29 @@ class DebianPackageIT {
     @Test
     void installedPackage_deliversReadings_keepsItsBufferAcrossAnUpgrade_andOnlyPurgeRemovesItsData()
             throws Exception {
-        assertThat(Files.getAttribute(Path.of("/proc/self"), "unix:uid")).as("dpkg -i needs root").isEqualTo(0);
-        assertThat(installedVersion()).as(PACKAGE + " is already installed here; this test installs and purges it, "
-                + "so it does not run on a machine that has it (dpkg -P " + PACKAGE + ")").isEmpty();
-        Path deb = builtPackage();
-        Path upgrade = rebuiltWithVersionSuffix(deb, "+test1");
+        assertThat(DebianHost.isRoot()).as("dpkg -i needs root").isTrue();
+        assertThat(installedVersion(PACKAGE)).as(PACKAGE + " is already installed here; this test installs and "
+                + "purges it, so it does not run on a machine that has it (dpkg -P " + PACKAGE + ")").isEmpty();
+        Path deb = DebianHost.builtPackage(BUILT, PACKAGE);
+        Path upgrade = DebianHost.rebuiltWithVersionSuffix(deb, "+test1", dir);
         TestPki pki = TestPki.issue(dir.resolve("pki"), GATEWAY_ID, TestPki.INGEST);
         try (MosquittoBroker broker = MosquittoBroker.deployed(pki, dir.resolve("broker"));
              ReadingsSubscriber ignored = FaultScenario.ingestSubscriber(broker.url(), pki, ledger)) {
             try {
                 dpkg("-i", deb.toString());
-                String version = installedVersion();
+                String version = installedVersion(PACKAGE);
                 assertThat(version).isNotEmpty();
                 assertInstalledAsPackaged();
                 configureLikeAnInstaller(pki, broker);
 
+                List<GatewayState> states = new CopyOnWriteArrayList<>();
+                MqttClient stateSubscriber = FaultScenario.subscribeTo(broker.url(), pki, GATEWAY_ID, Channel.STATE,
+                        message -> states.add((GatewayState) message));
                 try (ServiceProcess gateway = startAsTheUnitSays("deb-gateway-installed")) {
                     gateway.awaitHealth(200, START);
+                    assertReportsThePackageVersion(states, version);
+                    stateSubscriber.disconnect();
+                    stateSubscriber.close();
                     // Made by the process at its first start: it runs as the service's user.
                     assertThat(Files.getOwner(DATA.resolve("buffer.db")).getName()).isEqualTo(SERVICE_USER);
                     if (hasSystemdCreds()) {
@@ -103,16 +113,17 @@ class DebianPackageIT {
                     String unsent = measure(1);
                     assertThat(ledger.keys()).doesNotContain(unsent);
                 } // SIGTERM, the unit's KillSignal=, as systemd stops it for an upgrade
-                Object bufferFile = fileKey(DATA.resolve("buffer.db"));
+                Object bufferFile = DebianHost.fileKey(DATA.resolve("buffer.db"));
                 String configuration = Files.readString(CONFIG.resolve("application.yml"));
-                Map<String, byte[]> credentials = encryptedCredentials();
+                Map<String, byte[]> credentials = DebianHost.filesIn(CREDENTIALS);
 
                 dpkg("-i", upgrade.toString());
-                assertThat(installedVersion()).isEqualTo(version + "+test1");
-                assertThat(fileKey(DATA.resolve("buffer.db"))).as("the buffer file, not a new one").isEqualTo(bufferFile);
+                assertThat(installedVersion(PACKAGE)).isEqualTo(version + "+test1");
+                assertThat(DebianHost.fileKey(DATA.resolve("buffer.db"))).as("the buffer file, not a new one")
+                        .isEqualTo(bufferFile);
                 assertThat(Files.readString(CONFIG.resolve("application.yml"))).as("a conffile: local edits kept")
                         .isEqualTo(configuration);
-                Map<String, byte[]> upgraded = encryptedCredentials();
+                Map<String, byte[]> upgraded = DebianHost.filesIn(CREDENTIALS);
                 assertThat(upgraded).containsOnlyKeys(credentials.keySet().toArray(String[]::new));
                 credentials.forEach((name, bytes) -> assertThat(upgraded.get(name)).as(name).isEqualTo(bytes));
 
@@ -136,11 +147,31 @@ class DebianPackageIT {
                 assertThat(userExists()).isFalse();
             } finally {
                 run("rm", "-rf", DECRYPTED.toString());
-                if (!installedVersion().isEmpty()) {
+                if (!installedVersion(PACKAGE).isEmpty()) {
                     dpkg("-P", PACKAGE);
                 }
             }
         }
+    }
+
+    /**
+     * The software version in the gateway's retained online state (what the fleet view shows): the installed jar's
+     * {@code Implementation-Version}, the Maven version, of which the package's version is Debian's spelling (jdeb:
+     * {@code 0.1.0-SNAPSHOT} is {@code 0.1.0~SNAPSHOT}, sorting before the release).
+     */
+    private static void assertReportsThePackageVersion(List<GatewayState> states, String packageVersion)
+            throws IOException {
+        String jarVersion;
+        try (JarFile jar = new JarFile(Path.of("/usr/share/vitalwire-gateway/gateway.jar").toFile())) {
+            jarVersion = jar.getManifest().getMainAttributes().getValue(Attributes.Name.IMPLEMENTATION_VERSION);
+        }
+        assertThat(jarVersion).as("the installed jar's Implementation-Version").isNotBlank();
+        assertThat(packageVersion).isEqualTo(jarVersion.replace('-', '~'));
+        await().atMost(ARRIVAL).untilAsserted(() -> assertThat(states)
+                .anySatisfy(state -> {
+                    assertThat(state.state()).isEqualTo(Presence.ONLINE);
+                    assertThat(state.software()).isEqualTo(jarVersion);
+                }));
     }
 
     /** What the maintainer scripts made: the user, the data directory, the AppCDS archive, the conffiles, the key. */
@@ -210,54 +241,8 @@ class DebianPackageIT {
         run("install", "-m", "0640", "-g", SERVICE_USER, source.toString(), target.toString());
     }
 
-    /**
-     * The installed unit's process as systemd would start it: its exact {@code ExecStart=} as its user and groups,
-     * with its umask, its environment and {@code $CREDENTIALS_DIRECTORY} holding its credentials decrypted (owned by
-     * the user, 0400, as systemd makes them), in {@code /}.
-     */
     private ServiceProcess startAsTheUnitSays(String name) throws Exception {
-        InstalledUnit unit = InstalledUnit.read(UNIT, DROP_INS);
-        Map<String, String> environment = new HashMap<>(Map.of(
-                "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                "USER", unit.user(), "LOGNAME", unit.user(), "HOME", "/nonexistent", "SHELL", "/usr/sbin/nologin"));
-        if (unit.stateDirectory() != null) {
-            environment.put("STATE_DIRECTORY", "/var/lib/" + unit.stateDirectory());
-        }
-        environment.putAll(unit.environment());
-        if (!unit.credentials().isEmpty()) {
-            environment.put("CREDENTIALS_DIRECTORY", decrypted(unit).toString());
-        }
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "umask " + unit.umask() + " && exec \"$@\"",
-                "sh", "setpriv", "--reuid=" + unit.user(), "--regid=" + unit.group()));
-        command.add(unit.supplementaryGroups().isEmpty() ? "--clear-groups"
-                : "--groups=" + String.join(",", unit.supplementaryGroups()));
-        if (unit.noNewPrivileges()) {
-            command.add("--no-new-privs");
-        }
-        if (unit.noCapabilities()) {
-            command.addAll(List.of("--inh-caps=-all", "--bounding-set=-all"));
-        }
-        command.add("--");
-        command.addAll(unit.execStart());
-        return ServiceProcess.startExactly(name, command, environment, Path.of("/"), managementPort,
-                Path.of("target", "e2e-logs"));
-    }
-
-    /** Where systemd would decrypt the unit's credentials: a private directory of the service's user under /run. */
-    private Path decrypted(InstalledUnit unit) throws Exception {
-        Path directory = DECRYPTED;
-        run("rm", "-rf", directory.toString());
-        run("install", "-d", "-m", "0700", directory.toString());
-        for (Map.Entry<String, Path> credential : unit.credentials().entrySet()) {
-            Path file = directory.resolve(credential.getKey());
-            run("systemd-creds", "decrypt", "--quiet", "--name=" + credential.getKey(),
-                    credential.getValue().toString(), file.toString());
-            run("chmod", "0400", file.toString());
-            run("chown", unit.user() + ":", file.toString());
-        }
-        run("chmod", "0500", directory.toString());
-        run("chown", unit.user() + ":", directory.toString());
-        return directory;
+        return UnitProcess.start(InstalledUnit.read(UNIT, DROP_INS), name, managementPort, DECRYPTED);
     }
 
     /** One reading of the thermometer, answered 2.04 (on disk in the buffer); its key at cloud-ingest's side. */
@@ -274,82 +259,11 @@ class DebianPackageIT {
         assertThat(ledger.refused()).isEmpty();
     }
 
-    private static Path builtPackage() throws IOException {
-        try (Stream<Path> files = Files.list(BUILT)) {
-            return files.filter(p -> p.getFileName().toString().matches("vitalwire-gateway_.*_all\\.deb"))
-                    .max(Comparator.comparing(p -> p.toFile().lastModified()))
-                    .orElseThrow(() -> new IllegalStateException("no vitalwire-gateway_*_all.deb in " + BUILT
-                            + ": the gateway module's package phase builds it"));
-        }
-    }
-
-    /** The same package rebuilt under a later version, as the next release would be (dpkg-deb, uncompressed: fast). */
-    private Path rebuiltWithVersionSuffix(Path deb, String suffix) throws Exception {
-        Path root = dir.resolve("rebuilt");
-        run("dpkg-deb", "-R", deb.toString(), root.toString());
-        Path control = root.resolve("DEBIAN").resolve("control");
-        Files.writeString(control, Files.readString(control).replaceFirst("(?m)^(Version: .*)$", "$1" + suffix));
-        Path rebuilt = dir.resolve("upgrade.deb");
-        run("dpkg-deb", "-Znone", "--build", root.toString(), rebuilt.toString());
-        return rebuilt;
-    }
-
-    private static Map<String, byte[]> encryptedCredentials() throws IOException {
-        Map<String, byte[]> files = new HashMap<>();
-        if (Files.isDirectory(CREDENTIALS)) {
-            try (Stream<Path> list = Files.list(CREDENTIALS)) {
-                for (Path file : list.toList()) {
-                    files.put(file.getFileName().toString(), Files.readAllBytes(file));
-                }
-            }
-        }
-        return files;
-    }
-
-    private static Object fileKey(Path file) throws IOException {
-        return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-    }
-
     private static boolean hasSystemdCreds() {
         return Files.isExecutable(Path.of("/usr/bin/systemd-creds"));
     }
 
     private static boolean userExists() throws Exception {
-        return exec(List.of("getent", "passwd", SERVICE_USER)).exitCode() == 0;
-    }
-
-    /** The installed version, empty when not installed (or only its configuration is left). */
-    private static String installedVersion() throws Exception {
-        Result status = exec(List.of("dpkg-query", "-W", "-f=${db:Status-Status} ${Version}", PACKAGE));
-        return status.exitCode() == 0 && status.output().startsWith("installed ")
-                ? status.output().substring("installed ".length()).strip() : "";
-    }
-
-    /** dpkg, waiting while another dpkg or apt on the machine holds its lock. */
-    private static void dpkg(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("dpkg"));
-        command.addAll(List.of(args));
-        Instant deadline = Instant.now().plusSeconds(120);
-        Result result = exec(command);
-        while (result.exitCode() != 0 && result.output().contains("lock") && Instant.now().isBefore(deadline)) {
-            Thread.sleep(1000);
-            result = exec(command);
-        }
-        assertThat(result.exitCode()).as(String.join(" ", command) + ":\n" + result.output()).isZero();
-    }
-
-    private static String run(String... command) throws Exception {
-        Result result = exec(List.of(command));
-        assertThat(result.exitCode()).as(String.join(" ", command) + ":\n" + result.output()).isZero();
-        return result.output();
-    }
-
-    private record Result(int exitCode, String output) {
-    }
-
-    private static Result exec(List<String> command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Result(process.waitFor(), output);
+        return DebianHost.exec(List.of("getent", "passwd", SERVICE_USER)).exitCode() == 0;
     }
 }

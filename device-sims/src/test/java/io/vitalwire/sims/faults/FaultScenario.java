@@ -177,9 +177,15 @@ final class FaultScenario implements AutoCloseable {
 
     /** cloud-ingest's side of one of the gateway's channels, each message decoded by the contract's codec. */
     MqttClient subscribeTo(Channel channel, Consumer<ContractMessage> messages) throws MqttException {
+        return subscribeTo(ingestBrokerUrl, pki, gatewayId, channel, messages);
+    }
+
+    /** cloud-ingest's side of one of a gateway's channels on a broker, each message decoded by the contract's codec. */
+    static MqttClient subscribeTo(String brokerUrl, TestPki pki, String gatewayId, Channel channel,
+                                  Consumer<ContractMessage> messages) throws MqttException {
         ContractCodec codec = new ContractCodec();
         Topic topic = Topic.of(FaultGateway.TENANT, gatewayId, channel);
-        MqttClient client = new MqttClient(ingestBrokerUrl, "faults-" + channel.name().toLowerCase(Locale.ROOT),
+        MqttClient client = new MqttClient(brokerUrl, "faults-" + channel.name().toLowerCase(Locale.ROOT),
                 new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setSocketFactory(BrokerTls.as(pki, TestPki.INGEST).socketFactory());

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 /**
  * The [Service] settings of an installed systemd unit that decide how its process runs, read as systemd reads them:
  * the unit file, then its drop-ins ({@code /etc/systemd/system/<unit>.d/*.conf}) in name order, continuation lines
- * joined. Only what the gateway's unit uses; a test that starts the unit's process without systemd (no PID 1 on the
+ * joined. Only what the project's units use; a test that starts the unit's process without systemd (no PID 1 on the
  * CI machine) uses it to start exactly what systemd would.
  *
  * @param execStart   the command line, split on white space (the unit quotes nothing)
@@ -62,14 +62,15 @@ record InstalledUnit(List<String> execStart, String user, String group, List<Str
                 case "Environment" -> {
                     for (String assignment : value.split("\\s+")) {
                         int at = assignment.indexOf('=');
-                        environment.put(assignment.substring(0, at), assignment.substring(at + 1));
+                        environment.put(assignment.substring(0, at), specifiers(assignment.substring(at + 1)));
                     }
                 }
+                case "EnvironmentFile" -> environment.putAll(environmentFile(value, unitFile));
                 case "LoadCredentialEncrypted" -> {
                     int colon = value.indexOf(':');
                     credentials.put(value.substring(0, colon), Path.of(value.substring(colon + 1)));
                 }
-                case "EnvironmentFile", "WorkingDirectory", "RootDirectory", "LoadCredential", "SetCredential" ->
+                case "WorkingDirectory", "RootDirectory", "LoadCredential", "SetCredential" ->
                         throw new IllegalStateException(key + "= in " + unitFile + ": not emulated by this test");
                 default -> {
                     // hardening and restart settings: systemd's business, not the process's start
@@ -81,6 +82,36 @@ record InstalledUnit(List<String> execStart, String user, String group, List<Str
         }
         return new InstalledUnit(execStart, user, group == null ? user : group, List.copyOf(groups), umask,
                 Map.copyOf(environment), credentials, stateDirectory, noNewPrivileges, noCapabilities);
+    }
+
+    /**
+     * {@code EnvironmentFile=}: {@code KEY=VALUE} lines, {@code #} comments; a leading {@code -} makes a missing file
+     * no error. Values are taken as written (the files here quote nothing).
+     */
+    private static Map<String, String> environmentFile(String value, Path unitFile) throws IOException {
+        boolean optional = value.startsWith("-");
+        Path file = Path.of(optional ? value.substring(1) : value);
+        if (!Files.exists(file)) {
+            if (optional) {
+                return Map.of();
+            }
+            throw new IllegalStateException("EnvironmentFile " + file + " of " + unitFile + " is missing");
+        }
+        Map<String, String> variables = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            String assignment = line.strip();
+            int at = assignment.indexOf('=');
+            if (!assignment.isEmpty() && !assignment.startsWith("#") && at > 0) {
+                variables.put(assignment.substring(0, at).strip(), assignment.substring(at + 1).strip());
+            }
+        }
+        return variables;
+    }
+
+    /** The one specifier the units use: {@code %H}, the host name. */
+    private static String specifiers(String value) throws IOException {
+        return value.contains("%H")
+                ? value.replace("%H", Files.readString(Path.of("/proc/sys/kernel/hostname")).strip()) : value;
     }
 
     private static List<String> logicalLines(Path file) throws IOException {
