@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  *
  * <p>The types the contract defines have required attributes, checked here (see CONTRACT.md): {@value #DEVICE_BATTERY}
  * needs {@code device} and {@code level} (0–100, percent); {@value #DEVICE_CONNECTED} and
- * {@value #DEVICE_DISCONNECTED} and {@value #READING_REFUSED} need {@code device}; {@value #DEVICE_REFUSED} needs
+ * {@value #DEVICE_DISCONNECTED}, {@value #READING_REFUSED} and {@value #DEVICE_PAIRED} need {@code device}; {@value #DEVICE_REFUSED} needs
  * {@code device} and a kebab-case {@code reason}; {@value #CONFIG_REFUSED} needs a kebab-case {@code reason} and
  * allows a {@code version} (digits). A {@code device} is a device id as
  * {@link ReadingKey#deviceId} writes it. Other types are free-form.
@@ -42,6 +42,12 @@ public record GatewayEvent(String v, String gatewayId, Instant at, String type, 
      * bonding its entry does not allow, or it reported another serial than its entry.
      */
     public static final String DEVICE_REFUSED = "device-refused";
+    /**
+     * A device was bonded with the gateway from its installer's pairing page: attribute {@code device}, by its BLE
+     * identity address ({@code bd.…}). The device is served only once the gateway's configuration allow-lists it;
+     * this tells the operator which device to assign. A reader of an older 1.2 sees a free-form type.
+     */
+    public static final String DEVICE_PAIRED = "device-paired";
 
     /**
      * The gateway refused a configuration from the cloud ({@link GatewayConfig}) and keeps the last good one:
@@ -66,7 +72,7 @@ public record GatewayEvent(String v, String gatewayId, Instant at, String type, 
                 FieldViolation.matching("attributes.device", attributes.get("device"), ReadingKey.DEVICE_ID);
                 FieldViolation.matching("attributes.level", attributes.get("level"), LEVEL);
             }
-            case DEVICE_CONNECTED, DEVICE_DISCONNECTED, READING_REFUSED ->
+            case DEVICE_CONNECTED, DEVICE_DISCONNECTED, READING_REFUSED, DEVICE_PAIRED ->
                     FieldViolation.matching("attributes.device", attributes.get("device"), ReadingKey.DEVICE_ID);
             case DEVICE_REFUSED -> {
                 FieldViolation.matching("attributes.device", attributes.get("device"), ReadingKey.DEVICE_ID);

@@ -71,6 +71,23 @@ public sealed interface DeviceEvent {
         }
     }
 
+    /**
+     * The device was bonded with the hub from the installer's pairing page: the operator may now assign it (it is
+     * served once the hub's allow-list names it).
+     */
+    record Paired(String device, Instant at) implements DeviceEvent {
+
+        @Override
+        public String type() {
+            return GatewayEvent.DEVICE_PAIRED;
+        }
+
+        @Override
+        public Map<String, String> attributes() {
+            return Map.of("device", device);
+        }
+    }
+
     /** The device's battery level in percent (BLE Battery Level, 0x2A19). */
     record Battery(String device, int percent, Instant at) implements DeviceEvent {
 

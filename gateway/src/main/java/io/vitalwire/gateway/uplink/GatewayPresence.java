@@ -5,6 +5,7 @@ import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.ContractVersion;
 import io.vitalwire.contract.GatewayState;
 import io.vitalwire.contract.Presence;
+import io.vitalwire.gateway.identity.SoftwareVersion;
 import java.time.Clock;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -41,11 +42,7 @@ final class GatewayPresence {
 
     private byte[] encode(Presence presence) {
         return codec.encode(new GatewayState(ContractVersion.CURRENT, topics.gatewayId(), presence, clock.instant(),
-                software()));
+                SoftwareVersion.current()));
     }
 
-    private static String software() {
-        String version = GatewayPresence.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
-    }
 }

@@ -12,7 +12,12 @@ import io.vitalwire.privacy.DeviceAliases;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
+import io.micronaut.context.annotation.Value;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.time.ZoneId;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,7 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 @Context
 @Requires(property = "vitalwire.gateway.ble.enabled", value = "true")
-public class BluezIntake implements AutoCloseable {
+public class BluezIntake implements BlePairing, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BluezIntake.class);
 
@@ -56,17 +61,22 @@ public class BluezIntake implements AutoCloseable {
     private final DeviceReports reports;
     private final Candidates candidates;
     private final DeviceClockSetting clockSetting;
+    private final ScanWindow scanWindow = new ScanWindow();
+    private final InstallerPairing installerPairing;
+    private final Clock clock;
     private volatile boolean closed;
     private volatile BleState state = BleState.initial();
+    private volatile List<NearbyDevice> nearby = List.of();
 
     @Inject
     BluezIntake(BleConfig config, GatewayConfig gateway, GattIntake intake, BleCounters counters,
                 GatewayClockSync clockSync, StoredRecordCursors cursors, DeviceEvents events, DeviceAliases aliases,
-                RemoteConfig remote, Clock clock) {
+                RemoteConfig remote, Clock clock,
+                @Value("${vitalwire.gateway.installer.enabled:false}") boolean installerPage) {
         this(config, new DbusBluezClient(config.getBusAddress(), aliases), intake, counters,
                 gateway.getDeviceTimeZone().isBlank() ? ZoneId.systemDefault()
                         : ZoneId.of(gateway.getDeviceTimeZone()), clock, clockSync, cursors, events, aliases,
-                remote.applied().map(c -> c.devices().ble()).orElse(config.getAllowList()));
+                remote.applied().map(c -> c.devices().ble()).orElse(config.getAllowList()), installerPage);
         remote.applied().ifPresent(this::applySettings);
         remote.onApplied(applied -> {
             applySettings(applied);
@@ -78,17 +88,20 @@ public class BluezIntake implements AutoCloseable {
                 Clock clock, GatewayClockSync clockSync, StoredRecordCursors cursors, DeviceEvents events,
                 DeviceAliases aliases) {
         this(config, client, intake, counters, deviceZone, clock, clockSync, cursors, events, aliases,
-                config.getAllowList());
+                config.getAllowList(), false);
     }
 
     /**
      * @param aliases   how logs name devices (a device's address stays out of them)
-     * @param allowList the entries in force: the cloud's last good configuration's, else the local ones
+     * @param allowList    the entries in force: the cloud's last good configuration's, else the local ones
+     * @param installerPage whether the installer's pairing page may bond devices: the agent must then be able to
+     *                      enter the passkey the installer types, even when no entry names one
      */
     BluezIntake(BleConfig config, BluezClient client, GattIntake intake, BleCounters counters, ZoneId deviceZone,
                 Clock clock, GatewayClockSync clockSync, StoredRecordCursors cursors, DeviceEvents events,
-                DeviceAliases aliases, java.util.List<String> allowList) {
+                DeviceAliases aliases, List<String> allowList, boolean installerPage) {
         this.config = config;
+        this.clock = clock;
         this.client = client;
         AllowList allow = new AllowList(allowList);
         this.noDevices = allow.isEmpty();
@@ -97,7 +110,7 @@ public class BluezIntake implements AutoCloseable {
                 config.getPairingBackoffMin(), config.getPairingBackoffMax(), aliases);
         this.bus = new BusSession(client, new Backoff(config.getReconnectBackoffMin(),
                 config.getReconnectBackoffMax()), clock, counters, this::onLoop, this::forgetAll,
-                PairingAgent.capability(allow.anyPasskey()));
+                PairingAgent.capability(allow.anyPasskey() || installerPage));
         this.candidates = new Candidates(allow, counters);
         DeviceSetup setup = new DeviceSetup(client, deviceZone, clock);
         StoredRecordTransfers transfers = new StoredRecordTransfers(setup, bus, counters);
@@ -113,7 +126,9 @@ public class BluezIntake implements AutoCloseable {
         EventDispatch dispatch = new EventDispatch(adapter, links, candidates, steps, transfers, delivery, reports,
                 bus, counters, clock, aliases);
         this.supervision = new Supervision(bus, client, adapter, links, candidates,
-                new Discovery(client, adapter, candidates, links, bus, counters), steps, dispatch, clock, aliases);
+                new Discovery(client, adapter, candidates, links, bus, counters, scanWindow, clock), steps, dispatch,
+                clock, aliases);
+        this.installerPairing = new InstallerPairing(client, links, reports, bus, counters);
     }
 
     @PostConstruct
@@ -127,8 +142,34 @@ public class BluezIntake implements AutoCloseable {
     }
 
     /** The adapter and devices as last seen, for health and status. */
+    @Override
     public BleState state() {
         return state;
+    }
+
+    /** The longest scan one request may ask for: discovery costs the radio and other devices' connections. */
+    static final Duration MAX_SCAN = Duration.ofMinutes(2);
+
+    @Override
+    public void scan(Duration length) {
+        Duration bounded = length.compareTo(MAX_SCAN) > 0 ? MAX_SCAN : length;
+        onLoop(() -> scanWindow.openUntil(clock.instant().plus(bounded)));
+    }
+
+    @Override
+    public List<NearbyDevice> nearby() {
+        return nearby;
+    }
+
+    @Override
+    public CompletableFuture<PairingOutcome> pair(String address, Integer passkey) {
+        CompletableFuture<PairingOutcome> outcome = new CompletableFuture<>();
+        try {
+            onLoop(() -> outcome.complete(installerPairing.pair(address, passkey)));
+        } catch (RejectedExecutionException e) {
+            outcome.complete(PairingOutcome.FAILED);
+        }
+        return outcome;
     }
 
     /**
@@ -191,6 +232,7 @@ public class BluezIntake implements AutoCloseable {
         reports.settle(links);
         state = new BleState(bus.isOpen(), adapter.present(), adapter.powered(), adapter.discovering(), links.size(),
                 links.activeCount());
+        nearby = List.copyOf(installerPairing.nearby());
     }
 
     private void forgetAll() {

@@ -16,9 +16,11 @@ public sealed interface BluezObject {
      * org.bluez.Device1.
      *
      * @param serviceUuids16 the 16-bit service UUIDs the device advertises or offers (from {@code UUIDs})
+     * @param name           what the device calls itself ({@code Alias}: its advertised name unless someone renamed
+     *                       it), or null; shown to an installer choosing a device, never in a log
      */
     record Device(String path, String adapterPath, String address, boolean connected, boolean servicesResolved,
-                  boolean paired, List<Integer> serviceUuids16) implements BluezObject {
+                  boolean paired, List<Integer> serviceUuids16, String name) implements BluezObject {
 
         public Device {
             serviceUuids16 = List.copyOf(serviceUuids16);

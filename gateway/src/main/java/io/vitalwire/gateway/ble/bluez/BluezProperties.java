@@ -53,13 +53,20 @@ final class BluezProperties {
             Object adapterPath = value(device, "Adapter");
             objects.add(new BluezObject.Device(path, adapterPath == null ? parentOf(path) : pathString(adapterPath),
                     String.valueOf(value(device, "Address")), bool(device, "Connected"),
-                    bool(device, "ServicesResolved"), bool(device, "Paired"), services));
+                    bool(device, "ServicesResolved"), bool(device, "Paired"), services, name(device)));
         }
         Map<String, Variant<?>> characteristic = interfaces.get("org.bluez.GattCharacteristic1");
         if (characteristic != null) {
             objects.add(characteristic(path, characteristic));
         }
         return objects;
+    }
+
+    /** The device's Alias (its Name unless renamed), or null when it has neither. */
+    private static String name(Map<String, Variant<?>> device) {
+        Object alias = value(device, "Alias");
+        Object name = alias != null ? alias : value(device, "Name");
+        return name == null ? null : String.valueOf(name);
     }
 
     /** org.bluez.GattCharacteristic1's properties: its UUID and whether its Flags offer notify or indicate. */

@@ -44,6 +44,8 @@ final class DeviceLink {
     final AllowList.Entry entry;
     /** How logs name the device: its address (also in {@link #path}) is an identifier that stays out of them. */
     final String alias;
+    /** What the device calls itself, or null: for the installer's page only, never for a log. */
+    final String name;
     final Set<Integer> serviceUuids16;
     /** characteristic path → 16-bit UUID, as BlueZ reported them; order kept so context comes before measurement. */
     final Map<String, Integer> characteristics = new LinkedHashMap<>();
@@ -75,6 +77,10 @@ final class DeviceLink {
      */
     private boolean glucoseCursorHeld;
 
+    // What the installer's page shows of a device (never its values); kept across connections.
+    private Integer batteryPercent;
+    private Instant lastValueAt;
+
     /** A value received before the link was ready, kept with its original receive time. */
     record PendingValue(HealthCharacteristic characteristic, byte[] value, Instant receivedAt) {
     }
@@ -86,12 +92,37 @@ final class DeviceLink {
         this.entry = entry;
         this.address = entry != null ? entry.address() : device.address().toUpperCase(java.util.Locale.ROOT);
         this.alias = alias;
+        this.name = device.name();
         this.pairingBackoff = pairingBackoff;
         this.serviceUuids16 = Set.copyOf(device.serviceUuids16());
         this.connected = device.connected();
         this.servicesResolved = device.servicesResolved();
         this.paired = device.paired();
         this.backoff = backoff;
+    }
+
+    /** The battery level last reported by the device (percent), or null. */
+    Integer batteryPercent() {
+        return batteryPercent;
+    }
+
+    void batteryPercent(Integer percent) {
+        this.batteryPercent = percent;
+    }
+
+    /** When the intake last took a value of this device durably, or null: none since the gateway started. */
+    Instant lastValueAt() {
+        return lastValueAt;
+    }
+
+    void valueStored(Instant at) {
+        this.lastValueAt = at;
+    }
+
+    /** What the installer's page shows, carried over to the link that replaces this one. */
+    void carryOver(DeviceLink from) {
+        this.batteryPercent = from.batteryPercent;
+        this.lastValueAt = from.lastValueAt;
     }
 
     // ---- transitions ----

@@ -67,11 +67,12 @@ final class DeviceLinks {
      */
     DeviceLink replace(DeviceLink old, AllowList.Entry entry) {
         BluezObject.Device device = new BluezObject.Device(old.path, null, old.address, false, false, old.paired(),
-                List.copyOf(old.serviceUuids16));
+                List.copyOf(old.serviceUuids16), old.name);
         DeviceLink link = new DeviceLink(device, entry, old.alias, new Backoff(backoffMin, backoffMax),
                 new Backoff(pairingBackoffMin, pairingBackoffMax));
         Map<String, Integer> characteristics = Map.copyOf(old.characteristics);
         Set<String> notifiable = Set.copyOf(old.notifiable);
+        link.carryOver(old);
         removeDevice(old.path);
         byPath.put(link.path, link);
         link.characteristics.putAll(characteristics);

@@ -41,6 +41,7 @@ final class DeviceReports {
             events.report(new DeviceEvent.Connected(id, clock.instant()));
         }
         Integer level = percent(device.batteryPercent());
+        link.batteryPercent(level);
         if (level != null) {
             // Every connection reports its reading: the cloud decides what is worth telling anyone.
             events.report(new DeviceEvent.Battery(id, level, clock.instant()));
@@ -62,6 +63,7 @@ final class DeviceReports {
             return;
         }
         events.report(new DeviceEvent.Battery(reported.device(), level, clock.instant()));
+        link.batteryPercent(level);
         byPath.put(link.path, new Reported(link, reported.device(), level));
     }
 
@@ -75,6 +77,12 @@ final class DeviceReports {
         String id = ReadingKey.deviceId(new DeviceIdentity(null, null, serial, serial == null ? link.address : null,
                 null));
         events.report(new DeviceEvent.Refused(id, reason, clock.instant()));
+    }
+
+    /** Bonded from the installer's page: named by its identity address, the one thing known of it before it connects. */
+    void paired(DeviceLink link) {
+        String id = ReadingKey.deviceId(new DeviceIdentity(null, null, null, link.address, null));
+        events.report(new DeviceEvent.Paired(id, clock.instant()));
     }
 
     /** After a step: every link reported connected that is no longer up, or no longer BlueZ's, is disconnected. */

@@ -1,12 +1,13 @@
 package io.vitalwire.gateway.ble.bluez;
 
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps BlueZ discovering while an allow-listed device is not active, and stops only its own discovery once none is
- * missing: BlueZ drops devices it has not seen advertising soon after discovery stops, and a device that is not in
- * BlueZ's tree cannot be connected.
+ * Keeps BlueZ discovering while an allow-listed device is not active or an installer's scan is open, and stops only its
+ * own discovery once neither holds: BlueZ drops devices it has not seen advertising soon after discovery stops, and a
+ * device that is not in BlueZ's tree cannot be connected (nor paired from the installer's page).
  */
 final class Discovery {
 
@@ -18,20 +19,24 @@ final class Discovery {
     private final DeviceLinks links;
     private final BusSession bus;
     private final BleCounters counters;
+    private final ScanWindow scan;
+    private final Clock clock;
 
     Discovery(BluezClient client, BluezAdapter adapter, Candidates candidates, DeviceLinks links, BusSession bus,
-              BleCounters counters) {
+              BleCounters counters, ScanWindow scan, Clock clock) {
         this.client = client;
         this.adapter = adapter;
         this.candidates = candidates;
         this.links = links;
         this.bus = bus;
         this.counters = counters;
+        this.scan = scan;
+        this.clock = clock;
     }
 
     /** Starts or stops discovery as the devices' states require; one step per supervision pass. */
     void keep() {
-        boolean missing = candidates.anyMissing(links);
+        boolean missing = candidates.anyMissing(links) || scan.isOpen(clock.instant());
         try {
             if (missing && !adapter.discovering()) {
                 client.startDiscovery(adapter.path);

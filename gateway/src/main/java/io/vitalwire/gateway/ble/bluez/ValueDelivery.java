@@ -52,6 +52,9 @@ final class ValueDelivery {
         Provenance provenance = transfers.isStoredRecord(link, characteristic) ? Provenance.STORED : Provenance.LIVE;
         GattIntake.Result result = gatt.accept(device.identity(), characteristic, value, device.clockOffsetMillis(),
                 receivedAt, provenance);
+        if (result.durable()) {
+            link.valueStored(clock.instant());
+        }
         if (characteristic == HealthCharacteristic.PLX_SPOT_CHECK_MEASUREMENT) {
             transfers.spotCheckDelivered(link, result.durable());
         }

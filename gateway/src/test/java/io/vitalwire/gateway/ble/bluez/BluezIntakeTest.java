@@ -657,7 +657,7 @@ class BluezIntakeTest {
 
         BluezObject.Device device(boolean connected) {
             return new BluezObject.Device(DEVICE, ADAPTER, "C0:1D:00:00:00:01", connected, connected, false,
-                    List.of(0x180D));
+                    List.of(0x180D), null);
         }
 
         void emit(BluezEvent event) {

@@ -119,7 +119,7 @@ class BluezValuesTest {
                 "Connected", new Variant<>(true),
                 "UUIDs", new Variant<>(new String[] {"00001810-0000-1000-8000-00805f9b34fb"}, "as"))));
         assertThat(objects).containsExactly(new BluezObject.Device(device, "/org/bluez/hci0", "C0:1D:00:00:00:02",
-                true, false, false, List.of(0x1810)));
+                true, false, false, List.of(0x1810), null));
 
         String ch = device + "/service0010/char0011";
         assertThat(BluezProperties.toObjects(ch, Map.of("org.bluez.GattCharacteristic1", Map.of(

@@ -61,7 +61,7 @@ class DeviceLinkTest {
 
     private static DeviceLink link() {
         return new DeviceLink(new BluezObject.Device("/org/bluez/hci0/dev_C0_1D_00_00_00_01", "/org/bluez/hci0",
-                "C0:1D:00:00:00:01", false, false, false, List.of(0x180D)),
+                "C0:1D:00:00:00:01", false, false, false, List.of(0x180D), null),
                 new AllowList(List.of("C0:1D:00:00:00:01 passkey=1")).entryFor("C0:1D:00:00:00:01").orElseThrow(),
                 "dev-00000001", new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), (lo, hi) -> hi),
                 new Backoff(Duration.ofSeconds(30), Duration.ofHours(1), (lo, hi) -> hi));
