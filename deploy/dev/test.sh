@@ -14,10 +14,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 # unless the machine has one already.
 # The operator's apt repository (deploy/apt/publish.sh, AptRepositoryIT) is made with apt-ftparchive (apt-utils) and
 # signed with gpg (gnupg); cloud-ingest's container image (deploy/cloud-ingest/image.sh, ContainerImageIT) with buildah.
+# The hub's pairing page is driven in headless Chromium (PairingPageIT): chromium and its chromium-driver.
 if ! command -v systemd-analyze >/dev/null 2>&1 || ! dpkg -s bluez >/dev/null 2>&1 ||
   ! command -v apt-ftparchive >/dev/null 2>&1 || ! command -v gpg >/dev/null 2>&1 ||
-  ! command -v buildah >/dev/null 2>&1; then
-  echo "installing systemd (systemd-analyze, systemd-creds), bluez, apt-utils, gnupg and buildah"
+  ! command -v buildah >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 ||
+  ! command -v chromedriver >/dev/null 2>&1; then
+  echo "installing systemd (systemd-analyze, systemd-creds), bluez, apt-utils, gnupg, buildah, chromium and chromium-driver"
   policy=/usr/sbin/policy-rc.d placed_policy=false rc=0
   if [[ ! -e $policy ]]; then
     printf '#!/bin/sh\n# placed by vitalwire deploy/dev/test.sh during apt-get install\nexit 101\n' >"$policy"
@@ -26,9 +28,10 @@ if ! command -v systemd-analyze >/dev/null 2>&1 || ! dpkg -s bluez >/dev/null 2>
   fi
   { apt-get update -qq &&
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      systemd bluez apt-utils gnupg buildah >/dev/null; } || rc=$?
+      systemd bluez apt-utils gnupg buildah chromium chromium-driver >/dev/null; } || rc=$?
   if [[ $placed_policy == true ]]; then rm -f "$policy"; fi
-  ((rc == 0)) || { echo "apt-get install of systemd bluez apt-utils gnupg buildah failed (exit $rc)" >&2; exit 1; }
+  ((rc == 0)) || { echo "apt-get install of systemd bluez apt-utils gnupg buildah chromium chromium-driver failed" \
+    "(exit $rc)" >&2; exit 1; }
 fi
 
 # The gateway's and cloud-ingest's systemd units: systemd-analyze verify, and their exposure scores no worse than

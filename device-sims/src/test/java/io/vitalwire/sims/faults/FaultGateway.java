@@ -106,6 +106,11 @@ final class FaultGateway implements AutoCloseable {
         process.kill();
     }
 
+    /** The URL of a path of the gateway's HTTP server, e.g. its pairing page. */
+    String url(String path) {
+        return process.url(path);
+    }
+
     /** A path of the gateway's management server, e.g. {@code /prometheus}. */
     String get(String path) throws IOException, InterruptedException {
         return process.get(path);

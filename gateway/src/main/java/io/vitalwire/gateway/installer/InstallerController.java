@@ -167,7 +167,7 @@ public class InstallerController {
                     "Bluetooth is not enabled on this hub."));
         }
         ble.get().scan(config.getScanLength());
-        return HttpResponse.accepted().body(new InstallerViews.Scan(clock.instant().plus(config.getScanLength())));
+        return HttpResponse.accepted().body(new InstallerViews.Scan(clock.instant().plus(config.getScanLength()).toString()));
     }
 
     /**
@@ -220,7 +220,7 @@ public class InstallerController {
     private static InstallerViews.Device view(NearbyDevice d) {
         String status = d.assigned() ? "assigned" : d.paired() ? "paired" : "not-paired";
         return new InstallerViews.Device(d.address(), d.name(), d.kind(), status, d.connected(), d.batteryPercent(),
-                d.lastReadingAt());
+                d.lastReadingAt() == null ? null : d.lastReadingAt().toString());
     }
 
     private HttpResponse<?> lockedOut(Duration retryAfter) {

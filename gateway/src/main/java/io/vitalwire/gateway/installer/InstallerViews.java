@@ -1,7 +1,6 @@
 package io.vitalwire.gateway.installer;
 
 import io.swagger.v3.oas.annotations.media.Schema;
-import java.time.Instant;
 import java.util.List;
 
 /** What the installer's API answers and takes: records, so the OpenAPI document describes each field. */
@@ -48,7 +47,7 @@ final class InstallerViews {
     record Ble(boolean enabled, boolean adapterPowered, boolean scanning) {
     }
 
-    /** The health devices nearby; {@code scanUntil} while a scan asked for from the page runs. */
+    /** The health devices nearby, whether BLE is on and whether BlueZ is discovering now. */
     record Devices(boolean bleEnabled, boolean scanning, List<Device> devices) {
     }
 
@@ -62,16 +61,16 @@ final class InstallerViews {
      *                       assign it to this hub) or {@code not-paired}
      * @param connected      connected now
      * @param batteryPercent battery level last reported, or null
-     * @param lastReadingAt  when the hub last stored a reading of it, or null
+     * @param lastReadingAt  when the hub last stored a reading of it (ISO-8601, UTC), or null
      */
     record Device(@Schema(example = "C0:1D:00:00:00:02") String address, String name,
                   @Schema(example = "blood-pressure") String kind,
                   @Schema(allowableValues = {"assigned", "paired", "not-paired"}) String status, boolean connected,
-                  Integer batteryPercent, Instant lastReadingAt) {
+                  Integer batteryPercent, @Schema(example = "2026-12-03T17:09:15.225Z") String lastReadingAt) {
     }
 
-    /** A scan asked for: BlueZ discovers until {@code until}. */
-    record Scan(Instant until) {
+    /** A scan asked for: BlueZ discovers until {@code until} (ISO-8601, UTC). */
+    record Scan(@Schema(example = "2026-12-03T17:09:45Z") String until) {
     }
 
     /** The passkey the device shows or has printed on it; null or empty for a device without one (just works). */
