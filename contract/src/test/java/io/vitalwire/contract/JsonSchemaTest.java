@@ -64,6 +64,13 @@ class JsonSchemaTest {
                 .replace("\"device\"", "\"serial\"").getBytes())).isNotEmpty();
         assertThat(errors("events", good.replace("device-battery", "reading-refused")
                 .replace("\"device\"", "\"serial\"").getBytes())).isNotEmpty();
+        // device-paired (the installer's pairing page): the device by its address, required by both.
+        assertThat(errors("events", codec.encode(new GatewayEvent(ContractVersion.CURRENT, "gw-1", Samples.RECEIVED,
+                GatewayEvent.DEVICE_PAIRED, Map.of("device", "bd.C0~3A1D~3A00~3A00~3A00~3A02"))))).isEmpty();
+        assertThat(errors("events", good.replace("device-battery", "device-paired")
+                .replace("\"device\"", "\"address\"").getBytes())).isNotEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new GatewayEvent(ContractVersion.CURRENT, "gw-1",
+                Samples.RECEIVED, GatewayEvent.DEVICE_PAIRED, Map.of())).hasMessageContaining("attributes.device");
     }
 
     @Test

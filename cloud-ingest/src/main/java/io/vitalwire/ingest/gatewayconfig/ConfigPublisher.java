@@ -66,6 +66,25 @@ public class ConfigPublisher implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes the retained configuration on {@code tenant}'s topic of the hub (a zero-length retained message), once it
+     * moved to another tenant: the old tenant's topic must not keep its allow-list and passkeys.
+     *
+     * @return whether the broker acknowledged it
+     */
+    public synchronized boolean withdraw(String tenant, String gateway) {
+        try {
+            IMqttToken token = connected().publish(Topic.of(tenant, gateway, Channel.CONFIG).path(), new byte[0], 1,
+                    true);
+            token.waitForCompletion(ACK_TIMEOUT.toMillis());
+            return true;
+        } catch (MqttException e) {
+            LOG.warn("a moved hub's configuration could not be withdrawn from its old tenant's topic ({})",
+                    e.getMessage());
+            return false;
+        }
+    }
+
     private MqttAsyncClient connected() throws MqttException {
         if (client == null) {
             // No callback: nothing arrives on this connection, and a lost one is found at the next publish.

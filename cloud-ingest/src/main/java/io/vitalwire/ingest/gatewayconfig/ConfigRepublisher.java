@@ -7,6 +7,7 @@ import io.micronaut.scheduling.annotation.Async;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.vitalwire.ingest.installation.Hub;
 import io.vitalwire.ingest.installation.InstallationChanged;
+import io.vitalwire.ingest.tenancy.TenantChanged;
 import jakarta.inject.Singleton;
 import java.util.List;
 import org.slf4j.Logger;
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
  *       publishing one again costs a message;
  *   <li>every {@code vitalwire.ingest.gateway-config.retry-interval} (30 s), publishes versions the broker has not
  *       acknowledged (it was away when they were issued);
+ *   <li>when a hub moves to another tenant, publishes it on the new tenant's topic and withdraws it from the old
+ *       one's;
  *   <li>on each change of a device's installation, issues and publishes the next version of the hubs before and
  *       after whose allow-list follows the registry (off the caller's thread: a first use happens while readings
  *       are taken).
@@ -80,6 +83,21 @@ public class ConfigRepublisher {
             }
         } while (!page.isEmpty());
         return published;
+    }
+
+    /**
+     * A hub moved to another tenant: its configuration is published on the new tenant's topic and withdrawn from the
+     * old one's.
+     */
+    @EventListener
+    @Async
+    public void onTenantChanged(TenantChanged change) {
+        configs.moveTenant(change.gateway(), change.after()).ifPresent(before -> {
+            publisher.ifPresent(p -> p.withdraw(before.tenant(), before.gateway()));
+            int published = publishUnpublished();
+            LOG.info("hub {} moved tenant: its configuration published on the new tenant's topic ({} published)",
+                    change.gateway(), published);
+        });
     }
 
     @EventListener

@@ -75,6 +75,38 @@ public class GatewayConfigs {
         return Optional.ofNullable(issued);
     }
 
+    /**
+     * The hub moved to {@code tenant}: its configuration belongs on the topic under the new tenant, so it is to be
+     * published again there (same version: the hub already applied it if it had it).
+     *
+     * @return the configuration as it was before the move (its tenant is the topic to withdraw it from), or empty:
+     *         the hub has no configuration, or it is under that tenant already
+     */
+    public Optional<StoredConfig> moveTenant(String gateway, String tenant) {
+        try {
+            return Jdbc.inTransaction(dataSource, c -> {
+                Optional<StoredConfig> before;
+                try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM gateway_config "
+                        + "WHERE gateway = ? AND tenant <> ? FOR UPDATE")) {
+                    select.setString(1, gateway);
+                    select.setString(2, tenant);
+                    before = first(Jdbc.list(select, this::row));
+                }
+                if (before.isPresent()) {
+                    try (PreparedStatement move = c.prepareStatement("UPDATE gateway_config SET tenant = ?, "
+                            + "published_version = 0 WHERE gateway = ?")) {
+                        move.setString(1, tenant);
+                        move.setString(2, gateway);
+                        move.executeUpdate();
+                    }
+                }
+                return before;
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot move a gateway configuration: " + e.getMessage(), e);
+        }
+    }
+
     /** Configurations whose current version the broker has not acknowledged. */
     public List<StoredConfig> unpublished(int limit) {
         return query("SELECT " + COLUMNS + " FROM gateway_config WHERE published_version < version ORDER BY gateway "

@@ -1,5 +1,6 @@
 package io.vitalwire.ingest.tenancy;
 
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalwire.ingest.db.Jdbc;
 import io.vitalwire.ingest.installation.Hub;
@@ -54,12 +55,15 @@ public class GatewayTenants {
     private final TenancyConfig config;
     private final MeterRegistry metrics;
     private final Clock clock;
+    private final ApplicationEventPublisher<TenantChanged> changes;
 
-    public GatewayTenants(DataSource dataSource, TenancyConfig config, MeterRegistry metrics, Clock clock) {
+    public GatewayTenants(DataSource dataSource, TenancyConfig config, MeterRegistry metrics, Clock clock,
+                          ApplicationEventPublisher<TenantChanged> changes) {
         this.dataSource = dataSource;
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
+        this.changes = changes;
     }
 
     /**
@@ -122,7 +126,7 @@ public class GatewayTenants {
 
     /**
      * Registers the gateway under {@code tenant} (a first registration or a move from another tenant), by an
-     * operator, audited.
+     * operator, audited; a change is published as {@link TenantChanged} once committed.
      *
      * @return the change, as audited
      */
@@ -134,6 +138,9 @@ public class GatewayTenants {
                     rs.getString(2), tenant, null, note), gateway, gateway, tenant, at, actor, gateway, at, actor,
                     tenant, note).get(0);
             metrics.counter("vitalwire.ingest.gateway-registrations", "how", "operator").increment();
+            if (!tenant.equals(change.before())) {
+                changes.publishEvent(new TenantChanged(gateway, change.before(), tenant));
+            }
             return change;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record a gateway's tenant: " + e.getMessage(), e);

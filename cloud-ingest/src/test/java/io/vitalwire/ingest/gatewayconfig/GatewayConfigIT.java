@@ -198,6 +198,40 @@ class GatewayConfigIT {
         late.close();
     }
 
+    @Test
+    void aHubMovedToAnotherTenant_getsItsConfigurationOnTheNewTenantsTopic_andTheOldOneKeepsNone() throws Exception {
+        admin.json(put("{\"devices\":{\"ble\":[\"C0:1D:00:00:00:02 passkey=123456\"],\"coap\":[]}}", "operator"));
+        await().atMost(ARRIVAL).until(() -> arrived.size() == 1);
+        String moved = "moved-" + run;
+        List<GatewayConfig> atNewTenant = new CopyOnWriteArrayList<>();
+        List<byte[]> atOldTenant = new CopyOnWriteArrayList<>();
+        MqttAsyncClient watcher = new MqttAsyncClient(broker.url(), "watch-" + run, new MemoryPersistence());
+        watcher.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
+        watcher.subscribe(new MqttSubscription[] {
+                new MqttSubscription(Topic.of(moved, gateway, Channel.CONFIG).path(), 1)}, null, null,
+                new IMqttMessageListener[] {(t, m) -> atNewTenant.add((GatewayConfig) codec.decode(Topic.parse(t),
+                        m.getPayload()))}, new MqttProperties()).waitForCompletion(10_000);
+
+        ingest.getApplicationContext().getBean(GatewayTenants.class).register(gateway, moved, "op-" + run, "moved");
+
+        await().atMost(ARRIVAL).until(() -> atNewTenant.size() == 1);
+        assertThat(atNewTenant.get(0)).isEqualTo(arrived.get(0));
+        assertThat(admin.get("/admin/gateways/" + gateway + "/config").get("publishedVersion").asLong())
+                .isEqualTo(1);
+        // The old tenant's topic no longer holds the hub's allow-list (and its passkey): a new subscriber gets nothing.
+        MqttAsyncClient late = new MqttAsyncClient(broker.url(), "late-old-" + run, new MemoryPersistence());
+        late.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
+        late.subscribe(new MqttSubscription[] {new MqttSubscription(Topic.of(TENANT, gateway, Channel.CONFIG).path(),
+                1)}, null, null, new IMqttMessageListener[] {(t, m) -> atOldTenant.add(m.getPayload())},
+                new MqttProperties()).waitForCompletion(10_000);
+        Thread.sleep(1_000);
+        assertThat(atOldTenant).allSatisfy(payload -> assertThat(payload).isEmpty());
+        for (MqttAsyncClient client : List.of(watcher, late)) {
+            client.disconnect().waitForCompletion(5_000);
+            client.close();
+        }
+    }
+
     private HttpResponse<String> put(String body, String role) throws Exception {
         return admin.putAs("/admin/gateways/" + gateway + "/config", body,
                 TestTokens.shared().bearer(role.equals("operator") ? "op-" + run : "ca-" + run, role));

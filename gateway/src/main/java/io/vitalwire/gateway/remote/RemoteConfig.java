@@ -53,7 +53,9 @@ public class RemoteConfig {
 
     /** What became of an offered configuration. */
     public enum Outcome {
-        APPLIED, NOT_NEWER, REFUSED
+        APPLIED, NOT_NEWER, REFUSED,
+        /** An empty payload: the broker deleting the retained copy; nothing applied, nothing refused. */
+        WITHDRAWN
     }
 
     private final String gatewayId;
@@ -99,6 +101,11 @@ public class RemoteConfig {
 
     /** A payload that arrived on this gateway's config topic (on the MQTT client's thread). */
     public synchronized Outcome offer(Topic topic, byte[] payload) {
+        if (payload.length == 0) {
+            // The broker deleting the retained copy (the cloud withdrew it, e.g. after moving this hub to another
+            // tenant): nothing to apply or to refuse; the last good one stays.
+            return Outcome.WITHDRAWN;
+        }
         GatewayConfig config;
         try {
             config = (GatewayConfig) codec.decode(topic, payload);

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * broker acknowledged them, like device events ({@link DurableDeviceEvents}): the operator who issued the version
  * must learn that the hub kept its last good one, also when the refusal happened while the uplink was down.
  *
- * <p>Metric: {@code vitalwire.gateway.events{type=config-refused, outcome=queued|lost}}.
+ * <p>Metrics: {@code vitalwire.gateway.config.refused{reason}} (each refusal, whatever becomes of its event: the
+ * hub's own dashboards see why it keeps an older version) and {@code vitalwire.gateway.events{type=config-refused,
+ * outcome=queued|lost}}.
  */
 @Singleton
 public class DurableConfigRefusals implements ConfigRefusals {
@@ -42,6 +44,7 @@ public class DurableConfigRefusals implements ConfigRefusals {
 
     @Override
     public void refused(Long version, String reason) {
+        meters.counter("vitalwire.gateway.config.refused", "reason", reason).increment();
         Map<String, String> attributes = new HashMap<>();
         attributes.put("reason", reason);
         if (version != null) {

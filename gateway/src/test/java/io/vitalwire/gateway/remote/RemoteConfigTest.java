@@ -96,6 +96,19 @@ class RemoteConfigTest {
     }
 
     @Test
+    void anEmptyPayload_theBrokerDeletingTheRetainedCopy_isNeitherAppliedNorRefused() throws Exception {
+        RemoteConfig remote = remote();
+        remote.offer(TOPIC, codec.encode(config(1, "C0:1D:00:00:00:02")));
+        byte[] before = Files.readAllBytes(dir.resolve(RemoteConfig.FILE));
+
+        assertThat(remote.offer(TOPIC, new byte[0])).isEqualTo(RemoteConfig.Outcome.WITHDRAWN);
+
+        assertThat(refusals).isEmpty();
+        assertThat(remote.appliedVersion()).isEqualTo(1L);
+        assertThat(Files.readAllBytes(dir.resolve(RemoteConfig.FILE))).isEqualTo(before);
+    }
+
+    @Test
     void aConfigurationACheckRefuses_isRefusedAsAWhole() throws Exception {
         RemoteConfig remote = remote(c -> {
             if (c.devices().ble().size() > 1) {

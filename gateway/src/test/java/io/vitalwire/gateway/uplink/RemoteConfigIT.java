@@ -103,6 +103,9 @@ class RemoteConfigIT {
             assertThat(events).filteredOn(e -> e.type().equals(GatewayEvent.CONFIG_REFUSED)).singleElement()
                     .satisfies(e -> assertThat(e.attributes()).containsExactlyInAnyOrderEntriesOf(Map.of(
                             "reason", RemoteConfig.INVALID_CONFIG, "version", "3")));
+            assertThat(gateway.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                    .counter("vitalwire.gateway.config.refused", "reason", RemoteConfig.INVALID_CONFIG).count())
+                    .isEqualTo(1.0);
             // An older version, replayed: ignored, not refused.
             publishConfig(codec.encode(config(1, 5)));
             int before = statuses.size();
