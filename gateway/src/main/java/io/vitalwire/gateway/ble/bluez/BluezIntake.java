@@ -63,6 +63,8 @@ public class BluezIntake implements BlePairing, AutoCloseable {
     private final DeviceClockSetting clockSetting;
     private final ScanWindow scanWindow = new ScanWindow();
     private final InstallerPairing installerPairing;
+    /** Whether the installer's page may ask: only then is {@link #nearby} kept up to date after every step. */
+    private final boolean installerPage;
     private final Clock clock;
     private volatile boolean closed;
     private volatile BleState state = BleState.initial();
@@ -102,6 +104,7 @@ public class BluezIntake implements BlePairing, AutoCloseable {
                 DeviceAliases aliases, List<String> allowList, boolean installerPage) {
         this.config = config;
         this.clock = clock;
+        this.installerPage = installerPage;
         this.client = client;
         AllowList allow = new AllowList(allowList);
         this.noDevices = allow.isEmpty();
@@ -232,7 +235,9 @@ public class BluezIntake implements BlePairing, AutoCloseable {
         reports.settle(links);
         state = new BleState(bus.isOpen(), adapter.present(), adapter.powered(), adapter.discovering(), links.size(),
                 links.activeCount());
-        nearby = List.copyOf(installerPairing.nearby());
+        if (installerPage) {
+            nearby = List.copyOf(installerPairing.nearby());
+        }
     }
 
     private void forgetAll() {

@@ -24,6 +24,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -98,6 +99,56 @@ class BluezIntakeTest {
                 counters, ZoneOffset.UTC, Clock.systemUTC(), () -> gatewayClock, new BufferRecordCursors(cursors),
                 deviceEvents::add, aliases);
         intake.start();
+    }
+
+    /** As {@link #start()}, with the installer's pairing page on. */
+    private void startWithInstallerPage() {
+        meters = new SimpleMeterRegistry();
+        BleCounters counters = new BleCounters(meters);
+        DeviceAliases aliases = GatewayAliases.load(dir);
+        GattIntake gatt = new GattIntake(new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters,
+                aliases, deviceEvents::add), counters, aliases);
+        intake = new BluezIntake(new TestConfig(allowList, setDeviceClock), bluez, gatt,
+                counters, ZoneOffset.UTC, Clock.systemUTC(), () -> gatewayClock, new BufferRecordCursors(cursors),
+                deviceEvents::add, aliases, allowList, true);
+        intake.start();
+    }
+
+    @Test
+    void theInstallersPage_scans_listsTheHealthDevice_andPairsItWithThePasskeyTyped_withoutServingIt()
+            throws Exception {
+        allowList = List.of();
+        startWithInstallerPage();
+        // Without any passkey entry the agent still enters passkeys: the installer types them.
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.calls.contains("registerAgent KeyboardOnly"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> intake.nearby().size() == 1);
+        assertThat(intake.nearby().get(0)).isEqualTo(new NearbyDevice("C0:1D:00:00:00:01", null, "heart-rate",
+                false, false, false, null, null));
+        assertThat(bluez.calls).doesNotContain("startDiscovery"); // nothing allow-listed is missing
+        intake.scan(Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.calls.contains("startDiscovery"));
+
+        assertThat(intake.pair("C0:1D:00:00:00:09", 123456).get(5, TimeUnit.SECONDS))
+                .isEqualTo(PairingOutcome.NOT_FOUND);
+        bluez.pairFails = true;
+        assertThat(intake.pair("c0:1d:00:00:00:01", 654321).get(5, TimeUnit.SECONDS))
+                .isEqualTo(PairingOutcome.REJECTED);
+        bluez.pairFails = false;
+        assertThat(intake.pair("c0:1d:00:00:00:01", 123456).get(5, TimeUnit.SECONDS))
+                .isEqualTo(PairingOutcome.PAIRED);
+
+        assertThat(bluez.pairings).containsExactly(new Bonding.Passkey(654321), new Bonding.Passkey(123456));
+        // Bonded, then let go: no allow-list entry names it, so it is not served.
+        assertThat(bluez.calls).containsSubsequence("pair " + DEVICE, "disconnect " + DEVICE)
+                .doesNotContain("connect " + DEVICE);
+        assertThat(deviceEvents).filteredOn(e -> e.type().equals("device-paired")).singleElement()
+                .satisfies(e -> assertThat(e.attributes()).containsExactly(
+                        java.util.Map.entry("device", "bd.C0~3A1D~3A00~3A00~3A00~3A01")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> intake.nearby().get(0).paired());
+        assertThat(intake.nearby().get(0).assigned()).isFalse();
+        assertThat(intake.pair("C0:1D:00:00:00:01", null).get(5, TimeUnit.SECONDS))
+                .isEqualTo(PairingOutcome.ALREADY_PAIRED);
+        assertThat(meters.counter("vitalwire.ble.events", "type", "paired").count()).isEqualTo(1.0);
     }
 
     @Test
