@@ -7,6 +7,9 @@
 #   deploy/dev/bench.sh drain [backlog] [live/s]       1M-reading drain after reconnect, live latency meanwhile
 #   deploy/dev/bench.sh footprint [devices] [s]        gateway RSS and start-up (deploy/gateway/jvm.options, with
 #                                                      and without AppCDS) vs an idle JVM
+#   deploy/dev/bench.sh home [s per round] [rounds]    a home's steady load on its hub (6 BLE devices, a 1 Hz strap):
+#                                                      CPU % of one core and MB/min written, vs the same hub idle
+#                                                      (defaults 120 s, 3 rounds of each: 12 min)
 #   deploy/dev/bench.sh ingest-influx [readings] [per write] [straps]   InfluxSink vs raw line protocol to /write
 #   deploy/dev/bench.sh ingest-fhir [observations] [per bundle] [clients] FhirSink vs a plain HAPI client
 #   deploy/dev/bench.sh ingest-windows [readings] [per message]          FHIR writes of a 1 Hz stream: windows vs spot
@@ -24,7 +27,7 @@
 #                                                      (each at most 40 min), then the generated section of
 #                                                      BENCHMARKS.md rewritten with each one's summary, the commit and
 #                                                      the machine; logs in target/bench-all/
-# uplink, drain, footprint, alert-latency, fleet and the ingest-* benchmarks use the dev stack (started here if needed).
+# uplink, drain, footprint, home, alert-latency, fleet and the ingest-* benchmarks use the dev stack (started here if needed).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 
@@ -54,7 +57,7 @@ run_ingest() {
 # Every benchmark, then BENCHMARKS.md's generated section. A benchmark that fails or overruns is reported as such
 # there, and the others still run.
 all() {
-  local logs=target/bench-all names=(decode coap intake uplink drain footprint ingest-influx ingest-fhir ingest-windows fleet
+  local logs=target/bench-all names=(decode coap intake uplink drain footprint home ingest-influx ingest-fhir ingest-windows fleet
     alert-latency admin-views)
   mkdir -p "$logs"
   local machine
@@ -77,7 +80,7 @@ case "${1:-}" in
   decode) run io.vitalwire.sims.bench.DecodeBenchmarks ;;
   coap) shift; run io.vitalwire.sims.bench.CoapIntakeBenchmark "$@" ;;
   intake) shift; run io.vitalwire.sims.bench.BufferIntakeBenchmark "$@" ;;
-  uplink|drain|footprint|alert-latency|fleet|ingest-influx|ingest-fhir|ingest-windows|admin-views)
+  uplink|drain|footprint|home|alert-latency|fleet|ingest-influx|ingest-fhir|ingest-windows|admin-views)
     what=$1; shift
     deploy/dev/stack.sh start >/dev/null
     eval "$(deploy/dev/stack.sh env)"
@@ -85,6 +88,7 @@ case "${1:-}" in
       uplink) run io.vitalwire.sims.bench.UplinkBenchmark "$@" ;;
       drain) run io.vitalwire.sims.bench.DrainBenchmark "$@" ;;
       footprint) run io.vitalwire.sims.bench.FootprintBenchmark "$@" ;;
+      home) run io.vitalwire.sims.bench.HomeLoadBenchmark "$@" ;;
       alert-latency) run io.vitalwire.sims.bench.AlertLatencyBenchmark "$@" ;;
       fleet) run_fleet io.vitalwire.sims.fleet.FleetBenchmark "$@" ;;
       ingest-influx) run_ingest io.vitalwire.ingest.bench.InfluxIngestBenchmark "$@" ;;
@@ -95,7 +99,7 @@ case "${1:-}" in
     ;;
   *)
     echo "usage: $0 all | decode | coap [devices] [per pack] [s] | intake [readings] [batch] [writers] [pack]" >&2
-    echo "       | uplink [readings] | drain [backlog] [live/s] | footprint [devices] [s]" >&2
+    echo "       | uplink [readings] | drain [backlog] [live/s] | footprint [devices] [s] | home [s per round] [rounds]" >&2
     echo "       | ingest-influx [readings] [per write] [straps] | ingest-fhir [observations] [per bundle] [clients]" >&2
     echo "       | ingest-windows [readings] [per message] | alert-latency [alerts per phase] [load/s] [rounds]" >&2
     echo "       | fleet [hub steps] [replica counts] [window s] [plot.png] | admin-views [rounds] [requests]" >&2
