@@ -13,6 +13,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.security.AdminRoles;
@@ -58,7 +59,15 @@ public class EligibilityController {
      */
     @ApiResponse(responseCode = "200", description = "a page of patients' periods (text/csv: the same rows)",
             content = {@Content(mediaType = "application/json",
-                    schema = @Schema(implementation = EligibilityReport.class)),
+                    schema = @Schema(implementation = EligibilityReport.class),
+                    examples = @ExampleObject(name = "one patient", value = "{\"tenant\": \"acme\", "
+                            + "\"periodStart\": \"2026-11-01\", \"periodEnd\": \"2026-11-30\", \"periodDays\": 30, "
+                            + "\"codes\": [{\"code\": \"99445\", \"minDays\": 2, \"maxDays\": 15}, {"
+                            + "\"code\": \"99454\", \"minDays\": 16, \"maxDays\": null}], \"patients\": [{"
+                            + "\"patient\": \"patient-0042\", \"zone\": \"America/Chicago\", "
+                            + "\"countedInZones\": [\"America/Chicago\"], \"daysWithReadings\": 2, "
+                            + "\"dates\": [\"2026-11-02\", \"2026-11-03\"], \"meets\": [\"99445\"]}], "
+                            + "\"next\": \"patient-0042\"}")),
                 @Content(mediaType = "text/csv", schema = @Schema(type = "string"))})
     @ApiResponse(responseCode = "400", description = "a parameter is invalid; the text says which")
     @Get(value = "/eligibility", produces = {MediaType.APPLICATION_JSON, "text/csv"})

@@ -53,7 +53,10 @@ public class TimeZoneController {
     /** The organization's time zone, in which its patients' days are counted unless a patient has their own. */
     @ApiResponse(responseCode = "200", description = "the zone, with who set it and when",
             content = @Content(mediaType = "application/json",
-                    schema = @Schema(implementation = TimeZones.ZoneSetting.class)))
+                    schema = @Schema(implementation = TimeZones.ZoneSetting.class),
+                    examples = @ExampleObject(name = "Chicago", value = "{\"tenant\": \"acme\", \"patient\": \"\", "
+                            + "\"zone\": \"America/Chicago\", \"updatedAt\": 1796306531.140000000, "
+                            + "\"updatedBy\": \"carla\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @ApiResponse(responseCode = "404", description = "no zone set")
     @Get("/time-zone")
@@ -64,7 +67,10 @@ public class TimeZoneController {
     /** One patient's own time zone, in which their reading days are counted. */
     @ApiResponse(responseCode = "200", description = "the zone, with who set it and when",
             content = @Content(mediaType = "application/json",
-                    schema = @Schema(implementation = TimeZones.ZoneSetting.class)))
+                    schema = @Schema(implementation = TimeZones.ZoneSetting.class),
+                    examples = @ExampleObject(name = "Berlin", value = "{\"tenant\": \"acme\", "
+                            + "\"patient\": \"patient-0042\", \"zone\": \"Europe/Berlin\", "
+                            + "\"updatedAt\": 1796306531.140000000, \"updatedBy\": \"carla\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @ApiResponse(responseCode = "404", description = "no zone set")
     @Get("/patients/{patient}/time-zone")
@@ -82,7 +88,10 @@ public class TimeZoneController {
     @Secured({AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
     @ApiResponse(responseCode = "200", description = "the zone as stored",
             content = @Content(mediaType = "application/json",
-                    schema = @Schema(implementation = TimeZones.ZoneSetting.class)))
+                    schema = @Schema(implementation = TimeZones.ZoneSetting.class),
+                    examples = @ExampleObject(name = "Chicago", value = "{\"tenant\": \"acme\", \"patient\": \"\", "
+                            + "\"zone\": \"America/Chicago\", \"updatedAt\": 1796306531.140000000, "
+                            + "\"updatedBy\": \"carla\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "Chicago",
             value = "{\"zone\": \"America/Chicago\"}")))
@@ -96,7 +105,10 @@ public class TimeZoneController {
     @Secured({AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
     @ApiResponse(responseCode = "200", description = "the zone as stored",
             content = @Content(mediaType = "application/json",
-                    schema = @Schema(implementation = TimeZones.ZoneSetting.class)))
+                    schema = @Schema(implementation = TimeZones.ZoneSetting.class),
+                    examples = @ExampleObject(name = "Berlin", value = "{\"tenant\": \"acme\", "
+                            + "\"patient\": \"patient-0042\", \"zone\": \"Europe/Berlin\", "
+                            + "\"updatedAt\": 1796306531.140000000, \"updatedBy\": \"carla\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "Berlin",
             value = "{\"zone\": \"Europe/Berlin\"}")))

@@ -10,6 +10,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.security.AdminRoles;
@@ -56,7 +57,12 @@ public class GatewayEventController {
      * by type.
      */
     @ApiResponse(responseCode = "200", description = "a page of events",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Page.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Page.class),
+                    examples = @ExampleObject(name = "battery", value = "{\"events\": [{\"id\": 5521, "
+                            + "\"receivedAt\": \"2026-12-03T06:30:01.207Z\", \"tenant\": \"acme\", "
+                            + "\"gatewayId\": \"hub-7\", \"type\": \"device-battery\", "
+                            + "\"at\": \"2026-12-03T06:30:00Z\", \"attributes\": {\"device\": \"sn.BPC-0002\", "
+                            + "\"level\": \"64\"}}], \"next\": 5521}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get("/{id}/events")
     public HttpResponse<?> events(@PathVariable String id, @Nullable @QueryValue String type,

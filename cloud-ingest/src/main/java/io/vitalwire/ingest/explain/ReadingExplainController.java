@@ -9,6 +9,10 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.fhir.FhirSystems;
 import io.vitalwire.ingest.inbox.InboxState;
 import io.vitalwire.ingest.inbox.InboxStore;
@@ -57,6 +61,23 @@ public class ReadingExplainController {
      * Where one reading went, by its key: the inbox's stages with their states and attempts, its quarantine, its
      * Observation in FHIR and its point in InfluxDB.
      */
+    @ApiResponse(responseCode = "200", description = "where the reading went",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ReadingTrail.class),
+                    examples = @ExampleObject(name = "delivered", value = "{"
+                            + "\"key\": \"hub-7/sn.BPC-0002/s118/150020\", \"outcome\": \"delivered\", "
+                            + "\"observations\": [\"Observation/12\"], \"influxPoints\": 3, \"window\": null, "
+                            + "\"quarantine\": [], \"inbox\": {\"receivedAt\": \"2026-12-03T08:00:01.512Z\", "
+                            + "\"stages\": [{\"stage\": \"resolve\", \"state\": \"done\", \"attempts\": 0, "
+                            + "\"lastError\": null, \"nextAttemptAt\": null, "
+                            + "\"doneAt\": \"2026-12-03T08:00:01.530Z\", "
+                            + "\"outcome\": \"owned through Device/31\"}, {\"stage\": \"fhir\", "
+                            + "\"state\": \"done\", \"attempts\": 0, \"lastError\": null, \"nextAttemptAt\": null, "
+                            + "\"doneAt\": \"2026-12-03T08:00:01.702Z\", "
+                            + "\"outcome\": \"delivered Observation/12\"}, {\"stage\": \"influx\", "
+                            + "\"state\": \"done\", \"attempts\": 0, \"lastError\": null, \"nextAttemptAt\": null, "
+                            + "\"doneAt\": \"2026-12-03T08:00:01.611Z\", \"outcome\": \"written 3 points\"}]}, "
+                            + "\"unavailable\": []}")))
+    @ApiResponse(responseCode = "400", description = "the key is blank or longer than 256 characters")
     @Get
     public HttpResponse<ReadingTrail> explain(@QueryValue String key) {
         if (key.isBlank() || key.length() > 256) {

@@ -11,6 +11,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.operations.OperationsConfig;
@@ -92,7 +93,17 @@ public class FleetController {
      * devices with their batteries; by tenant and by how long offline, in keyset pages.
      */
     @ApiResponse(responseCode = "200", description = "a page of hubs",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = FleetPage.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = FleetPage.class),
+                    examples = @ExampleObject(name = "one hub", value = "{\"hubs\": [{\"tenant\": \"acme\", "
+                            + "\"gateway\": \"hub-7\", \"status\": \"OFFLINE\", \"state\": \"OFFLINE\", "
+                            + "\"stateSince\": \"2026-12-03T06:41:12.311Z\", "
+                            + "\"lastSeen\": \"2026-12-03T06:41:12.311Z\", \"silentForSeconds\": 25730, "
+                            + "\"backlog\": 42, \"oldestUnsentMillis\": 90000, "
+                            + "\"backlogAsOf\": \"2026-12-03T06:40:55.002Z\", \"uplink\": \"connected\", "
+                            + "\"softwareVersion\": \"1.4.1\", \"configVersion\": 3, \"configIssued\": 4, "
+                            + "\"devices\": [{\"device\": \"sn.BPC-0002\", "
+                            + "\"installedAt\": \"2026-11-20T10:02:00Z\", \"batteryLevel\": 64, "
+                            + "\"batteryReportedAt\": \"2026-12-03T06:30:00Z\"}]}], \"next\": \"YWNtZS9odWItNw\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter is invalid; the text says which")
     @Get(produces = "application/json")
     public HttpResponse<?> fleet(@Nullable @QueryValue String tenant, @Nullable @QueryValue String offlineForMoreThan,

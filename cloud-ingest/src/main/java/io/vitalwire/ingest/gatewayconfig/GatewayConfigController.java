@@ -95,7 +95,15 @@ public class GatewayConfigController {
 
     /** The hub's current configuration from the cloud: the operator's spec, the issued document, whether published. */
     @ApiResponse(responseCode = "200", description = "its configuration",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConfigView.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConfigView.class),
+                    examples = @ExampleObject(name = "heartbeat", value = "{\"gateway\": \"hub-7\", "
+                            + "\"tenant\": \"acme\", \"version\": 4, \"devicesFrom\": \"registry\", \"spec\": {"
+                            + "\"reporting\": {\"statusIntervalSeconds\": 60}}, \"document\": {\"v\": \"1.2\", "
+                            + "\"gatewayId\": \"hub-7\", \"version\": 4, \"issuedAt\": 1796306400.000000000, "
+                            + "\"devices\": {\"ble\": [\"C0:1D:00:00:00:02\"], \"coap\": [\"sn.THERMO-7\"]}, "
+                            + "\"ble\": null, \"coap\": null, \"reporting\": {\"statusIntervalSeconds\": 60}}, "
+                            + "\"updatedAt\": 1796306400.000000000, \"updatedBy\": \"oscar\", "
+                            + "\"publishedVersion\": 4}")))
     @ApiResponse(responseCode = "400", description = "the gateway id is invalid")
     @ApiResponse(responseCode = "404", description = "the hub was never configured from the cloud")
     @Get
@@ -113,7 +121,15 @@ public class GatewayConfigController {
      */
     @Secured(AdminRoles.OPERATOR)
     @ApiResponse(responseCode = "200", description = "the version issued",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConfigView.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConfigView.class),
+                    examples = @ExampleObject(name = "heartbeat", value = "{\"gateway\": \"hub-7\", "
+                            + "\"tenant\": \"acme\", \"version\": 4, \"devicesFrom\": \"registry\", \"spec\": {"
+                            + "\"reporting\": {\"statusIntervalSeconds\": 60}}, \"document\": {\"v\": \"1.2\", "
+                            + "\"gatewayId\": \"hub-7\", \"version\": 4, \"issuedAt\": 1796306400.000000000, "
+                            + "\"devices\": {\"ble\": [\"C0:1D:00:00:00:02\"], \"coap\": [\"sn.THERMO-7\"]}, "
+                            + "\"ble\": null, \"coap\": null, \"reporting\": {\"statusIntervalSeconds\": 60}}, "
+                            + "\"updatedAt\": 1796306400.000000000, \"updatedBy\": \"oscar\", "
+                            + "\"publishedVersion\": 4}")))
     @ApiResponse(responseCode = "400", description = "the body is invalid; the error names the field")
     @ApiResponse(responseCode = "409", description = "the hub has no tenant yet")
     @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "heartbeat",
@@ -155,7 +171,10 @@ public class GatewayConfigController {
 
     /** Every configuration version issued for the hub, newest first: who or what issued it, when and why. */
     @ApiResponse(responseCode = "200", description = "the versions",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = History.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = History.class),
+                    examples = @ExampleObject(name = "heartbeat", value = "{\"changes\": [{\"id\": 9, "
+                            + "\"version\": 4, \"at\": 1796306400.000000000, \"by\": \"oscar\", "
+                            + "\"cause\": \"operator\", \"note\": \"ticket 4711\"}]}")))
     @ApiResponse(responseCode = "400", description = "the gateway id or limit is invalid")
     @Get("/history")
     public HttpResponse<?> history(@PathVariable String gateway, @QueryValue(defaultValue = "100") int limit) {

@@ -56,7 +56,10 @@ public class DeviceInstallationController {
 
     /** The hub a device is installed at, with when and by whom; 404 when none is. */
     @ApiResponse(responseCode = "200", description = "its installation",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Installation.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Installation.class),
+                    examples = @ExampleObject(name = "installed", value = "{\"device\": \"sn.BPC-0002\", \"hub\": {"
+                            + "\"tenant\": \"acme\", \"gateway\": \"hub-7\"}, "
+                            + "\"installedAt\": 1796306731.402000000, \"installedBy\": \"oscar\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @ApiResponse(responseCode = "404", description = "no such installation")
     @Get("/gateway")
@@ -74,7 +77,11 @@ public class DeviceInstallationController {
     @Secured({AdminRoles.OPERATOR, AdminRoles.CLINICAL_ADMIN})
     @ApiResponse(responseCode = "200", description = "the change, as audited",
             content = @Content(mediaType = "application/json",
-                    schema = @Schema(implementation = DeviceInstallations.Change.class)))
+                    schema = @Schema(implementation = DeviceInstallations.Change.class),
+                    examples = @ExampleObject(name = "moved", value = "{\"id\": 12, \"device\": \"sn.BPC-0002\", "
+                            + "\"at\": 1796306731.402000000, \"by\": \"oscar\", \"before\": {\"tenant\": \"acme\", "
+                            + "\"gateway\": \"hub-3\"}, \"after\": {\"tenant\": \"acme\", \"gateway\": \"hub-7\"}, "
+                            + "\"readingKey\": null, \"note\": \"cuff moved to the patient's new hub\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "move",
             value = "{\"tenant\": \"acme\", \"gateway\": \"hub-7\", "
@@ -97,7 +104,11 @@ public class DeviceInstallationController {
     /** The device's installation changes, newest first. */
     @ApiResponse(responseCode = "200", description = "newest first",
             content = @Content(mediaType = "application/json",
-                    array = @ArraySchema(schema = @Schema(implementation = DeviceInstallations.Change.class))))
+                    array = @ArraySchema(schema = @Schema(implementation = DeviceInstallations.Change.class)),
+                    examples = @ExampleObject(name = "moved", value = "[{\"id\": 12, \"device\": \"sn.BPC-0002\", "
+                            + "\"at\": 1796306731.402000000, \"by\": \"oscar\", \"before\": {\"tenant\": \"acme\", "
+                            + "\"gateway\": \"hub-3\"}, \"after\": {\"tenant\": \"acme\", \"gateway\": \"hub-7\"}, "
+                            + "\"readingKey\": null, \"note\": \"cuff moved to the patient's new hub\"}]")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get("/installations")
     public HttpResponse<?> audit(@PathVariable String device, @QueryValue(defaultValue = "100") int limit) {

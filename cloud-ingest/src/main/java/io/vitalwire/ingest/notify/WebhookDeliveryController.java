@@ -12,6 +12,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.security.AdminRoles;
@@ -54,7 +55,16 @@ public class WebhookDeliveryController {
 
     /** A page of webhook deliveries, newest first, by state and endpoint (dead ones are the operator's worklist). */
     @ApiResponse(responseCode = "200", description = "a page of deliveries",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Page.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Page.class),
+                    examples = @ExampleObject(name = "dead", value = "{\"deliveries\": [{\"id\": 904, "
+                            + "\"webhookId\": \"5b1d7e0a-8c3f-4e29-a6b4-2f9d1c7e8a53\", "
+                            + "\"alertId\": \"5b1d7e0a-8c3f-4e29-a6b4-2f9d1c7e8a53\", \"event\": \"alert.raised\", "
+                            + "\"endpointId\": \"3f2b8c1e-5d4a-4b7e-9c61-0a8e2f4d7b19\", \"state\": \"DEAD\", "
+                            + "\"attempts\": 10, \"createdAt\": \"2026-12-01T08:00:06.120Z\", "
+                            + "\"nextAt\": \"2026-12-03T02:11:40.503Z\", "
+                            + "\"lastAttemptAt\": \"2026-12-03T02:11:40.503Z\", \"lastStatus\": 503, "
+                            + "\"lastError\": \"HTTP 503\", \"deliveredAt\": null, "
+                            + "\"reason\": \"no 2xx after 10 attempts\", \"replayedAt\": null}], \"next\": 904}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get
     public HttpResponse<?> list(@Nullable @QueryValue String state, @Nullable @QueryValue String endpoint,
@@ -83,7 +93,16 @@ public class WebhookDeliveryController {
     /** Sends a dead delivery again (same webhook-id, so receivers deduplicate it). */
     @Secured(AdminRoles.OPERATOR)
     @ApiResponse(responseCode = "200", description = "the delivery, due again",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = DeliveryView.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = DeliveryView.class),
+                    examples = @ExampleObject(name = "due again", value = "{\"id\": 904, "
+                            + "\"webhookId\": \"5b1d7e0a-8c3f-4e29-a6b4-2f9d1c7e8a53\", "
+                            + "\"alertId\": \"5b1d7e0a-8c3f-4e29-a6b4-2f9d1c7e8a53\", \"event\": \"alert.raised\", "
+                            + "\"endpointId\": \"3f2b8c1e-5d4a-4b7e-9c61-0a8e2f4d7b19\", \"state\": \"PENDING\", "
+                            + "\"attempts\": 0, \"createdAt\": \"2026-12-01T08:00:06.120Z\", "
+                            + "\"nextAt\": \"2026-12-03T15:20:02.007Z\", "
+                            + "\"lastAttemptAt\": \"2026-12-03T02:11:40.503Z\", \"lastStatus\": null, "
+                            + "\"lastError\": null, \"deliveredAt\": null, \"reason\": null, "
+                            + "\"replayedAt\": \"2026-12-03T15:20:02.007Z\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @ApiResponse(responseCode = "404", description = "no such delivery")
     @ApiResponse(responseCode = "409", description = "the delivery is not dead, or its endpoint is not enabled")

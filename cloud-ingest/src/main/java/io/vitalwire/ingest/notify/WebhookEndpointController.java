@@ -96,7 +96,16 @@ public class WebhookEndpointController {
      */
     @Secured(AdminRoles.CLINICAL_ADMIN)
     @ApiResponse(responseCode = "201", description = "the endpoint, with its secret",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = WithSecret.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = WithSecret.class),
+                    examples = @ExampleObject(name = "created", value = "{\"endpoint\": {"
+                            + "\"id\": \"3f2b8c1e-5d4a-4b7e-9c61-0a8e2f4d7b19\", "
+                            + "\"url\": \"https://alerts.clinic.example/vitalwire\", \"filters\": {"
+                            + "\"tenants\": [\"acme\"], \"kinds\": [\"clinical\"], \"minSeverity\": \"warning\"}, "
+                            + "\"state\": \"ENABLED\", \"stateReason\": null, "
+                            + "\"createdAt\": \"2026-12-01T09:12:44.018Z\", "
+                            + "\"updatedAt\": \"2026-12-01T09:12:44.018Z\", \"secrets\": [{\"id\": 5, "
+                            + "\"createdAt\": \"2026-12-01T09:12:44.018Z\", \"expiresAt\": null}]}, "
+                            + "\"secret\": \"whsec_q5Yb0m3TzH8vW1kR9cN2xL7pF4aJ6dE0sU3gB8iO1nM=\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "clinic",
             value = "{\"url\": \"https://alerts.clinic.example/vitalwire\", \"tenants\": [\"acme\"], "
@@ -120,6 +129,16 @@ public class WebhookEndpointController {
     }
 
     /** Every webhook endpoint, without secrets. */
+    @ApiResponse(responseCode = "200", description = "every endpoint",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Endpoints.class),
+                    examples = @ExampleObject(name = "one endpoint", value = "{\"endpoints\": [{"
+                            + "\"id\": \"3f2b8c1e-5d4a-4b7e-9c61-0a8e2f4d7b19\", "
+                            + "\"url\": \"https://alerts.clinic.example/vitalwire\", \"filters\": {"
+                            + "\"tenants\": [\"acme\"], \"kinds\": [\"clinical\"], \"minSeverity\": \"warning\"}, "
+                            + "\"state\": \"ENABLED\", \"stateReason\": null, "
+                            + "\"createdAt\": \"2026-12-01T09:12:44.018Z\", "
+                            + "\"updatedAt\": \"2026-12-01T09:12:44.018Z\", \"secrets\": [{\"id\": 5, "
+                            + "\"createdAt\": \"2026-12-01T09:12:44.018Z\", \"expiresAt\": null}]}]}")))
     @Get
     public Endpoints list() {
         return new Endpoints(store.list(clock.instant()));
@@ -128,7 +147,15 @@ public class WebhookEndpointController {
     /** One webhook endpoint, without its secret; 404 when unknown. */
     @ApiResponse(responseCode = "200", description = "the endpoint",
             content = @Content(mediaType = "application/json",
-                    schema = @Schema(implementation = WebhookEndpoint.class)))
+                    schema = @Schema(implementation = WebhookEndpoint.class),
+                    examples = @ExampleObject(name = "enabled", value = "{"
+                            + "\"id\": \"3f2b8c1e-5d4a-4b7e-9c61-0a8e2f4d7b19\", "
+                            + "\"url\": \"https://alerts.clinic.example/vitalwire\", \"filters\": {"
+                            + "\"tenants\": [\"acme\"], \"kinds\": [\"clinical\"], \"minSeverity\": \"warning\"}, "
+                            + "\"state\": \"ENABLED\", \"stateReason\": null, "
+                            + "\"createdAt\": \"2026-12-01T09:12:44.018Z\", "
+                            + "\"updatedAt\": \"2026-12-01T09:12:44.018Z\", \"secrets\": [{\"id\": 5, "
+                            + "\"createdAt\": \"2026-12-01T09:12:44.018Z\", \"expiresAt\": null}]}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @ApiResponse(responseCode = "404", description = "no such endpoint")
     @Get("/{id}")
@@ -145,7 +172,15 @@ public class WebhookEndpointController {
     @Secured(AdminRoles.CLINICAL_ADMIN)
     @ApiResponse(responseCode = "200", description = "the endpoint as changed",
             content = @Content(mediaType = "application/json",
-                    schema = @Schema(implementation = WebhookEndpoint.class)))
+                    schema = @Schema(implementation = WebhookEndpoint.class),
+                    examples = @ExampleObject(name = "critical only", value = "{"
+                            + "\"id\": \"3f2b8c1e-5d4a-4b7e-9c61-0a8e2f4d7b19\", "
+                            + "\"url\": \"https://alerts.clinic.example/vitalwire\", \"filters\": {"
+                            + "\"tenants\": [\"acme\"], \"kinds\": [\"clinical\"], \"minSeverity\": \"critical\"}, "
+                            + "\"state\": \"ENABLED\", \"stateReason\": null, "
+                            + "\"createdAt\": \"2026-12-01T09:12:44.018Z\", "
+                            + "\"updatedAt\": \"2026-12-03T11:40:27.650Z\", \"secrets\": [{\"id\": 5, "
+                            + "\"createdAt\": \"2026-12-01T09:12:44.018Z\", \"expiresAt\": null}]}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @ApiResponse(responseCode = "404", description = "no such endpoint")
     @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "critical only",
@@ -188,7 +223,18 @@ public class WebhookEndpointController {
      */
     @Secured(AdminRoles.CLINICAL_ADMIN)
     @ApiResponse(responseCode = "201", description = "the endpoint, with its new secret",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = WithSecret.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = WithSecret.class),
+                    examples = @ExampleObject(name = "rotated", value = "{\"endpoint\": {"
+                            + "\"id\": \"3f2b8c1e-5d4a-4b7e-9c61-0a8e2f4d7b19\", "
+                            + "\"url\": \"https://alerts.clinic.example/vitalwire\", \"filters\": {"
+                            + "\"tenants\": [\"acme\"], \"kinds\": [\"clinical\"], \"minSeverity\": \"warning\"}, "
+                            + "\"state\": \"ENABLED\", \"stateReason\": null, "
+                            + "\"createdAt\": \"2026-12-01T09:12:44.018Z\", "
+                            + "\"updatedAt\": \"2026-12-03T11:45:02.118Z\", \"secrets\": [{\"id\": 6, "
+                            + "\"createdAt\": \"2026-12-03T11:45:02.118Z\", \"expiresAt\": null}, {\"id\": 5, "
+                            + "\"createdAt\": \"2026-12-01T09:12:44.018Z\", "
+                            + "\"expiresAt\": \"2026-12-04T11:45:02.118Z\"}]}, "
+                            + "\"secret\": \"whsec_W8dK2pQ7vR1zN5tY9mC3hF6bL0xJ4gS8aE2uI7oT5kM=\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @ApiResponse(responseCode = "404", description = "no such endpoint")
     @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "generated",
@@ -214,7 +260,9 @@ public class WebhookEndpointController {
     /** Deletes the endpoint; deliveries still owed to it are dead-lettered (counted in the answer). */
     @Secured(AdminRoles.CLINICAL_ADMIN)
     @ApiResponse(responseCode = "200", description = "what the deletion did",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Deleted.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Deleted.class),
+                    examples = @ExampleObject(name = "deleted", value = "{"
+                            + "\"id\": \"3f2b8c1e-5d4a-4b7e-9c61-0a8e2f4d7b19\", \"deadLettered\": 2}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @ApiResponse(responseCode = "404", description = "no such endpoint")
     @Delete("/{id}")

@@ -9,6 +9,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.security.AdminRoles;
@@ -53,7 +54,13 @@ public class PresenceController {
     /** Whether a gateway is online and when it was last heard of, one entry per tenant with a gateway of this id. */
     @ApiResponse(responseCode = "200", description = "one entry per tenant with a gateway of this id",
             content = @Content(mediaType = "application/json",
-                    array = @ArraySchema(schema = @Schema(implementation = PresenceView.class))))
+                    array = @ArraySchema(schema = @Schema(implementation = PresenceView.class)),
+                    examples = @ExampleObject(name = "online", value = "[{\"tenant\": \"acme\", "
+                            + "\"gateway\": \"hub-7\", \"state\": \"ONLINE\", "
+                            + "\"stateSince\": \"2026-12-03T06:41:12.311Z\", \"software\": \"1.4.1\", "
+                            + "\"lastStatusAt\": \"2026-12-03T14:10:55.002Z\", \"queueDepth\": 0, "
+                            + "\"oldestUnsentMillis\": 0, \"uplink\": \"connected\", "
+                            + "\"lastHeardAt\": \"2026-12-03T14:10:55.002Z\", \"offlineAlertedFor\": null}]")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get("/{id}/presence")
     public HttpResponse<?> presence(@PathVariable String id) throws SQLException {

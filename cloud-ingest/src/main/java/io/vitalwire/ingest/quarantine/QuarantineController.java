@@ -9,6 +9,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.security.AdminRoles;
@@ -39,7 +40,14 @@ public class QuarantineController {
 
     /** A page of quarantine entries, newest first, by reason and device, without payloads. */
     @ApiResponse(responseCode = "200", description = "a page of entries",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Page.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Page.class),
+                    examples = @ExampleObject(name = "unassigned", value = "{\"entries\": [{\"id\": 3188, "
+                            + "\"at\": \"2026-12-03T09:14:02.331Z\", "
+                            + "\"topic\": \"vitalwire/v1/acme/hub-7/readings\", "
+                            + "\"readingKey\": \"hub-7/sn.SCALE-0009/s12/188736\", \"device\": \"sn.SCALE-0009\", "
+                            + "\"reason\": \"UNASSIGNED_DEVICE\", \"detail\": \"Device/58 has no patient\", "
+                            + "\"state\": \"AWAITING\", \"attempts\": 1, \"replayedAt\": null, "
+                            + "\"replayResult\": null}], \"next\": 3188}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get
     public HttpResponse<?> list(@Nullable @QueryValue String reason, @Nullable @QueryValue String device,

@@ -62,7 +62,10 @@ public class DecisionController {
     @Secured(AdminRoles.OPERATOR)
     @ApiResponse(responseCode = "200", description = "the entry's outcome",
             content = @Content(mediaType = "application/json",
-                    schema = @Schema(implementation = ReplayReport.EntryOutcome.class)))
+                    schema = @Schema(implementation = ReplayReport.EntryOutcome.class),
+                    examples = @ExampleObject(name = "dismissed", value = "{\"id\": 3188, \"reason\": null, "
+                            + "\"outcome\": \"dismissed\", "
+                            + "\"detail\": \"dismissed by oscar: readings of a demonstration cuff, not a patient\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @ApiResponse(responseCode = "404", description = "no such entry")
     @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "test device",
@@ -80,7 +83,10 @@ public class DecisionController {
     @Secured(AdminRoles.OPERATOR)
     @ApiResponse(responseCode = "200", description = "the entry's outcome",
             content = @Content(mediaType = "application/json",
-                    schema = @Schema(implementation = ReplayReport.EntryOutcome.class)))
+                    schema = @Schema(implementation = ReplayReport.EntryOutcome.class),
+                    examples = @ExampleObject(name = "kept held", value = "{\"id\": 3190, \"reason\": null, "
+                            + "\"outcome\": \"kept-held\", \"detail\": \"the held reading is genuine, "
+                            + "decided by oscar: the arrived reading is a replay of an old firmware bug\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @ApiResponse(responseCode = "404", description = "no such entry")
     @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "keep held",
@@ -103,7 +109,12 @@ public class DecisionController {
     /** Every judgement of and decision on one quarantine entry, oldest first. */
     @ApiResponse(responseCode = "200", description = "oldest first",
             content = @Content(mediaType = "application/json",
-                    array = @ArraySchema(schema = @Schema(implementation = QuarantineStore.AuditRecord.class))))
+                    array = @ArraySchema(schema = @Schema(implementation = QuarantineStore.AuditRecord.class)),
+                    examples = @ExampleObject(name = "replayed once", value = "[{\"id\": 77, "
+                            + "\"at\": 1796289600.415000000, \"actor\": \"oscar\", \"action\": \"REPLAY\", "
+                            + "\"entryId\": 3188, \"reason\": \"UNASSIGNED_DEVICE\", "
+                            + "\"outcome\": \"still-quarantined\", \"detail\": \"Device/58 has no patient\", "
+                            + "\"previousDetail\": \"Device/58 has no patient\"}]")))
     @Get("/audit")
     public HttpResponse<?> audit(@PathVariable long id) {
         return HttpResponse.ok(store.audit(id));

@@ -10,6 +10,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
@@ -49,7 +50,10 @@ public class ReplayController {
      */
     @Secured(AdminRoles.OPERATOR)
     @ApiResponse(responseCode = "200", description = "what the replay did, entry by entry",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ReplayReport.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ReplayReport.class),
+                    examples = @ExampleObject(name = "one readded", value = "{\"examined\": 1, \"replayed\": 1, "
+                            + "\"waiting\": 0, \"entries\": [{\"id\": 3188, \"reason\": \"UNASSIGNED_DEVICE\", "
+                            + "\"outcome\": \"readded\", \"detail\": \"taken into the inbox again: resolve\"}]}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Post
     public HttpResponse<?> replay(@Nullable @QueryValue String device, @Nullable @QueryValue List<Long> entry,

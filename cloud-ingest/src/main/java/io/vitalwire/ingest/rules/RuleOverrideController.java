@@ -56,7 +56,10 @@ public class RuleOverrideController {
     /** The tenant's alert thresholds: the defaults with the organization's overrides. */
     @ApiResponse(responseCode = "200", description = "the overrides",
             content = @Content(mediaType = "application/json",
-                    schema = @Schema(implementation = RuleOverrides.Setting.class)))
+                    schema = @Schema(implementation = RuleOverrides.Setting.class),
+                    examples = @ExampleObject(name = "heart rate", value = "{\"overrides\": {\"heart-rate\": {"
+                            + "\"warning\": {\"gt\": 100, \"lt\": 50}}}, \"conditions\": [], "
+                            + "\"updatedAt\": 1796207400.512000000, \"updatedBy\": \"carla\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @ApiResponse(responseCode = "404", description = "no such overrides")
     @Get
@@ -70,7 +73,10 @@ public class RuleOverrideController {
     @Secured(AdminRoles.CLINICAL_ADMIN)
     @ApiResponse(responseCode = "200", description = "the overrides as stored",
             content = @Content(mediaType = "application/json",
-                    schema = @Schema(implementation = RuleOverrides.Setting.class)))
+                    schema = @Schema(implementation = RuleOverrides.Setting.class),
+                    examples = @ExampleObject(name = "heart rate", value = "{\"overrides\": {\"heart-rate\": {"
+                            + "\"warning\": {\"gt\": 100, \"lt\": 50}}}, \"conditions\": [], "
+                            + "\"updatedAt\": 1796207400.512000000, \"updatedBy\": \"carla\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "heart rate",
             value = "{\"overrides\": {\"heart-rate\": {\"warning\": {\"gt\": 100, \"lt\": 50}}}}")))
@@ -82,7 +88,10 @@ public class RuleOverrideController {
     /** One patient's thresholds: the organization's with the patient's overrides. */
     @ApiResponse(responseCode = "200", description = "the overrides",
             content = @Content(mediaType = "application/json",
-                    schema = @Schema(implementation = RuleOverrides.Setting.class)))
+                    schema = @Schema(implementation = RuleOverrides.Setting.class),
+                    examples = @ExampleObject(name = "COPD", value = "{\"overrides\": {\"spo2\": {\"warning\": {"
+                            + "\"lt\": 88}, \"critical\": {\"lt\": 85}}}, \"conditions\": [\"copd\"], "
+                            + "\"updatedAt\": 1796207469.020000000, \"updatedBy\": \"carla\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @ApiResponse(responseCode = "404", description = "no such overrides")
     @Get("/patients/{patient}")
@@ -94,7 +103,10 @@ public class RuleOverrideController {
     @Secured(AdminRoles.CLINICAL_ADMIN)
     @ApiResponse(responseCode = "200", description = "the overrides as stored",
             content = @Content(mediaType = "application/json",
-                    schema = @Schema(implementation = RuleOverrides.Setting.class)))
+                    schema = @Schema(implementation = RuleOverrides.Setting.class),
+                    examples = @ExampleObject(name = "COPD", value = "{\"overrides\": {\"spo2\": {\"warning\": {"
+                            + "\"lt\": 88}, \"critical\": {\"lt\": 85}}}, \"conditions\": [\"copd\"], "
+                            + "\"updatedAt\": 1796207469.020000000, \"updatedBy\": \"carla\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "COPD",
             value = "{\"overrides\": {\"spo2\": {\"warning\": {\"lt\": 88}, \"critical\": {\"lt\": 85}}}, "
@@ -109,7 +121,11 @@ public class RuleOverrideController {
     /** The tenant's threshold changes, newest first, optionally of one patient. */
     @ApiResponse(responseCode = "200", description = "newest first",
             content = @Content(mediaType = "application/json",
-                    array = @ArraySchema(schema = @Schema(implementation = RuleOverrides.Change.class))))
+                    array = @ArraySchema(schema = @Schema(implementation = RuleOverrides.Change.class)),
+                    examples = @ExampleObject(name = "COPD", value = "[{\"id\": 41, \"tenant\": \"acme\", "
+                            + "\"patient\": \"patient-0042\", \"at\": 1796207469.020000000, \"by\": \"carla\", "
+                            + "\"before\": null, \"after\": {\"overrides\": {\"spo2\": {\"warning\": {\"lt\": 88}, "
+                            + "\"critical\": {\"lt\": 85}}}, \"conditions\": [\"copd\"]}}]")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get("/audit")
     public HttpResponse<?> audit(@PathVariable String tenant, @Nullable @QueryValue String patient,

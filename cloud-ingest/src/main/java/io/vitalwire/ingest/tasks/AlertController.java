@@ -12,6 +12,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.vitalwire.ingest.security.AdminRoles;
@@ -56,7 +57,19 @@ public class AlertController {
 
     /** A page of alerts, newest first, by patient and state. */
     @ApiResponse(responseCode = "200", description = "a page of alerts",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Alerts.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Alerts.class),
+                    examples = @ExampleObject(name = "one alert", value = "{\"alerts\": [{"
+                            + "\"id\": \"5b1d7e0a-8c3f-4e29-a6b4-2f9d1c7e8a53\", \"tenant\": \"acme\", "
+                            + "\"kind\": \"clinical\", \"rule\": \"spo2\", \"severity\": \"critical\", "
+                            + "\"patient\": \"patient-0042\", \"gateway\": \"hub-7\", \"device\": \"sn.OXI-0003\", "
+                            + "\"readingKey\": \"hub-7/sn.OXI-0003/s57/150456\", "
+                            + "\"measuredAt\": \"2026-12-03T08:00:00Z\", \"late\": false, "
+                            + "\"raisedAt\": \"2026-12-03T08:00:06.120Z\", \"state\": \"RAISED\", "
+                            + "\"escalatedAt\": null, \"acknowledgedAt\": null, \"acknowledgedBy\": null, "
+                            + "\"task\": {\"state\": \"OPEN\", \"reference\": \"Task/3107\", "
+                            + "\"owner\": \"PractitionerRole/7\", \"ownerReason\": null, \"attempts\": 0, "
+                            + "\"lastError\": null, \"nextAttempt\": null, "
+                            + "\"writtenAt\": \"2026-12-03T08:00:07.342Z\"}}]}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get
     public HttpResponse<?> list(@Nullable @QueryValue String patient, @Nullable @QueryValue String state,
@@ -76,7 +89,19 @@ public class AlertController {
 
     /** One alert: its reading, state, acknowledgement and FHIR Task; 404 when unknown. */
     @ApiResponse(responseCode = "200", description = "the alert",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = AlertView.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = AlertView.class),
+                    examples = @ExampleObject(name = "raised", value = "{"
+                            + "\"id\": \"5b1d7e0a-8c3f-4e29-a6b4-2f9d1c7e8a53\", \"tenant\": \"acme\", "
+                            + "\"kind\": \"clinical\", \"rule\": \"spo2\", \"severity\": \"critical\", "
+                            + "\"patient\": \"patient-0042\", \"gateway\": \"hub-7\", \"device\": \"sn.OXI-0003\", "
+                            + "\"readingKey\": \"hub-7/sn.OXI-0003/s57/150456\", "
+                            + "\"measuredAt\": \"2026-12-03T08:00:00Z\", \"late\": false, "
+                            + "\"raisedAt\": \"2026-12-03T08:00:06.120Z\", \"state\": \"RAISED\", "
+                            + "\"escalatedAt\": null, \"acknowledgedAt\": null, \"acknowledgedBy\": null, "
+                            + "\"task\": {\"state\": \"OPEN\", \"reference\": \"Task/3107\", "
+                            + "\"owner\": \"PractitionerRole/7\", \"ownerReason\": null, \"attempts\": 0, "
+                            + "\"lastError\": null, \"nextAttempt\": null, "
+                            + "\"writtenAt\": \"2026-12-03T08:00:07.342Z\"}}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @ApiResponse(responseCode = "404", description = "no such alert")
     @Get("/{id}")
@@ -94,7 +119,19 @@ public class AlertController {
      */
     @Secured(AdminRoles.CLINICAL_ADMIN)
     @ApiResponse(responseCode = "200", description = "the alert, acknowledged",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = AlertView.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = AlertView.class),
+                    examples = @ExampleObject(name = "acknowledged", value = "{"
+                            + "\"id\": \"5b1d7e0a-8c3f-4e29-a6b4-2f9d1c7e8a53\", \"tenant\": \"acme\", "
+                            + "\"kind\": \"clinical\", \"rule\": \"spo2\", \"severity\": \"critical\", "
+                            + "\"patient\": \"patient-0042\", \"gateway\": \"hub-7\", \"device\": \"sn.OXI-0003\", "
+                            + "\"readingKey\": \"hub-7/sn.OXI-0003/s57/150456\", "
+                            + "\"measuredAt\": \"2026-12-03T08:00:00Z\", \"late\": false, "
+                            + "\"raisedAt\": \"2026-12-03T08:00:06.120Z\", \"state\": \"ACKNOWLEDGED\", "
+                            + "\"escalatedAt\": null, \"acknowledgedAt\": \"2026-12-03T08:04:51.877Z\", "
+                            + "\"acknowledgedBy\": \"nina\", \"task\": {\"state\": \"OPEN\", "
+                            + "\"reference\": \"Task/3107\", \"owner\": \"PractitionerRole/7\", "
+                            + "\"ownerReason\": null, \"attempts\": 0, \"lastError\": null, \"nextAttempt\": null, "
+                            + "\"writtenAt\": \"2026-12-03T08:00:07.342Z\"}}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @ApiResponse(responseCode = "404", description = "no such alert")
     @Post("/{id}/acknowledge")

@@ -56,7 +56,10 @@ public class GatewayTenantController {
 
     /** The tenant a gateway is registered under, with when and by whom; 404 when none is. */
     @ApiResponse(responseCode = "200", description = "its registration",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Registration.class)))
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Registration.class),
+                    examples = @ExampleObject(name = "registered", value = "{\"gateway\": \"hub-7\", "
+                            + "\"tenant\": \"acme\", \"registeredAt\": 1795168692.204000000, "
+                            + "\"registeredBy\": \"oscar\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @ApiResponse(responseCode = "404", description = "no such registration")
     @Get("/tenant")
@@ -74,7 +77,11 @@ public class GatewayTenantController {
     @Secured(AdminRoles.OPERATOR)
     @ApiResponse(responseCode = "200", description = "the change, as audited",
             content = @Content(mediaType = "application/json",
-                    schema = @Schema(implementation = GatewayTenants.Change.class)))
+                    schema = @Schema(implementation = GatewayTenants.Change.class),
+                    examples = @ExampleObject(name = "moved", value = "{\"id\": 17, \"gateway\": \"hub-7\", "
+                            + "\"at\": 1796306731.402000000, \"by\": \"oscar\", \"before\": \"acme-pilot\", "
+                            + "\"after\": \"acme\", \"readingKey\": null, "
+                            + "\"note\": \"hub moved to the Acme programme, ticket 4711\"}")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "move",
             value = "{\"tenant\": \"acme\", \"note\": \"hub moved to the Acme programme, ticket 4711\"}")))
@@ -90,7 +97,11 @@ public class GatewayTenantController {
     /** The gateway's registration changes, newest first. */
     @ApiResponse(responseCode = "200", description = "newest first",
             content = @Content(mediaType = "application/json",
-                    array = @ArraySchema(schema = @Schema(implementation = GatewayTenants.Change.class))))
+                    array = @ArraySchema(schema = @Schema(implementation = GatewayTenants.Change.class)),
+                    examples = @ExampleObject(name = "moved", value = "[{\"id\": 17, \"gateway\": \"hub-7\", "
+                            + "\"at\": 1796306731.402000000, \"by\": \"oscar\", \"before\": \"acme-pilot\", "
+                            + "\"after\": \"acme\", \"readingKey\": null, "
+                            + "\"note\": \"hub moved to the Acme programme, ticket 4711\"}]")))
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get("/tenants")
     public HttpResponse<?> audit(@PathVariable String id, @QueryValue(defaultValue = "100") int limit) {

@@ -2,6 +2,8 @@ package io.vitalwire.ingest.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.http.uri.UriMatchTemplate;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.web.router.Router;
@@ -25,11 +27,13 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * The admin API's OpenAPI document, as the running service serves it, describes every admin route the service
  * answers — so a new endpoint without its description fails here — each with a summary a reader can go by, an
- * operation id of its own, the schema of its JSON answers, an example of its request body (which parses) and the
- * bearer scheme; and it is served to admin roles only.
+ * operation id of its own, the schema and an example of its JSON answers, an example of its request body (examples
+ * parse) and the bearer scheme; and it is served to admin roles only.
  */
 @MicronautTest
 class OpenApiDocumentIT extends StackTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final TestTokens tokens = TestTokens.shared();
@@ -82,6 +86,7 @@ class OpenApiDocumentIT extends StackTest {
         List<String> unsummarised = new ArrayList<>();
         List<String> untyped = new ArrayList<>();
         List<String> unexampled = new ArrayList<>();
+        List<String> unexampledAnswers = new ArrayList<>();
         paths.forEach((path, operations) -> operations.forEach((method, operation) -> {
             Map<String, Object> op = (Map<String, Object>) operation;
             assertThat(operationIds.add((String) op.get("operationId"))).as("operation id of " + method + " "
@@ -105,15 +110,53 @@ class OpenApiDocumentIT extends StackTest {
             assertThat(responses).as(method + " " + path).isNotEmpty();
             responses.forEach((status, response) -> {
                 Map<String, Object> content = (Map<String, Object>) ((Map<String, Object>) response).get("content");
-                if (status.startsWith("2") && content != null && content.containsKey("application/json")
-                        && !typed(((Map<String, Map<String, Object>>) content.get("application/json")).get("schema"))) {
-                    untyped.add(method.toUpperCase(Locale.ROOT) + " " + path + " " + status);
+                if (!status.startsWith("2") || content == null || !content.containsKey("application/json")) {
+                    return;
                 }
+                Map<String, Object> json = (Map<String, Object>) content.get("application/json");
+                String answer = method.toUpperCase(Locale.ROOT) + " " + path + " " + status;
+                if (!typed((Map<String, Object>) json.get("schema"))) {
+                    untyped.add(answer);
+                }
+                List<Object> values = answerExamples(json);
+                if (values.isEmpty()) {
+                    unexampledAnswers.add(answer);
+                }
+                values.forEach(v -> assertThat(parses(v)).as("example of " + answer + " parses: " + v).isTrue());
             });
         }));
         assertThat(unsummarised).as("operations without a summary (the method's Javadoc)").isEmpty();
         assertThat(untyped).as("JSON answers without their schema (a bare object says nothing)").isEmpty();
         assertThat(unexampled).as("request bodies without an example").isEmpty();
+        assertThat(unexampledAnswers).as("JSON answers without an example").isEmpty();
+    }
+
+    /**
+     * Whether an example is JSON: Micronaut OpenAPI writes a JSON object as structured YAML (a string left there did
+     * not parse) but keeps an array as its text, which must parse then.
+     */
+    private static boolean parses(Object example) {
+        if (example instanceof Map<?, ?> || example instanceof List<?>) {
+            return true;
+        }
+        try {
+            return example instanceof String text && JSON.readTree(text).isArray();
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    /** The example values of a JSON answer: its {@code example}, or each of its {@code examples}' value. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> answerExamples(Map<String, Object> json) {
+        List<Object> values = new ArrayList<>();
+        if (json.get("example") != null) {
+            values.add(json.get("example"));
+        }
+        if (json.get("examples") instanceof Map<?, ?> examples) {
+            examples.values().forEach(e -> values.add(((Map<String, Object>) e).get("value")));
+        }
+        return values;
     }
 
     /** A schema naming its type ({@code $ref}), or an array of such. */

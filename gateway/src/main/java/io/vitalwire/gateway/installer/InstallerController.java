@@ -133,7 +133,10 @@ public class InstallerController {
 
     /** The hub: its uplink to the cloud, its buffer, the configuration applied and its BLE adapter. */
     @ApiResponse(responseCode = "200", description = "the hub", content = @Content(mediaType = "application/json",
-            schema = @Schema(implementation = InstallerViews.Hub.class)))
+            schema = @Schema(implementation = InstallerViews.Hub.class), examples = @ExampleObject(name = "connected",
+            value = "{\"gateway\": \"hub-7\", \"software\": \"1.4.1\", \"uplink\": \"connected\", \"unsent\": 3, "
+                    + "\"oldestUnsentSeconds\": 42, \"configVersion\": 4, "
+                    + "\"ble\": {\"enabled\": true, \"adapterPowered\": true, \"scanning\": false}}")))
     @Get("/hub")
     public InstallerViews.Hub hub() {
         BufferStats stats = buffer.stats();
@@ -146,7 +149,11 @@ public class InstallerController {
 
     /** The BLE health devices the hub knows of: assigned to it, paired with it, or found by a scan. */
     @ApiResponse(responseCode = "200", description = "the devices", content = @Content(
-            mediaType = "application/json", schema = @Schema(implementation = InstallerViews.Devices.class)))
+            mediaType = "application/json", schema = @Schema(implementation = InstallerViews.Devices.class),
+            examples = @ExampleObject(name = "a cuff assigned", value = "{\"bleEnabled\": true, \"scanning\": false, "
+                    + "\"devices\": [{\"address\": \"C0:1D:00:00:00:02\", \"name\": \"BPC-0002\", "
+                    + "\"kind\": \"blood-pressure\", \"status\": \"assigned\", \"connected\": false, "
+                    + "\"batteryPercent\": 80, \"lastReadingAt\": \"2026-12-03T17:09:15.225Z\"}]}")))
     @Get("/devices")
     public InstallerViews.Devices devices() {
         if (ble.isEmpty()) {
@@ -158,7 +165,8 @@ public class InstallerController {
 
     /** Looks for BLE devices nearby for a while (the configured scan length): put the device in pairing mode. */
     @ApiResponse(responseCode = "202", description = "scanning until the time given", content = @Content(
-            mediaType = "application/json", schema = @Schema(implementation = InstallerViews.Scan.class)))
+            mediaType = "application/json", schema = @Schema(implementation = InstallerViews.Scan.class),
+            examples = @ExampleObject(name = "scanning", value = "{\"until\": \"2026-12-03T17:09:45.120Z\"}")))
     @ApiResponse(responseCode = "409", description = "BLE is not enabled on this hub")
     @Post("/scan")
     public HttpResponse<?> scan() {
@@ -175,7 +183,9 @@ public class InstallerController {
      * "just works". The hub serves it once the clinic assigns it to this hub (the cloud's allow-list names it).
      */
     @ApiResponse(responseCode = "200", description = "paired, or it was already", content = @Content(
-            mediaType = "application/json", schema = @Schema(implementation = InstallerViews.Paired.class)))
+            mediaType = "application/json", schema = @Schema(implementation = InstallerViews.Paired.class),
+            examples = @ExampleObject(name = "paired", value = "{\"outcome\": \"paired\", "
+                    + "\"message\": \"Paired. The hub serves it once the clinic assigns it to this hub.\"}")))
     @ApiResponse(responseCode = "400", description = "the address or the passkey is malformed")
     @ApiResponse(responseCode = "404", description = "no health device at that address is nearby")
     @ApiResponse(responseCode = "409", description = "BLE is not enabled on this hub")
