@@ -10,14 +10,20 @@ when it began (LOG_DIR/NAME.load). The section between the markers is
 replaced; the rest of BENCHMARKS.md, the hand-written history, is left as it is.
 """
 import pathlib
+import re
 import sys
 
 BEGIN = "<!-- bench.sh all: begin (generated; the rest of this file is written by hand) -->"
 END = "<!-- bench.sh all: end -->"
 
 
+# A log line (logback's pattern: time, level): services a benchmark stops may log after its summary.
+LOG_LINE = re.compile(r"^\d\d:\d\d:\d\d\.\d{3} (TRACE|DEBUG|INFO|WARN|ERROR) .*$", re.M)
+
+
 def summary(log: pathlib.Path) -> str:
     text = log.read_text(errors="replace") if log.exists() else ""
+    text = LOG_LINE.sub("", text)
     paragraphs = [p.strip("\n") for p in text.replace("\r", "\n").split("\n\n") if p.strip()]
     return paragraphs[-1] if paragraphs else "(no output)"
 
