@@ -16,6 +16,14 @@ public record Topic(int majorVersion, String tenant, String gatewayId, Channel c
     /** Identifiers that are safe as one topic segment: no wildcards, no separators, bounded length. */
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
+    /**
+     * Whether {@code value} may be a tenant or gateway segment of a topic: letters, digits, '_' and '-', starting with
+     * a letter or digit, at most 64 characters. The one definition every API that takes a tenant or gateway id checks.
+     */
+    public static boolean isSegment(String value) {
+        return value != null && SEGMENT.matcher(value).matches();
+    }
+
     public Topic {
         requireSegment("tenant", tenant);
         requireSegment("gatewayId", gatewayId);

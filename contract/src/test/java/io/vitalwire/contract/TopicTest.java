@@ -15,6 +15,19 @@ class TopicTest {
     }
 
     @Test
+    void isSegment_acceptsWhatATopicTakes_only() {
+        assertThat(Topic.isSegment("clinic-a")).isTrue();
+        assertThat(Topic.isSegment("gw_0001")).isTrue();
+        assertThat(Topic.isSegment("a".repeat(64))).isTrue();
+        assertThat(Topic.isSegment("a".repeat(65))).isFalse();
+        assertThat(Topic.isSegment("-gw")).isFalse();
+        assertThat(Topic.isSegment("gw/1")).isFalse();
+        assertThat(Topic.isSegment("gw+")).isFalse();
+        assertThat(Topic.isSegment("")).isFalse();
+        assertThat(Topic.isSegment(null)).isFalse();
+    }
+
+    @Test
     void parse_roundTripsEveryChannel() throws Exception {
         for (Channel channel : Channel.values()) {
             Topic topic = Topic.of("t1", "gw-9", channel);

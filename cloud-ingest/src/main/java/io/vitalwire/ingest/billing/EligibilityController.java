@@ -16,6 +16,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.vitalwire.contract.Topic;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +77,7 @@ public class EligibilityController {
                                        @QueryValue(defaultValue = "1000") int limit,
                                        @Nullable @QueryValue String after, @Nullable @QueryValue String format,
                                        @Nullable @Header(HttpHeaders.ACCEPT) String accept) throws SQLException {
-        if (tenant == null || !Ids.TENANT.matcher(tenant).matches()) {
+        if (tenant == null || !Topic.isSegment(tenant)) {
             return HttpResponse.badRequest("tenant: as in the topic (letters, digits, '_', '-')");
         }
         if (after != null && !Ids.PATIENT.matcher(after).matches()) {

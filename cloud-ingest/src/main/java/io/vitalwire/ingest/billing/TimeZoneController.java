@@ -16,6 +16,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.vitalwire.contract.Topic;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -122,7 +123,7 @@ public class TimeZoneController {
     }
 
     private HttpResponse<?> get(String tenant, String patient) throws SQLException {
-        if (!Ids.TENANT.matcher(tenant).matches()) {
+        if (!Topic.isSegment(tenant)) {
             return HttpResponse.badRequest("tenant: as in the topic (letters, digits, '_', '-')");
         }
         return zones.find(tenant, patient).<HttpResponse<?>>map(HttpResponse::ok).orElse(HttpResponse.notFound());
@@ -130,7 +131,7 @@ public class TimeZoneController {
 
     private HttpResponse<?> set(String tenant, String patient, Request body, Authentication caller)
             throws SQLException {
-        if (!Ids.TENANT.matcher(tenant).matches()) {
+        if (!Topic.isSegment(tenant)) {
             return HttpResponse.badRequest("tenant: as in the topic (letters, digits, '_', '-')");
         }
         Optional<String> zone = body.zone() == null ? Optional.empty() : zones.known(body.zone());

@@ -13,6 +13,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.vitalwire.contract.Topic;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,6 @@ import java.util.regex.Pattern;
 public class GatewayEventController {
 
     private static final int MAX_LIMIT = 500;
-    private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     private static final Pattern TYPE = Pattern.compile("[a-z0-9-]{1,40}");
 
     private final GatewayEventStore store;
@@ -67,7 +67,7 @@ public class GatewayEventController {
     @Get("/{id}/events")
     public HttpResponse<?> events(@PathVariable String id, @Nullable @QueryValue String type,
                                   @Nullable @QueryValue Long before, @QueryValue(defaultValue = "50") int limit) {
-        if (!GATEWAY_ID.matcher(id).matches() || (type != null && !TYPE.matcher(type).matches())
+        if (!Topic.isSegment(id) || (type != null && !TYPE.matcher(type).matches())
                 || limit < 1 || limit > MAX_LIMIT) {
             return HttpResponse.badRequest("id must be a gateway id, type kebab-case, limit 1.." + MAX_LIMIT);
         }

@@ -14,6 +14,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.vitalwire.contract.Topic;
 import io.vitalwire.ingest.operations.OperationsConfig;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.net.URLEncoder;
@@ -25,7 +26,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET /admin/fleet}: for operators, every hub with whether it is online, when it was last heard of, its
@@ -39,7 +39,6 @@ import java.util.regex.Pattern;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class FleetController {
 
-    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     private static final int MAX_LIMIT = 1000;
 
     private final FleetStore store;
@@ -109,7 +108,7 @@ public class FleetController {
     public HttpResponse<?> fleet(@Nullable @QueryValue String tenant, @Nullable @QueryValue String offlineForMoreThan,
                                  @QueryValue(defaultValue = "100") int limit, @Nullable @QueryValue String after)
             throws SQLException {
-        if (tenant != null && !TENANT.matcher(tenant).matches()) {
+        if (tenant != null && !Topic.isSegment(tenant)) {
             return HttpResponse.badRequest("tenant: as in the topic (letters, digits, '_', '-')");
         }
         if (limit < 1 || limit > MAX_LIMIT) {

@@ -1,9 +1,9 @@
 package io.vitalwire.ingest.fleet;
 
+import io.vitalwire.contract.Topic;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Where a page of the fleet ends: the last hub's (tenant, gateway), the next page's {@code after}. Opaque to callers
@@ -13,7 +13,6 @@ record FleetCursor(String tenant, String gateway) {
 
     /** Before every hub. */
     static final FleetCursor START = new FleetCursor("", "");
-    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     String encode() {
         return Base64.getUrlEncoder().withoutPadding()
@@ -24,7 +23,7 @@ record FleetCursor(String tenant, String gateway) {
     static Optional<FleetCursor> decode(String text) {
         try {
             String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("/", -1);
-            if (parts.length == 2 && SEGMENT.matcher(parts[0]).matches() && SEGMENT.matcher(parts[1]).matches()) {
+            if (parts.length == 2 && Topic.isSegment(parts[0]) && Topic.isSegment(parts[1])) {
                 return Optional.of(new FleetCursor(parts[0], parts[1]));
             }
         } catch (IllegalArgumentException e) {

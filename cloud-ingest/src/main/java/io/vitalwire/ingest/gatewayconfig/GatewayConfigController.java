@@ -23,6 +23,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.vitalwire.contract.Topic;
 import io.vitalwire.contract.GatewayConfig;
 import io.vitalwire.ingest.installation.Hub;
 import io.vitalwire.ingest.security.AdminRoles;
@@ -31,7 +32,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A hub's configuration from the cloud (contract 1.2, the retained {@code config} channel), for operators:
@@ -54,7 +54,6 @@ import java.util.regex.Pattern;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class GatewayConfigController {
 
-    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     private final GatewayConfigs configs;
     private final GatewayTenants tenants;
@@ -108,7 +107,7 @@ public class GatewayConfigController {
     @ApiResponse(responseCode = "404", description = "the hub was never configured from the cloud")
     @Get
     public HttpResponse<?> current(@PathVariable String gateway) {
-        if (!SEGMENT.matcher(gateway).matches()) {
+        if (!Topic.isSegment(gateway)) {
             return HttpResponse.badRequest(Map.of("error", "gateway: letters, digits, '_', '-'"));
         }
         return configs.current(gateway).<HttpResponse<?>>map(s -> HttpResponse.ok(ConfigView.of(s,
@@ -136,7 +135,7 @@ public class GatewayConfigController {
             value = "{\"reporting\": {\"statusIntervalSeconds\": 60}, \"note\": \"ticket 4711\"}")))
     @Put
     public HttpResponse<?> put(@PathVariable String gateway, @Body String body, Authentication caller) {
-        if (!SEGMENT.matcher(gateway).matches()) {
+        if (!Topic.isSegment(gateway)) {
             return HttpResponse.badRequest(Map.of("error", "gateway: letters, digits, '_', '-'"));
         }
         ConfigSpec spec;
@@ -178,7 +177,7 @@ public class GatewayConfigController {
     @ApiResponse(responseCode = "400", description = "the gateway id or limit is invalid")
     @Get("/history")
     public HttpResponse<?> history(@PathVariable String gateway, @QueryValue(defaultValue = "100") int limit) {
-        if (!SEGMENT.matcher(gateway).matches() || limit < 1 || limit > 1000) {
+        if (!Topic.isSegment(gateway) || limit < 1 || limit > 1000) {
             return HttpResponse.badRequest(Map.of("error", "gateway: letters, digits, '_', '-'; limit 1..1000"));
         }
         return HttpResponse.ok(new History(configs.audit(gateway, limit)));

@@ -18,6 +18,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.vitalwire.contract.Topic;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.util.regex.Pattern;
 
@@ -41,8 +42,6 @@ import java.util.regex.Pattern;
 public class DeviceInstallationController {
 
     private static final Pattern DEVICE = Pattern.compile("(sn|bd)\\.[\\x21-\\x7E]{1,192}");
-    /** A topic segment, as the contract's Topic allows it. */
-    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     private final DeviceInstallations installations;
 
@@ -91,8 +90,8 @@ public class DeviceInstallationController {
         if (!DEVICE.matcher(device).matches()) {
             return HttpResponse.badRequest("device: sn.{serial} or bd.{address}");
         }
-        if (body.tenant() == null || body.gateway() == null || !SEGMENT.matcher(body.tenant()).matches()
-                || !SEGMENT.matcher(body.gateway()).matches()) {
+        if (body.tenant() == null || body.gateway() == null || !Topic.isSegment(body.tenant())
+                || !Topic.isSegment(body.gateway())) {
             return HttpResponse.badRequest("tenant and gateway: as in the topic (letters, digits, '_', '-')");
         }
         String who = caller.getName();

@@ -12,11 +12,11 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.vitalwire.contract.Topic;
 import io.vitalwire.ingest.security.AdminRoles;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET /admin/gateways/{id}/presence}: for operators, whether a gateway is online and when it was last heard
@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class PresenceController {
 
-    private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     private final PresenceStore store;
 
@@ -64,7 +63,7 @@ public class PresenceController {
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get("/{id}/presence")
     public HttpResponse<?> presence(@PathVariable String id) throws SQLException {
-        if (!GATEWAY_ID.matcher(id).matches()) {
+        if (!Topic.isSegment(id)) {
             return HttpResponse.badRequest("id must be a gateway id");
         }
         List<PresenceView> found = store.find(id).stream().map(PresenceView::of).toList();

@@ -18,8 +18,8 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.vitalwire.contract.Topic;
 import io.vitalwire.ingest.security.AdminRoles;
-import java.util.regex.Pattern;
 
 /**
  * Gateway tenants for operators:
@@ -41,7 +41,6 @@ import java.util.regex.Pattern;
 public class GatewayTenantController {
 
     /** A topic segment, as the contract's Topic allows it. */
-    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     private static final int MAX_TEXT = 200;
 
     private final GatewayTenants tenants;
@@ -64,7 +63,7 @@ public class GatewayTenantController {
     @ApiResponse(responseCode = "404", description = "no such registration")
     @Get("/tenant")
     public HttpResponse<?> registration(@PathVariable String id) {
-        if (!SEGMENT.matcher(id).matches()) {
+        if (!Topic.isSegment(id)) {
             return HttpResponse.badRequest("id: a gateway id (letters, digits, '_', '-')");
         }
         return tenants.of(id).<HttpResponse<?>>map(HttpResponse::ok).orElse(HttpResponse.notFound());
@@ -87,7 +86,7 @@ public class GatewayTenantController {
             value = "{\"tenant\": \"acme\", \"note\": \"hub moved to the Acme programme, ticket 4711\"}")))
     @Put("/tenant")
     public HttpResponse<?> register(@PathVariable String id, @Body Request body, Authentication caller) {
-        if (!SEGMENT.matcher(id).matches() || body.tenant() == null || !SEGMENT.matcher(body.tenant()).matches()) {
+        if (!Topic.isSegment(id) || body.tenant() == null || !Topic.isSegment(body.tenant())) {
             return HttpResponse.badRequest("id and tenant: as in the topic (letters, digits, '_', '-')");
         }
         String note = body.note() == null || body.note().isBlank() ? null : clip(body.note().strip());
@@ -105,7 +104,7 @@ public class GatewayTenantController {
     @ApiResponse(responseCode = "400", description = "a parameter or the body is invalid; the text says which")
     @Get("/tenants")
     public HttpResponse<?> audit(@PathVariable String id, @QueryValue(defaultValue = "100") int limit) {
-        if (!SEGMENT.matcher(id).matches() || limit < 1 || limit > 1000) {
+        if (!Topic.isSegment(id) || limit < 1 || limit > 1000) {
             return HttpResponse.badRequest("id: a gateway id; limit 1..1000");
         }
         return HttpResponse.ok(tenants.audit(id, limit));

@@ -253,6 +253,10 @@ final class SenmlPackReader {
             return pack;
         } catch (JsonProcessingException e) {
             throw new SenmlException("malformed " + (mapper == CBOR ? "CBOR" : "JSON") + ": " + e.getOriginalMessage());
+        } catch (NumberFormatException e) {
+            // Jackson reads floats as BigDecimal here and refuses, unchecked, an exponent beyond int (-1E2033333…):
+            // the input's fault like any malformed number (found by SenmlPackFuzzTest).
+            throw new SenmlException("malformed " + (mapper == CBOR ? "CBOR" : "JSON") + ": a number out of range");
         } catch (IOException e) {
             throw new SenmlException("unreadable payload");
         }

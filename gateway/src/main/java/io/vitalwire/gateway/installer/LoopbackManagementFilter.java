@@ -24,8 +24,16 @@ public class LoopbackManagementFilter {
                 : HttpResponse.notFound();
     }
 
-    /** The paths the home network may reach: the page, its API, and {@code /}, which leads to the page. */
+    /**
+     * The paths the home network may reach: the page, its API, and {@code /}, which leads to the page. A path with a
+     * dot segment, plain or encoded, is not one of them whatever it starts with: {@code /installer/../health} must
+     * not reach health if anything below normalises it.
+     */
     static boolean forHomeNetwork(String path) {
+        String lower = path.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("..") || lower.contains("%2e") || lower.contains("%2f") || lower.contains("\\")) {
+            return false;
+        }
         return path.equals("/") || path.equals("/installer") || path.startsWith("/installer/");
     }
 

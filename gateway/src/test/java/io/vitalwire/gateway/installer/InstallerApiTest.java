@@ -113,6 +113,12 @@ class InstallerApiTest {
             assertThat(send(server, "GET", "/installer/installer.js", null, null).body()).contains("textContent");
             HttpResponse<String> refused = send(server, "GET", "/installer/api/hub", null, null);
             assertThat(refused.headers().firstValue("Cache-Control")).contains("no-store");
+            // No way out of the page's directory to other classpath resources.
+            for (String escape : new String[] {"/installer/../application.yml", "/installer/%2e%2e/application.yml",
+                "/installer/..%2fapplication.yml", "/installer/%2e%2e%2flogback.xml"}) {
+                HttpResponse<String> answer = send(server, "GET", escape, null, null);
+                assertThat(answer.body()).as(escape).doesNotContain("vitalwire:").doesNotContain("<configuration");
+            }
             // Health still answers on loopback (the home network gets only the page: LoopbackManagementFilterTest).
             assertThat(send(server, "GET", "/health", null, null).statusCode()).isIn(200, 503);
         }

@@ -20,6 +20,11 @@ class LoopbackManagementFilterTest {
         assertThat(LoopbackManagementFilter.forHomeNetwork("/health")).isFalse();
         assertThat(LoopbackManagementFilter.forHomeNetwork("/prometheus")).isFalse();
         assertThat(LoopbackManagementFilter.forHomeNetwork("/installerx")).isFalse();
+        // Dot segments, plain or encoded, never pass as the page's.
+        assertThat(LoopbackManagementFilter.forHomeNetwork("/installer/../health")).isFalse();
+        assertThat(LoopbackManagementFilter.forHomeNetwork("/installer/%2e%2e/prometheus")).isFalse();
+        assertThat(LoopbackManagementFilter.forHomeNetwork("/installer/%2E%2E%2Fhealth")).isFalse();
+        assertThat(LoopbackManagementFilter.forHomeNetwork("/installer/..\\health")).isFalse();
     }
 
     @Test
