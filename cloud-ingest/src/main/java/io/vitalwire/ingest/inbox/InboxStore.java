@@ -34,7 +34,8 @@ import javax.sql.DataSource;
  * <p><b>Claiming.</b> A worker claims the due entries of one stage device by device, in one transaction that lasts
  * until it has recorded what became of them ({@link InboxClaim}). A device is taken with a transaction-scoped
  * advisory lock on (stage, device), so one device's entries are never in two claims of a stage at once, on any
- * replica, and within a claim they are in measurement order; its rows are taken {@code FOR UPDATE SKIP LOCKED}.
+ * replica, and within a claim they are in measurement order; its rows are read once the lock is held, and not
+ * row-locked (see {@link #due}).
  * Advisory locks rather than only row locks, because row locks exclude rows, not devices: a second worker would
  * take the same device's newer entries and write them concurrently, out of order. A device rather than a
  * partition number, because devices are what order matters for, and a hash collision of two devices (the lock key is
@@ -236,13 +237,15 @@ public class InboxStore {
         try {
             c = dataSource.getConnection();
             c.setAutoCommit(false);
-            commitAsynchronously(c);
             List<InboxEntry> entries = due(c, stage, lane, limit, perDevice, now);
             if (entries.isEmpty()) {
                 c.rollback();
                 c.close();
                 return Optional.empty();
             }
+            // After the reads, not before: this statement also ends the last read's portal, which would otherwise
+            // keep its snapshot, and so PostgreSQL's horizon, for as long as the stage works (see due).
+            commitAsynchronously(c);
             return Optional.of(new InboxClaim(c, stage, pipeline.next(stage), entries, quarantine, clock, backoff));
         } catch (SQLException | RuntimeException e) {
             Jdbc.abandon(c);
@@ -267,49 +270,76 @@ public class InboxStore {
     }
 
     /**
-     * The claim's entries, in one statement: one round trip whatever the number of devices, which is what lets a
-     * worker keep up with thousands of devices sending a reading a second.
+     * The claim's entries, in two statements whatever the number of devices (one round trip per device is what
+     * capped a worker at ~200 readings/s under a thousand 1 Hz streams).
+     * <ol>
+     * <li>{@link #lockDevices}: devices with entries due, the longest waiting first, locked for this transaction until
+     * they fill the claim;</li>
+     * <li>each locked device's due entries in measurement order, read after the locks are held.</li>
+     * </ol>
+     * <b>No row locks, on purpose.</b> The advisory lock on (stage, device) is what keeps two claims apart, and the
+     * entries are read by a statement that starts after it is granted, so they are what the last claim of the device
+     * committed (read committed: a snapshot per statement). Nothing else changes a due pending entry of a stage:
+     * {@link #releaseBackoff} moves only entries that back off, {@link #requeue} only quarantined ones, and the
+     * claim's commit checks that each entry it records was still pending. Without row locks the claim writes nothing
+     * until its commit, so its transaction gets no transaction id while its stage calls the FHIR server (and holds
+     * no snapshot: {@link #claim} ends the read's portal, which would keep one until the next statement); with them,
+     * every claim held PostgreSQL's horizon of dead rows back for seconds under load, and each claim's scan of the
+     * pending entries waded through every version since (3,000 index entries for 240 pending, fleet benchmark).
+     * Entries of the last device beyond {@code limit} are left pending, its lock held until the claim ends.
+     */
+    private List<InboxEntry> due(Connection c, String stage, Lane lane, int limit, int perDevice, Instant now)
+            throws SQLException {
+        List<String> devices = lockDevices(c, stage, lane, limit, perDevice, now);
+        if (devices.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement select = c.prepareStatement("SELECT i.id, i.reading_key, i.topic, i.device, "
+                + "i.measured_at, i.received_at, i.reading, i.patient, i.device_ref, d.attempts, d.express "
+                + "FROM unnest(?::text[]) WITH ORDINALITY AS t(device, position) CROSS JOIN LATERAL (SELECT entry_id, "
+                + "measured_at, attempts, express FROM inbox_delivery WHERE stage = ? AND device = t.device "
+                + "AND state = ? AND next_at <= ?" + lane.condition + " ORDER BY measured_at, entry_id LIMIT ?) d "
+                + "JOIN inbox i ON i.id = d.entry_id ORDER BY t.position, d.measured_at, d.entry_id")) {
+            select.setArray(1, c.createArrayOf("text", devices.toArray()));
+            select.setString(2, stage);
+            select.setString(3, InboxState.PENDING.name());
+            select.setTimestamp(4, Timestamp.from(now));
+            select.setInt(5, perDevice);
+            List<InboxEntry> entries = Jdbc.list(select, this::entry);
+            return entries.size() > limit ? List.copyOf(entries.subList(0, limit)) : entries;
+        }
+    }
+
+    /**
+     * Locks the devices of the next claim, in the order they are to be taken.
      * <ol>
      * <li>{@code candidates}: devices with entries due (none of them waiting out a failure), the longest waiting
      * first, each with the entries the claim would take of it ({@code before}: how many the devices ahead take);</li>
-     * <li>{@code taken}: of those, the devices needed to fill the claim whose (stage, device) lock this transaction
-     * gets. {@code CASE} makes the order of evaluation certain: no lock is taken for a device the claim would not
-     * use. Both are {@code MATERIALIZED}, so each lock is tried exactly once;</li>
-     * <li>each taken device's due entries in measurement order, row-locked so that {@link #releaseBackoff} and
-     * {@link #requeue} leave them to this claim.</li>
+     * <li>of those, the devices needed to fill the claim whose (stage, device) lock this transaction gets. {@code CASE}
+     * makes the order of evaluation certain: no lock is taken for a device the claim would not use, and the CTE is
+     * {@code MATERIALIZED}, so each lock is tried exactly once.</li>
      * </ol>
-     * A device taken by another worker is skipped, so a claim may hold fewer than {@code limit}; the last device's
-     * entries beyond {@code limit} are left pending (locked by this transaction until it ends).
+     * A device taken by another worker is skipped, so a claim may hold fewer than {@code limit}.
      */
-    private List<InboxEntry> due(Connection c, String stage, Lane lane, int limit, int perDevice, Instant now)
+    private List<String> lockDevices(Connection c, String stage, Lane lane, int limit, int perDevice, Instant now)
             throws SQLException {
         try (PreparedStatement select = c.prepareStatement("WITH candidates AS MATERIALIZED ("
                 + "SELECT device, waiting, sum(least(due, ?)) OVER (ORDER BY waiting, device) - least(due, ?) AS before "
                 + "FROM (SELECT device, min(received_at) AS waiting, count(*) AS due FROM inbox_delivery "
                 + "WHERE stage = ? AND state = ?" + lane.condition + " GROUP BY device HAVING max(next_at) <= ? "
-                + "ORDER BY min(received_at), device LIMIT ?) c), "
-                + "taken AS MATERIALIZED (SELECT device, waiting FROM candidates "
-                + "WHERE CASE WHEN before < ? THEN pg_try_advisory_xact_lock(?, hashtext(device)) ELSE false END) "
-                + "SELECT i.id, i.reading_key, i.topic, i.device, i.measured_at, i.received_at, i.reading, i.patient, "
-                + "i.device_ref, d.attempts, d.express FROM taken t CROSS JOIN LATERAL (SELECT entry_id, measured_at, "
-                + "attempts, express FROM inbox_delivery WHERE stage = ? AND device = t.device AND state = ? "
-                + "AND next_at <= ?" + lane.condition + " ORDER BY measured_at, entry_id LIMIT ? FOR UPDATE SKIP LOCKED) d JOIN inbox i ON i.id = d.entry_id "
-                + "ORDER BY t.waiting, t.device, d.measured_at, d.entry_id")) {
-            Timestamp at = Timestamp.from(now);
+                + "ORDER BY min(received_at), device LIMIT ?) c) "
+                + "SELECT device FROM candidates "
+                + "WHERE CASE WHEN before < ? THEN pg_try_advisory_xact_lock(?, hashtext(device)) ELSE false END "
+                + "ORDER BY waiting, device")) {
             select.setInt(1, perDevice);
             select.setInt(2, perDevice);
             select.setString(3, stage);
             select.setString(4, InboxState.PENDING.name());
-            select.setTimestamp(5, at);
+            select.setTimestamp(5, Timestamp.from(now));
             select.setInt(6, limit); // each candidate has at least one due entry
             select.setInt(7, limit);
             select.setInt(8, LOCK_NAMESPACE + pipeline.index(stage));
-            select.setString(9, stage);
-            select.setString(10, InboxState.PENDING.name());
-            select.setTimestamp(11, at);
-            select.setInt(12, perDevice);
-            List<InboxEntry> entries = Jdbc.list(select, this::entry);
-            return entries.size() > limit ? List.copyOf(entries.subList(0, limit)) : entries;
+            return Jdbc.list(select, rs -> rs.getString(1));
         }
     }
 
@@ -406,8 +436,8 @@ public class InboxStore {
 
     /**
      * Makes every entry of the stage that waits out a failure due at {@code now}: the stage just worked again
-     * ({@code now} may lie ahead: the end of a pause the server asked for). Entries held by running claims are left
-     * alone (they are being handled).
+     * ({@code now} may lie ahead: the end of a pause the server asked for). Entries a running claim holds are not
+     * waiting out a failure until that claim commits, so they are left alone (as are rows a commit is writing).
      *
      * @return how many entries were made due
      */

@@ -152,8 +152,8 @@ final class StageWorker implements Runnable {
 
     /**
      * A server that answered with {@code Retry-After} pauses the stage's releases until then (capped like the
-     * backoff). Before the claim commits: another worker's release in between skips this claim's rows, locked until
-     * the commit, and every later one sees the pause.
+     * backoff). Before the claim commits: this claim's rows wait out no failure until then, so a release by
+     * another worker in between leaves them alone, and every later one sees the pause.
      */
     private void pauseAsAsked(List<Failure> failures) {
         Duration longest = config.getMaxRetryDelay();

@@ -220,6 +220,30 @@ class InboxClaimIT extends StackTest {
         }
     }
 
+    /**
+     * While its stage works, a claim holds device locks and nothing else: no transaction id, no snapshot. Either
+     * would hold PostgreSQL's horizon of dead rows back for the whole claim (seconds when the FHIR server is slow),
+     * and every other claim's scan of the pending rows would wade through all row versions since.
+     */
+    @Test
+    void anOpenClaim_holdsNeitherATransactionIdNorASnapshot_untilItCommits() throws Exception {
+        DeviceIdentity x = GatewayReadings.device("X-" + run);
+        store.add(topic(), List.of(weight(x, Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(5))),
+                Instant.now());
+        try (InboxClaim claim = store.claim("resolve", 100, 100, Instant.now()).orElseThrow();
+             Connection c = dataSource.getConnection();
+             Statement select = c.createStatement()) {
+            assertThat(claim.entries()).hasSize(1);
+            var open = select.executeQuery("SELECT backend_xid IS NULL, backend_xmin IS NULL FROM pg_stat_activity "
+                    + "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    + "AND state = 'idle in transaction'");
+            assertThat(open.next()).as("the claim's transaction is open").isTrue();
+            assertThat(open.getBoolean(1)).as("no transaction id").isTrue();
+            assertThat(open.getBoolean(2)).as("no snapshot").isTrue();
+            assertThat(open.next()).as("only the claim's").isFalse();
+        }
+    }
+
     @Test
     void theExpressLane_takesOnlyReadingsThatMayAlertAtOnce_inEveryStage() {
         DeviceIdentity strap = GatewayReadings.device("STRAP-" + run);
