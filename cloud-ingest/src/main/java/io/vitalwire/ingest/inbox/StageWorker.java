@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One worker thread of one stage and one {@link Lane}: claims due entries, hands them to the stage, commits the outcomes, and wakes the
- * stages that follow; claims again at once while it finds work, else waits for a wake-up or the poll interval. It
+ * stages that follow; claims again at once while claims are cut short by their limits, lingers a moment after one
+ * that took everything due (the stage's own lane only, {@link InboxConfig#getLinger()}), and waits for a wake-up
+ * or the poll interval when there was nothing. It
  * also keeps the stage's {@link StageHealth} and reports failures — the stage itself only classifies them.
  *
  * <p>Metrics: {@code vitalwire.ingest.inbox.latency{stage}} (from a reading's arrival to the stage finishing it),
@@ -94,6 +96,9 @@ final class StageWorker implements Runnable {
                     continue;
                 }
             }
+            if (claimed > 0 && tookAllDue(claimed) && lane == Lane.OTHERS) {
+                linger();
+            }
             if (claimed == 0 && running) {
                 try {
                     signals.wakeup(stage.name(), lane).await(config.getPollInterval());
@@ -102,6 +107,32 @@ final class StageWorker implements Runnable {
                     return;
                 }
             }
+        }
+    }
+
+    /**
+     * Whether a claim of {@code claimed} entries took everything that was due (but what other workers hold): fewer
+     * than a full claim and than one device's slice, so neither limit cut it short.
+     */
+    private boolean tookAllDue(int claimed) {
+        return claimed < Math.min(config.getBatchSize(), config.getDeviceBatchSize());
+    }
+
+    /**
+     * Waits {@link InboxConfig#getLinger()} after a claim that took everything due, so that the next one takes what arrives
+     * meanwhile in one go. The express lane never lingers (and {@link Lane#ALL}, which carries readings that may
+     * alert, neither).
+     */
+    private void linger() {
+        Duration linger = config.getLinger();
+        if (linger.isZero() || linger.isNegative()) {
+            return;
+        }
+        try {
+            stopped.await(linger.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            running = false;
         }
     }
 

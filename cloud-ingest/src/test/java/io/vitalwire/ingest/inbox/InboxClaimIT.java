@@ -66,8 +66,10 @@ class InboxClaimIT extends StackTest {
     @Override
     protected Map<String, String> overrides() {
         // A failed entry waits an hour: long enough that no claim of the test finds it due by itself.
+        // Lingering 2 s after a claim that took everything due: longer than any wake-up takes, so the test sees it.
         return Map.of("vitalwire.ingest.inbox.workers-enabled", "false",
-                "vitalwire.ingest.inbox.retry-delay", "1h", "vitalwire.ingest.inbox.max-retry-delay", "2h");
+                "vitalwire.ingest.inbox.retry-delay", "1h", "vitalwire.ingest.inbox.max-retry-delay", "2h",
+                "vitalwire.ingest.inbox.linger", "2s");
     }
 
     @BeforeEach
@@ -241,6 +243,71 @@ class InboxClaimIT extends StackTest {
             assertThat(open.getBoolean(1)).as("no transaction id").isTrue();
             assertThat(open.getBoolean(2)).as("no snapshot").isTrue();
             assertThat(open.next()).as("only the claim's").isFalse();
+        }
+    }
+
+    /**
+     * Under many streams, a stage's own workers claimed a few entries at a time, each claim a scan, a commit and a
+     * call to the service: after a claim that took everything due, the worker lingers, and what arrives meanwhile
+     * goes into one claim. The express lane claims at once.
+     */
+    @Test
+    void afterAClaimThatTookEverythingDue_theStagesOwnLaneLingers_andTheExpressLaneDoesNot() throws Exception {
+        DeviceIdentity strap = GatewayReadings.device("STRAP-" + run);
+        DeviceIdentity scale = GatewayReadings.device("SCALE-" + run);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+        java.util.concurrent.BlockingQueue<List<String>> claims = new java.util.concurrent.LinkedBlockingQueue<>();
+        Stage recording = new Stage() {
+            @Override
+            public String name() {
+                return "resolve";
+            }
+
+            @Override
+            public void handle(StageBatch batch) {
+                claims.add(batch.entries().stream().map(StageEntry::readingKey).toList());
+                batch.entries().forEach(e -> batch.owned(e, OWNER, "owned"));
+            }
+        };
+        Pipeline pipeline = Pipeline.startWith(recording, 1).build();
+        for (Lane lane : List.of(Lane.OTHERS, Lane.EXPRESS)) {
+            DeviceIdentity device = lane == Lane.OTHERS ? strap : scale;
+            List<Reading> readings = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                readings.add(lane == Lane.OTHERS ? GatewayReadings.heartRate(gateway, device, at.plusSeconds(i), "72")
+                        : weight(device, at.plusSeconds(i)));
+            }
+            StageWorker worker = new StageWorker(pipeline, pipeline.step("resolve"), lane, store, config, signals,
+                    health, quarantine, metrics, Clock.systemUTC());
+            Thread thread = new Thread(worker, "linger-" + lane);
+            thread.start();
+            try {
+                store.add(topic(), readings.subList(0, 1), Instant.now());
+                signals.wake("resolve");
+                assertThat(claims.poll(5, java.util.concurrent.TimeUnit.SECONDS)).as(lane + ": the first claim")
+                        .containsExactly(readings.get(0).key());
+                long firstDone = System.nanoTime();
+                store.add(topic(), readings.subList(1, 2), Instant.now());
+                signals.wake("resolve");
+                Thread.sleep(300);
+                store.add(topic(), readings.subList(2, 3), Instant.now());
+                signals.wake("resolve");
+                List<String> next = claims.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+                Duration waited = Duration.ofNanos(System.nanoTime() - firstDone);
+                if (lane == Lane.OTHERS) {
+                    assertThat(next).as("what arrived while it lingered, in one claim")
+                            .containsExactly(readings.get(1).key(), readings.get(2).key());
+                    assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+                } else {
+                    assertThat(next).as("the express lane claims at once").containsExactly(readings.get(1).key());
+                    assertThat(waited).isLessThan(Duration.ofMillis(1900));
+                    assertThat(claims.poll(5, java.util.concurrent.TimeUnit.SECONDS))
+                            .containsExactly(readings.get(2).key());
+                }
+            } finally {
+                worker.stop();
+                thread.join(5_000);
+            }
         }
     }
 
