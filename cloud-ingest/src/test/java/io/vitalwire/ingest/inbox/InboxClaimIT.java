@@ -30,6 +30,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -256,7 +259,7 @@ class InboxClaimIT extends StackTest {
         DeviceIdentity strap = GatewayReadings.device("STRAP-" + run);
         DeviceIdentity scale = GatewayReadings.device("SCALE-" + run);
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
-        java.util.concurrent.BlockingQueue<List<String>> claims = new java.util.concurrent.LinkedBlockingQueue<>();
+        BlockingQueue<List<String>> claims = new LinkedBlockingQueue<>();
         Stage recording = new Stage() {
             @Override
             public String name() {
@@ -284,7 +287,7 @@ class InboxClaimIT extends StackTest {
             try {
                 store.add(topic(), readings.subList(0, 1), Instant.now());
                 signals.wake("resolve");
-                assertThat(claims.poll(5, java.util.concurrent.TimeUnit.SECONDS)).as(lane + ": the first claim")
+                assertThat(claims.poll(5, TimeUnit.SECONDS)).as(lane + ": the first claim")
                         .containsExactly(readings.get(0).key());
                 long firstDone = System.nanoTime();
                 store.add(topic(), readings.subList(1, 2), Instant.now());
@@ -292,7 +295,7 @@ class InboxClaimIT extends StackTest {
                 Thread.sleep(300);
                 store.add(topic(), readings.subList(2, 3), Instant.now());
                 signals.wake("resolve");
-                List<String> next = claims.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+                List<String> next = claims.poll(5, TimeUnit.SECONDS);
                 Duration waited = Duration.ofNanos(System.nanoTime() - firstDone);
                 if (lane == Lane.OTHERS) {
                     assertThat(next).as("what arrived while it lingered, in one claim")
@@ -301,7 +304,7 @@ class InboxClaimIT extends StackTest {
                 } else {
                     assertThat(next).as("the express lane claims at once").containsExactly(readings.get(1).key());
                     assertThat(waited).isLessThan(Duration.ofMillis(1900));
-                    assertThat(claims.poll(5, java.util.concurrent.TimeUnit.SECONDS))
+                    assertThat(claims.poll(5, TimeUnit.SECONDS))
                             .containsExactly(readings.get(2).key());
                 }
             } finally {
