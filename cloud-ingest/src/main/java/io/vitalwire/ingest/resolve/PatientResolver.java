@@ -7,6 +7,8 @@ import ca.uhn.fhir.rest.gclient.ICriterion;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalwire.contract.DeviceIdentity;
 import io.vitalwire.ingest.fhir.FhirSystems;
 import jakarta.inject.Singleton;
@@ -46,10 +48,12 @@ import org.slf4j.LoggerFactory;
  * {@code intended} do not count, nor do those without a Patient subject or a {@code timingPeriod}.
  *
  * <p>One search per device ({@code Device?identifier=…&_revinclude=DeviceUseStatement:device}), several devices in
- * one search ({@link #lookupAll}); the result is
- * cached for {@link ResolverConfig#getCacheTtl()} from when it was read, which bounds how long a reassignment takes
- * to be honoured: in memory, and for the other replicas in PostgreSQL ({@link SharedLookups}), so a replica that
- * did not read it itself still resolves the device's readings while the FHIR server is unreachable. Unknown and
+ * one search ({@link #lookupAll}); the result is kept in memory until the FHIR server's history says the device
+ * changed ({@link AssignmentFeed}, followed every {@link ResolverConfig#getChangePoll()}), at most
+ * {@link ResolverConfig#getCacheMaxAge()}; when the history cannot be read, {@link ResolverConfig#getCacheTtl()}
+ * bounds how long a reassignment takes to be honoured. For the other replicas it is kept in PostgreSQL for the TTL
+ * ({@link SharedLookups}), so a replica that did not read it itself still resolves the device's readings while the
+ * FHIR server is unreachable. Unknown and
  * wholly unassigned devices are not cached, so a device registered or assigned a moment ago is found on its next
  * reading.
  */
@@ -66,23 +70,69 @@ public class PatientResolver {
 
     private final IGenericClient fhir;
     private final SharedLookups shared;
+    private final AssignmentFeed feed;
     private final Duration ttl;
-    private final Cache<String, SharedLookups.Shared> registered;
+    private final Cache<String, Cached> registered;
     private final Clock clock;
+    /** FHIR searches of devices not at hand: how often a reading waited for the FHIR server to be resolved. */
+    private final Counter searches;
+    /** Guards that no lookup read before a change is kept as followed after the change was applied. */
+    private final Object changing = new Object();
+    private Instant lastChangeApplied = Instant.MIN;
+    /** Changes applied while a preload reads, re-applied to what it read before it is kept. */
+    private List<AssignmentFeed.Changes> duringPreload;
 
-    public PatientResolver(IGenericClient fhir, ResolverConfig config, SharedLookups shared, Clock clock) {
+    public PatientResolver(IGenericClient fhir, ResolverConfig config, SharedLookups shared, AssignmentFeed feed,
+                           MeterRegistry metrics, Clock clock) {
         this.fhir = fhir;
+        this.searches = metrics.counter("vitalwire.ingest.resolve.searches");
         this.clock = clock;
         this.shared = shared;
+        this.feed = feed;
         this.ttl = config.getCacheTtl();
+        Duration maxAge = config.getCacheMaxAge().compareTo(ttl) > 0 ? config.getCacheMaxAge() : ttl;
         this.registered = Caffeine.newBuilder()
-                // Each entry lives until its lookup is as old as the TTL, also one another replica read earlier.
-                .expireAfter(Expiry.<String, SharedLookups.Shared>creating((identifier, cached) -> {
-                    Duration left = Duration.between(clock.instant(), cached.fetchedAt().plus(ttl));
+                // A followed lookup lives until it is as old as the max age, any other until it is as old as the
+                // TTL (also one another replica read earlier); a followed one is still used only while the feed
+                // is read (see usable).
+                .expireAfter(Expiry.<String, Cached>creating((identifier, cached) -> {
+                    Duration left = Duration.between(clock.instant(), cached.fetchedAt()
+                            .plus(cached.followed() ? maxAge : ttl));
                     return left.isNegative() ? Duration.ZERO : left;
                 }))
-                .maximumSize(100_000)
+                .maximumSize(MAX_DEVICES)
                 .build();
+    }
+
+    /** Devices whose lookups are kept in memory at most (least recently used go first). */
+    static final int MAX_DEVICES = 200_000;
+
+    /**
+     * A lookup kept in memory.
+     *
+     * @param followed read by this replica from the FHIR server while the {@link AssignmentFeed} was followed, and
+     *                 no change applied since the read began: kept until the feed says the device changed
+     */
+    private record Cached(SharedLookups.Shared shared, boolean followed) {
+
+        Instant fetchedAt() {
+            return shared.fetchedAt();
+        }
+
+        DeviceLookup.Registered lookup() {
+            return shared.lookup();
+        }
+    }
+
+    /**
+     * Whether a kept lookup may decide an owner now: read within the TTL, or followed and the feed has been read up
+     * to within the TTL (so a feed that cannot be read bounds how late a change is honoured by the TTL, as before).
+     */
+    private boolean usable(Cached cached, Instant now) {
+        if (cached.fetchedAt().isAfter(now.minus(ttl))) {
+            return true;
+        }
+        return cached.followed() && feed.covers(cached.fetchedAt(), now, ttl);
     }
 
     /** The owner of a reading of {@code device} measured at {@code measuredAt}. */
@@ -105,18 +155,19 @@ public class PatientResolver {
     public Lookups lookupAll(Collection<DeviceIdentity> devices) {
         Map<String, DeviceLookup> found = new HashMap<>();
         Set<String> missing = new LinkedHashSet<>();
+        Instant now = clock.instant();
         for (DeviceIdentity device : devices) {
             String identifier = identifier(device);
-            SharedLookups.Shared cached = registered.getIfPresent(identifier);
-            if (cached != null) {
+            Cached cached = registered.getIfPresent(identifier);
+            if (cached != null && usable(cached, now)) {
                 found.put(identifier, cached.lookup());
             } else {
                 missing.add(identifier);
             }
         }
         if (!missing.isEmpty()) {
-            shared.fresh(missing, clock.instant().minus(ttl)).forEach((identifier, kept) -> {
-                registered.put(identifier, kept);
+            shared.fresh(missing, now.minus(ttl)).forEach((identifier, kept) -> {
+                registered.put(identifier, new Cached(kept, false));
                 found.put(identifier, kept.lookup());
                 missing.remove(identifier);
             });
@@ -128,23 +179,135 @@ public class PatientResolver {
             Instant fetchedAt = clock.instant();
             Map<String, DeviceLookup> read;
             try {
+                searches.increment();
                 read = search(batch);
             } catch (RuntimeException e) {
                 failure = e;
                 continue;
             }
             List<Map.Entry<String, DeviceLookup.Registered>> keep = new ArrayList<>();
-            read.forEach((identifier, lookup) -> {
-                found.put(identifier, lookup);
-                if (lookup instanceof DeviceLookup.Registered r && r.assignsAnyone()) {
-                    registered.put(identifier, new SharedLookups.Shared(r, fetchedAt));
-                    keep.add(Map.entry(identifier, r));
-                }
-            });
+            synchronized (changing) {
+                boolean followed = feed.covers(fetchedAt, clock.instant(), ttl)
+                        && lastChangeApplied.isBefore(fetchedAt);
+                read.forEach((identifier, lookup) -> {
+                    found.put(identifier, lookup);
+                    if (lookup instanceof DeviceLookup.Registered r && r.assignsAnyone()) {
+                        registered.put(identifier, new Cached(new SharedLookups.Shared(r, fetchedAt), followed));
+                        keep.add(Map.entry(identifier, r));
+                    }
+                });
+            }
             shared.put(keep, fetchedAt);
         }
         return new Lookups(found, failure);
     }
+
+    /**
+     * Reads the FHIR server's changes to Devices and DeviceUseStatements since the last call and forgets the lookups
+     * they touch, here and shared; {@link ChangeFollower} calls it every {@code resolve.change-poll}.
+     *
+     * @return how many kept lookups were forgotten
+     */
+    int followChanges() {
+        AssignmentFeed.Changes changes;
+        synchronized (feed) {
+            changes = feed.read();
+        }
+        if (changes.none()) {
+            return 0;
+        }
+        List<String> forgotten = new ArrayList<>();
+        synchronized (changing) {
+            lastChangeApplied = clock.instant();
+            if (duringPreload != null) {
+                duringPreload.add(changes);
+            }
+            registered.asMap().forEach((identifier, cached) -> {
+                if (touches(changes, identifier, cached.lookup())) {
+                    registered.invalidate(identifier);
+                    forgotten.add(identifier);
+                }
+            });
+        }
+        forgotten.forEach(shared::forget);
+        changes.identifiers().stream().filter(i -> !forgotten.contains(i)).forEach(shared::forget);
+        if (!forgotten.isEmpty()) {
+            LOG.info("assignment changes on the FHIR server: {} device lookup(s) forgotten{}", forgotten.size(),
+                    changes.everything() ? " (too many changes to name: every lookup)" : "");
+        }
+        return forgotten.size();
+    }
+
+    private static boolean touches(AssignmentFeed.Changes changes, String identifier, DeviceLookup.Registered lookup) {
+        return changes.everything() || changes.identifiers().contains(identifier)
+                || changes.devices().contains(lookup.device());
+    }
+
+    /**
+     * Reads every Device on the FHIR server with its DeviceUseStatements, page by page, and keeps the lookups of
+     * those that assign anyone as followed ({@code resolve.preload}): after a start, no spot device's first reading
+     * waits for a search. Needs the feed started first, so that a change made while it reads is not missed. An
+     * identifier two Devices carry is left out (its readings' search says it is ambiguous).
+     *
+     * @return how many lookups were kept
+     */
+    int preload() {
+        if (!feed.started()) {
+            throw new IllegalStateException("the assignment feed is not followed yet");
+        }
+        Instant fetchedAt = clock.instant();
+        synchronized (changing) {
+            duringPreload = new ArrayList<>();
+        }
+        Map<String, DeviceLookup.Registered> read = new HashMap<>();
+        Map<String, Integer> carriers = new HashMap<>();
+        try {
+            Bundle page = fhir.search().forResource(Device.class)
+                    .revInclude(DeviceUseStatement.INCLUDE_DEVICE)
+                    .count(PRELOAD_PAGE)
+                    .returnBundle(Bundle.class)
+                    .cacheControl(new CacheControlDirective().setNoCache(true))
+                    .execute();
+            while (true) {
+                List<Device> devices = new ArrayList<>();
+                Map<String, List<DeviceUseStatement>> statements = new HashMap<>();
+                collect(page, devices, statements);
+                for (Device d : devices) {
+                    for (String identifier : identifiers(d)) {
+                        carriers.merge(identifier, 1, Integer::sum);
+                        if (lookup(identifier, List.of(d), statements) instanceof DeviceLookup.Registered r
+                                && r.assignsAnyone()) {
+                            read.put(identifier, r);
+                        }
+                    }
+                }
+                if (page.getLink(Bundle.LINK_NEXT) == null || read.size() >= MAX_DEVICES) {
+                    break;
+                }
+                page = fhir.loadPage().next(page).execute();
+            }
+        } finally {
+            synchronized (changing) {
+                List<AssignmentFeed.Changes> meanwhile = duringPreload;
+                duringPreload = null;
+                read.keySet().removeIf(identifier -> carriers.get(identifier) > 1);
+                for (AssignmentFeed.Changes changes : meanwhile) {
+                    read.entrySet().removeIf(e -> touches(changes, e.getKey(), e.getValue()));
+                }
+                read.forEach((identifier, lookup) -> registered.put(identifier,
+                        new Cached(new SharedLookups.Shared(lookup, fetchedAt), true)));
+            }
+        }
+        return read.size();
+    }
+
+    /** Whether the assignment feed has been read once (a preload waits for it). */
+    boolean feedStarted() {
+        return feed.started();
+    }
+
+    /** Devices per page of a preload. */
+    private static final int PRELOAD_PAGE = 500;
 
     /**
      * The devices' lookups; a device missing from them could not be looked up ({@link #failure()} says why: the FHIR
@@ -166,16 +329,18 @@ public class PatientResolver {
         return fresh(identifier(device)).map(c -> c.lookup().at(at, device.userIndex()));
     }
 
-    /** The device's lookup read within the TTL: from memory, else another replica's from PostgreSQL (kept here). */
+    /** The device's lookup usable now: from memory, else another replica's from PostgreSQL (kept here). */
     private Optional<SharedLookups.Shared> fresh(String identifier) {
-        SharedLookups.Shared cached = registered.getIfPresent(identifier);
-        if (cached == null) {
-            cached = shared.fresh(List.of(identifier), clock.instant().minus(ttl)).get(identifier);
-            if (cached != null) {
-                registered.put(identifier, cached);
-            }
+        Instant now = clock.instant();
+        Cached cached = registered.getIfPresent(identifier);
+        if (cached != null && usable(cached, now)) {
+            return Optional.of(cached.shared());
         }
-        return Optional.ofNullable(cached);
+        SharedLookups.Shared kept = shared.fresh(List.of(identifier), now.minus(ttl)).get(identifier);
+        if (kept != null) {
+            registered.put(identifier, new Cached(kept, false));
+        }
+        return Optional.ofNullable(kept);
     }
 
     /** Forgets what is cached about a device identifier value (a serial or a BLE address), here and shared. */
@@ -211,14 +376,7 @@ public class PatientResolver {
         List<Device> devices = new ArrayList<>();
         Map<String, List<DeviceUseStatement>> statements = new HashMap<>();
         while (true) {
-            for (Bundle.BundleEntryComponent e : page.getEntry()) {
-                if (e.getResource() instanceof Device d) {
-                    devices.add(d);
-                } else if (e.getResource() instanceof DeviceUseStatement s && s.getDevice().hasReference()) {
-                    statements.computeIfAbsent(new IdType(s.getDevice().getReference()).getIdPart(),
-                            id -> new ArrayList<>()).add(s);
-                }
-            }
+            collect(page, devices, statements);
             if (page.getLink(Bundle.LINK_NEXT) == null) {
                 break;
             }
@@ -230,6 +388,26 @@ public class PatientResolver {
             lookups.put(identifier, lookup(identifier, carrying, statements));
         }
         return lookups;
+    }
+
+    /** A page's Devices, and their DeviceUseStatements by Device id. */
+    private static void collect(Bundle page, List<Device> devices, Map<String, List<DeviceUseStatement>> statements) {
+        for (Bundle.BundleEntryComponent e : page.getEntry()) {
+            if (e.getResource() instanceof Device d) {
+                devices.add(d);
+            } else if (e.getResource() instanceof DeviceUseStatement s && s.getDevice().hasReference()) {
+                statements.computeIfAbsent(new IdType(s.getDevice().getReference()).getIdPart(),
+                        id -> new ArrayList<>()).add(s);
+            }
+        }
+    }
+
+    /** The identifiers a reading's device can be registered under that the Device carries. */
+    private static List<String> identifiers(Device d) {
+        return d.getIdentifier().stream()
+                .filter(i -> i.getValue() != null && (FhirSystems.DEVICE_SERIAL.equals(i.getSystem())
+                        || FhirSystems.BLE_ADDRESS.equals(i.getSystem())))
+                .map(i -> i.getSystem() + "|" + i.getValue()).distinct().toList();
     }
 
     private static DeviceLookup lookup(String identifier, List<Device> devices,

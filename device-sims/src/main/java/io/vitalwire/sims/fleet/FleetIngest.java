@@ -77,6 +77,10 @@ final class FleetIngest implements AutoCloseable {
                 // A replica that is gone leaves no session queueing the fleet's messages for long.
                 p.put("vitalwire.ingest.mqtt.session-expiry", "1m");
                 p.put("vitalwire.ingest.fhir.url", stack.fhir().toString());
+                // A fleet in steady state: every device's assignment at hand, as after a day of readings (a spot
+                // device measures every ~12 minutes of the benchmark's compressed day, so a 40 s step would otherwise
+                // see nearly every spot device for the first time). The replica is healthy once it has read them.
+                p.put("vitalwire.ingest.resolve.preload", "true");
                 p.put("vitalwire.ingest.influx.url", env("VW_INFLUX_URL", "http://127.0.0.1:18086"));
                 p.put("vitalwire.ingest.influx.database", env("VW_INFLUX_DB", "vitalwire"));
                 p.put("vitalwire.ingest.notify.secret-key-file", keys.resolve("webhook-secret.key").toString());
