@@ -25,6 +25,12 @@ record FleetDelivery(int sent, int inInbox, int extra, int resolved, int influx,
     private static final String RESOLVE = "resolve";
     private static final String INFLUX = "influx";
     private static final String FHIR = "fhir";
+    /**
+     * A quarantined key's form without its device: how its time is keyed ({@code s} sequence, {@code t} device time,
+     * {@code r} receive time) and its MDC code — what tells a simulator's key collision from a redelivery.
+     */
+    private static final String KEY_FORM = "substring(reading_key from '/([rst])[^/]*/[^/]*$') || ' ' || "
+            + "substring(reading_key from '/([^/]*)$')";
 
     /** @param prefix only inbox rows whose key starts with it are counted (the fleet's tenant's gateways) */
     static FleetDelivery of(Connection sql, Collection<String> keys, String prefix) throws SQLException {
@@ -51,12 +57,14 @@ record FleetDelivery(int sent, int inInbox, int extra, int resolved, int influx,
         List<String> reasons = new ArrayList<>();
         try (Statement s = sql.createStatement();
              ResultSet rows = s.executeQuery("SELECT reason, coalesce(stage, '-'), state, count(*), "
-                     + "(array_agg(detail ORDER BY id))[1] FROM quarantine WHERE reading_key LIKE '"
+                     + "(array_agg(detail ORDER BY id))[1], string_agg(DISTINCT " + KEY_FORM + ", ', ') "
+                     + "FROM quarantine WHERE reading_key LIKE '"
                      + prefix.replace("'", "''") + "%' GROUP BY 1, 2, 3 ORDER BY 4 DESC")) {
             while (rows.next()) {
                 quarantined += rows.getInt(4);
-                reasons.add(String.format("%d %s at %s, %s (first: %s)", rows.getInt(4), rows.getString(1),
-                        rows.getString(2), rows.getString(3), abbreviated(rows.getString(5))));
+                reasons.add(String.format("%d %s at %s, %s (keys: %s; first: %s)", rows.getInt(4),
+                        rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(6),
+                        abbreviated(rows.getString(5))));
             }
         }
         int inInbox = 0;
