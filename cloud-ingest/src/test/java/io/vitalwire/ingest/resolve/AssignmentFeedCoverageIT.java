@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.vitalwire.testing.SettableClock;
 import io.vitalwire.testing.StackSettings;
 import java.net.ServerSocket;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,39 +22,23 @@ class AssignmentFeedCoverageIT {
     private static final FhirContext FHIR = FhirContext.forR4Cached();
     private static final Duration TTL = Duration.ofSeconds(60);
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-04T00:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-12-04T00:00:00Z"));
 
     @Test
     void theFeedCoversLookupsReadAfterItStarted_onlyWhileItIsRead() {
         AssignmentFeed feed = new AssignmentFeed(client(StackSettings.fromEnvironment().fhirUrl()), clock);
-        Instant before = now.get().minusSeconds(1);
-        assertThat(feed.covers(now.get(), now.get(), TTL)).as("not started").isFalse();
+        Instant before = clock.instant().minusSeconds(1);
+        assertThat(feed.covers(clock.instant(), clock.instant(), TTL)).as("not started").isFalse();
 
         assertThat(feed.read().none()).as("the first read only marks where the feed starts").isTrue();
         Instant fetched = advance(Duration.ofSeconds(5));
-        assertThat(feed.covers(fetched, now.get(), TTL)).isTrue();
-        assertThat(feed.covers(before, now.get(), TTL)).as("read before the feed started").isFalse();
+        assertThat(feed.covers(fetched, clock.instant(), TTL)).isTrue();
+        assertThat(feed.covers(before, clock.instant(), TTL)).as("read before the feed started").isFalse();
 
         advance(TTL.plusSeconds(1));
-        assertThat(feed.covers(fetched, now.get(), TTL)).as("not read for longer than the TTL").isFalse();
+        assertThat(feed.covers(fetched, clock.instant(), TTL)).as("not read for longer than the TTL").isFalse();
         feed.read();
-        assertThat(feed.covers(fetched, now.get(), TTL)).as("read again").isTrue();
+        assertThat(feed.covers(fetched, clock.instant(), TTL)).as("read again").isTrue();
     }
 
     @Test
@@ -67,13 +49,13 @@ class AssignmentFeedCoverageIT {
         }
         assertThatThrownBy(unreachable::read).isInstanceOf(RuntimeException.class);
         assertThat(unreachable.started()).isFalse();
-        assertThat(unreachable.covers(now.get(), now.get(), TTL)).isFalse();
+        assertThat(unreachable.covers(clock.instant(), clock.instant(), TTL)).isFalse();
         assertThatThrownBy(unreachable::read).as("asks again from the same point").isInstanceOf(RuntimeException.class);
         assertThat(unreachable.started()).isFalse();
     }
 
     private Instant advance(Duration by) {
-        return now.updateAndGet(t -> t.plus(by));
+        return clock.advance(by);
     }
 
     private static IGenericClient client(String url) {

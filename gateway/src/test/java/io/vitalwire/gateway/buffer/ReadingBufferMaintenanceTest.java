@@ -4,6 +4,7 @@ import static io.vitalwire.gateway.buffer.GlucoseRecords.readings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vitalwire.testing.SettableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

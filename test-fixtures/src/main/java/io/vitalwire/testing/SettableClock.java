@@ -1,4 +1,4 @@
-package io.vitalwire.gateway.buffer;
+package io.vitalwire.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,17 +6,19 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock a test moves by hand, for retention and age limits. */
-final class SettableClock extends Clock {
+/** A clock a test moves by hand, for retention, age limits and freshness bounds. */
+public final class SettableClock extends Clock {
 
     private volatile Instant now;
 
-    SettableClock(Instant start) {
+    public SettableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration by) {
+    /** Moves the clock on; the new time. */
+    public Instant advance(Duration by) {
         now = now.plus(by);
+        return now;
     }
 
     @Override
