@@ -2,11 +2,13 @@ package io.vitalwire.gateway.installer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitalwire.testing.SettableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +59,7 @@ class InstallerCodeAndSessionsTest {
 
     @Test
     void aSession_endsWhenIdle_orAtItsMaximum_orWhenEnded() {
-        InstallerLockoutTest.MutableClock clock = new InstallerLockoutTest.MutableClock();
+        SettableClock clock = new SettableClock(Instant.parse("2026-12-03T10:00:00Z"));
         InstallerConfig config = new InstallerConfig();
         InstallerSessions sessions = new InstallerSessions(config, clock);
 
@@ -84,7 +86,7 @@ class InstallerCodeAndSessionsTest {
 
     @Test
     void atMostEightSessions_theOldestGoesFirst() {
-        InstallerLockoutTest.MutableClock clock = new InstallerLockoutTest.MutableClock();
+        SettableClock clock = new SettableClock(Instant.parse("2026-12-03T10:00:00Z"));
         InstallerSessions sessions = new InstallerSessions(new InstallerConfig(), clock);
         String oldest = sessions.begin();
         for (int i = 0; i < InstallerSessions.MAX_SESSIONS; i++) {

@@ -2,16 +2,15 @@ package io.vitalwire.gateway.installer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.vitalwire.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** The installer code's rate limit: per address, growing lockouts, and everyone at once. */
 class InstallerLockoutTest {
 
-    private final MutableClock clock = new MutableClock();
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-12-03T10:00:00Z"));
     private final InstallerConfig config = new InstallerConfig();
     private final InstallerLockout lockout = new InstallerLockout(config, clock);
 
@@ -69,28 +68,5 @@ class InstallerLockoutTest {
         assertThat(lockout.lockedFor("10.0.9.9")).contains(Duration.ofHours(1));
         clock.advance(Duration.ofHours(1));
         assertThat(lockout.lockedFor("10.0.9.9")).isEmpty();
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-12-03T10:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -6,34 +6,16 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
+import io.vitalwire.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /** Every resend counted; a warning at most once a minute, with the count since the last one. */
 class OverdueReceiptsTest {
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-03T10:00:00Z"));
-    private final Clock timers = new Clock() {
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    };
+    private final SettableClock timers = new SettableClock(Instant.parse("2026-12-03T10:00:00Z"));
 
     @Test
     void resends_areAllCounted_butWarnedAboutOnceAMinute() {
@@ -47,10 +29,10 @@ class OverdueReceiptsTest {
 
             overdue.resending(3);
             for (int i = 0; i < 100; i++) {
-                now.set(now.get().plusMillis(500));
+                timers.advance(Duration.ofMillis(500));
                 overdue.resending(2);
             }
-            now.set(now.get().plus(OverdueReceipts.WARNING_INTERVAL));
+            timers.advance(OverdueReceipts.WARNING_INTERVAL);
             overdue.resending(1);
 
             assertThat(meters.counter("vitalwire.uplink.resent", "reason", "receipt-overdue").count()).isEqualTo(204);
