@@ -104,7 +104,7 @@ public class PatientResolver {
                 .build();
     }
 
-    /** Devices whose lookups are kept in memory at most (least recently used go first). */
+    /** Lookups kept in memory at most (Caffeine evicts the least used first). */
     static final int MAX_DEVICES = 200_000;
 
     /**
@@ -247,7 +247,8 @@ public class PatientResolver {
      * Reads every Device on the FHIR server with its DeviceUseStatements, page by page, and keeps the lookups of
      * those that assign anyone as followed ({@code resolve.preload}): after a start, no spot device's first reading
      * waits for a search. Needs the feed started first, so that a change made while it reads is not missed. An
-     * identifier two Devices carry is left out (its readings' search says it is ambiguous).
+     * identifier two Devices carry is left out (its readings' search says it is ambiguous); a preload that fails
+     * keeps nothing (readings are searched as before).
      *
      * @return how many lookups were kept
      */
@@ -274,28 +275,36 @@ public class PatientResolver {
                 collect(page, devices, statements);
                 for (Device d : devices) {
                     for (String identifier : identifiers(d)) {
+                        // Past the limit, devices are still read to the last page, only to find a second Device
+                        // carrying an identifier already read: kept alone, it would give a patient a guess.
+                        boolean full = carriers.size() >= MAX_DEVICES;
+                        if (full && !carriers.containsKey(identifier)) {
+                            continue;
+                        }
                         carriers.merge(identifier, 1, Integer::sum);
-                        if (lookup(identifier, List.of(d), statements) instanceof DeviceLookup.Registered r
+                        if (!full && lookup(identifier, List.of(d), statements) instanceof DeviceLookup.Registered r
                                 && r.assignsAnyone()) {
                             read.put(identifier, r);
                         }
                     }
                 }
-                if (page.getLink(Bundle.LINK_NEXT) == null || read.size() >= MAX_DEVICES) {
+                if (page.getLink(Bundle.LINK_NEXT) == null) {
                     break;
                 }
                 page = fhir.loadPage().next(page).execute();
             }
-        } finally {
+            // Kept only once every page is read: a preload cut short cannot tell which identifiers are ambiguous.
             synchronized (changing) {
-                List<AssignmentFeed.Changes> meanwhile = duringPreload;
-                duringPreload = null;
                 read.keySet().removeIf(identifier -> carriers.get(identifier) > 1);
-                for (AssignmentFeed.Changes changes : meanwhile) {
+                for (AssignmentFeed.Changes changes : duringPreload) {
                     read.entrySet().removeIf(e -> touches(changes, e.getKey(), e.getValue()));
                 }
                 read.forEach((identifier, lookup) -> registered.put(identifier,
                         new Cached(new SharedLookups.Shared(lookup, fetchedAt), true)));
+            }
+        } finally {
+            synchronized (changing) {
+                duringPreload = null;
             }
         }
         return read.size();

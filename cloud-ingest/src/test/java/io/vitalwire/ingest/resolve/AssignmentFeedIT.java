@@ -98,6 +98,21 @@ class AssignmentFeedIT extends StackTest {
         assertThat(searches()).as("the preload read the meter's assignment").isEqualTo(afterPreload);
     }
 
+    @Test
+    void aPreload_leavesOutAnIdentifierTwoDevicesCarry() {
+        DeviceIdentity cuff = GatewayReadings.device("FEED-TWICE-" + run);
+        fixtures.device(cuff.serial(), fixtures.patient());
+        fixtures.device(cuff.serial(), fixtures.patient());
+        await().atMost(HONOURED_WITHIN).until(resolver::feedStarted);
+        resolver.followChanges();
+
+        resolver.preload();
+        double afterPreload = searches();
+        assertThat(resolver.resolve(cuff, Instant.now())).as("searched, not a guess from one of the two")
+                .isInstanceOf(Resolution.ConflictingAssignments.class);
+        assertThat(searches()).isEqualTo(afterPreload + 1);
+    }
+
     private double searches() {
         return metrics.counter("vitalwire.ingest.resolve.searches").count();
     }
