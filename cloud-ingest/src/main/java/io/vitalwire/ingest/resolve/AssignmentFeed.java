@@ -1,7 +1,6 @@
 package io.vitalwire.ingest.resolve;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import io.vitalwire.ingest.fhir.FhirSystems;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,11 +10,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DeviceUseStatement;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
  * The FHIR server's changes to what decides a reading's owner — {@code Device} and {@code DeviceUseStatement} —
@@ -185,15 +186,11 @@ class AssignmentFeed {
             private final Set<String> identifiers = new HashSet<>();
             private boolean everything;
 
-            void add(IdType version, org.hl7.fhir.r4.model.Resource resource,
-                     java.util.function.Function<IdType, Optional<String>> previousDevice) {
+            void add(IdType version, Resource resource, Function<IdType, Optional<String>> previousDevice) {
                 if ("Device".equals(version.getResourceType())) {
                     devices.add("Device/" + version.getIdPart());
                     if (resource instanceof Device d) {
-                        d.getIdentifier().stream()
-                                .filter(i -> FhirSystems.DEVICE_SERIAL.equals(i.getSystem())
-                                        || FhirSystems.BLE_ADDRESS.equals(i.getSystem()))
-                                .forEach(i -> identifiers.add(i.getSystem() + "|" + i.getValue()));
+                        identifiers.addAll(PatientResolver.identifiers(d));
                     }
                 } else {
                     if (resource instanceof DeviceUseStatement s && s.getDevice().hasReference()) {

@@ -412,7 +412,7 @@ public class PatientResolver {
     }
 
     /** The identifiers a reading's device can be registered under that the Device carries. */
-    private static List<String> identifiers(Device d) {
+    static List<String> identifiers(Device d) {
         return d.getIdentifier().stream()
                 .filter(i -> i.getValue() != null && (FhirSystems.DEVICE_SERIAL.equals(i.getSystem())
                         || FhirSystems.BLE_ADDRESS.equals(i.getSystem())))
