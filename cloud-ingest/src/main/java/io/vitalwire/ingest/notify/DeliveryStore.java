@@ -36,6 +36,11 @@ public class DeliveryStore {
     static final int LOCK_NAMESPACE = 0x5657_0300;
     /** Endpoints looked at per claim; more than there are workers, since some are taken by other workers. */
     private static final int CANDIDATE_ENDPOINTS = 50;
+    /**
+     * Due deliveries are found by a partial index ({@code WHERE state = 'PENDING'}); a plan made for any value of a
+     * parameter cannot use it, so the state is a literal in those statements (see the inbox's claims).
+     */
+    private static final String PENDING = "'" + DeliveryState.PENDING.name() + "'";
     private static final String VIEW = "id, webhook_id, alert_id, event, endpoint_id, state, attempts, created_at, "
             + "next_at, last_attempt_at, last_status, last_error, delivered_at, reason, replayed_at";
     private static final TypeReference<List<AlertNotice.Value>> VALUES = new TypeReference<>() {
@@ -109,12 +114,11 @@ public class DeliveryStore {
 
     private static List<UUID> candidates(Connection c, Instant now) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT d.endpoint_id FROM webhook_delivery d "
-                + "JOIN webhook_endpoint e ON e.id = d.endpoint_id WHERE d.state = ? AND d.next_at <= ? "
+                + "JOIN webhook_endpoint e ON e.id = d.endpoint_id WHERE d.state = " + PENDING + " AND d.next_at <= ? "
                 + "AND e.state = ? GROUP BY d.endpoint_id ORDER BY min(d.next_at) LIMIT ?")) {
-            select.setString(1, DeliveryState.PENDING.name());
-            select.setTimestamp(2, Timestamp.from(now));
-            select.setString(3, EndpointState.ENABLED.name());
-            select.setInt(4, CANDIDATE_ENDPOINTS);
+            select.setTimestamp(1, Timestamp.from(now));
+            select.setString(2, EndpointState.ENABLED.name());
+            select.setInt(3, CANDIDATE_ENDPOINTS);
             return Jdbc.list(select, rs -> rs.getObject(1, UUID.class));
         }
     }
@@ -124,12 +128,11 @@ public class DeliveryStore {
                 + "d.created_at, d.replayed_at IS NOT NULL, e.url, a.id, a.tenant, a.kind, a.rule, a.severity, "
                 + "a.patient, a.gateway, a.reading_key, a.measured_at, a.late, a.value, a.unit, a.reading_values, "
                 + "a.raised_at, a.device FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id "
-                + "JOIN alert a ON a.id = d.alert_id WHERE d.endpoint_id = ? AND d.state = ? AND d.next_at <= ? "
-                + "AND e.state = ? ORDER BY d.next_at, d.id LIMIT 1 FOR UPDATE OF d SKIP LOCKED")) {
+                + "JOIN alert a ON a.id = d.alert_id WHERE d.endpoint_id = ? AND d.state = " + PENDING
+                + " AND d.next_at <= ? AND e.state = ? ORDER BY d.next_at, d.id LIMIT 1 FOR UPDATE OF d SKIP LOCKED")) {
             select.setObject(1, endpoint);
-            select.setString(2, DeliveryState.PENDING.name());
-            select.setTimestamp(3, Timestamp.from(now));
-            select.setString(4, EndpointState.ENABLED.name());
+            select.setTimestamp(2, Timestamp.from(now));
+            select.setString(3, EndpointState.ENABLED.name());
             List<Delivery> found = Jdbc.list(select, rs -> new Delivery(rs.getLong(1), rs.getString(2),
                     WebhookEvent.ofType(rs.getString(3)), endpoint, rs.getString(7), rs.getInt(4),
                     rs.getTimestamp(5).toInstant(), rs.getBoolean(6), alert(rs)));
