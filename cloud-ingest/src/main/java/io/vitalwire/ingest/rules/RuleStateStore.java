@@ -14,11 +14,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -140,27 +140,43 @@ public class RuleStateStore {
         saveAll(c, List.of(new Saved(patient, tenant, state)), now);
     }
 
-    /** Saves the states in one batch (one round trip). */
+    /**
+     * Saves the states in one statement (their rows as arrays): a batch of one upsert per patient was ~22,000
+     * statements a minute at 10,000 hubs (fleet benchmark). A patient given twice keeps the last state given.
+     */
     public void saveAll(Connection c, Collection<Saved> saved, Instant now) throws SQLException {
-        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO rule_state (patient, tenant, state, "
-                + "last_measured_at, updated_at) VALUES (?, ?, ?::jsonb, ?, ?) ON CONFLICT (patient) DO UPDATE SET "
-                + "tenant = EXCLUDED.tenant, state = EXCLUDED.state, last_measured_at = EXCLUDED.last_measured_at, "
-                + "updated_at = EXCLUDED.updated_at")) {
-            for (Saved s : saved) {
-                upsert.setString(1, s.patient());
-                upsert.setString(2, s.tenant());
-                upsert.setString(3, json.writeValueAsString(s.state()));
-                if (s.state().lastMeasuredAt() == null) {
-                    upsert.setNull(4, Types.TIMESTAMP_WITH_TIMEZONE);
-                } else {
-                    upsert.setTimestamp(4, Timestamp.from(s.state().lastMeasuredAt()));
-                }
-                upsert.setTimestamp(5, Timestamp.from(now));
-                upsert.addBatch();
+        Map<String, Saved> byPatient = new LinkedHashMap<>();
+        saved.forEach(s -> byPatient.put(s.patient(), s));
+        int n = byPatient.size();
+        String[] patients = new String[n];
+        String[] tenants = new String[n];
+        String[] states = new String[n];
+        Timestamp[] lastMeasured = new Timestamp[n];
+        int i = 0;
+        try {
+            for (Saved s : byPatient.values()) {
+                patients[i] = s.patient();
+                tenants[i] = s.tenant();
+                states[i] = json.writeValueAsString(s.state());
+                Instant last = s.state().lastMeasuredAt();
+                lastMeasured[i] = last == null ? null : Timestamp.from(last);
+                i++;
             }
-            upsert.executeBatch();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a patient's rule state: " + e.getOriginalMessage(), e);
+        }
+        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO rule_state (patient, tenant, state, "
+                + "last_measured_at, updated_at) SELECT s.patient, s.tenant, s.state::jsonb, s.last_measured_at, ? "
+                + "FROM unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[]) "
+                + "AS s(patient, tenant, state, last_measured_at) ORDER BY s.patient "
+                + "ON CONFLICT (patient) DO UPDATE SET tenant = EXCLUDED.tenant, state = EXCLUDED.state, "
+                + "last_measured_at = EXCLUDED.last_measured_at, updated_at = EXCLUDED.updated_at")) {
+            upsert.setTimestamp(1, Timestamp.from(now));
+            upsert.setArray(2, c.createArrayOf("text", patients));
+            upsert.setArray(3, c.createArrayOf("text", tenants));
+            upsert.setArray(4, c.createArrayOf("text", states));
+            upsert.setArray(5, c.createArrayOf("timestamptz", lastMeasured));
+            upsert.executeUpdate();
         }
     }
 

@@ -86,6 +86,19 @@ record FleetDelivery(int sent, int inInbox, int extra, int resolved, int influx,
                 List.copyOf(reasons));
     }
 
+    /**
+     * Whether any reading waits in the stages this check counts (resolve, InfluxDB, FHIR): one look at the partial
+     * index of pending entries, cheap enough to poll while the backlog drains.
+     */
+    static boolean anyWaiting(Connection sql) throws SQLException {
+        try (Statement s = sql.createStatement();
+             ResultSet rows = s.executeQuery("SELECT EXISTS (SELECT 1 FROM inbox_delivery WHERE state = 'PENDING' "
+                     + "AND stage IN ('" + RESOLVE + "', '" + INFLUX + "', '" + FHIR + "'))")) {
+            rows.next();
+            return rows.getBoolean(1);
+        }
+    }
+
     private static String abbreviated(String detail) {
         return detail == null || detail.length() <= 200 ? detail : detail.substring(0, 200) + "…";
     }
