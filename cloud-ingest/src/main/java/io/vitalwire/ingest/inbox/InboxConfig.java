@@ -35,6 +35,14 @@ public interface InboxConfig {
     @Bindable(defaultValue = "1")
     int getExpressWorkers();
 
+    /**
+     * Readings this replica keeps decoded in memory at most (~1 KB each), so that the stages do not each decode a
+     * reading again from the inbox ({@code DecodedReadings}); each is kept a minute after its last use. 0 keeps none.
+     * Default 50000.
+     */
+    @Bindable(defaultValue = "50000")
+    int getDecodedReadings();
+
     /** Entries per claim at most: one FHIR transaction bundle, one InfluxDB batch. Default 500. */
     @Bindable(defaultValue = "500")
     int getBatchSize();

@@ -72,6 +72,7 @@ public class InboxStore {
     private final Pipeline pipeline;
     private final Clock clock;
     private final Backoff backoff;
+    private final DecodedReadings decoded;
 
     public InboxStore(DataSource dataSource, QuarantineStore quarantine, Pipeline pipeline, Clock clock,
                       InboxConfig config) {
@@ -80,6 +81,7 @@ public class InboxStore {
         this.pipeline = pipeline;
         this.clock = clock;
         this.backoff = new Backoff(config.getRetryDelay(), config.getMaxRetryDelay());
+        this.decoded = new DecodedReadings(codec, config.getDecodedReadings());
     }
 
     /**
@@ -184,7 +186,7 @@ public class InboxStore {
                 + "express) SELECT e.id, ?, e.device, e.measured_at, e.received_at, " + PENDING + ", e.received_at, "
                 + "x.express FROM e JOIN (SELECT DISTINCT ON (reading_key) reading_key, express FROM r "
                 + "ORDER BY reading_key, position) x ON x.reading_key = e.reading_key) "
-                + "SELECT reading_key FROM e")) {
+                + "SELECT id, reading_key FROM e")) {
             insert.setArray(1, c.createArrayOf("text", keys));
             insert.setArray(2, c.createArrayOf("text", topics));
             insert.setArray(3, c.createArrayOf("text", devices));
@@ -193,7 +195,19 @@ public class InboxStore {
             insert.setArray(6, c.createArrayOf("boolean", express));
             insert.setTimestamp(7, Timestamp.from(now));
             insert.setString(8, pipeline.first());
-            added.addAll(Jdbc.list(insert, rs -> rs.getString(1)));
+            Map<String, Long> ids = new HashMap<>();
+            try (ResultSet rs = insert.executeQuery()) {
+                while (rs.next()) {
+                    ids.put(rs.getString(2), rs.getLong(1));
+                }
+            }
+            added.addAll(ids.keySet());
+            for (int i = 0; i < n; i++) {
+                Long id = ids.remove(keys[i]); // the first row of a key is the one inserted
+                if (id != null) {
+                    decoded.taken(id, readings[i], rows.get(i).reading());
+                }
+            }
         }
         List<Row> held = new ArrayList<>();
         Set<String> first = new HashSet<>();
@@ -391,7 +405,7 @@ public class InboxStore {
         Reading reading = null;
         String unreadable = null;
         try {
-            reading = codec.decodeReading(stored);
+            reading = decoded.of(rs.getLong(1), stored);
         } catch (ContractViolation v) {
             // Written by this service from a valid reading: only a bug or a hand edit gets here.
             unreadable = "stored reading unreadable: " + v.reason() + ": " + v.getMessage();

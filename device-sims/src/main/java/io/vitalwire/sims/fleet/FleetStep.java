@@ -13,7 +13,8 @@ import java.util.Map;
  * @param taken       readings/s whose InfluxDB stage finished in the window (cloud-ingest's intake pace)
  * @param fhirStage   readings/s whose FHIR stage finished in the window (Observations or window samples)
  * @param drainSeconds from the devices' stop until every reading was in both sinks
- * @param latencySplit where the alerts' time went: published → resolved (broker, consumer, resolve), resolved → alert raised (rules), raised → webhook received
+ * @param latencySplit where the alerts' time went: published → taken in (broker, consumer, the inbox's commit) →
+ *                     resolved → alert raised (rules) → webhook received
  */
 record FleetStep(int replicas, int hubs, double published, double taken, double fhirStage, int alerts,
                  int webhooksMissing, double p50Millis, double p99Millis, double p99AllMillis, double drainSeconds,
