@@ -13,10 +13,14 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,43 +113,77 @@ public class DeviceInstallations {
         return config.getFirstUse();
     }
 
+    /** A device's first assigned reading, sent by {@code hub}: what binds it there. */
+    public record FirstUseOf(String device, Hub hub, String readingKey) {
+    }
+
     /**
-     * Installs the device at {@code hub} on its first use, unless another installation was recorded meanwhile (another
+     * Installs each device at its hub on its first use, unless another installation was recorded meanwhile (another
      * replica, another hub in the same instant): audited, counted and logged as an alarm for operators, since
-     * nobody confirmed it.
+     * nobody confirmed it. All of them in one transaction (a claim's first uses: a fleet's first day binds tens of
+     * thousands of devices, and a transaction each — a WAL flush each — held the resolve stage back), and one
+     * {@link InstallationChanged} per hub that gained devices.
      *
-     * @return the device's installation now: this one, or the one that came first
+     * @param firstUses one per device
+     * @return each device's installation now: its own, or the one that came first
      */
-    public Installation bindOnFirstUse(String device, Hub hub, String readingKey) {
+    public Map<String, Installation> bindOnFirstUse(List<FirstUseOf> firstUses) {
+        if (firstUses.isEmpty()) {
+            return Map.of();
+        }
         Instant now = clock.instant();
+        List<FirstUseOf> ordered = firstUses.stream().sorted(Comparator.comparing(FirstUseOf::device)).toList();
+        Map<String, Long> audits = new LinkedHashMap<>();
         try {
-            Optional<Long> audit = Jdbc.inTransaction(dataSource, c -> {
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO device_installation (device, tenant, "
-                        + "gateway, installed_at, installed_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (device) DO NOTHING")) {
-                    insert.setString(1, device);
-                    insert.setString(2, hub.tenant());
-                    insert.setString(3, hub.gateway());
-                    insert.setTimestamp(4, Timestamp.from(now));
-                    insert.setString(5, Installation.FIRST_USE);
-                    if (insert.executeUpdate() == 0) {
-                        return Optional.<Long>empty();
+            // Devices in one order, so that two replicas binding overlapping devices cannot deadlock.
+            Jdbc.inTransaction(dataSource, c -> {
+                try (PreparedStatement insert = c.prepareStatement("WITH w AS (SELECT * FROM unnest(?::text[], "
+                        + "?::text[], ?::text[], ?::text[]) AS w(device, tenant, gateway, reading_key)), "
+                        + "i AS (INSERT INTO device_installation (device, tenant, gateway, installed_at, installed_by) "
+                        + "SELECT device, tenant, gateway, ?, ? FROM w ORDER BY device ON CONFLICT (device) DO NOTHING "
+                        + "RETURNING device, tenant, gateway) "
+                        + "INSERT INTO device_installation_audit (device, changed_at, changed_by, before_tenant, "
+                        + "before_gateway, after_tenant, after_gateway, reading_key, note) "
+                        + "SELECT i.device, ?, ?, NULL, NULL, i.tenant, i.gateway, w.reading_key, NULL "
+                        + "FROM i JOIN w ON w.device = i.device ORDER BY i.device RETURNING device, id")) {
+                    Timestamp at = Timestamp.from(now);
+                    insert.setArray(1, c.createArrayOf("text", ordered.stream().map(FirstUseOf::device).toArray()));
+                    insert.setArray(2, c.createArrayOf("text", ordered.stream().map(f -> f.hub().tenant()).toArray()));
+                    insert.setArray(3, c.createArrayOf("text", ordered.stream().map(f -> f.hub().gateway()).toArray()));
+                    insert.setArray(4, c.createArrayOf("text", ordered.stream().map(FirstUseOf::readingKey).toArray()));
+                    insert.setTimestamp(5, at);
+                    insert.setString(6, Installation.FIRST_USE);
+                    insert.setTimestamp(7, at);
+                    insert.setString(8, Installation.FIRST_USE);
+                    try (ResultSet rs = insert.executeQuery()) {
+                        while (rs.next()) {
+                            audits.put(rs.getString(1), rs.getLong(2));
+                        }
                     }
                 }
-                return Optional.of(audit(c, device, now, Installation.FIRST_USE, null, hub, readingKey, null));
+                return audits.size();
             });
-            audit.ifPresent(id -> {
-                changes.publishEvent(new InstallationChanged(null, hub));
-                metrics.counter("vitalwire.ingest.installations", "how", "first-use").increment();
-                // By alias (identifiers stay out of the logs; `cloud-ingest.jar alias` maps it); the audit entry
-                // names the device.
-                LOG.warn("device {} was installed at hub {} on its first use, unconfirmed (installation audit entry "
-                        + "{}): check it, or move the device with PUT /admin/devices/{{device}}/gateway",
-                        aliases.of(device), hub, id);
-            });
-            return of(device).orElseThrow();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record a device installation: " + e.getMessage(), e);
         }
+        Set<Hub> gained = new LinkedHashSet<>();
+        for (FirstUseOf f : ordered) {
+            Long audit = audits.get(f.device());
+            if (audit == null) {
+                continue;
+            }
+            gained.add(f.hub());
+            // By alias (identifiers stay out of the logs; `cloud-ingest.jar alias` maps it); the audit entry
+            // names the device.
+            LOG.warn("device {} was installed at hub {} on its first use, unconfirmed (installation audit entry "
+                    + "{}): check it, or move the device with PUT /admin/devices/{{device}}/gateway",
+                    aliases.of(f.device()), f.hub(), audit);
+        }
+        if (!audits.isEmpty()) {
+            metrics.counter("vitalwire.ingest.installations", "how", "first-use").increment(audits.size());
+        }
+        gained.forEach(hub -> changes.publishEvent(new InstallationChanged(null, hub)));
+        return of(ordered.stream().map(FirstUseOf::device).toList());
     }
 
     /**

@@ -17,6 +17,7 @@ import io.vitalwire.ingest.tenancy.Registration;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +72,8 @@ public class ResolveStage implements Stage {
         }
         PatientResolver.Lookups lookups = resolver.lookupAll(devices.stream()
                 .map(device -> device.get(0).reading().device()).toList());
+        List<Resolved> resolved = new ArrayList<>();
+        Map<String, DeviceInstallations.FirstUseOf> firstUses = new LinkedHashMap<>();
         for (List<StageEntry> device : devices) {
             List<StageEntry> atTheirHub = new ArrayList<>(device.size());
             for (StageEntry e : device) {
@@ -90,18 +93,32 @@ public class ResolveStage implements Stage {
             for (StageEntry e : atTheirHub) {
                 Resolution resolution = lookup.get().at(e.measuredAt(), e.reading().device().userIndex());
                 if (resolution instanceof Resolution.Assigned && !installed.containsKey(e.device())) {
-                    Optional<Installation> first = installOnFirstUse(batch, e);
-                    if (first.isEmpty()) {
+                    if (installations.firstUse() == FirstUse.REQUIRE_INSTALLATION) {
+                        batch.quarantined(e, QuarantineReason.DEVICE_NOT_AT_GATEWAY, "no installation recorded "
+                                + "(first use requires one); replayable once the device is installed at hub "
+                                + Hub.of(e.topic()));
                         continue;
                     }
-                    installed.put(e.device(), first.get());
-                    if (installedElsewhere(batch, e, first.get())) {
-                        continue;
-                    }
+                    firstUses.putIfAbsent(e.device(), new DeviceInstallations.FirstUseOf(e.device(),
+                            Hub.of(e.topic()), e.readingKey()));
                 }
-                settle(batch, e, resolution);
+                resolved.add(new Resolved(e, resolution));
             }
         }
+        // The claim's first uses bound at once (trust on first use, audited); a device another hub bound first
+        // meanwhile sends its readings to quarantine below.
+        installed.putAll(installations.bindOnFirstUse(List.copyOf(firstUses.values())));
+        for (Resolved r : resolved) {
+            if (firstUses.containsKey(r.entry().device())
+                    && installedElsewhere(batch, r.entry(), installed.get(r.entry().device()))) {
+                continue;
+            }
+            settle(batch, r.entry(), r.resolution());
+        }
+    }
+
+    /** A reading's owner as decided, to be settled once the claim's first uses are bound. */
+    private record Resolved(StageEntry entry, Resolution resolution) {
     }
 
     /**
@@ -150,22 +167,6 @@ public class ResolveStage implements Stage {
                 + " (since " + installation.installedAt() + ", by " + installation.installedBy() + "), sent by hub "
                 + sender + "; replayable once the device is moved to it");
         return true;
-    }
-
-    /**
-     * The first assigned reading of a device no installation names: installs it at the sending hub (trust on first
-     * use, audited), or quarantines the reading when installations are required.
-     *
-     * @return the device's installation now; empty when the reading was quarantined
-     */
-    private Optional<Installation> installOnFirstUse(StageBatch batch, StageEntry e) {
-        Hub sender = Hub.of(e.topic());
-        if (installations.firstUse() == FirstUse.REQUIRE_INSTALLATION) {
-            batch.quarantined(e, QuarantineReason.DEVICE_NOT_AT_GATEWAY, "no installation recorded (first use "
-                    + "requires one); replayable once the device is installed at hub " + sender);
-            return Optional.empty();
-        }
-        return Optional.of(installations.bindOnFirstUse(e.device(), sender, e.readingKey()));
     }
 
     private static void settle(StageBatch batch, StageEntry e, Resolution resolution) {

@@ -16,6 +16,7 @@ import io.vitalwire.ingest.notify.Notifier;
 import io.vitalwire.ingest.pipeline.Owner;
 import io.vitalwire.ingest.pipeline.StageEntry;
 import io.vitalwire.ingest.tasks.CareTasks;
+import io.vitalwire.ingest.testing.RecordedOutcomes;
 import io.vitalwire.ingest.testing.StackTest;
 import io.vitalwire.testing.GatewayMessages;
 import io.vitalwire.testing.GatewayReadings;

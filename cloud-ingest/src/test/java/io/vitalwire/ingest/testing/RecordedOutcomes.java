@@ -1,4 +1,4 @@
-package io.vitalwire.ingest.rules;
+package io.vitalwire.ingest.testing;
 
 import io.vitalwire.ingest.pipeline.Failure;
 import io.vitalwire.ingest.pipeline.Owner;
@@ -15,17 +15,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * A claim handed to a stage without the inbox: the outcome the stage recorded for each entry, and a test failure if
  * it records two for one entry (the inbox's claim would settle only the first).
  */
-final class RecordedOutcomes implements StageBatch {
+public final class RecordedOutcomes implements StageBatch {
 
     private final List<StageEntry> entries;
     private final Map<Long, String> outcomes = new ConcurrentHashMap<>();
 
-    RecordedOutcomes(List<StageEntry> entries) {
+    public RecordedOutcomes(List<StageEntry> entries) {
         this.entries = List.copyOf(entries);
     }
 
     /** Each entry's outcome ({@code done: …}, {@code failed: CAUSE}), by entry id; missing: none recorded. */
-    Map<Long, String> outcomes() {
+    public Map<Long, String> outcomes() {
         return Map.copyOf(outcomes);
     }
 
