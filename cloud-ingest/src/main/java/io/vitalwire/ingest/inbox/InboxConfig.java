@@ -36,11 +36,11 @@ public interface InboxConfig {
     int getExpressWorkers();
 
     /**
-     * Readings this replica keeps decoded in memory at most (~1 KB each), so that the stages do not each decode a
-     * reading again from the inbox ({@code DecodedReadings}); each is kept a minute after its last use. 0 keeps none.
-     * Default 50000.
+     * Readings this replica keeps decoded in memory at most (~1.5 KB each), so that the stages do not each decode a
+     * reading again from the inbox ({@code DecodedReadings}); each is kept 20 s after its last use. 0 keeps none.
+     * Default 20000.
      */
-    @Bindable(defaultValue = "50000")
+    @Bindable(defaultValue = "20000")
     int getDecodedReadings();
 
     /** Entries per claim at most: one FHIR transaction bundle, one InfluxDB batch. Default 500. */

@@ -107,13 +107,24 @@ public class ResolveStage implements Stage {
         }
         // The claim's first uses bound at once (trust on first use, audited); a device another hub bound first
         // meanwhile sends its readings to quarantine below.
-        installed.putAll(installations.bindOnFirstUse(List.copyOf(firstUses.values())));
+        Failure unbound = null;
+        try {
+            installed.putAll(installations.bindOnFirstUse(List.copyOf(firstUses.values())));
+        } catch (RuntimeException e) {
+            // PostgreSQL: only the first-used devices' readings wait for a retry; the others are settled.
+            unbound = new Failure(Failure.Cause.ERROR, "device installations unwritable: " + e.getMessage());
+        }
+        List<StageEntry> waiting = new ArrayList<>();
         for (Resolved r : resolved) {
-            if (firstUses.containsKey(r.entry().device())
-                    && installedElsewhere(batch, r.entry(), installed.get(r.entry().device()))) {
-                continue;
+            boolean firstUse = firstUses.containsKey(r.entry().device());
+            if (firstUse && unbound != null) {
+                waiting.add(r.entry());
+            } else if (!firstUse || !installedElsewhere(batch, r.entry(), installed.get(r.entry().device()))) {
+                settle(batch, r.entry(), r.resolution());
             }
-            settle(batch, r.entry(), r.resolution());
+        }
+        if (!waiting.isEmpty()) {
+            batch.failed(waiting, unbound);
         }
     }
 

@@ -14,17 +14,21 @@ import io.vitalwire.ingest.testing.StackTest;
 import io.vitalwire.testing.GatewayMessages;
 import io.vitalwire.testing.GatewayReadings;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
  * The devices a resolve claim uses first are bound together, one transaction for the claim: each at the hub that
  * sent its first assigned reading, each audited; a device that two hubs send in one claim is bound to the first and
- * every reading of the other hub is quarantined, also the later ones.
+ * every reading of the other hub is quarantined, also the later ones; when the installations cannot be written, only
+ * the first-used devices' readings wait for a retry.
  */
 @MicronautTest
 class FirstUseClaimIT extends StackTest {
@@ -33,6 +37,8 @@ class FirstUseClaimIT extends StackTest {
     ResolveStage resolve;
     @Inject
     DeviceInstallations installations;
+    @Inject
+    DataSource dataSource;
 
     private long nextId = 1;
 
@@ -93,6 +99,32 @@ class FirstUseClaimIT extends StackTest {
         assertThat(outcomes.outcomes().get(stranger.id())).isEqualTo("quarantined: DEVICE_NOT_AT_GATEWAY");
         assertThat(outcomes.outcomes().get(strangerAgain.id())).isEqualTo("quarantined: DEVICE_NOT_AT_GATEWAY");
         assertThat(installations.of(cuff.stableId()).orElseThrow().hub()).isEqualTo(new Hub(TENANT, gateway));
+    }
+
+    @Test
+    void installationsPostgreSqlCannotWrite_holdBackOnlyTheFirstUsedDevicesReadings() throws Exception {
+        String patient = fixtures.patient();
+        DeviceIdentity installed = registered("THERMO-KNOWN", patient);
+        DeviceIdentity fresh = registered("THERMO-NEW", patient);
+        Instant at = minuteBefore(Duration.ofMinutes(30));
+        resolve.handle(new RecordedOutcomes(List.of(entry(gateway, GatewayReadings.weight(gateway, installed, at,
+                "70.0")))));
+        StageEntry known = entry(gateway, GatewayReadings.weight(gateway, installed, at.plusSeconds(60), "70.2"));
+        StageEntry first = entry(gateway, GatewayReadings.weight(gateway, fresh, at.plusSeconds(60), "71.0"));
+
+        RecordedOutcomes outcomes = new RecordedOutcomes(List.of(known, first));
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE device_installation_audit RENAME TO device_installation_audit_away");
+            try {
+                resolve.handle(outcomes);
+            } finally {
+                s.execute("ALTER TABLE device_installation_audit_away RENAME TO device_installation_audit");
+            }
+        }
+
+        assertThat(outcomes.outcomes().get(known.id())).startsWith("owned: ");
+        assertThat(outcomes.outcomes().get(first.id())).isEqualTo("failed: ERROR");
+        assertThat(installations.of(fresh.stableId())).as("nothing half-written").isEmpty();
     }
 
     private StageEntry entry(String hub, Reading reading) {

@@ -67,6 +67,7 @@ record FleetDelivery(int sent, int inInbox, int extra, int resolved, int influx,
                         abbreviated(rows.getString(5))));
             }
         }
+        reasons.addAll(keyConflicts(sql, prefix));
         int inInbox = 0;
         int resolved = 0;
         int influx = 0;
@@ -84,6 +85,30 @@ record FleetDelivery(int sent, int inInbox, int extra, int resolved, int influx,
         }
         return new FleetDelivery(sent.size(), inInbox, extra, resolved, influx, fhir, quarantined,
                 List.copyOf(reasons));
+    }
+
+    /**
+     * For the first few key conflicts: the key's own time (a receive-time key's milliseconds, else its form), when
+     * the held reading was taken in and when the conflicting one arrived, and both topics — what tells a simulator
+     * that generated one key twice (times apart) from two copies of one reading (times together).
+     */
+    private static List<String> keyConflicts(Connection sql, String prefix) throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (Statement s = sql.createStatement();
+             ResultSet rows = s.executeQuery("SELECT coalesce(to_char(to_timestamp(substring(q.reading_key "
+                     + "from '/r([0-9]+)/[^/]*$')::bigint / 1000.0) AT TIME ZONE 'UTC', 'HH24:MI:SS.MS'), "
+                     + KEY_FORM.replace("reading_key", "q.reading_key") + "), "
+                     + "to_char(i.received_at AT TIME ZONE 'UTC', 'HH24:MI:SS.MS'), i.id, i.topic, "
+                     + "to_char(q.received_at AT TIME ZONE 'UTC', 'HH24:MI:SS.MS'), q.topic FROM quarantine q "
+                     + "JOIN inbox i ON i.reading_key = q.reading_key WHERE q.reason = 'KEY_CONFLICT' "
+                     + "AND q.reading_key LIKE '" + prefix.replace("'", "''") + "%' ORDER BY q.id LIMIT 5")) {
+            while (rows.next()) {
+                found.add(String.format("key time %s: held entry %d taken in %s (%s), conflicting one %s (%s)",
+                        rows.getString(1), rows.getLong(3), rows.getString(2), rows.getString(4), rows.getString(5),
+                        rows.getString(6)));
+            }
+        }
+        return found;
     }
 
     /**
