@@ -154,9 +154,10 @@ public class InboxStore {
      * by a wrong reading (a faulty or hostile sender) would make the genuine one vanish without a trace. Rows of one
      * group with the same key compare with the first of them, which this transaction inserted.
      *
-     * <p>One statement for the whole group, its rows as arrays ({@code unnest}), in key order: a statement per
-     * reading was the inbox's largest cost per reading at 10,000 hubs (fleet benchmark, pg_stat_statements). The
-     * entries it returns are the rows it inserted: the first row of each key the inbox did not hold.
+     * <p>One statement for the whole group, its rows as arrays ({@code unnest}), in key order, instead of one per
+     * reading: one parse, plan and round trip per group. The rows' own work (the indexes, the WAL) stays, ~80 µs a
+     * reading at 10,000 hubs (fleet benchmark, pg_stat_statements). The entries it returns are the rows it inserted:
+     * the first row of each key the inbox did not hold.
      */
     private Inserted insert(Connection c, List<Row> rows, Instant now) throws SQLException {
         int n = rows.size();
