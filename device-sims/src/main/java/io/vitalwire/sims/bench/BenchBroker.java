@@ -1,6 +1,7 @@
 package io.vitalwire.sims.bench;
 
 import io.vitalwire.sims.process.MosquittoProcess;
+import io.vitalwire.testing.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ final class BenchBroker implements AutoCloseable {
     }
 
     static BenchBroker start(Path dir) throws IOException, InterruptedException {
-        int port = BenchPorts.tcp();
+        int port = FreePorts.tcp();
         Path state = Files.createDirectories(dir.resolve("broker"));
         Path log = state.resolve("mosquitto.log");
         // As root, Mosquitto would switch to its own user, who cannot write this run's directory.

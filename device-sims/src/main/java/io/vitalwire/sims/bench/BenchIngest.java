@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitalwire.sims.process.AdminToken;
 import io.vitalwire.sims.process.IngestDatabase;
+import io.vitalwire.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,7 +61,7 @@ final class BenchIngest implements AutoCloseable {
     static BenchIngest start(String run, String brokerUrl, Path dir, Map<String, String> settings)
             throws IOException, InterruptedException {
         String schema = "bench_" + run;
-        int port = BenchPorts.tcp();
+        int port = FreePorts.tcp();
         Path jar = copy(dir.resolve("cloud-ingest"));
         String pgUrl = env("VW_PG_URL", "jdbc:postgresql://127.0.0.1:15432/vitalwire");
         List<String> command = new ArrayList<>(List.of(

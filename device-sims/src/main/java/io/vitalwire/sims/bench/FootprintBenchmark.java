@@ -3,8 +3,8 @@ package io.vitalwire.sims.bench;
 import io.vitalwire.sims.coap.CoapHomeDevice;
 import io.vitalwire.sims.coap.HomeDeviceCredential;
 import io.vitalwire.sims.coap.HomeDeviceKind;
+import io.vitalwire.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,8 +103,8 @@ public final class FootprintBenchmark {
             credentials.add(HomeDeviceCredential.generate(kinds[i % kinds.length], "FOOT-" + i));
         }
         HomeDeviceCredential.writeGatewayFile(dir.resolve("coap-devices.psk"), credentials);
-        int coapPort = freePort();
-        int httpPort = freePort();
+        int coapPort = FreePorts.udp();
+        int httpPort = FreePorts.tcp();
         List<String> command = new ArrayList<>(jvm);
         command.addAll(List.of("-Dvitalwire.gateway.id=gw-bench-foot", "-Dvitalwire.gateway.data-dir=" + dir,
                 "-Dvitalwire.gateway.coap.port=" + coapPort, "-Dmicronaut.server.port=" + httpPort,
@@ -168,12 +168,6 @@ public final class FootprintBenchmark {
             }
         }
         throw new IllegalStateException(field + " not in /proc status");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** The baseline process: a JVM that does nothing but say it is running. */

@@ -3,8 +3,8 @@ package io.vitalwire.sims.bench;
 import io.vitalwire.sims.bluez.DbusDaemon;
 import io.vitalwire.sims.bluez.SimDeviceKind;
 import io.vitalwire.sims.bluez.SimulatedBluez;
+import io.vitalwire.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -134,7 +134,7 @@ public final class HomeLoadBenchmark {
     }
 
     private static Process startGateway(Path dir, String busAddress, Set<SimDeviceKind> kinds) throws Exception {
-        int httpPort = freePort();
+        int httpPort = FreePorts.tcp();
         String allowList = kinds.stream().map(SimDeviceKind::address).collect(Collectors.joining(","));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "@" + JVM_OPTIONS, "-Dvitalwire.gateway.id=gw-bench-home",
@@ -190,11 +190,5 @@ public final class HomeLoadBenchmark {
         double min = costs.stream().mapToDouble(value).min().orElse(0);
         double max = costs.stream().mapToDouble(value).max().orElse(0);
         return String.format(format + "–" + format, min, max);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

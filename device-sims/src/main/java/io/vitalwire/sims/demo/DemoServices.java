@@ -3,12 +3,12 @@ package io.vitalwire.sims.demo;
 import io.vitalwire.sims.bench.SignedWebhookReceiver;
 import io.vitalwire.sims.bluez.DbusDaemon;
 import io.vitalwire.sims.bluez.SimulatedBluez;
-import io.vitalwire.sims.process.ServiceProcess;
 import io.vitalwire.sims.network.TcpProxy;
+import io.vitalwire.sims.process.ServiceProcess;
 import io.vitalwire.sims.scenario.HomeControls;
 import io.vitalwire.sims.scenario.HomeLayout;
+import io.vitalwire.testing.FreePorts;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,10 +123,7 @@ final class DemoServices implements HomeControls, AutoCloseable {
             ingestProperties.putAll(layout.cloudSettings());
             ingest = ServiceProcess.start("cloud-ingest", ingestJar, List.of("-Xmx256m",
                     "-XX:+ExitOnOutOfMemoryError"), ingestProperties, dir);
-            int coapPort;
-            try (DatagramSocket probe = new DatagramSocket(0)) {
-                coapPort = probe.getLocalPort();
-            }
+            int coapPort = FreePorts.udp();
             GatewayStart gatewayStart = new GatewayStart(repo.resolve("gateway/target/gateway.jar"),
                     List.of("@" + repo.resolve("deploy/gateway/jvm.options")), gatewayProperties(stack,
                     "ssl://" + broker.getHost() + ":" + wifi.port(), gatewayData, coapPort, dbus.address(), layout,

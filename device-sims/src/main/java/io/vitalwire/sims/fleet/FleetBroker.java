@@ -1,6 +1,7 @@
 package io.vitalwire.sims.fleet;
 
 import io.vitalwire.sims.process.MosquittoProcess;
+import io.vitalwire.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ final class FleetBroker implements AutoCloseable {
     }
 
     static FleetBroker start(Path pki, Path dir) throws IOException, InterruptedException {
-        int port = MosquittoProcess.freePort();
+        int port = FreePorts.tcp();
         Path state = Files.createDirectories(dir.resolve("broker"));
         Path log = state.resolve("mosquitto.log");
         // As root, Mosquitto would switch to its own user, who cannot write this run's directory.

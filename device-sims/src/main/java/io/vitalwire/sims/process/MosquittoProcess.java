@@ -2,7 +2,6 @@ package io.vitalwire.sims.process;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +19,6 @@ public final class MosquittoProcess implements AutoCloseable {
 
     private MosquittoProcess(Process process) {
         this.process = process;
-    }
-
-    /** A free TCP port on loopback for the listener. */
-    public static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return probe.getLocalPort();
-        }
     }
 
     /** Starts Mosquitto with {@code config} (whose listener is on {@code port}), its output appended to {@code log}. */

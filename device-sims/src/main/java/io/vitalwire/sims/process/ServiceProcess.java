@@ -1,7 +1,7 @@
 package io.vitalwire.sims.process;
 
+import io.vitalwire.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,10 +56,7 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run `mvn package` first");
         }
-        int httpPort;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            httpPort = probe.getLocalPort();
-        }
+        int httpPort = FreePorts.tcp();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
