@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.ReadingValue;
+import io.vitalwire.ingest.influx.InfluxSink;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -33,9 +34,9 @@ final class InfluxHttp {
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), 200);
     }
 
-    /** Writes line protocol, timestamps in milliseconds. */
+    /** Writes line protocol, timestamps in nanoseconds. */
     void write(String database, byte[] lines) throws IOException, InterruptedException {
-        send(HttpRequest.newBuilder(URI.create(url + "/write?db=" + encode(database) + "&precision=ms"))
+        send(HttpRequest.newBuilder(URI.create(url + "/write?db=" + encode(database) + "&precision=ns"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(lines)).build(), 204);
     }
 
@@ -47,20 +48,22 @@ final class InfluxHttp {
     }
 
     /**
-     * The points {@code InfluxSink} writes for the readings — measurement {@code vitals}, tags code/device/patient,
-     * fields value/unit/reading_key — as line protocol, one line per value.
+     * The points {@code InfluxSink} writes for the readings — measurement {@code vitals}, tags
+     * clock_quality/code/device/patient, fields value/unit/reading_key, the point time of the reading's identity
+     * ({@link InfluxSink#pointTime}) — as line protocol, one line per value.
      */
     static byte[] lineProtocol(List<Reading> readings, Function<Reading, String> patientOf) {
         StringBuilder lines = new StringBuilder(readings.size() * 160);
         for (Reading r : readings) {
             for (ReadingValue v : r.values()) {
-                lines.append("vitals,code=").append(tag(v.mdc()))
+                lines.append("vitals,clock_quality=").append(tag(r.clockQuality().code()))
+                        .append(",code=").append(tag(v.mdc()))
                         .append(",device=").append(tag(r.device().stableId()))
                         .append(",patient=").append(tag(patientOf.apply(r)))
                         .append(" value=").append(v.value().doubleValue())
                         .append(",unit=").append(field(v.unit()))
                         .append(",reading_key=").append(field(r.key()))
-                        .append(' ').append(r.measuredAt().toEpochMilli()).append('\n');
+                        .append(' ').append(InfluxSink.pointTime(r)).append('\n');
             }
         }
         return lines.toString().getBytes(StandardCharsets.UTF_8);

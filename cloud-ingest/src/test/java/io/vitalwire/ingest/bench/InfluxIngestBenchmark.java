@@ -25,8 +25,7 @@ import java.util.UUID;
  */
 public final class InfluxIngestBenchmark {
 
-    private static final int ROUNDS = 3;
-    private static final int WARM_UP_SECONDS = 50;
+    private static final int ROUNDS = 5;
 
     private InfluxIngestBenchmark() {
     }
@@ -46,17 +45,18 @@ public final class InfluxIngestBenchmark {
         Rounds rounds;
         try (BenchContext context = new BenchContext(Map.of("vitalwire.ingest.influx.database", oursDb))) {
             InfluxSink sink = context.bean(InfluxSink.class);
-            // Warm-up of both paths (JIT, connections), on times of their own.
+            // Warm-up of both paths (JIT, connections), a round's worth each, on times of their own: with a tenth
+            // of a round, the sink's first rounds ran at half its speed, still being compiled.
             Instant warmUp = start.minus(Duration.ofDays(1));
-            throughSink(sink, HeartRateStreams.readings(run, straps, warmUp, WARM_UP_SECONDS), batch);
-            raw(influx, rawDb, HeartRateStreams.readings(run, straps, warmUp, WARM_UP_SECONDS), batch);
+            throughSink(sink, HeartRateStreams.readings(run, straps, warmUp, seconds), batch);
+            raw(influx, rawDb, HeartRateStreams.readings(run, straps, warmUp, seconds), batch);
             // Each round on new times: neither path overwrites points.
             rounds = Rounds.run(ROUNDS, "%,10.0f readings/s",
                     round -> throughSink(sink, HeartRateStreams.readings(run, straps,
                             start.plusSeconds(2L * round * seconds), seconds), batch),
                     round -> raw(influx, rawDb, HeartRateStreams.readings(run, straps,
                             start.plusSeconds((2L * round + 1) * seconds), seconds), batch));
-            long expected = (long) straps * (WARM_UP_SECONDS + (long) ROUNDS * seconds);
+            long expected = (long) straps * (1L + ROUNDS) * seconds;
             requirePoints(influx, oursDb, expected);
             requirePoints(influx, rawDb, expected);
         } finally {

@@ -4,8 +4,10 @@ import java.util.Arrays;
 
 /**
  * Rounds of our path and its baseline, back to back in each round, each printed as it finishes; summarised by the
- * medians and by the median of the rounds' ratios. The ratio of a round holds while a shared machine's load drifts
- * between rounds, so that is the ratio reported.
+ * medians with their min–max and by the median of the rounds' ratios. The ratio of a round holds while a shared
+ * machine's load drifts between rounds, so that is the ratio reported. Which path goes first alternates: the server
+ * under test keeps working after a round's writes (InfluxDB snapshots its cache, PostgreSQL vacuums), and with one
+ * fixed order that work would always fall on the same path.
  */
 final class Rounds {
 
@@ -29,8 +31,13 @@ final class Rounds {
         double[] o = new double[count];
         double[] b = new double[count];
         for (int round = 0; round < count; round++) {
-            o[round] = ours.rate(round);
-            b[round] = baseline.rate(round);
+            if (round % 2 == 0) {
+                o[round] = ours.rate(round);
+                b[round] = baseline.rate(round);
+            } else {
+                b[round] = baseline.rate(round);
+                o[round] = ours.rate(round);
+            }
             System.out.printf("round %d: ours " + unit + "   baseline " + unit + "   ratio %.3f%n", round + 1, o[round],
                     b[round], o[round] / b[round]);
         }
@@ -38,18 +45,32 @@ final class Rounds {
     }
 
     void print(String oursLabel, String baselineLabel) {
-        System.out.printf("  %-50s " + unit + "%n", baselineLabel + " (baseline)", median(baseline));
+        System.out.printf("  %-50s " + unit + " (%s)%n", baselineLabel + " (baseline)", median(baseline),
+                range(baseline));
         double[] ratios = new double[ours.length];
         for (int i = 0; i < ours.length; i++) {
             ratios[i] = ours[i] / baseline[i];
         }
-        System.out.printf("  %-50s " + unit + "   ours / baseline %.3f (median of the rounds' ratios)%n", oursLabel,
-                median(ours), median(ratios));
+        System.out.printf("  %-50s " + unit + " (%s)   ours / baseline %.3f (median of the rounds' ratios, "
+                + "%.3f–%.3f)%n", oursLabel, median(ours), range(ours), median(ratios), min(ratios), max(ratios));
+    }
+
+    /** The rounds' min–max, as the unit prints them. */
+    private String range(double[] values) {
+        return String.format(unit, min(values)).strip() + " – " + String.format(unit, max(values)).strip();
     }
 
     private static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
+    }
+
+    private static double min(double[] values) {
+        return Arrays.stream(values).min().orElseThrow();
+    }
+
+    private static double max(double[] values) {
+        return Arrays.stream(values).max().orElseThrow();
     }
 }
