@@ -56,13 +56,23 @@ public class FhirConditions {
         this.ttl = config.getConditionsTtl();
     }
 
-    /** The patient's conditions; empty when the server cannot be asked and has never answered for this patient. */
-    public Optional<Set<Condition>> of(String patientId) {
+    /** The patient's conditions if read within the TTL, without asking the server; else empty. */
+    public Optional<Set<Condition>> fresh(String patientId) {
         Read cached = read.getIfPresent(patientId);
-        Instant now = clock.instant();
-        if (cached != null && Duration.between(cached.at(), now).compareTo(ttl) < 0) {
+        if (cached != null && Duration.between(cached.at(), clock.instant()).compareTo(ttl) < 0) {
             return Optional.of(cached.conditions());
         }
+        return Optional.empty();
+    }
+
+    /** The patient's conditions; empty when the server cannot be asked and has never answered for this patient. */
+    public Optional<Set<Condition>> of(String patientId) {
+        Optional<Set<Condition>> fresh = fresh(patientId);
+        if (fresh.isPresent()) {
+            return fresh;
+        }
+        Read cached = read.getIfPresent(patientId);
+        Instant now = clock.instant();
         try {
             Set<Condition> found = search(patientId);
             read.put(patientId, new Read(found, now));

@@ -125,12 +125,25 @@ public class PatientProfiles {
         if (!needed) {
             return Optional.of(settings.conditions());
         }
-        return fhirConditions.of(patient).map(fromFhir -> {
-            Set<Condition> all = EnumSet.noneOf(Condition.class);
-            all.addAll(settings.conditions());
-            all.addAll(fromFhir);
-            return all;
-        });
+        return fhirConditions.of(patient).map(fromFhir -> withHandSet(settings, fromFhir));
+    }
+
+    /**
+     * The patient's conditions if they are at hand without asking the FHIR server: not {@code needed}, or read from it
+     * recently enough; else empty, and {@link #conditions} asks.
+     */
+    public Optional<Set<Condition>> conditionsAtHand(Settings settings, String patient, boolean needed) {
+        if (!needed) {
+            return Optional.of(settings.conditions());
+        }
+        return fhirConditions.fresh(patient).map(fromFhir -> withHandSet(settings, fromFhir));
+    }
+
+    private static Set<Condition> withHandSet(Settings settings, Set<Condition> fromFhir) {
+        Set<Condition> all = EnumSet.noneOf(Condition.class);
+        all.addAll(settings.conditions());
+        all.addAll(fromFhir);
+        return all;
     }
 
     private JsonNode parse(String text) {

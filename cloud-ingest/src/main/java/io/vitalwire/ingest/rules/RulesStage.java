@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -46,8 +45,9 @@ import java.util.Set;
  *
  * <p>Independent of the FHIR and InfluxDB stages: no alert waits for either. The FHIR server is asked only for the
  * conditions of a patient who weighed (weight gain is for heart failure), outside the transaction so that a FHIR read
- * never holds a lock; a patient FHIR never answered for waits in this stage, with its readings, until it does, and
- * the claim's other patients go on.
+ * never holds a lock, and after the claim's other patients are evaluated, committed and their alerts handed on, so
+ * that none of theirs waits for it; a patient FHIR never answered for waits in this stage, with its readings, until
+ * it does.
  */
 @Singleton
 public class RulesStage implements Stage {
@@ -91,23 +91,40 @@ public class RulesStage implements Stage {
             batch.failed(batch.entries(), new Failure(Failure.Cause.ERROR, e.getMessage()));
             return;
         }
-        List<PatientReadings> known = new ArrayList<>();
+        // First the patients whose conditions are at hand; those who weighed and whose problem list must be read
+        // from FHIR after, in a transaction of their own: a FHIR search under load takes hundreds of milliseconds,
+        // and every other patient's alert in the claim waited for it.
+        List<PatientReadings> atHand = new ArrayList<>();
+        List<String> toRead = new ArrayList<>();
         for (Map.Entry<String, List<StageEntry>> patient : byPatient.entrySet()) {
             List<StageEntry> entries = patient.getValue();
             PatientProfiles.Settings stored = settings.get(patient.getKey());
             boolean weighed = entries.stream().anyMatch(e -> hasWeight(e.reading()));
-            Optional<Set<Condition>> conditions = profiles.conditions(stored, patient.getKey(), weighed);
-            if (conditions.isEmpty()) {
-                batch.failed(entries, new Failure(Failure.Cause.UNREACHABLE,
-                        "the patient's conditions are not known yet (FHIR), needed for weight gain"));
-                continue;
-            }
-            known.add(new PatientReadings(tenant(entries.get(0)),
-                    new PatientProfile(patient.getKey(), conditions.get(), profiles.thresholds(stored)), entries));
+            profiles.conditionsAtHand(stored, patient.getKey(), weighed).ifPresentOrElse(
+                    conditions -> atHand.add(readings(patient.getKey(), conditions, stored, entries)),
+                    () -> toRead.add(patient.getKey()));
         }
-        if (!known.isEmpty()) {
-            evaluate(known, batch);
+        if (!atHand.isEmpty()) {
+            evaluate(atHand, batch);
         }
+        List<PatientReadings> read = new ArrayList<>();
+        for (String patient : toRead) {
+            List<StageEntry> entries = byPatient.get(patient);
+            PatientProfiles.Settings stored = settings.get(patient);
+            profiles.conditions(stored, patient, true).ifPresentOrElse(
+                    conditions -> read.add(readings(patient, conditions, stored, entries)),
+                    () -> batch.failed(entries, new Failure(Failure.Cause.UNREACHABLE,
+                            "the patient's conditions are not known yet (FHIR), needed for weight gain")));
+        }
+        if (!read.isEmpty()) {
+            evaluate(read, batch);
+        }
+    }
+
+    private PatientReadings readings(String patient, Set<Condition> conditions, PatientProfiles.Settings stored,
+                                     List<StageEntry> entries) {
+        return new PatientReadings(tenant(entries.get(0)),
+                new PatientProfile(patient, conditions, profiles.thresholds(stored)), entries);
     }
 
     /** Each patient's entries, in measurement order. */

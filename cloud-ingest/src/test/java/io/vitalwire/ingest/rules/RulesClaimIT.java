@@ -3,6 +3,8 @@ package io.vitalwire.ingest.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.vitalwire.contract.ClockQuality;
 import io.vitalwire.contract.DeviceIdentity;
@@ -18,8 +20,10 @@ import io.vitalwire.ingest.pipeline.StageEntry;
 import io.vitalwire.ingest.tasks.CareTasks;
 import io.vitalwire.ingest.testing.RecordedOutcomes;
 import io.vitalwire.ingest.testing.StackTest;
+import io.vitalwire.testing.FhirChaosProxy;
 import io.vitalwire.testing.GatewayMessages;
 import io.vitalwire.testing.GatewayReadings;
+import io.vitalwire.testing.StackSettings;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -117,6 +121,42 @@ class RulesClaimIT extends StackTest {
                 .isEqualTo("done: evaluated"));
         assertThat(alerts(patients)).hasSize(2);
         assertThat(raisedCount() - countedBefore).isEqualTo(2.0);
+    }
+
+    @Test
+    void aPatientWhoWeighed_andWhoseConditionsMustBeAskedOfFhir_holdsBackNoOtherPatientsAlert() throws Exception {
+        // The FHIR server as one under load or stuck: every request held 3 s without an answer (the HTTP client
+        // tries a GET four times: 12 s before the search fails).
+        try (FhirChaosProxy stuck = FhirChaosProxy.start(StackSettings.fromEnvironment().fhirUrl(),
+                Duration.ofSeconds(3))) {
+            // A context of its own: the search is the client's first request (no capability statement first).
+            FhirContext fhirContext = FhirContext.forR4();
+            fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+            FhirConditions conditions = new FhirConditions(fhirContext.newRestfulGenericClient(stuck.fhirUrl()),
+                    config, clock);
+            RulesStage stage = new RulesStage(config, store, new PatientProfiles(conditions, dataSource), notifier,
+                    tasks, metrics, clock);
+            List<String> patients = patients("weighed", 2);
+            StageEntry weight = weight(patients.get(0), at);
+            StageEntry fever = temperature(patients.get(1), at, FEVER);
+            stuck.chaos(1, Map.of(FhirChaosProxy.Fault.HANG, 1));
+
+            CompletableFuture<RecordedOutcomes> handled = CompletableFuture.supplyAsync(
+                    () -> handle(stage, List.of(weight, fever)));
+
+            // The fever's alert is committed while the weighing patient's problem list is still being asked for.
+            Awaitility.await().atMost(Duration.ofMillis(2500)).until(() -> alerts(List.of(patients.get(1))).size() == 1);
+            assertThat(handled).as("the FHIR search is still unanswered").isNotDone();
+            RecordedOutcomes outcomes = handled.get(60, TimeUnit.SECONDS);
+            assertThat(outcomes.outcomes()).containsEntry(fever.id(), "done: evaluated")
+                    .containsEntry(weight.id(), "failed: UNREACHABLE");
+            // Only the search, held until the proxy gave up on it, and the HTTP client's retries of it (each
+            // recorded once it ended).
+            assertThat(stuck.exchanges()).isNotEmpty().allSatisfy(e -> {
+                assertThat(e.method()).isEqualTo("GET");
+                assertThat(e.fault()).isEqualTo(FhirChaosProxy.Fault.HANG);
+            });
+        }
     }
 
     @Test
@@ -219,6 +259,15 @@ class RulesClaimIT extends StackTest {
         return new StageEntry(entryIds.incrementAndGet(), GatewayMessages.readingsTopic(TENANT, gateway),
                 "sn." + thermometer.serial(), measured.plusSeconds(1), reading,
                 new Owner("Patient/" + patient, "Device/" + thermometer.serial()), 0);
+    }
+
+    /** A body weight on the patient's scale, as the rules stage is given it. */
+    private StageEntry weight(String patient, Instant measured) {
+        DeviceIdentity scale = GatewayReadings.device("SCALE-" + patient);
+        Reading reading = GatewayReadings.weight(gateway, scale, measured, "80.4");
+        return new StageEntry(entryIds.incrementAndGet(), GatewayMessages.readingsTopic(TENANT, gateway),
+                "sn." + scale.serial(), measured.plusSeconds(1), reading,
+                new Owner("Patient/" + patient, "Device/" + scale.serial()), 0);
     }
 
     private static RecordedOutcomes handle(RulesStage stage, List<StageEntry> claim) {
