@@ -96,6 +96,9 @@ public final class FleetBenchmark {
                         System.out.println(step.row());
                         System.out.printf("    %s; backlog when the window ended: %s; %s%n", step.delivery(),
                                 step.backlogAtEnd(), step.latencySplit());
+                        if (!fleet.ledger().generatedTwice().isEmpty()) {
+                            System.out.println("    SIMULATOR FAULT: " + fleet.ledger().generatedTwice());
+                        }
                         // A step that misses only the latency target still says how far throughput goes.
                         if (!step.keptUp()) {
                             break;

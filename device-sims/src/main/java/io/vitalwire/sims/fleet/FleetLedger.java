@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,6 +30,13 @@ final class FleetLedger {
     private final AtomicLong resends = new AtomicLong();
     private final AtomicLong receipted = new AtomicLong();
     private final AtomicLong strayReceipts = new AtomicLong();
+    /**
+     * Keys a new (not resent) batch carried that an earlier batch had already carried: the simulator measuring twice
+     * under one key, its own fault, which cloud-ingest rightly quarantines as {@code KEY_CONFLICT}. The first few
+     * with the path that generated them.
+     */
+    private final AtomicLong generatedTwice = new AtomicLong();
+    private final List<String> generatedTwiceFirst = new CopyOnWriteArrayList<>();
 
     void sent(Batch batch, boolean resend) {
         outstanding.put(batch.batchId(), batch);
@@ -37,7 +45,11 @@ final class FleetLedger {
             resends.incrementAndGet();
         } else {
             for (Reading r : batch.readings()) {
-                firstSent.putIfAbsent(r.key(), batch.sentNanos());
+                if (firstSent.putIfAbsent(r.key(), batch.sentNanos()) != null
+                        && generatedTwice.incrementAndGet() <= 5) {
+                    generatedTwiceFirst.add(r.key() + " at " + StackWalker.getInstance().walk(frames -> frames
+                            .skip(1).limit(4).map(f -> f.getMethodName() + ":" + f.getLineNumber()).toList()));
+                }
             }
         }
     }
@@ -66,6 +78,12 @@ final class FleetLedger {
     /** The batch is due again at {@code nanos} (the broker dropped it), if no receipt settled it meanwhile. */
     void dueSooner(String batchId, long nanos) {
         outstanding.computeIfPresent(batchId, (id, b) -> new Batch(b.hub(), id, b.readings(), b.sentNanos(), nanos));
+    }
+
+    /** How many keys the simulator generated a second time, and the first few (see {@link #generatedTwice}). */
+    String generatedTwice() {
+        return generatedTwice.get() == 0 ? "" : generatedTwice.get() + " keys generated twice by the simulator, "
+                + "first: " + generatedTwiceFirst;
     }
 
     int abandonOutstanding() {
