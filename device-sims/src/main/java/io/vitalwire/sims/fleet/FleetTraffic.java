@@ -12,7 +12,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -46,6 +48,8 @@ final class FleetTraffic implements AutoCloseable {
     });
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private volatile List<HubState> active = List.of();
+    /** Every hub's state by gateway id, kept across {@link #start} calls; guarded by {@code random}. */
+    private final Map<String, HubState> known = new HashMap<>();
     private volatile boolean measuring;
     private volatile double alertShare;
     private ScheduledFuture<?> ticking;
@@ -64,6 +68,11 @@ final class FleetTraffic implements AutoCloseable {
             this.normalizer = new Normalizer(hub.gatewayId(), ZoneOffset.UTC);
             this.dueNanos = new long[hub.devices().size()];
             this.lastDeviceTime = new Instant[hub.devices().size()];
+            schedule(now, compression, random);
+        }
+
+        /** Each spot device's next measurement at a uniform phase within its period from {@code now}. */
+        void schedule(long now, double compression, SplittableRandom random) {
             for (int d = 0; d < dueNanos.length; d++) {
                 double perDay = hub.devices().get(d).perDay();
                 // A uniform phase within the device's period: the fleet's readings spread evenly over time.
@@ -91,13 +100,25 @@ final class FleetTraffic implements AutoCloseable {
         alertShare = share;
     }
 
-    /** Publishes for these hubs from now on (their links must be connected), instead of any before. */
+    /**
+     * Publishes for these hubs from now on (their links must be connected), instead of any before. A hub published
+     * for before keeps its devices' clocks — the last second its strap sampled, its devices' last times — as a real
+     * hub does across a benchmark's steps: a strap that forgot its last second would sample that second again under
+     * the same key (ticks land on the same millisecond each second) with another value.
+     */
     void start(List<FleetHub> hubs) {
         long now = System.nanoTime();
         List<HubState> states = new ArrayList<>(hubs.size());
         synchronized (random) {
             for (FleetHub hub : hubs) {
-                states.add(new HubState(hub, now, scenario.timeCompression(), random));
+                HubState state = known.get(hub.gatewayId());
+                if (state == null || !state.hub.equals(hub)) {
+                    state = new HubState(hub, now, scenario.timeCompression(), random);
+                    known.put(hub.gatewayId(), state);
+                } else {
+                    state.schedule(now, scenario.timeCompression(), random);
+                }
+                states.add(state);
             }
         }
         active = states;
