@@ -9,8 +9,8 @@ import javax.net.SocketFactory;
  * The platform's sockets with Nagle's algorithm off ({@code TCP_NODELAY}), for the InfluxDB client's OkHttp, which
  * leaves it on and has no setting for it. Why it matters: OkHttp writes a request in several segments, and with
  * Nagle's algorithm on, the last small one waits for the server to acknowledge the ones before — which InfluxDB's
- * TCP stack delays by up to 40 ms. Every write waited for that: 0.24× the same points posted by a client with
- * Nagle off, 1.15× with it off too (BENCHMARKS.md, {@code bench.sh ingest-influx}).
+ * TCP stack delays by up to 40 ms. Every write waited for that: the sink wrote 0.24× what a client with Nagle off
+ * posts of the same points, 0.65–1.06× (three runs) with it off too (BENCHMARKS.md, {@code bench.sh ingest-influx}).
  */
 final class NoDelaySocketFactory extends SocketFactory {
 

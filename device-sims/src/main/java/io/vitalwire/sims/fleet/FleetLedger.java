@@ -47,8 +47,9 @@ final class FleetLedger {
             for (Reading r : batch.readings()) {
                 if (firstSent.putIfAbsent(r.key(), batch.sentNanos()) != null
                         && generatedTwice.incrementAndGet() <= 5) {
-                    generatedTwiceFirst.add(r.key() + " at " + StackWalker.getInstance().walk(frames -> frames
-                            .skip(1).limit(4).map(f -> f.getMethodName() + ":" + f.getLineNumber()).toList()));
+                    generatedTwiceFirst.add(withoutDevice(r.key()) + " at " + StackWalker.getInstance()
+                            .walk(frames -> frames.skip(1).limit(4)
+                                    .map(f -> f.getMethodName() + ":" + f.getLineNumber()).toList()));
                 }
             }
         }
@@ -78,6 +79,12 @@ final class FleetLedger {
     /** The batch is due again at {@code nanos} (the broker dropped it), if no receipt settled it meanwhile. */
     void dueSooner(String batchId, long nanos) {
         outstanding.computeIfPresent(batchId, (id, b) -> new Batch(b.hub(), id, b.readings(), b.sentNanos(), nanos));
+    }
+
+    /** A key as printed: gateway, moment and code, without the device segment (no device identifiers in output). */
+    private static String withoutDevice(String key) {
+        String[] parts = key.split("/");
+        return parts.length == 4 ? parts[0] + "/…/" + parts[2] + "/" + parts[3] : "(a key of another form)";
     }
 
     /** How many keys the simulator generated a second time, and the first few (see {@link #generatedTwice}). */
