@@ -9,7 +9,8 @@
 #                                                      and without AppCDS) vs an idle JVM
 #   deploy/dev/bench.sh home [s per round] [rounds]    a home's steady load on its hub (6 BLE devices, a 1 Hz strap):
 #                                                      CPU % of one core and MB/min written, vs the same hub idle
-#                                                      (defaults 120 s, 3 rounds of each: 12 min)
+#                                                      (defaults 120 s, 3 rounds of each: 12 min); further
+#                                                      arguments are gateway properties, key=value
 #   deploy/dev/bench.sh ingest-influx [readings] [per write] [straps]   InfluxSink vs raw line protocol to /write
 #   deploy/dev/bench.sh ingest-fhir [observations] [per bundle] [clients] FhirSink vs a plain HAPI client
 #   deploy/dev/bench.sh ingest-windows [readings] [per message]          FHIR writes of a 1 Hz stream: windows vs spot
@@ -99,7 +100,7 @@ case "${1:-}" in
     ;;
   *)
     echo "usage: $0 all | decode | coap [devices] [per pack] [s] | intake [readings] [batch] [writers] [pack]" >&2
-    echo "       | uplink [readings] | drain [backlog] [live/s] | footprint [devices] [s] | home [s per round] [rounds]" >&2
+    echo "       | uplink [readings] | drain [backlog] [live/s] | footprint [devices] [s] | home [s per round] [rounds] [key=value ...]" >&2
     echo "       | ingest-influx [readings] [per write] [straps] | ingest-fhir [observations] [per bundle] [clients]" >&2
     echo "       | ingest-windows [readings] [per message] | alert-latency [alerts per phase] [load/s] [rounds]" >&2
     echo "       | fleet [hub steps] [replica counts] [window s] [plot.png] | admin-views [rounds] [requests]" >&2

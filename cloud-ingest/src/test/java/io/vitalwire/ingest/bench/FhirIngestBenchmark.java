@@ -10,6 +10,7 @@ import io.vitalwire.ingest.fhir.MappingException;
 import io.vitalwire.ingest.fhir.ObservationMapper;
 import io.vitalwire.ingest.pipeline.Owner;
 import io.vitalwire.ingest.testing.TestStack;
+import io.vitalwire.testing.Rounds;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.vitalwire.ingest.bench;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.ingest.influx.InfluxSink;
 import io.vitalwire.ingest.testing.TestStack;
+import io.vitalwire.testing.Rounds;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

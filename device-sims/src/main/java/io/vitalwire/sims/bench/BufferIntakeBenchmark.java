@@ -3,6 +3,7 @@ package io.vitalwire.sims.bench;
 import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.Reading;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
+import io.vitalwire.testing.Rounds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,22 +44,22 @@ public final class BufferIntakeBenchmark {
         Path dir = Files.createTempDirectory("vw-bench-intake-");
         List<Reading> readings = new BenchReadings("INTAKE").range(0, total);
 
-        double[] raw = new double[ROUNDS];
-        double[] single = new double[ROUNDS];
-        double[] concurrent = new double[ROUNDS];
-        for (int round = 0; round < ROUNDS; round++) {
-            raw[round] = rawInserts(dir.resolve("raw-" + round + ".db"), readings, batch);
-            single[round] = oneWriter(dir.resolve("one-" + round + ".db"), readings, batch);
-            concurrent[round] = manyWriters(dir.resolve("many-" + round + ".db"), readings, writers, pack);
-            System.out.printf("round %d: raw %,.0f  buffer(1 writer × %d) %,.0f  buffer(%d writers × %d) %,.0f%n",
-                    round + 1, raw[round], batch, single[round], writers, pack, concurrent[round]);
-        }
-        System.out.printf("%nDurable intake, %,d readings, synchronous=FULL, medians of %d rounds%n", total, ROUNDS);
-        System.out.printf("  raw batched SQLite (%d rows/txn)        %,12.0f readings/s%n", batch, median(raw));
-        System.out.printf("  buffer, 1 writer, packs of %-5d        %,12.0f readings/s  ratio %.3f%n", batch,
-                median(single), median(single) / median(raw));
-        System.out.printf("  buffer, %d writers, packs of %-4d       %,12.0f readings/s  ratio %.3f%n", writers, pack,
-                median(concurrent), median(concurrent) / median(raw));
+        // A whole round of each path first (the JIT, the page cache), not counted.
+        rawInserts(dir.resolve("raw-warm-up.db"), readings, batch);
+        oneWriter(dir.resolve("one-warm-up.db"), readings, batch);
+        manyWriters(dir.resolve("many-warm-up.db"), readings, writers, pack);
+        Rounds rounds = Rounds.run(ROUNDS, "%,10.0f readings/s", List.of(
+                new Rounds.Named("raw batched SQLite (" + batch + " rows/txn)",
+                        round -> rawInserts(dir.resolve("raw-" + round + ".db"), readings, batch)),
+                new Rounds.Named("buffer, 1 writer, packs of " + batch,
+                        round -> oneWriter(dir.resolve("one-" + round + ".db"), readings, batch)),
+                new Rounds.Named("buffer, " + writers + " writers, packs of " + pack,
+                        round -> manyWriters(dir.resolve("many-" + round + ".db"), readings, writers, pack))));
+        System.out.printf("%nDurable intake, %,d readings, synchronous=FULL, medians of %d rounds after one of "
+                + "warm-up%n", total, ROUNDS);
+        rounds.printRates();
+        rounds.printRatio("1 writer / raw", 1, 0);
+        rounds.printRatio(writers + " writers / raw", 2, 0);
     }
 
     private static double rawInserts(Path file, List<Reading> readings, int batch) throws Exception {
@@ -137,12 +137,6 @@ public final class BufferIntakeBenchmark {
         if (stored != expected) {
             throw new IllegalStateException("the buffer holds " + stored + " readings, expected " + expected);
         }
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     static double seconds(long startNanos) {

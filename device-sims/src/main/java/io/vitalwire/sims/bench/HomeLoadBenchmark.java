@@ -25,17 +25,22 @@ import java.util.stream.Collectors;
  * writing at most 1 MB a minute to the SD card): the gateway jar as installed ({@code deploy/gateway/jvm.options}),
  * six BLE devices through the simulated BlueZ on a private D-Bus — a heart-rate strap notifying at 1 Hz, and a cuff,
  * a thermometer, a scale, a glucose meter and a pulse oximeter that each measure once a round (a home measures each
- * a few times a day: once per round is more than its share) — the uplink to the dev broker. Measured from
+ * a few times a day: once per round is more than its share) — the uplink to the dev broker, whose batches a
+ * stand-in for cloud-ingest receipts at once ({@link ArrivalRecorder}), so that the buffer acknowledges and purges as
+ * in a home (without receipts it would only resend). Measured from
  * {@code /proc/<pid>/stat} (user + system CPU time) and {@code /proc/<pid>/io} ({@code write_bytes}: what reached the
  * block layer, fsyncs and WAL included) over each round. <b>Baseline</b>, alternating with it in the same process: the
  * same hub with its devices connected and silent (heartbeats, BLE supervision, buffer maintenance): the floor a hub
  * pays before any reading.
  *
- * <p>Usage: {@code deploy/dev/bench.sh home [seconds per round] [rounds]} (defaults 120, 3: 12 minutes).
+ * <p>Usage: {@code deploy/dev/bench.sh home [seconds per round] [rounds] [gateway property=value ...]} (defaults
+ * 120, 3: 12 minutes; the properties, e.g. {@code vitalwire.gateway.intake.stream-commit-interval=0s}, to compare
+ * settings).
  */
 public final class HomeLoadBenchmark {
 
     private static final Path JAR = Path.of("gateway/target/gateway.jar");
+    private static final String GATEWAY_ID = "gw-bench-home";
     private static final Path JVM_OPTIONS = Path.of("deploy/gateway/jvm.options");
     private static final SimDeviceKind STRAP = SimDeviceKind.HEART_RATE_STRAP;
     private static final Set<SimDeviceKind> SPOT = EnumSet.of(SimDeviceKind.BLOOD_PRESSURE_CUFF,
@@ -54,12 +59,14 @@ public final class HomeLoadBenchmark {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 120;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        List<String> properties = args.length > 2 ? List.of(args).subList(2, args.length) : List.of();
         Path dir = Files.createTempDirectory("vw-bench-home-");
         EnumSet<SimDeviceKind> kinds = EnumSet.copyOf(SPOT);
         kinds.add(STRAP);
         try (DbusDaemon daemon = DbusDaemon.start(dir.resolve("dbus"));
-             SimulatedBluez bluez = SimulatedBluez.start(daemon.address(), ZoneId.systemDefault(), kinds)) {
-            Process gateway = startGateway(dir, daemon.address(), kinds);
+             SimulatedBluez bluez = SimulatedBluez.start(daemon.address(), ZoneId.systemDefault(), kinds);
+             ArrivalRecorder cloud = new ArrivalRecorder(BenchGateway.brokerUrl(), "default", GATEWAY_ID)) {
+            Process gateway = startGateway(dir, daemon.address(), kinds, properties);
             try {
                 for (SimDeviceKind kind : kinds) {
                     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -90,13 +97,19 @@ public final class HomeLoadBenchmark {
                 double homeWrites = median(home.stream().mapToDouble(Cost::writtenMbPerMinute).toArray());
                 double idleWrites = median(idle.stream().mapToDouble(Cost::writtenMbPerMinute).toArray());
                 System.out.printf("%nA home's steady load on its hub: 6 BLE devices (a 1 Hz strap, 5 spot devices once "
-                        + "a round), %s, rounds of %d s, medians of %d%n", JVM_OPTIONS, seconds, rounds);
+                        + "a round), %s%s, rounds of %d s, medians of %d%n", JVM_OPTIONS,
+                        properties.isEmpty() ? "" : " " + properties, seconds, rounds);
                 System.out.printf("  home                 CPU %5.2f %% of one core (%s)   writes %.3f MB/min (%s)%n",
                         homeCpu, range(home, Cost::cpuPercent, "%.2f"), homeWrites,
                         range(home, Cost::writtenMbPerMinute, "%.3f"));
                 System.out.printf("  idle hub (baseline)  CPU %5.2f %% of one core (%s)   writes %.3f MB/min (%s)%n",
                         idleCpu, range(idle, Cost::cpuPercent, "%.2f"), idleWrites,
                         range(idle, Cost::writtenMbPerMinute, "%.3f"));
+                if (cloud.distinct() == 0) {
+                    throw new IllegalStateException("no reading reached the cloud side: the uplink did not work");
+                }
+                System.out.printf("  the cloud side received %,d readings (%,d again), each batch receipted%n",
+                        cloud.distinct(), cloud.repeats());
                 System.out.printf("  home / idle CPU %.2f×; targets: CPU ≤ 1 %% %s, writes ≤ 1 MB/min %s%n",
                         homeCpu / Math.max(idleCpu, 0.001), homeCpu <= 1.0 ? "met" : "NOT met",
                         homeWrites <= 1.0 ? "met" : "NOT met");
@@ -133,17 +146,23 @@ public final class HomeLoadBenchmark {
         return new Cost(cpu, written, readings);
     }
 
-    private static Process startGateway(Path dir, String busAddress, Set<SimDeviceKind> kinds) throws Exception {
+    private static Process startGateway(Path dir, String busAddress, Set<SimDeviceKind> kinds,
+                                        List<String> properties) throws Exception {
         int httpPort = FreePorts.tcp();
         String allowList = kinds.stream().map(SimDeviceKind::address).collect(Collectors.joining(","));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "@" + JVM_OPTIONS, "-Dvitalwire.gateway.id=gw-bench-home",
+                .toString(), "@" + JVM_OPTIONS, "-Dvitalwire.gateway.id=" + GATEWAY_ID,
                 "-Dvitalwire.gateway.data-dir=" + dir.resolve("data"), "-Dmicronaut.server.port=" + httpPort,
                 "-Dvitalwire.gateway.coap.enabled=false", "-Dvitalwire.gateway.ble.enabled=true",
                 "-Dvitalwire.gateway.ble.bus-address=" + busAddress, "-Dvitalwire.gateway.ble.allow-list=" + allowList,
-                "-Dvitalwire.gateway.uplink.broker-url=" + BenchGateway.brokerUrl(), "-jar", JAR.toString()));
+                "-Dvitalwire.gateway.uplink.broker-url=" + BenchGateway.brokerUrl()));
+        properties.forEach(p -> command.add("-D" + p));
+        command.addAll(List.of("-jar", JAR.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("gateway.log").toFile()).start();
+        // A benchmark stopped by a signal runs no finally block: its gateway would live on and, with the same client
+        // id, take the broker session from the next run's gateway every second (seen: both measured 3× the CPU).
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health")).build();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

@@ -7,6 +7,7 @@ import io.vitalwire.contract.Reading;
 import io.vitalwire.contract.ReadingBatch;
 import io.vitalwire.contract.Topic;
 import io.vitalwire.gateway.buffer.ReadingBuffer;
+import io.vitalwire.testing.Rounds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -32,13 +33,16 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
  *       client with the same window: the broker's floor for packed messages, without the buffer's claim and
  *       acknowledge transactions.</li>
  * </ul>
- * Each run counts every reading key at the subscriber; a loss fails the benchmark.
+ * Each run counts every reading key at the subscriber; a loss fails the benchmark. A warm-up round of each path,
+ * then {@link #ROUNDS} rounds whose order rotates ({@link Rounds}): measured cold and first, as it was before, the
+ * gateway ran while the JIT still compiled the client library the baselines then found compiled.
  *
  * <p>Usage: {@code deploy/dev/bench.sh uplink [readings]} (default 200000; broker from {@code VW_MQTT_URL}).
  */
 public final class UplinkBenchmark {
 
     private static final String TENANT = "default";
+    private static final int ROUNDS = 3;
     static final int BATCH = 500;
 
     private UplinkBenchmark() {
@@ -49,17 +53,22 @@ public final class UplinkBenchmark {
         String broker = BenchGateway.brokerUrl();
         List<Reading> readings = new BenchReadings("UPLINK").range(0, total);
 
-        double ours = throughGateway(broker, readings);
-        double packed = barePublisher(broker, "gw-bench-packed", readings, BATCH);
-        double single = barePublisher(broker, "gw-bench-single", readings, 1);
+        // A whole round of each path first (JIT, the broker's first sessions), not counted.
+        throughGateway(broker, readings);
+        barePublisher(broker, "gw-bench-packed", readings, BATCH);
+        barePublisher(broker, "gw-bench-single", readings, 1);
+        Rounds rounds = Rounds.run(ROUNDS, "%,10.0f readings/s", List.of(
+                new Rounds.Named("gateway uplink (buffer → broker)", round -> throughGateway(broker, readings)),
+                new Rounds.Named("bare client, packed", round ->
+                        barePublisher(broker, "gw-bench-packed", readings, BATCH)),
+                new Rounds.Named("bare client, one per message", round ->
+                        barePublisher(broker, "gw-bench-single", readings, 1))));
 
-        System.out.printf("%nUplink to Mosquitto at QoS 1, %,d readings (batches of %d), counted at a subscriber%n",
-                total, BATCH);
-        System.out.printf("  gateway uplink (buffer → broker)   %,12.0f readings/s%n", ours);
-        System.out.printf("  bare client, packed                %,12.0f readings/s   gateway / packed  %.3f%n",
-                packed, ours / packed);
-        System.out.printf("  bare client, one per message       %,12.0f readings/s   gateway / single  %.2f×%n",
-                single, ours / single);
+        System.out.printf("%nUplink to Mosquitto at QoS 1, %,d readings (batches of %d), counted at a subscriber, "
+                + "medians of %d rounds after one of warm-up%n", total, BATCH, ROUNDS);
+        rounds.printRates();
+        rounds.printRatio("gateway / packed", 0, 1);
+        rounds.printRatio("gateway / single", 0, 2);
     }
 
     /** Fills a buffer file, then starts the gateway on it and times the drain at the subscriber. */

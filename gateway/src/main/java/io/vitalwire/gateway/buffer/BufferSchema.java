@@ -12,12 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The buffer file's layout, and the one-time upgrade of a file of the first layout (plaintext payloads, no lanes).
+ * The buffer file's layout, and the one-time upgrades of files of earlier layouts: the first (plaintext payloads, no
+ * lanes) and the second (acknowledgements in the wide rows, before {@link AcknowledgedRuns}).
  * {@code PRAGMA user_version} says which layout a file has.
  */
 final class BufferSchema {
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final Logger LOG = LoggerFactory.getLogger(BufferSchema.class);
     private static final int MIGRATION_CHUNK = 1_000;
 
@@ -32,16 +33,16 @@ final class BufferSchema {
                 payload          BLOB    NOT NULL
             );
             """;
+    // acknowledged_at: written by layouts before 2 only (acknowledgements are AcknowledgedRuns now); left in place,
+    // as dropping a column rewrites the whole table, and a NULL costs one byte of the row's header.
 
     /*
      * reading_state_lane_id: claimNext seeks (state, lane, id range) once per lane instead of scanning past a
-     * million backlog rows to find a live one; stats count from it without touching the table.
-     * reading_acknowledged_at: the purge finds expired acknowledged rows without visiting unsent ones.
+     * million backlog rows to find a live one; stats count from it without touching the table. The purge needs no
+     * index of its own: it deletes acknowledged runs by id range.
      */
     private static final String INDEXES = """
             CREATE INDEX IF NOT EXISTS reading_state_lane_id ON reading (state, lane, id);
-            CREATE INDEX IF NOT EXISTS reading_acknowledged_at ON reading (acknowledged_at)
-                WHERE state = 'ACKNOWLEDGED';
             """;
 
     private BufferSchema() {
@@ -62,16 +63,43 @@ final class BufferSchema {
         }
     }
 
-    /** Creates what is missing; call in autocommit mode, after {@code auto_vacuum} was set. */
+    /**
+     * Creates what is missing, and moves a layout-1 file's acknowledgements into {@link AcknowledgedRuns} (one
+     * transaction); call in autocommit mode, after {@code auto_vacuum} was set.
+     */
     static void create(Connection db) throws SQLException {
+        int layout = userVersion(db);
+        boolean autoCommit = db.getAutoCommit();
+        db.setAutoCommit(false);
         try (Statement s = db.createStatement()) {
             s.executeUpdate(READINGS);
             s.executeUpdate(INDEXES);
+            s.executeUpdate(AcknowledgedRuns.SCHEMA);
             s.executeUpdate(GapLog.SCHEMA);
             if (!columnExists(db, "gap", "reason")) {
                 s.executeUpdate(GapLog.ADD_REASON);
             }
+            if (layout < 2) {
+                int moved = AcknowledgedRuns.moveFromRows(db);
+                s.executeUpdate("DROP INDEX IF EXISTS reading_acknowledged_at");
+                if (moved > 0) {
+                    LOG.info("buffer upgraded to layout 2: {} acknowledged readings' state moved out of their rows",
+                            moved);
+                }
+            }
             s.executeUpdate("PRAGMA user_version = " + VERSION);
+            db.commit();
+        } catch (SQLException | RuntimeException e) {
+            db.rollback();
+            throw e;
+        } finally {
+            db.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static int userVersion(Connection db) throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
         }
     }
 

@@ -2,8 +2,10 @@ package io.vitalwire.gateway.buffer;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,8 +24,8 @@ final class InFlightRows {
     private static final int LIVE = 0;
     private static final int BACKLOG = 1;
 
-    /** Every row held, published or not. */
-    private final Set<Long> ids = new HashSet<>();
+    /** Every row held, published or not, with its lane (acknowledged runs are made of one lane's rows). */
+    private final Map<Long, Lane> ids = new HashMap<>();
     /** Of {@link #ids}, those the broker acknowledged, awaiting their receipt. */
     private final Set<Long> published = new HashSet<>();
     private final long[] resumeAfter = new long[2 * Lane.values().length];
@@ -50,26 +52,31 @@ final class InFlightRows {
     }
 
     boolean holds(long id) {
-        return ids.contains(id);
+        return ids.containsKey(id);
     }
 
-    void claimed(Collection<Long> rowIds) {
-        ids.addAll(rowIds);
+    /** The lane of a row held. */
+    Lane laneOf(long id) {
+        return ids.get(id);
+    }
+
+    void claimed(Map<Long, Lane> rows) {
+        ids.putAll(rows);
     }
 
     /** @return the given rows that are in flight (they stay so) */
     List<Long> held(Collection<Long> rowIds) {
-        return rowIds.stream().filter(ids::contains).toList();
+        return rowIds.stream().filter(ids::containsKey).toList();
     }
 
     /** @return the given rows that were held and not published yet, now published */
     List<Long> publish(Collection<Long> rowIds) {
-        return rowIds.stream().filter(id -> ids.contains(id) && published.add(id)).toList();
+        return rowIds.stream().filter(id -> ids.containsKey(id) && published.add(id)).toList();
     }
 
     /** @return the given rows that were held (in flight or published), now no longer */
     List<Long> release(Collection<Long> rowIds) {
-        List<Long> released = rowIds.stream().filter(ids::remove).toList();
+        List<Long> released = rowIds.stream().filter(id -> ids.remove(id) != null).toList();
         released.forEach(published::remove);
         return released;
     }

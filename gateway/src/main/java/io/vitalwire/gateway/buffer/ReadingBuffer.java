@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -67,21 +68,22 @@ public class ReadingBuffer implements AutoCloseable {
     /** One lane's queued rows in an id range, oldest first: an index seek however large the backlog. */
     static final String CLAIM_SQL = "SELECT id, reading_key, payload FROM reading "
             + "WHERE state = 'QUEUED' AND lane = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?";
-    /**
-     * The oldest acknowledged rows before a cutoff, one chunk. INDEXED BY: without ANALYZE statistics the planner
-     * guesses the (state, …) index and would visit every acknowledged row to check its age.
-     */
-    static final String PURGE_SQL = "DELETE FROM reading WHERE id IN (SELECT id FROM reading "
-            + "INDEXED BY reading_acknowledged_at WHERE state = 'ACKNOWLEDGED' AND acknowledged_at < ? "
-            + "ORDER BY acknowledged_at LIMIT " + PURGE_CHUNK + ")";
+    /** A lane's next queued row on disk after an id: to step over acknowledged runs to the oldest unsent row. */
+    static final String NEXT_QUEUED_SQL = "SELECT id FROM reading WHERE state = 'QUEUED' AND lane = ? AND id > ? "
+            + "ORDER BY id LIMIT 1";
     /**
      * SQLite pages in use (free pages excluded: they are reused before the file grows), in bytes. From the database
      * header: it costs the same with a million rows as with none.
      */
     private static final String USED_BYTES_SQL = "SELECT (p.page_count - f.freelist_count) * z.page_size "
             + "FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() z";
-    /** Per state and lane: counted from the index alone, never the table. */
-    static final String STATS_SQL = "SELECT state, lane, COUNT(*), MIN(id) FROM reading GROUP BY state, lane";
+    /**
+     * Per state and lane: counted from the index alone, never the table; and, in the same statement (one snapshot),
+     * the acknowledged rows per lane, which are among the QUEUED ones on disk (see {@link AcknowledgedRuns}).
+     */
+    static final String STATS_SQL = "SELECT state, lane, COUNT(*), MIN(id) FROM reading GROUP BY state, lane "
+            + "UNION ALL SELECT 'ACKNOWLEDGED_RUNS', lane, SUM(last_id - first_id + 1), MIN(first_id) "
+            + "FROM acknowledged GROUP BY lane";
 
     private final ContractCodec codec = new ContractCodec();
     private final Clock clock;
@@ -123,6 +125,8 @@ public class ReadingBuffer implements AutoCloseable {
      * Guarded by {@link #lock}.
      */
     private final Set<Long> acknowledgedUnwritten = new LinkedHashSet<>();
+    /** Which rows are acknowledged; guarded by {@link #lock}. */
+    private final AcknowledgedRuns acknowledged = new AcknowledgedRuns();
 
     @Inject
     public ReadingBuffer(GatewayConfig gateway, BufferConfig config, MeterRegistry meters, Clock clock) {
@@ -190,6 +194,10 @@ public class ReadingBuffer implements AutoCloseable {
         if (requeued > 0) {
             LOG.info("buffer recovery: {} in-flight readings returned to the queue", requeued);
         }
+        locked("reading the acknowledged runs", () -> {
+            acknowledged.load(db);
+            return null;
+        });
         long highest = maxId();
         withLock(() -> inFlight.restart(highest));
     }
@@ -220,28 +228,50 @@ public class ReadingBuffer implements AutoCloseable {
         if (readings.isEmpty()) {
             return new AppendResult(0, 0, Set.of());
         }
-        PendingAppend mine;
-        try {
-            mine = new PendingAppend(lane, readings.stream().map(this::seal).toList());
-        } catch (RuntimeException e) {
-            throw new BufferException("append of " + readings.size() + " readings failed", e);
+        EachAppend only = appendEach(lane, List.of(readings)).get(0);
+        if (only.failure() != null) {
+            throw only.failure();
         }
-        pendingAppends.add(mine);
+        return only.result();
+    }
+
+    /** One of {@link #appendEach}'s appends: its result, or why nothing of it was stored. */
+    public record EachAppend(AppendResult result, BufferException failure) {
+    }
+
+    /**
+     * Several appends in one group commit, each taken or refused on its own as {@link #append} would take it — a
+     * reading one of them shares a key with, committed by an earlier one of the same call, is known to the later one,
+     * exactly as if they had come one after the other: for the intake's groups of stream samples (one commit, and
+     * each delivery's keys checked on their own).
+     *
+     * @return one entry per append, in their order
+     * @throws BufferException nothing was stored: the readings could not be sealed
+     */
+    public List<EachAppend> appendEach(Lane lane, List<List<Reading>> appends) {
+        List<PendingAppend> mine = new ArrayList<>(appends.size());
+        try {
+            for (List<Reading> readings : appends) {
+                mine.add(new PendingAppend(lane, readings.stream().map(this::seal).toList()));
+            }
+        } catch (RuntimeException e) {
+            throw new BufferException("append of " + appends.stream().mapToInt(List::size).sum()
+                    + " readings failed", e);
+        }
+        pendingAppends.addAll(mine);
         lock.lock();
         try {
-            if (!mine.done) {
+            if (mine.stream().anyMatch(p -> !p.done)) {
                 commitPendingAppends();
             }
         } finally {
             lock.unlock();
         }
-        if (mine.failure != null) {
-            throw mine.failure;
-        }
-        if (mine.added > 0) {
+        if (mine.stream().anyMatch(p -> p.failure == null && p.added > 0)) {
             appendListeners.forEach(Runnable::run);
         }
-        return new AppendResult(mine.added, readings.size() - mine.added, mine.known);
+        return mine.stream().map(p -> p.failure != null ? new EachAppend(null, p.failure)
+                : new EachAppend(new AppendResult(p.added, p.readings.size() - p.added, p.known), null)).toList();
     }
 
     /** A reading as stored: its key in the clear (the contract keeps keys free of patient data), payload sealed. */
@@ -481,13 +511,16 @@ public class ReadingBuffer implements AutoCloseable {
         lock.lock();
         try (PreparedStatement select = db.prepareStatement(CLAIM_SQL)) {
             List<BufferedReading> claimed = new ArrayList<>();
+            Map<Long, Lane> lanes = new HashMap<>();
             List<Long> unreadable = new ArrayList<>();
             for (boolean live : new boolean[] {true, false}) {
                 for (Lane lane : Lane.values()) {
+                    int before = claimed.size();
                     claimFrom(select, live, lane, max, claimed, unreadable);
+                    claimed.subList(before, claimed.size()).forEach(r -> lanes.put(r.rowId(), lane));
                 }
             }
-            inFlight.claimed(claimed.stream().map(BufferedReading::rowId).toList());
+            inFlight.claimed(lanes);
             transition(unreadable, RowState.QUEUED, RowState.UNREADABLE);
             // Also ends the read transaction: left open, its snapshot would go stale under the acknowledgements'
             // commits on their own connection, and this connection's next write would fail with SQLITE_BUSY_SNAPSHOT.
@@ -501,7 +534,10 @@ public class ReadingBuffer implements AutoCloseable {
         }
     }
 
-    /** Fills {@code claimed} up to {@code max} from one lane of the live rows or of the backlog, skipping rows in flight. */
+    /**
+     * Fills {@code claimed} up to {@code max} from one lane of the live rows or of the backlog, skipping rows in flight
+     * and acknowledged runs (whole: a run's rows are consecutive ids of this lane).
+     */
     private void claimFrom(PreparedStatement select, boolean live, Lane lane, int max, List<BufferedReading> claimed,
                            List<Long> unreadable) throws SQLException {
         while (claimed.size() + unreadable.size() < max) {
@@ -516,6 +552,12 @@ public class ReadingBuffer implements AutoCloseable {
                 while (rs.next()) {
                     rows++;
                     long id = rs.getLong(1);
+                    Optional<AcknowledgedRuns.Run> run = acknowledged.containing(id);
+                    if (run.isPresent()) {
+                        inFlight.passed(live, lane, Math.min(run.get().last(), range[1]));
+                        rows = room; // not the end of the lane: query again from past the run
+                        break;
+                    }
                     inFlight.passed(live, lane, id);
                     if (inFlight.holds(id)) {
                         continue;
@@ -594,6 +636,7 @@ public class ReadingBuffer implements AutoCloseable {
             return n;
         } catch (SQLException e) {
             rollback(acks);
+            reloadRuns();
             if (DiskSpace.isFull(e)) {
                 disk.full(clock.instant());
                 return 0;
@@ -606,31 +649,21 @@ public class ReadingBuffer implements AutoCloseable {
     }
 
     /**
-     * One UPDATE per run of consecutive ids (a batch claimed from one lane is mostly one run) rather than one per row.
-     * {@code +state}: without the unary plus SQLite would pick the (state, lane, id) index and scan every queued row
-     * of the file instead of the id range.
+     * One run per stretch of consecutive ids of one lane (a batch claimed from one lane is mostly one), recorded in
+     * {@link AcknowledgedRuns} rather than in the rows. Only held rows come here, so each exists and is queued on disk.
      */
     private int acknowledge(List<Long> rowIds) throws SQLException {
-        if (rowIds.isEmpty()) {
-            return 0;
-        }
         List<Long> sorted = rowIds.stream().sorted().toList();
-        int changed = 0;
-        try (PreparedStatement update = acks.prepareStatement("UPDATE reading SET state = 'ACKNOWLEDGED', "
-                + "acknowledged_at = ? WHERE id BETWEEN ? AND ? AND +state = 'QUEUED'")) {
-            long now = clock.millis();
-            int first = 0;
-            for (int i = 1; i <= sorted.size(); i++) {
-                if (i == sorted.size() || sorted.get(i) != sorted.get(i - 1) + 1) {
-                    update.setLong(1, now);
-                    update.setLong(2, sorted.get(first));
-                    update.setLong(3, sorted.get(i - 1));
-                    changed += update.executeUpdate();
-                    first = i;
-                }
+        long now = clock.millis();
+        int first = 0;
+        for (int i = 1; i <= sorted.size(); i++) {
+            if (i == sorted.size() || sorted.get(i) != sorted.get(i - 1) + 1
+                    || inFlight.laneOf(sorted.get(i)) != inFlight.laneOf(sorted.get(first))) {
+                acknowledged.add(acks, sorted.get(first), sorted.get(i - 1), inFlight.laneOf(sorted.get(first)), now);
+                first = i;
             }
         }
-        return changed;
+        return sorted.size();
     }
 
     /**
@@ -761,10 +794,7 @@ public class ReadingBuffer implements AutoCloseable {
 
     /** @return rows deleted: acknowledged before {@code cutoffMillis}, at most {@link #PURGE_CHUNK} */
     private int purgeAcknowledgedChunk(long cutoffMillis) throws SQLException {
-        try (PreparedStatement delete = db.prepareStatement(PURGE_SQL)) {
-            delete.setLong(1, cutoffMillis);
-            return delete.executeUpdate();
-        }
+        return acknowledged.purge(db, cutoffMillis, PURGE_CHUNK);
     }
 
     /** @return bytes given back; none while fewer than the threshold's pages are free at the start of a pass */
@@ -796,16 +826,30 @@ public class ReadingBuffer implements AutoCloseable {
                 for (Lane lane : Lane.values()) {
                     unsentByLane.put(lane, 0L);
                 }
-                long oldestUnsentId = Long.MAX_VALUE;
+                Map<Lane, Long> firstQueued = new EnumMap<>(Lane.class);
                 try (ResultSet rs = s.executeQuery(STATS_SQL)) {
                     while (rs.next()) {
-                        RowState state = RowState.valueOf(rs.getString(1));
+                        Lane lane = Lane.ofRank(rs.getInt(2));
                         long count = rs.getLong(3);
+                        if ("ACKNOWLEDGED_RUNS".equals(rs.getString(1))) {
+                            // Queued on disk, counted among them above or below: taken off the lane's unsent.
+                            byState.merge(RowState.ACKNOWLEDGED, count, Long::sum);
+                            byState.merge(RowState.QUEUED, -count, Long::sum);
+                            unsentByLane.merge(lane, -count, Long::sum);
+                            continue;
+                        }
+                        RowState state = RowState.valueOf(rs.getString(1));
                         byState.merge(state, count, Long::sum);
                         if (state == RowState.QUEUED || state == RowState.IN_FLIGHT) {
-                            unsentByLane.merge(Lane.ofRank(rs.getInt(2)), count, Long::sum);
-                            oldestUnsentId = Math.min(oldestUnsentId, rs.getLong(4));
+                            unsentByLane.merge(lane, count, Long::sum);
+                            firstQueued.merge(lane, rs.getLong(4), Math::min);
                         }
+                    }
+                }
+                long oldestUnsentId = Long.MAX_VALUE;
+                for (Map.Entry<Lane, Long> lane : firstQueued.entrySet()) {
+                    if (unsentByLane.get(lane.getKey()) > 0) {
+                        oldestUnsentId = Math.min(oldestUnsentId, firstUnsent(lane.getKey(), lane.getValue()));
                     }
                 }
                 Optional<Duration> oldestAge = Optional.empty();
@@ -833,6 +877,31 @@ public class ReadingBuffer implements AutoCloseable {
                         usedBytes(reader), settings.maxSizeBytes(), disk.fullSince());
             } catch (SQLException e) {
                 throw new BufferException("stats failed", e);
+            }
+        }
+    }
+
+    /**
+     * The lane's first row at or after {@code id} that is queued and not acknowledged, stepping over acknowledged
+     * runs (one query per run before it, and runs that follow each other in a lane are one). On the reader.
+     */
+    private long firstUnsent(Lane lane, long id) throws SQLException {
+        long candidate = id;
+        try (PreparedStatement next = reader.prepareStatement(NEXT_QUEUED_SQL)) {
+            while (true) {
+                long at = candidate;
+                Optional<AcknowledgedRuns.Run> run = withLock(() -> acknowledged.containing(at));
+                if (run.isEmpty()) {
+                    return candidate;
+                }
+                next.setInt(1, lane.rank());
+                next.setLong(2, run.get().last());
+                try (ResultSet rs = next.executeQuery()) {
+                    if (!rs.next()) {
+                        return Long.MAX_VALUE;
+                    }
+                    candidate = rs.getLong(1);
+                }
             }
         }
     }
@@ -1051,18 +1120,11 @@ public class ReadingBuffer implements AutoCloseable {
         if (rowIds.isEmpty()) {
             return 0;
         }
-        try (PreparedStatement update = db.prepareStatement(
-                "UPDATE reading SET state = ?, acknowledged_at = ? WHERE id = ? AND state = ?")) {
-            long now = clock.millis();
+        try (PreparedStatement update = db.prepareStatement("UPDATE reading SET state = ? WHERE id = ? AND state = ?")) {
             for (long id : rowIds) {
                 update.setString(1, to.name());
-                if (to == RowState.ACKNOWLEDGED) {
-                    update.setLong(2, now);
-                } else {
-                    update.setNull(2, java.sql.Types.INTEGER);
-                }
-                update.setLong(3, id);
-                update.setString(4, from.name());
+                update.setLong(2, id);
+                update.setString(3, from.name());
                 update.addBatch();
             }
             int changed = 0;
@@ -1073,8 +1135,22 @@ public class ReadingBuffer implements AutoCloseable {
         }
     }
 
+    /** Under the lock. The acknowledged runs are reread: the transaction may have changed them in memory already. */
     private void rollback() {
         rollback(db);
+        reloadRuns();
+    }
+
+    /** Under the lock, after a rollback of a transaction that may have changed acknowledged runs. */
+    private void reloadRuns() {
+        try {
+            acknowledged.load(db);
+            db.commit();
+        } catch (SQLException e) {
+            rollback(db);
+            // The next transaction that changes runs fails the same way, and reloads again.
+            LOG.warn("rereading the acknowledged runs failed: {}", e.getMessage());
+        }
     }
 
     private static void rollback(Connection connection) {

@@ -5,7 +5,8 @@ package io.vitalwire.gateway.buffer;
  *
  * <p>QUEUED → IN_FLIGHT → PUBLISHED → ACKNOWLEDGED; IN_FLIGHT and PUBLISHED go back to QUEUED when the publish fails,
  * its outcome is unknown, or the receipt does not come in time. IN_FLIGHT and PUBLISHED are held in memory only: on
- * disk such a row is QUEUED, which is what it must be after a crash (see InFlightRows).
+ * disk such a row is QUEUED, which is what it must be after a crash (see InFlightRows). ACKNOWLEDGED is on disk in
+ * the acknowledged runs beside the rows (see AcknowledgedRuns).
  */
 public enum RowState {
     /** Accepted and committed to disk; waiting for the uplink. */
@@ -24,7 +25,8 @@ public enum RowState {
      * vitalwire.gateway.uplink.receipts-required=false}, the broker's PUBACK). The row is kept for debugging, and
      * its key remembers the reading so that a device re-sending the record is recognised, until maintenance deletes
      * it after the acknowledged-retention — or sooner when the buffer is at capacity. A record re-sent after that is
-     * forwarded again; the cloud deduplicates by key.
+     * forwarded again; the cloud deduplicates by key. Not written into the row: on disk the row stays QUEUED and
+     * {@link AcknowledgedRuns} names it, so that acknowledging never rewrites readings.
      */
     ACKNOWLEDGED,
     /**

@@ -26,6 +26,20 @@ public sealed interface IntakeOutcome {
     }
 
     /**
+     * A continuous stream's samples ({@link ReadingIntake#takeStreamed}), normalized and valid, waiting for the
+     * commit of the next stream group: not on disk yet. Nothing may be acknowledged for them — a stream acknowledges
+     * nothing to its device.
+     *
+     * @param readings the normalized readings, in the delivery's order
+     */
+    record Streamed(List<Reading> readings) implements IntakeOutcome {
+
+        public Streamed {
+            readings = List.copyOf(readings);
+        }
+    }
+
+    /**
      * The input's fault: sending the same again will be refused again.
      *
      * @param diagnostic names fields, units and rules, never values: it may end up in logs and device answers

@@ -15,6 +15,7 @@ import io.vitalwire.gateway.normalize.ImplausibleMeasurementException;
 import io.vitalwire.gateway.normalize.NormalizationException;
 import io.vitalwire.gateway.normalize.Normalizer;
 import io.vitalwire.privacy.DeviceAliases;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -62,37 +63,37 @@ public class ReadingIntake {
     private final DeviceEvents events;
     /** When each device and type was last reported refused; as many entries as a home has devices and types. */
     private final Map<String, Instant> lastRefusalReports = new ConcurrentHashMap<>();
+    /** Null when streams are committed at once (a zero interval). */
+    private final StreamCommits streamCommits;
+
+    @Inject
+    ReadingIntake(Normalizer normalizer, ReadingBuffer buffer, MeterRegistry meters, DeviceAliases aliases,
+                  DeviceEvents events, IntakeConfig config) {
+        this(normalizer, buffer, meters, aliases, events, config.getStreamCommitInterval());
+    }
 
     /**
-     * @param aliases how logs name devices
-     * @param events  where a reading refused as implausible is reported, so that a faulty device is seen
+     * @param aliases              how logs name devices
+     * @param events               where a reading refused as implausible is reported, so that a faulty device is seen
+     * @param streamCommitInterval see {@link IntakeConfig#getStreamCommitInterval()}; zero commits streams at once
      */
-    @Inject
     public ReadingIntake(Normalizer normalizer, ReadingBuffer buffer, MeterRegistry meters, DeviceAliases aliases,
-                         DeviceEvents events) {
+                         DeviceEvents events, Duration streamCommitInterval) {
         this.normalizer = normalizer;
         this.buffer = buffer;
         this.meters = meters;
         this.aliases = aliases;
         this.events = events;
+        this.streamCommits = streamCommitInterval.isZero() ? null
+                : new StreamCommits(streamCommitInterval, this::commitStreamed);
     }
 
     /** Normalizes and appends the delivery whole: every reading of it is durable afterwards, or none is. */
     public IntakeOutcome take(Delivery delivery) {
         List<Reading> readings = new ArrayList<>(delivery.measurements().size());
-        DeviceMeasurement current = null;
-        try {
-            for (DeviceMeasurement m : delivery.measurements()) {
-                current = m;
-                readings.add(normalizer.normalize(m, delivery.receivedAt()));
-            }
-        } catch (ImplausibleMeasurementException e) {
-            reportRefused(current, delivery.receivedAt());
-            return new IntakeOutcome.Invalid(IntakeOutcome.Fault.IMPLAUSIBLE, e.getMessage());
-        } catch (NormalizationException e) {
-            return new IntakeOutcome.Invalid(IntakeOutcome.Fault.NOT_NORMALIZABLE, e.getMessage());
-        } catch (IllegalArgumentException e) {
-            return new IntakeOutcome.Invalid(IntakeOutcome.Fault.BREAKS_CONTRACT, e.getMessage());
+        IntakeOutcome.Invalid invalid = normalize(delivery, readings);
+        if (invalid != null) {
+            return invalid;
         }
         Lane lane = laneOf(delivery.provenance());
         try {
@@ -109,6 +110,103 @@ public class ReadingIntake {
                     tag(delivery), deviceOf(delivery), e);
             return new IntakeOutcome.BufferFailing(e.getMessage());
         }
+    }
+
+    /**
+     * A live delivery of a continuous stream's samples, which nothing acknowledges to the device (BLE notifications):
+     * normalized now and refused now if invalid, but committed with whatever else streams within the
+     * {@link IntakeConfig#getStreamCommitInterval() stream commit interval} — one synchronous commit for all of them
+     * instead of one per sample. {@link IntakeOutcome.Streamed} is not durable yet: a failed commit is counted
+     * ({@code vitalwire.intake.readings}, outcome {@code lost-at-capacity} or {@code lost-buffer-failing}) and logged.
+     * Anything else, or a zero interval: {@link #take}.
+     */
+    public IntakeOutcome takeStreamed(Delivery delivery) {
+        if (streamCommits == null || delivery.provenance() != Provenance.LIVE) {
+            return take(delivery);
+        }
+        List<Reading> readings = new ArrayList<>(delivery.measurements().size());
+        IntakeOutcome.Invalid invalid = normalize(delivery, readings);
+        if (invalid != null) {
+            return invalid;
+        }
+        if (!readings.isEmpty()) {
+            streamCommits.add(new StreamCommits.Queued(delivery, readings));
+        }
+        return new IntakeOutcome.Streamed(readings);
+    }
+
+    /** Stream samples waiting for their commit. */
+    public int streamSamplesWaiting() {
+        return streamCommits == null ? 0 : streamCommits.waiting();
+    }
+
+    /** What streams meanwhile is committed at once: the buffer closes after the intake. */
+    @PreDestroy
+    public void close() {
+        if (streamCommits != null) {
+            streamCommits.close();
+        }
+    }
+
+    /** @return null with {@code readings} filled, or why the delivery is invalid */
+    private IntakeOutcome.Invalid normalize(Delivery delivery, List<Reading> readings) {
+        DeviceMeasurement current = null;
+        try {
+            for (DeviceMeasurement m : delivery.measurements()) {
+                current = m;
+                readings.add(normalizer.normalize(m, delivery.receivedAt()));
+            }
+            return null;
+        } catch (ImplausibleMeasurementException e) {
+            reportRefused(current, delivery.receivedAt());
+            return new IntakeOutcome.Invalid(IntakeOutcome.Fault.IMPLAUSIBLE, e.getMessage());
+        } catch (NormalizationException e) {
+            return new IntakeOutcome.Invalid(IntakeOutcome.Fault.NOT_NORMALIZABLE, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return new IntakeOutcome.Invalid(IntakeOutcome.Fault.BREAKS_CONTRACT, e.getMessage());
+        }
+    }
+
+    /**
+     * One group of stream deliveries, one commit ({@link ReadingBuffer#appendEach}: each delivery's keys checked on
+     * their own, so that two samples of one millisecond are kept apart as {@link #take} keeps them); each delivery
+     * then finished as {@link #take} finishes it, or counted lost.
+     */
+    private void commitStreamed(List<StreamCommits.Queued> group) {
+        List<ReadingBuffer.EachAppend> appended;
+        try {
+            appended = buffer.appendEach(Lane.CRITICAL, group.stream().map(StreamCommits.Queued::readings).toList());
+        } catch (BufferException e) {
+            LOG.error("stream samples of {} deliveries could not be prepared for the buffer; they are lost",
+                    group.size(), e);
+            group.forEach(q -> countLost(q, "lost-buffer-failing"));
+            return;
+        }
+        for (int i = 0; i < group.size(); i++) {
+            StreamCommits.Queued q = group.get(i);
+            BufferException failure = appended.get(i).failure();
+            if (failure instanceof BufferFullException) {
+                LOG.debug("buffer at capacity: {} stream samples lost", q.readings().size());
+                countLost(q, "lost-at-capacity");
+            } else if (failure != null) {
+                LOG.error("buffer append of {} stream samples from {} failed; they are lost", q.readings().size(),
+                        deviceOf(q.delivery()), failure);
+                countLost(q, "lost-buffer-failing");
+            } else {
+                try {
+                    countDurable(q.delivery(), keptApart(q.delivery(), Lane.CRITICAL, new ArrayList<>(q.readings()),
+                            appended.get(i).result()));
+                } catch (BufferException e) {
+                    // The samples are stored; only moving one off a key it met failed (logged by the buffer's caller).
+                    LOG.error("a stream sample from {} could not be moved off a known key", deviceOf(q.delivery()), e);
+                }
+            }
+        }
+    }
+
+    private void countLost(StreamCommits.Queued q, String outcome) {
+        meters.counter("vitalwire.intake.readings", "source", tag(q.delivery()), "outcome", outcome)
+                .increment(q.readings().size());
     }
 
     /**

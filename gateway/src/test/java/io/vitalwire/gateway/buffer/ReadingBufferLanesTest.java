@@ -121,9 +121,12 @@ class ReadingBufferLanesTest {
             assertThat(plan(c, ReadingBuffer.CLAIM_SQL))
                     .contains("SEARCH reading USING INDEX reading_state_lane_id (state=? AND lane=? AND id>? AND id<?)")
                     .doesNotContain("TEMP B-TREE");
-            assertThat(plan(c, ReadingBuffer.PURGE_SQL))
-                    .contains("INDEX reading_acknowledged_at (acknowledged_at<?)")
+            assertThat(plan(c, AcknowledgedRuns.DELETE_ROWS_SQL))
+                    .contains("SEARCH reading USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)")
                     .doesNotContain("SCAN reading");
+            assertThat(plan(c, ReadingBuffer.NEXT_QUEUED_SQL))
+                    .contains("SEARCH reading USING COVERING INDEX reading_state_lane_id (state=? AND lane=? AND id>?)")
+                    .doesNotContain("TEMP B-TREE");
             assertThat(plan(c, ReadingBuffer.STATS_SQL)).contains("USING COVERING INDEX reading_state_lane_id");
         }
     }

@@ -76,7 +76,8 @@ class CoapIntakeTest {
                 new DeviceIdentity(null, null, "TH-7", null, null), THERMOMETER_KEY)));
         DeviceAliases aliases = GatewayAliases.load(dir);
         intake = new CoapIntake(config(), credentials,
-                new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, metrics, aliases, events::add),
+                new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, metrics, aliases, events::add,
+                        Duration.ZERO),
                 new IntakeCounters(metrics), Clock.systemUTC(), aliases, policy = new CoapPolicy(MAX_PAYLOAD));
     }
 

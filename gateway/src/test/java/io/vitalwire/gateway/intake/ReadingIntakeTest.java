@@ -1,6 +1,7 @@
 package io.vitalwire.gateway.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vitalwire.contract.DeviceIdentity;
@@ -30,6 +31,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,11 +56,22 @@ class ReadingIntakeTest {
     private ReadingIntake intakeOver(ReadingBuffer behind) {
         buffer = behind;
         return new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters, GatewayAliases.load(dir),
-                events::add);
+                events::add, Duration.ZERO);
+    }
+
+    /** An intake that commits stream samples every {@code interval}; the test closes it before the buffer. */
+    private ReadingIntake streamingIntakeOver(ReadingBuffer behind, Duration interval) {
+        buffer = behind;
+        return new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters, GatewayAliases.load(dir),
+                events::add, interval);
+    }
+
+    private ReadingBuffer newBuffer() {
+        return new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC());
     }
 
     private ReadingIntake intake() {
-        return intakeOver(new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC()));
+        return intakeOver(newBuffer());
     }
 
     private static DeviceMeasurement temperature(String celsius, String unit, Long sequence) {
@@ -210,6 +223,123 @@ class ReadingIntakeTest {
         assertThat(buffer.stats().unsent()).as("both readings kept").isEqualTo(2);
         assertThat(buffer.claimNext(10)).extracting(b -> b.reading().values().get(0).value().toPlainString())
                 .containsExactlyInAnyOrder("36.8", "37.4");
+    }
+
+    /** A stream's untimed samples, one a second as a strap sends them. */
+    private static Delivery streamSample(int second) {
+        return new Delivery(Transport.COAP, Provenance.LIVE, RECEIVED.plusSeconds(second),
+                List.of(untimedTemperature("36." + second % 10)));
+    }
+
+    /** A buffer that counts its group commits' calls. */
+    private ReadingBuffer countingAppends(AtomicInteger appends) {
+        return new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC()) {
+            @Override
+            public List<EachAppend> appendEach(Lane lane, List<List<Reading>> each) {
+                appends.incrementAndGet();
+                return super.appendEach(lane, each);
+            }
+        };
+    }
+
+    @Test
+    void takeStreamed_theSamplesOfAnInterval_areCommittedTogether_whenItEnds() throws Exception {
+        AtomicInteger appends = new AtomicInteger();
+        ReadingIntake intake = streamingIntakeOver(countingAppends(appends), Duration.ofMillis(500));
+        try {
+            for (int second = 0; second < 5; second++) {
+                assertThat(intake.takeStreamed(streamSample(second))).isInstanceOfSatisfying(
+                        IntakeOutcome.Streamed.class, streamed -> assertThat(streamed.readings()).hasSize(1));
+            }
+            assertThat(buffer.stats().unsent()).as("nothing committed before the interval ends").isZero();
+            assertThat(intake.streamSamplesWaiting()).isEqualTo(5);
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (buffer.stats().unsent() < 5 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(buffer.stats().unsentByLane()).containsEntry(Lane.CRITICAL, 5L);
+            assertThat(appends).as("one commit for the five samples").hasValue(1);
+            assertThat(intake.streamSamplesWaiting()).isZero();
+            assertThat(readings("added")).isEqualTo(5);
+        } finally {
+            intake.close();
+        }
+    }
+
+    @Test
+    void takeStreamed_samplesOfOneMillisecondInOneGroup_areEachKeptOnce() {
+        ReadingIntake intake = streamingIntakeOver(newBuffer(), Duration.ofHours(1));
+        for (String celsius : List.of("36.1", "36.2", "36.3")) {
+            intake.takeStreamed(new Delivery(Transport.COAP, Provenance.LIVE, RECEIVED,
+                    List.of(untimedTemperature(celsius))));
+        }
+
+        intake.close();
+
+        assertThat(buffer.stats().unsent()).isEqualTo(3);
+        assertThat(buffer.claimNext(10)).extracting(b -> b.reading().values().get(0).value().toPlainString(),
+                        b -> b.reading().receivedAt())
+                .containsExactlyInAnyOrder(tuple("36.1", RECEIVED), tuple("36.2", RECEIVED.plusMillis(1)),
+                        tuple("36.3", RECEIVED.plusMillis(2)));
+        assertThat(readings("added")).isEqualTo(3);
+    }
+
+    @Test
+    void takeStreamed_anInvalidSample_isRefusedAtOnce_andNeverCommitted() {
+        ReadingIntake intake = streamingIntakeOver(newBuffer(), Duration.ofHours(1));
+
+        IntakeOutcome outcome = intake.takeStreamed(delivery(Provenance.LIVE, temperature("-5", "Cel", 1L)));
+        intake.close();
+
+        assertThat(outcome).isInstanceOfSatisfying(IntakeOutcome.Invalid.class, invalid ->
+                assertThat(invalid.fault()).isEqualTo(IntakeOutcome.Fault.IMPLAUSIBLE));
+        assertThat(buffer.stats().unsent()).isZero();
+    }
+
+    @Test
+    void close_commitsTheWaitingSamplesAtOnce_andLaterOnesOnTheirOwn() {
+        AtomicInteger appends = new AtomicInteger();
+        ReadingIntake intake = streamingIntakeOver(countingAppends(appends), Duration.ofHours(1));
+        intake.takeStreamed(streamSample(0));
+        intake.takeStreamed(streamSample(1));
+
+        intake.close();
+        assertThat(buffer.stats().unsent()).isEqualTo(2);
+        assertThat(appends).hasValue(1);
+
+        intake.takeStreamed(streamSample(2));
+        assertThat(buffer.stats().unsent()).isEqualTo(3);
+    }
+
+    @Test
+    void takeStreamed_aStoredRecord_isCommittedBeforeTheAnswer_asTakeDoes() {
+        ReadingIntake intake = streamingIntakeOver(newBuffer(), Duration.ofHours(1));
+
+        IntakeOutcome outcome = intake.takeStreamed(delivery(Provenance.STORED, temperature("36.8", "Cel", 7L)));
+        intake.close();
+
+        assertThat(outcome).isInstanceOf(IntakeOutcome.Durable.class);
+        assertThat(buffer.stats().unsentByLane()).containsEntry(Lane.ROUTINE, 1L);
+    }
+
+    @Test
+    void takeStreamed_aCommitThatFails_countsItsSamplesLost() {
+        ReadingIntake intake = streamingIntakeOver(new ReadingBuffer(dir.resolve("failing.db"), "FULL",
+                Clock.systemUTC()) {
+            @Override
+            public List<EachAppend> appendEach(Lane lane, List<List<Reading>> each) {
+                return each.stream().map(r -> new EachAppend(null, new BufferException("append failed",
+                        new SQLException("disk I/O error (scripted)")))).toList();
+            }
+        }, Duration.ofHours(1));
+        intake.takeStreamed(streamSample(0));
+        intake.takeStreamed(streamSample(1));
+
+        intake.close();
+
+        assertThat(readings("lost-buffer-failing")).isEqualTo(2);
+        assertThat(readings("added")).isZero();
     }
 
     /** A measurement without a device time or sequence (a SenML record without a time): keyed by receive time. */

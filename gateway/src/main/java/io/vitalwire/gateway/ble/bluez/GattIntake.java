@@ -48,10 +48,17 @@ class GattIntake {
      *                 must not be deleted from the device's memory
      * @param bufferRefused the buffer did not take it (at capacity or failing): a stored record must be fetched
      *                 again, so no record cursor may move past it
+     * @param streamed a continuous stream's sample, taken and waiting for the intake's next stream commit: not
+     *                 durable yet, nothing to acknowledge
      */
-    record Result(List<Reading> readings, boolean durable, boolean bufferRefused) {
-        static final Result NOT_DURABLE = new Result(List.of(), false, false);
-        static final Result BUFFER_REFUSED = new Result(List.of(), false, true);
+    record Result(List<Reading> readings, boolean durable, boolean bufferRefused, boolean streamed) {
+        static final Result NOT_DURABLE = new Result(List.of(), false, false, false);
+        static final Result BUFFER_REFUSED = new Result(List.of(), false, true, false);
+
+        /** Taken by the intake: durable, or a stream's sample on its way. */
+        boolean taken() {
+            return durable || streamed;
+        }
     }
 
     /** @param provenance {@link Provenance#STORED} for a record from the device's memory, else live */
@@ -69,9 +76,13 @@ class GattIntake {
         } catch (IllegalArgumentException e) {
             return refuse("invalid", ref, device, e.getMessage());
         }
-        IntakeOutcome outcome = intake.take(new Delivery(Transport.BLE, provenance, receivedAt, measurements));
+        Delivery delivery = new Delivery(Transport.BLE, provenance, receivedAt, measurements);
+        IntakeOutcome outcome = characteristic.continuous() ? intake.takeStreamed(delivery) : intake.take(delivery);
         if (outcome instanceof IntakeOutcome.Durable durable) {
-            return new Result(durable.readings(), true, false);
+            return new Result(durable.readings(), true, false, false);
+        }
+        if (outcome instanceof IntakeOutcome.Streamed streamed) {
+            return new Result(streamed.readings(), false, false, true);
         }
         if (outcome instanceof IntakeOutcome.Invalid invalid) {
             return refuse(switch (invalid.fault()) {

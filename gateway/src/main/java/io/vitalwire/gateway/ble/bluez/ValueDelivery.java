@@ -52,7 +52,7 @@ final class ValueDelivery {
         Provenance provenance = transfers.isStoredRecord(link, characteristic) ? Provenance.STORED : Provenance.LIVE;
         GattIntake.Result result = gatt.accept(device.identity(), characteristic, value, device.clockOffsetMillis(),
                 receivedAt, provenance);
-        if (result.durable()) {
+        if (result.taken()) {
             link.valueStored(clock.instant());
         }
         if (characteristic == HealthCharacteristic.PLX_SPOT_CHECK_MEASUREMENT) {

@@ -48,6 +48,15 @@ public enum HealthCharacteristic {
         return decoder.decode(value);
     }
 
+    /**
+     * Whether its values are the samples of a continuous stream (a strap's heart rate, an oximeter's continuous
+     * measurement) rather than one measurement a patient took: cloud-ingest windows them and alerts on them only when
+     * sustained ({@code rules.continuous-sources}), and the intake commits them in groups.
+     */
+    public boolean continuous() {
+        return this == HEART_RATE_MEASUREMENT || this == PLX_CONTINUOUS_MEASUREMENT;
+    }
+
     public static Optional<HealthCharacteristic> of(int uuid16) {
         return Arrays.stream(values()).filter(c -> c.uuid16 == uuid16).findFirst();
     }

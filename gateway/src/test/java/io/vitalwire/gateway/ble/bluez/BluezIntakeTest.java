@@ -62,6 +62,9 @@ class BluezIntakeTest {
     private volatile boolean bufferRefuses;
     private List<String> allowList = List.of("C0:1D:00:00:00:01");
     private final List<DeviceEvent> deviceEvents = new CopyOnWriteArrayList<>();
+    /** The intake's stream commit interval; zero (each sample at once) unless a test says otherwise. */
+    private Duration streamCommitInterval = Duration.ZERO;
+    private ReadingIntake readingIntake;
 
     @BeforeEach
     void setUp() {
@@ -85,6 +88,9 @@ class BluezIntakeTest {
         if (intake != null) {
             intake.close();
         }
+        if (readingIntake != null) {
+            readingIntake.close();
+        }
         cursors.close();
         buffer.close();
     }
@@ -93,8 +99,9 @@ class BluezIntakeTest {
         meters = new SimpleMeterRegistry();
         BleCounters counters = new BleCounters(meters);
         DeviceAliases aliases = GatewayAliases.load(dir);
-        GattIntake gatt = new GattIntake(new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters,
-                aliases, deviceEvents::add), counters, aliases);
+        readingIntake = new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters, aliases,
+                deviceEvents::add, streamCommitInterval);
+        GattIntake gatt = new GattIntake(readingIntake, counters, aliases);
         intake = new BluezIntake(new TestConfig(allowList, setDeviceClock), bluez, gatt,
                 counters, ZoneOffset.UTC, Clock.systemUTC(), () -> gatewayClock, new BufferRecordCursors(cursors),
                 deviceEvents::add, aliases);
@@ -106,8 +113,9 @@ class BluezIntakeTest {
         meters = new SimpleMeterRegistry();
         BleCounters counters = new BleCounters(meters);
         DeviceAliases aliases = GatewayAliases.load(dir);
-        GattIntake gatt = new GattIntake(new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters,
-                aliases, deviceEvents::add), counters, aliases);
+        readingIntake = new ReadingIntake(new Normalizer("gw-1", ZoneOffset.UTC), buffer, meters, aliases,
+                deviceEvents::add, streamCommitInterval);
+        GattIntake gatt = new GattIntake(readingIntake, counters, aliases);
         intake = new BluezIntake(new TestConfig(allowList, setDeviceClock), bluez, gatt,
                 counters, ZoneOffset.UTC, Clock.systemUTC(), () -> gatewayClock, new BufferRecordCursors(cursors),
                 deviceEvents::add, aliases, allowList, true);
@@ -391,6 +399,25 @@ class BluezIntakeTest {
         assertThat(rejected("lost-at-capacity", "2A37")).isEqualTo(1);
         assertThat(cursors.last("sn.HRS-0001", "2A18")).isEmpty();
         assertThat(buffer.unreportedGaps()).extracting(Gap::lane).containsExactly(Lane.CRITICAL, Lane.ROUTINE);
+    }
+
+    @Test
+    void heartRateSamples_areCommittedTogether_aStoredRecordAtOnce() {
+        streamCommitInterval = Duration.ofHours(1);
+        bluez.glucose = true;
+        start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bluez.racpWrites.size() == 1);
+
+        for (int bpm = 70; bpm < 73; bpm++) {
+            bluez.emit(new BluezEvent.ValueChanged(HEART_RATE, new byte[] {0x00, (byte) bpm}));
+        }
+        bluez.emit(new BluezEvent.ValueChanged(GLUCOSE, glucoseRecord(7)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> readingIntake.streamSamplesWaiting() == 3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> buffer.stats().unsent() == 1);
+        assertThat(buffer.stats().unsentByLane()).containsEntry(Lane.ROUTINE, 1L).containsEntry(Lane.CRITICAL, 0L);
+
+        readingIntake.close();
+        assertThat(buffer.stats().unsentByLane()).containsEntry(Lane.ROUTINE, 1L).containsEntry(Lane.CRITICAL, 3L);
     }
 
     private double rejected(String reason, String characteristic) {
