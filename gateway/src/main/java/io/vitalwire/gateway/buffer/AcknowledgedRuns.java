@@ -140,10 +140,6 @@ final class AcknowledgedRuns {
         return deleted;
     }
 
-    int runs() {
-        return byFirst.size();
-    }
-
     /**
      * A buffer file whose acknowledgements are still in the wide rows ({@code state = 'ACKNOWLEDGED'}, written before
      * this table existed): moved here as runs, the rows back to {@code QUEUED} on disk, in the caller's transaction.
