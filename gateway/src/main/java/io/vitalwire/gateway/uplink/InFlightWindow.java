@@ -39,6 +39,11 @@ final class InFlightWindow {
         List<Long> rowIds() {
             return rowIds;
         }
+
+        /** When it was published, on the uplink's monotonic clock. */
+        Instant sentAt() {
+            return sentAt;
+        }
     }
 
     /**
@@ -58,6 +63,7 @@ final class InFlightWindow {
     private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
     private final Runnable onOutcome;
     private int capacity = 1;
+    private int rows;
 
     /** @param onOutcome called (on the reporting thread) after each outcome is queued: wakes the uplink */
     InFlightWindow(Runnable onOutcome) {
@@ -77,6 +83,11 @@ final class InFlightWindow {
         return inFlight.size();
     }
 
+    /** Rows of the batches in flight. */
+    int rows() {
+        return rows;
+    }
+
     boolean hasRoom() {
         return inFlight.size() < capacity;
     }
@@ -84,6 +95,7 @@ final class InFlightWindow {
     Batch add(String batchId, List<Long> rowIds, Instant sentAt) {
         Batch batch = new Batch(batchId, rowIds, sentAt);
         inFlight.add(batch);
+        rows += batch.rowIds().size();
         return batch;
     }
 
@@ -108,6 +120,7 @@ final class InFlightWindow {
             if (!inFlight.remove(o.batch())) {
                 continue;
             }
+            rows -= o.batch().rowIds().size();
             if (o.failure() == null) {
                 acknowledged.add(o.batch());
             } else {
@@ -120,10 +133,11 @@ final class InFlightWindow {
 
     /** Empties the window, e.g. for a new connection; returns the rows it held, whose outcome is now unknown. */
     List<Long> abandonAll() {
-        List<Long> rows = new ArrayList<>();
-        inFlight.forEach(b -> rows.addAll(b.rowIds()));
+        List<Long> held = new ArrayList<>();
+        inFlight.forEach(b -> held.addAll(b.rowIds()));
         inFlight.clear();
-        return rows;
+        rows = 0;
+        return held;
     }
 
     /** When the longest-waiting batch was sent, if any is in flight. */

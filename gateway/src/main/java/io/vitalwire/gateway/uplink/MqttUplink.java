@@ -127,8 +127,11 @@ public class MqttUplink implements AutoCloseable {
                 timers);
         this.events = new EventReporter(outbox, topics, config.getHeartbeatInterval(), config.getAckTimeout(), timers);
         this.maxMessageBytes = config.getMaxMessageBytes();
-        this.receipts = new ReceiptWindow(config.getReceiptTimeout(), config.getMaxReceiptTimeout(),
-                config.getMaxAwaitingReceipt(), wake::release);
+        ReceiptPacing pacing = new ReceiptPacing(config.getBatchSize(), config.getMaxAwaitingReceipt(),
+                config.getReceiptQueueTarget());
+        meters.gauge("vitalwire.uplink.paced.limit", pacing, ReceiptPacing::limit);
+        this.receipts = new ReceiptWindow(config.getReceiptTimeout(), config.getMaxReceiptTimeout(), pacing, timers,
+                wake::release);
         this.receiptListener = new ReceiptListener(topics, codec, receipts);
         this.overdueReceipts = new OverdueReceipts(meters, timers);
         this.client = newClient();
@@ -229,7 +232,7 @@ public class MqttUplink implements AutoCloseable {
             throw new MqttException(MqttClientException.REASON_CODE_CLIENT_TIMEOUT);
         }
         boolean sent = false;
-        while (window.hasRoom() && (!config.isReceiptsRequired() || receipts.hasRoom())) {
+        while (window.hasRoom() && (!config.isReceiptsRequired() || receipts.hasRoom(window.rows()))) {
             List<BufferedReading> claimed = buffer.claimNext(config.getBatchSize());
             if (claimed.isEmpty()) {
                 break;
@@ -289,7 +292,7 @@ public class MqttUplink implements AutoCloseable {
             if (config.isReceiptsRequired()) {
                 buffer.markPublished(settled.acknowledgedRows());
                 Instant now = timers.instant();
-                settled.acknowledged().forEach(b -> receipts.acknowledged(b.batchId(), b.rowIds(), now));
+                settled.acknowledged().forEach(b -> receipts.acknowledged(b.batchId(), b.rowIds(), b.sentAt(), now));
             } else {
                 buffer.markAcknowledged(settled.acknowledgedRows());
             }

@@ -1,6 +1,7 @@
 package io.vitalwire.gateway.uplink;
 
 import io.vitalwire.backoff.Backoff;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,24 +22,30 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <p>The timeout grows with the shared {@link Backoff} while receipts stay away altogether (cloud-ingest down: sending
  * the same readings every minute would only fill the broker's queues) and starts again from its minimum with the
- * next receipt. At most {@code maxRows} rows await a receipt; the uplink sends no more until some are receipted or
- * time out, which bounds both the memory held here and what a resend puts on the wire.
+ * next receipt. How many rows may be out at once — awaiting their PUBACK or their receipt — is {@link ReceiptPacing}'s:
+ * enough to keep cloud-ingest busy without a queue at the broker, never more than {@code max-awaiting-receipt}, which
+ * bounds both the memory held here and what a resend puts on the wire.
  *
  * <p>Not thread-safe except for {@link #receiptArrived}, which the MQTT client's thread calls; the uplink's thread
  * does the rest, so the buffer's transitions all happen on one thread.
  */
 final class ReceiptWindow {
 
-    /** One acknowledged batch: its rows and when its receipt is due. */
-    private record Awaiting(List<Long> rowIds, Instant due) {
+    /** One acknowledged batch: its rows, when it was published and when its receipt is due. */
+    private record Awaiting(List<Long> rowIds, Instant sentAt, Instant due) {
     }
 
     private final Map<String, Awaiting> awaiting = new LinkedHashMap<>();
-    private final Queue<List<String>> receipts = new ConcurrentLinkedQueue<>();
+    /** Batch ids a receipt named, and when it arrived: the uplink's thread may settle it a little later. */
+    private record Arrived(List<String> batchIds, Instant at) {
+    }
+
+    private final Queue<Arrived> receipts = new ConcurrentLinkedQueue<>();
+    private final Clock timers;
     private final Runnable onReceipt;
     private final Duration minTimeout;
     private final Backoff timeouts;
-    private final int maxRows;
+    private final ReceiptPacing pacing;
     private Duration timeout;
     private int rows;
     private boolean receiptSinceTimeout = true;
@@ -46,53 +53,58 @@ final class ReceiptWindow {
     /**
      * @param minTimeout how long a receipt may take while receipts come
      * @param maxTimeout the longest wait the backoff grows to while none come
-     * @param maxRows    rows that may await a receipt at once
+     * @param pacing     how many rows may be out at once
+     * @param timers     the uplink's monotonic clock, which stamps a batch's publication and its receipt's arrival
      * @param onReceipt  called (on the MQTT client's thread) after a receipt is queued: wakes the uplink
      */
-    ReceiptWindow(Duration minTimeout, Duration maxTimeout, int maxRows, Runnable onReceipt) {
+    ReceiptWindow(Duration minTimeout, Duration maxTimeout, ReceiptPacing pacing, Clock timers,
+                  Runnable onReceipt) {
+        this.timers = timers;
         this.minTimeout = minTimeout;
         this.timeouts = new Backoff(minTimeout, maxTimeout);
         this.timeout = minTimeout;
-        this.maxRows = Math.max(1, maxRows);
+        this.pacing = pacing;
         this.onReceipt = onReceipt;
     }
 
-    /** Room for more rows to be sent: fewer than {@code maxRows} await a receipt. */
-    boolean hasRoom() {
-        return rows < maxRows;
+    /** Room for more rows to be sent: with {@code inFlight} rows awaiting their PUBACK, fewer are out than paced. */
+    boolean hasRoom(int inFlight) {
+        return rows + inFlight < pacing.limit();
     }
 
     int rows() {
         return rows;
     }
 
-    /** The broker acknowledged the batch: its receipt is due within the current timeout. */
-    void acknowledged(String batchId, List<Long> rowIds, Instant now) {
-        if (awaiting.put(batchId, new Awaiting(List.copyOf(rowIds), now.plus(timeout))) == null) {
+    /** The broker acknowledged the batch published at {@code sentAt}: its receipt is due within the current timeout. */
+    void acknowledged(String batchId, List<Long> rowIds, Instant sentAt, Instant now) {
+        if (awaiting.put(batchId, new Awaiting(List.copyOf(rowIds), sentAt, now.plus(timeout))) == null) {
             rows += rowIds.size();
         }
     }
 
     /** Any thread: a receipt named these batch ids. */
     void receiptArrived(List<String> batchIds) {
-        receipts.add(batchIds);
+        receipts.add(new Arrived(batchIds, timers.instant()));
         onReceipt.run();
     }
 
     /**
      * Takes the receipted batches out of the window. A name the window does not hold (a batch already timed out and
      * sent again, or one of before a restart) is ignored: its rows are settled by the receipt of their latest batch.
+     * Each receipted batch's delay paces what goes out next.
      *
      * @return the rows of the receipted batches
      */
     List<Long> settleReceipts() {
         List<Long> receipted = new ArrayList<>();
-        for (List<String> ids = receipts.poll(); ids != null; ids = receipts.poll()) {
-            for (String id : ids) {
+        for (Arrived arrived = receipts.poll(); arrived != null; arrived = receipts.poll()) {
+            for (String id : arrived.batchIds()) {
                 Awaiting batch = awaiting.remove(id);
                 if (batch != null) {
                     receipted.addAll(batch.rowIds());
                     rows -= batch.rowIds().size();
+                    pacing.receipted(batch.rowIds().size(), batch.sentAt(), arrived.at());
                 }
             }
             receiptSinceTimeout = true;
@@ -125,6 +137,7 @@ final class ReceiptWindow {
             it.remove();
         }
         if (!overdue.isEmpty()) {
+            pacing.restart();
             if (!receiptSinceTimeout) {
                 timeout = timeouts.next();
             }

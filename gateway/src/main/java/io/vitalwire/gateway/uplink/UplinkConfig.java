@@ -90,12 +90,23 @@ public interface UplinkConfig {
     Duration getMaxReceiptTimeout();
 
     /**
-     * Most readings that may await their receipt at once; the uplink sends no more until receipts come or time out.
-     * Bounds the memory that holds them (a few bytes each) and what one resend puts on the wire; at the default a
-     * receipt may take 1.5 s at 30,000 readings/s without slowing the uplink. Default 50000.
+     * Most readings that may be out at once (awaiting their PUBACK or their receipt); the uplink sends no more until
+     * receipts come or time out. The ceiling of the paced limit (see {@link #getReceiptQueueTarget()}); bounds the
+     * memory that holds them (a few bytes each) and what one resend puts on the wire; at the default a receipt may
+     * take 1.5 s at 30,000 readings/s without slowing the uplink. Default 50000.
      */
     @Bindable(defaultValue = "50000")
     int getMaxAwaitingReceipt();
+
+    /**
+     * How long a batch may queue on its way to cloud-ingest (its receipt's delay beyond the quickest of the last
+     * minute) before the uplink lets fewer readings out: what a live reading waits behind a draining backlog, at the
+     * broker, where live-first claims cannot overtake it ({@code ReceiptPacing}). Lower costs a draining hub
+     * throughput on a slow round trip; higher delays live readings, this hub's and, in a fleet, everybody's.
+     * Default 100ms.
+     */
+    @Bindable(defaultValue = "100ms")
+    Duration getReceiptQueueTarget();
 
     /** Interval of the status heartbeat. Default 30s. */
     @Bindable(defaultValue = "30s")
