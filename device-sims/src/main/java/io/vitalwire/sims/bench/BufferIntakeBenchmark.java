@@ -27,6 +27,10 @@ import java.util.concurrent.Future;
  * baseline), and {@code writers} threads appending small packs at once, as devices do, where group commit decides
  * how many fsyncs there are.
  *
+ * <p>A second baseline bounds the many writers' shape: the raw inserts with {@code writers × pack} rows per
+ * transaction, the most one group commit can hold while each writer waits for its pack's commit before it sends the
+ * next (as a device waits for its answer). No durable intake of such packs commits more rows per fsync than that.
+ *
  * <p>Usage: {@code deploy/dev/bench.sh intake [readings] [batch] [writers] [pack]} (defaults 200000, 1000, 8, 10).
  */
 public final class BufferIntakeBenchmark {
@@ -48,18 +52,24 @@ public final class BufferIntakeBenchmark {
         rawInserts(dir.resolve("raw-warm-up.db"), readings, batch);
         oneWriter(dir.resolve("one-warm-up.db"), readings, batch);
         manyWriters(dir.resolve("many-warm-up.db"), readings, writers, pack);
+        rawInserts(dir.resolve("ceiling-warm-up.db"), readings, writers * pack);
         Rounds rounds = Rounds.run(ROUNDS, "%,10.0f readings/s", List.of(
                 new Rounds.Named("raw batched SQLite (" + batch + " rows/txn)",
                         round -> rawInserts(dir.resolve("raw-" + round + ".db"), readings, batch)),
                 new Rounds.Named("buffer, 1 writer, packs of " + batch,
                         round -> oneWriter(dir.resolve("one-" + round + ".db"), readings, batch)),
                 new Rounds.Named("buffer, " + writers + " writers, packs of " + pack,
-                        round -> manyWriters(dir.resolve("many-" + round + ".db"), readings, writers, pack))));
+                        round -> manyWriters(dir.resolve("many-" + round + ".db"), readings, writers, pack)),
+                new Rounds.Named("raw SQLite, " + writers * pack + " rows/txn (a full group commit of "
+                        + writers + " writers)",
+                        round -> rawInserts(dir.resolve("ceiling-" + round + ".db"), readings, writers * pack))));
         System.out.printf("%nDurable intake, %,d readings, synchronous=FULL, medians of %d rounds after one of "
                 + "warm-up%n", total, ROUNDS);
         rounds.printRates();
         rounds.printRatio("1 writer / raw", 1, 0);
         rounds.printRatio(writers + " writers / raw", 2, 0);
+        rounds.printRatio(writers * pack + " rows/txn / raw (the ceiling for " + writers + " writers)", 3, 0);
+        rounds.printRatio(writers + " writers / that ceiling", 2, 3);
     }
 
     private static double rawInserts(Path file, List<Reading> readings, int batch) throws Exception {

@@ -2,8 +2,9 @@ package io.vitalwire.gateway.buffer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vitalwire.contract.ContractCodec;
 import io.vitalwire.contract.Reading;
+import io.vitalwire.gateway.buffer.PackSealer.SealedPack;
+import io.vitalwire.gateway.buffer.PackSealer.SealedReading;
 import io.vitalwire.gateway.identity.GatewayConfig;
 import io.vitalwire.gateway.identity.SystemdCredentials;
 import jakarta.annotation.PreDestroy;
@@ -35,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -85,7 +87,6 @@ public class ReadingBuffer implements AutoCloseable {
             + "UNION ALL SELECT 'ACKNOWLEDGED_RUNS', lane, SUM(last_id - first_id + 1), MIN(first_id) "
             + "FROM acknowledged GROUP BY lane";
 
-    private final ContractCodec codec = new ContractCodec();
     private final Clock clock;
     private final Path file;
     private final BufferSettings settings;
@@ -107,9 +108,13 @@ public class ReadingBuffer implements AutoCloseable {
      */
     private final Connection acks;
     private final PayloadCipher cipher;
+    private final PackSealer sealer;
     private final String keySource;
     private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
     private final Queue<PendingAppend> pendingAppends = new ConcurrentLinkedQueue<>();
+    /** Notified when a group commit ends; {@link #committing} is written under the lock and this monitor. */
+    private final Object commitEnded = new Object();
+    private volatile boolean committing;
     private PreparedStatement usedBytesQuery;
     /** Rows the uplink holds, and the live/backlog boundary of the claims; guarded by {@link #lock}. */
     private final InFlightRows inFlight = new InFlightRows();
@@ -157,6 +162,7 @@ public class ReadingBuffer implements AutoCloseable {
             writer = DriverManager.getConnection("jdbc:sqlite:" + file);
             BufferKey key = openFile(writer, settings);
             this.cipher = new PayloadCipher(key);
+            this.sealer = new PackSealer(cipher);
             this.keySource = key.source();
             if (BufferSchema.isFirstLayout(writer)) {
                 BufferSchema.upgradeFirstLayout(writer, cipher);
@@ -216,9 +222,10 @@ public class ReadingBuffer implements AutoCloseable {
      * New readings → {@link RowState#QUEUED} in {@code lane}, durably: returns only after the commit. Readings whose
      * key is already known are counted, not added.
      *
-     * <p>Group commit: concurrent callers queue their readings (encoded and encrypted on their own threads), and
-     * whoever holds the write lock next commits every queued request in one transaction — one fsync for many devices'
-     * packs instead of one each. A caller whose request someone else committed just returns its result.
+     * <p>Group commit: concurrent callers queue their readings (encoded and encrypted on their own threads; a large
+     * append's also on the other cores, see {@link PackSealer}), and whoever holds the write lock next commits every
+     * queued request in one transaction — one fsync for many devices' packs instead of one each. A caller whose
+     * request someone else committed just returns its result.
      *
      * @throws BufferFullException the buffer is at capacity for this lane; nothing was stored, the refusal is
      *                             counted and recorded as a gap
@@ -252,21 +259,14 @@ public class ReadingBuffer implements AutoCloseable {
         List<PendingAppend> mine = new ArrayList<>(appends.size());
         try {
             for (List<Reading> readings : appends) {
-                mine.add(new PendingAppend(lane, readings.stream().map(this::seal).toList()));
+                mine.add(new PendingAppend(lane, sealer.seal(readings)));
             }
         } catch (RuntimeException e) {
             throw new BufferException("append of " + appends.stream().mapToInt(List::size).sum()
                     + " readings failed", e);
         }
         pendingAppends.addAll(mine);
-        lock.lock();
-        try {
-            if (mine.stream().anyMatch(p -> !p.done)) {
-                commitPendingAppends();
-            }
-        } finally {
-            lock.unlock();
-        }
+        awaitCommit(mine);
         if (mine.stream().anyMatch(p -> p.failure == null && p.added > 0)) {
             appendListeners.forEach(Runnable::run);
         }
@@ -274,45 +274,83 @@ public class ReadingBuffer implements AutoCloseable {
                 : new EachAppend(new AppendResult(p.added, p.readings.size() - p.added, p.known), null)).toList();
     }
 
-    /** A reading as stored: its key in the clear (the contract keeps keys free of patient data), payload sealed. */
-    private record SealedReading(String key, String device, byte[] payload) {
+    /**
+     * Returns once {@code mine} are committed (or refused): by a group commit already running, which carried them if it
+     * started after they were queued — waited for without the write lock, so that the writers it carried return at
+     * once instead of taking the lock one after another only to find their packs done — or by this thread's own.
+     */
+    private void awaitCommit(List<PendingAppend> mine) {
+        boolean mayWait = true;
+        while (!allDone(mine)) {
+            synchronized (commitEnded) {
+                while (mayWait && committing && !allDone(mine)) {
+                    try {
+                        commitEnded.wait();
+                    } catch (InterruptedException e) {
+                        // The appends are queued: see them through under the lock, and keep the interrupt for later.
+                        Thread.currentThread().interrupt();
+                        mayWait = false;
+                    }
+                }
+            }
+            if (allDone(mine)) {
+                return;
+            }
+            lock.lock();
+            try {
+                if (!allDone(mine)) {
+                    commitPendingAppends();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
-    private SealedReading seal(Reading reading) {
-        byte[] key = reading.key().getBytes(StandardCharsets.UTF_8);
-        byte[] sealed = cipher.seal(codec.encodeReading(reading), key);
-        return new SealedReading(reading.key(), deviceOf(reading.key()), sealed);
+    private static boolean allDone(List<PendingAppend> appends) {
+        for (PendingAppend p : appends) {
+            if (!p.done) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    /** The device segment of a reading key ({@code gatewayId/deviceId[.uN]/moment/mdc}), as gaps name devices. */
-    private static String deviceOf(String readingKey) {
-        String[] parts = readingKey.split("/", 3);
-        return parts.length > 1 ? parts[1] : "unknown";
-    }
-
-    /** One caller's readings waiting for the next group commit; its fields are written and read under the lock. */
+    /**
+     * One caller's readings waiting for the next group commit. Its fields are written under the lock, {@link #done}
+     * last: a caller that sees it set (without the lock) sees the rest.
+     */
     private static final class PendingAppend {
         final Lane lane;
-        final List<SealedReading> readings;
-        boolean done;
+        final SealedPack readings;
+        volatile boolean done;
         int added;
         final Set<String> known = new HashSet<>();
         BufferException failure;
 
-        PendingAppend(Lane lane, List<SealedReading> readings) {
+        PendingAppend(Lane lane, SealedPack readings) {
             this.lane = lane;
             this.readings = readings;
         }
     }
 
+    /** Under the lock: commits every queued append, then wakes the callers waiting for it ({@link #awaitCommit}). */
     private void commitPendingAppends() {
-        List<PendingAppend> group = new ArrayList<>();
-        for (PendingAppend p = pendingAppends.poll(); p != null; p = pendingAppends.poll()) {
-            group.add(p);
-        }
-        long now = clock.millis();
-        for (int attempt = 1; !commitGroup(group, now, attempt < GROUP_COMMIT_ATTEMPTS); attempt++) {
-            counters.busyRetry();
+        committing = true;
+        try {
+            List<PendingAppend> group = new ArrayList<>();
+            for (PendingAppend p = pendingAppends.poll(); p != null; p = pendingAppends.poll()) {
+                group.add(p);
+            }
+            long now = clock.millis();
+            for (int attempt = 1; !commitGroup(group, now, attempt < GROUP_COMMIT_ATTEMPTS); attempt++) {
+                counters.busyRetry();
+            }
+        } finally {
+            synchronized (commitEnded) {
+                committing = false;
+                commitEnded.notifyAll();
+            }
         }
     }
 
@@ -343,41 +381,57 @@ public class ReadingBuffer implements AutoCloseable {
         try {
             takeWriteLock();
             List<PendingAppend> refused = refuseAtCapacity(group);
+            List<Integer> counts = new ArrayList<>();
             try (PreparedStatement insert = db.prepareStatement("INSERT OR IGNORE INTO reading "
                     + "(reading_key, state, lane, accepted_at, payload) VALUES (?, 'QUEUED', ?, ?, ?)")) {
+                // Chunk by chunk: a large append's next chunk is sealed on another core while this one is inserted.
                 for (PendingAppend p : group) {
                     if (refused.contains(p)) {
                         continue;
                     }
-                    for (SealedReading r : p.readings) {
-                        insert.setString(1, r.key());
-                        insert.setInt(2, p.lane.rank());
-                        insert.setLong(3, now);
-                        insert.setBytes(4, r.payload());
-                        insert.addBatch();
-                    }
-                }
-                int[] counts = insert.executeBatch();
-                for (PendingAppend p : refused) {
-                    recordGap(p, now);
-                }
-                deferredGaps.writeTo(db);
-                db.commit();
-                committed();
-                int i = 0;
-                for (PendingAppend p : group) {
-                    if (!refused.contains(p)) {
-                        for (SealedReading r : p.readings) {
-                            int inserted = counts[i++];
-                            p.added += inserted;
-                            if (inserted == 0) {
-                                p.known.add(r.key());
-                            }
+                    for (int c = 0; c < p.readings.chunkCount(); c++) {
+                        for (SealedReading r : sealedChunk(p, c)) {
+                            insert.setString(1, r.key());
+                            insert.setInt(2, p.lane.rank());
+                            insert.setLong(3, now);
+                            insert.setBytes(4, r.payload());
+                            insert.addBatch();
+                        }
+                        if (p.readings.chunkCount() > 1) {
+                            addCounts(counts, insert.executeBatch());
                         }
                     }
-                    p.done = true;
                 }
+                addCounts(counts, insert.executeBatch());
             }
+            for (PendingAppend p : refused) {
+                recordGap(p, now);
+            }
+            deferredGaps.writeTo(db);
+            db.commit();
+            committed();
+            int i = 0;
+            for (PendingAppend p : group) {
+                if (!refused.contains(p)) {
+                    for (String key : p.readings.keys()) {
+                        int inserted = counts.get(i++);
+                        p.added += inserted;
+                        if (inserted == 0) {
+                            p.known.add(key);
+                        }
+                    }
+                }
+                p.done = true;
+            }
+        } catch (SealFailed e) {
+            // Only that append fails, as if it had failed on its caller's thread; the others go again without it.
+            rollback();
+            e.append.failure = new BufferException("append of " + e.append.readings.size() + " readings failed",
+                    e.getCause());
+            e.append.done = true;
+            List<PendingAppend> others = new ArrayList<>(group);
+            others.remove(e.append);
+            return others.isEmpty() || commitGroup(others, now, mayRetry);
         } catch (SQLException | RuntimeException e) {
             rollback();
             if (mayRetry && Transactions.lostWriteLock(e)) {
@@ -397,6 +451,31 @@ public class ReadingBuffer implements AutoCloseable {
         return true;
     }
 
+    private static void addCounts(List<Integer> counts, int[] batch) {
+        for (int count : batch) {
+            counts.add(count);
+        }
+    }
+
+    /** The append's {@code chunk}th chunk of sealed readings, once sealed. */
+    private static List<SealedReading> sealedChunk(PendingAppend p, int chunk) {
+        try {
+            return p.readings.chunk(chunk);
+        } catch (CompletionException e) {
+            throw new SealFailed(p, e.getCause());
+        }
+    }
+
+    /** A chunk of {@code append}'s readings could not be sealed on a sealing thread. */
+    private static final class SealFailed extends RuntimeException {
+        private final transient PendingAppend append;
+
+        SealFailed(PendingAppend append, Throwable cause) {
+            super(cause);
+            this.append = append;
+        }
+    }
+
     /**
      * The filesystem had no room for the group's commit: each append is refused as at capacity (its source keeps its
      * readings and retries), counted, and folded into a gap that the next successful commit records. An append whose
@@ -408,16 +487,14 @@ public class ReadingBuffer implements AutoCloseable {
                     + "(a gap is recorded then); nothing stored is affected");
         }
         for (PendingAppend p : group) {
-            p.done = true;
             if (alreadyStored(p)) {
-                p.readings.forEach(r -> p.known.add(r.key()));
-                continue;
+                p.known.addAll(p.readings.keys());
+            } else {
+                p.failure = BufferFullException.diskFull(p.lane);
+                deferredGaps.add(p.lane, now, p.readings.size(), p.readings.devices());
+                counters.refused(p.lane, GapReason.DISK_FULL, p.readings.size());
             }
-            p.failure = BufferFullException.diskFull(p.lane);
-            Set<String> devices = new LinkedHashSet<>();
-            p.readings.forEach(r -> devices.add(r.device()));
-            deferredGaps.add(p.lane, now, p.readings.size(), devices);
-            counters.refused(p.lane, GapReason.DISK_FULL, p.readings.size());
+            p.done = true;
         }
     }
 
@@ -462,10 +539,10 @@ public class ReadingBuffer implements AutoCloseable {
         return refused;
     }
 
-    private boolean allKnown(List<SealedReading> readings) throws SQLException {
+    private boolean allKnown(SealedPack readings) throws SQLException {
         try (PreparedStatement q = db.prepareStatement("SELECT 1 FROM reading WHERE reading_key = ?")) {
-            for (SealedReading r : readings) {
-                q.setString(1, r.key());
+            for (String key : readings.keys()) {
+                q.setString(1, key);
                 try (ResultSet rs = q.executeQuery()) {
                     if (!rs.next()) {
                         return false;
@@ -477,9 +554,7 @@ public class ReadingBuffer implements AutoCloseable {
     }
 
     private void recordGap(PendingAppend p, long now) throws SQLException {
-        Set<String> devices = new LinkedHashSet<>();
-        p.readings.forEach(r -> devices.add(r.device()));
-        if (GapLog.record(db, p.lane, GapReason.CAPACITY, now, now, p.readings.size(), devices)) {
+        if (GapLog.record(db, p.lane, GapReason.CAPACITY, now, now, p.readings.size(), p.readings.devices())) {
             LOG.warn("{}: refusing them until there is room; a gap is recorded for the cloud", p.failure.getMessage());
         }
         counters.refused(p.lane, GapReason.CAPACITY, p.readings.size());
@@ -916,6 +991,7 @@ public class ReadingBuffer implements AutoCloseable {
             }
             acks.close();
             db.close();
+            sealer.close();
         } catch (SQLException e) {
             LOG.warn("closing the buffer: {}", e.getMessage());
         } finally {

@@ -162,6 +162,25 @@ class ReadingBufferTest {
         }
     }
 
+    @Test
+    void aLargeAppend_sealedInChunksOnSeveralThreads_isStoredWhole_inOrder_andItsKnownKeysCounted() {
+        try (ReadingBuffer buffer = open()) {
+            buffer.append(Lane.ROUTINE, List.of(reading(700)));
+            List<Reading> pack = new ArrayList<>();
+            for (long s = 0; s < PackSealer.CHUNK * 8L; s++) {
+                pack.add(reading(s));
+            }
+
+            assertThat(buffer.append(Lane.ROUTINE, pack))
+                    .isEqualTo(new AppendResult(pack.size() - 1, 1, Set.of(reading(700).key())));
+
+            List<Long> claimed = buffer.claimNext(10_000).stream().map(b -> b.reading().sequence()).toList();
+            List<Long> expected = new ArrayList<>(List.of(700L));
+            pack.stream().map(Reading::sequence).filter(s -> s != 700L).forEach(expected::add);
+            assertThat(claimed).as("every reading decrypts and decodes, in the append's order").isEqualTo(expected);
+        }
+    }
+
     private ReadingBuffer open() {
         return new ReadingBuffer(dir.resolve("buffer.db"), "FULL", Clock.systemUTC());
     }
