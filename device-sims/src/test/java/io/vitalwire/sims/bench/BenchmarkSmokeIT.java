@@ -42,7 +42,8 @@ class BenchmarkSmokeIT {
     void intake_storesEveryReading_onEveryPath() throws Exception {
         BufferIntakeBenchmark.main(new String[] {"3000", "500", "4", "10"});
 
-        assertThat(printed()).contains("Durable intake, 3,000 readings", "1 writer / raw", "4 writers / raw");
+        assertThat(printed()).contains("Durable intake, 3,000 readings", "1 writer / raw", "4 writers / raw",
+                "packs per group commit", "raw group commit of 4 writers / raw");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.vitalwire.gateway.buffer;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 
@@ -7,9 +8,13 @@ import java.util.Locale;
 final class BufferCounters {
 
     private final MeterRegistry registry;
+    private final DistributionSummary appendsPerCommit;
+    private final DistributionSummary readingsPerCommit;
 
     BufferCounters(MeterRegistry registry) {
         this.registry = registry;
+        this.appendsPerCommit = registry.summary("vitalwire.buffer.commit.appends");
+        this.readingsPerCommit = registry.summary("vitalwire.buffer.commit.readings");
     }
 
     /** Readings refused ({@code vitalwire.buffer.refused{lane, reason="capacity"|"disk-full"}}). */
@@ -24,6 +29,15 @@ final class BufferCounters {
      */
     void busyRetry() {
         registry.counter("vitalwire.buffer.commit.retried").increment();
+    }
+
+    /**
+     * One group commit's size: how many appends ({@code vitalwire.buffer.commit.appends}) and readings
+     * ({@code vitalwire.buffer.commit.readings}) it carried — the appends per fsync that group commit is for.
+     */
+    void groupCommitted(int appends, int readings) {
+        appendsPerCommit.record(appends);
+        readingsPerCommit.record(readings);
     }
 
     /** A row set aside as UNREADABLE: {@code undecryptable} (wrong key or altered). */

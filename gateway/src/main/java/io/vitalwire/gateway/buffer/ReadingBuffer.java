@@ -410,6 +410,7 @@ public class ReadingBuffer implements AutoCloseable {
             deferredGaps.writeTo(db);
             db.commit();
             committed();
+            counters.groupCommitted(group.size(), group.stream().mapToInt(p -> p.readings.size()).sum());
             int i = 0;
             for (PendingAppend p : group) {
                 if (!refused.contains(p)) {
