@@ -40,7 +40,7 @@ run() {
 }
 
 # The fleet benchmark runs cloud-ingest's jar as processes: package, never install (the shared ~/.m2 keeps others'
-# artifacts). Logging configured by name, as run() does (the gateway's jar brings a logback.xml too).
+# artifacts). Logging configured by name, as run() does (the gateway's jar brings its own, which steps aside for it).
 run_fleet() {
   mvn -B -q -ntp package -DskipTests -pl device-sims -am
   mvn -B -q -ntp -pl device-sims dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt >/dev/null

@@ -21,8 +21,8 @@ public final class SimsCommand implements Runnable {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        // By name: the gateway's jar on this classpath brings a logback.xml too, and logback greets two of them with
-        // twenty lines of warnings.
+        // By name: the gateway's jar on this classpath brings its logging configured in code (GatewayLogging), which
+        // steps aside only for a file named so.
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "sims-logback.xml");
         }

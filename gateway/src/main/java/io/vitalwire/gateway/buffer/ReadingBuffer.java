@@ -87,6 +87,13 @@ public class ReadingBuffer implements AutoCloseable {
             + "UNION ALL SELECT 'ACKNOWLEDGED_RUNS', lane, SUM(last_id - first_id + 1), MIN(first_id) "
             + "FROM acknowledged GROUP BY lane";
 
+    /**
+     * The page cache of the connections beside the writer's (SQLite's default is 2 MB each, in the hub's memory once
+     * touched): they read counts and small tables, and the operating system caches the file's pages anyway. The writer
+     * keeps the default: claims and inserts walk the table and its indexes.
+     */
+    static final String SMALL_PAGE_CACHE = "PRAGMA cache_size=-256";
+
     private final Clock clock;
     private final Path file;
     private final BufferSettings settings;
@@ -177,12 +184,14 @@ public class ReadingBuffer implements AutoCloseable {
             try (Statement s = readOnly.createStatement()) {
                 s.execute("PRAGMA busy_timeout=5000");
                 s.execute("PRAGMA query_only=1");
+                s.execute(SMALL_PAGE_CACHE);
             }
             this.reader = readOnly;
             acknowledging = DriverManager.getConnection("jdbc:sqlite:" + file);
             try (Statement s = acknowledging.createStatement()) {
                 s.execute("PRAGMA busy_timeout=5000");
                 s.execute("PRAGMA synchronous=NORMAL");
+                s.execute(SMALL_PAGE_CACHE);
             }
             acknowledging.setAutoCommit(false);
             this.acks = acknowledging;

@@ -49,6 +49,7 @@ public class RecordCursors implements AutoCloseable {
             db = DriverManager.getConnection("jdbc:sqlite:" + file);
             try (Statement s = db.createStatement()) {
                 s.execute("PRAGMA busy_timeout=5000");
+                s.execute(ReadingBuffer.SMALL_PAGE_CACHE);
                 s.executeUpdate(SCHEMA);
             }
         } catch (SQLException e) {
