@@ -1,8 +1,7 @@
 package io.vitalwire.ingest;
 
 import io.micronaut.context.annotation.Factory;
-import io.vitalwire.ingest.billing.BillingConfig;
-import io.vitalwire.ingest.billing.ReadingDaysStage;
+import io.vitalwire.ingest.billing.ReadingDaysTally;
 import io.vitalwire.ingest.fhir.FhirStage;
 import io.vitalwire.ingest.inbox.InboxConfig;
 import io.vitalwire.ingest.influx.InfluxStage;
@@ -23,20 +22,23 @@ import java.time.Clock;
  *            inbox/     the engine: durable entries in PostgreSQL, claims per device, one state per stage,
  *                │      retries with the shared backoff, quarantine/ for refusals (replay/ puts them back)
  *                ▼
- *            resolve    device → patient at the measurement time (the owner every later stage uses)
- *                │
- *        ┌───────┼────────────────┬─────────────────────────┐
- *        ▼       ▼                ▼                         ▼
- *      fhir    influx           rules ──▶ notify/         reading-days (billing/)
- *   Observation every value     thresholds, sustained     the patient's day with a reading,
- *   once;      as a point       streams, weight gain,     in the patient's time zone,
- *   windows                     suppression, late         for RPM billing
+ *            resolve    device → patient at the measurement time (the owner every later stage uses),
+ *                │      committed with the reading-days tally (billing/): the patient's day with a reading,
+ *                │      in the patient's time zone, for RPM billing
+ *        ┌───────┼────────────────┐
+ *        ▼       ▼                ▼
+ *      fhir    influx           rules ──▶ notify/
+ *   Observation every value     thresholds, sustained
+ *   once;      as a point       streams, weight gain,
+ *   windows                     suppression, late
  *                               (webhook outbox, committed with the alert)
  *                                independent: one failing service holds back nothing else
  * </pre>
  *
  * Adding a stage is one class implementing {@code pipeline.Stage} and one line below: {@code then(after, stage,
- * workers)} makes every reading the stage {@code after} is done with pending in it.
+ * workers)} makes every reading the stage {@code after} is done with pending in it. Bookkeeping that needs only
+ * cloud-ingest's own database is a {@code pipeline.Tally} instead, written in the commit of the stage it follows
+ * ({@code tally(after, tally)}): no rows, claims or workers of its own.
  *
  * <p><b>Express lane.</b> Readings that may alert at once — spot measurements, not the samples of continuous streams,
  * which alert only when sustained — are marked at intake, and every stage also has workers that claim only them
@@ -48,12 +50,12 @@ class IngestPipeline {
 
     @Singleton
     Pipeline pipeline(ResolveStage resolve, FhirStage fhir, InfluxStage influx, RulesStage rules, InboxConfig config,
-                      RulesConfig rulesConfig, ReadingDaysStage readingDays, BillingConfig billingConfig) {
+                      RulesConfig rulesConfig, ReadingDaysTally readingDays) {
         return Pipeline.startWith(resolve, config.getResolveWorkers())
                 .then(resolve, fhir, config.getFhirWorkers())
                 .then(resolve, influx, config.getInfluxWorkers())
                 .then(resolve, rules, rulesConfig.getWorkers())
-                .then(resolve, readingDays, billingConfig.getWorkers())
+                .tally(resolve, readingDays)
                 .express(rules::firesAtOnce)
                 .build();
     }

@@ -15,10 +15,6 @@ public interface BillingConfig {
     @Bindable(defaultValue = "UTC")
     String getDefaultZone();
 
-    /** Worker threads of the {@code reading-days} stage on this replica. Default 1 (one statement per claim). */
-    @Bindable(defaultValue = "1")
-    int getWorkers();
-
     /** Length of a billing period in days (CMS: each 30 days). Default 30. */
     @Bindable(defaultValue = "30")
     int getPeriodDays();

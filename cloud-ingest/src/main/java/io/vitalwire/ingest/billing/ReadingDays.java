@@ -15,7 +15,7 @@ import javax.sql.DataSource;
 
 /**
  * Patients' days with readings in PostgreSQL ({@code patient_reading_day}, V19__fleet_and_billing.sql): written by the
- * {@code reading-days} stage, read by the billing report.
+ * {@code reading-days} tally ({@link ReadingDaysTally}), read by the billing report.
  */
 @Singleton
 public class ReadingDays {
@@ -56,11 +56,15 @@ public class ReadingDays {
     public record PatientDays(String patient, List<String> days, List<String> zones, String zone) {
     }
 
-    /** Counts the readings for their patients' days, in one transaction (public for the benchmark). */
+    /** Counts the readings for their patients' days, in a transaction of their own (the benchmark's way). */
     public void count(List<Counted> readings) throws SQLException {
-        if (readings.isEmpty()) {
-            return;
+        if (!readings.isEmpty()) {
+            Jdbc.inTransaction(dataSource, c -> count(c, readings));
         }
+    }
+
+    /** Counts the readings for their patients' days in {@code transaction}, one statement; never commits it. */
+    int count(Connection transaction, List<Counted> readings) throws SQLException {
         int n = readings.size();
         String[] tenants = new String[n];
         String[] patients = new String[n];
@@ -73,16 +77,14 @@ public class ReadingDays {
             measured[i] = Timestamp.from(r.measuredAt());
             received[i] = Timestamp.from(r.receivedAt());
         }
-        Jdbc.inTransaction(dataSource, c -> {
-            try (PreparedStatement insert = c.prepareStatement(COUNT)) {
-                insert.setArray(1, c.createArrayOf("text", tenants));
-                insert.setArray(2, c.createArrayOf("text", patients));
-                insert.setArray(3, c.createArrayOf("timestamptz", measured));
-                insert.setArray(4, c.createArrayOf("timestamptz", received));
-                insert.setString(5, config.getDefaultZone());
-                return insert.executeUpdate();
-            }
-        });
+        try (PreparedStatement insert = transaction.prepareStatement(COUNT)) {
+            insert.setArray(1, transaction.createArrayOf("text", tenants));
+            insert.setArray(2, transaction.createArrayOf("text", patients));
+            insert.setArray(3, transaction.createArrayOf("timestamptz", measured));
+            insert.setArray(4, transaction.createArrayOf("timestamptz", received));
+            insert.setString(5, config.getDefaultZone());
+            return insert.executeUpdate();
+        }
     }
 
     /**

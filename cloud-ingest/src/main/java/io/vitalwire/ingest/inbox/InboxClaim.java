@@ -5,6 +5,7 @@ import io.vitalwire.ingest.pipeline.Failure;
 import io.vitalwire.ingest.pipeline.Owner;
 import io.vitalwire.ingest.pipeline.StageBatch;
 import io.vitalwire.ingest.pipeline.StageEntry;
+import io.vitalwire.ingest.pipeline.Tally;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
 import java.sql.Array;
@@ -28,8 +29,9 @@ import java.util.stream.Stream;
  * PENDING — and the worker {@link #commit}s them together; closing without a commit (a crash, an error) leaves
  * every entry pending, to be handled again, which the stages' idempotence makes harmless.
  *
- * <p>Finishing an entry makes it pending in the stages the {@code Pipeline} declares after this one; a failure keeps
- * it pending until the shared backoff's delay for its attempts has passed.
+ * <p>Finishing an entry makes it pending in the stages the {@code Pipeline} declares after this one, and writes the
+ * tallies it declares with this one in the same transaction; a failure keeps it pending until the shared backoff's
+ * delay for its attempts has passed.
  */
 public final class InboxClaim implements StageBatch, AutoCloseable {
 
@@ -38,6 +40,7 @@ public final class InboxClaim implements StageBatch, AutoCloseable {
     private final Connection connection;
     private final String stage;
     private final List<String> nextStages;
+    private final List<Tally> tallies;
     private final List<InboxEntry> entries;
     private final Map<Long, InboxEntry> byId = new HashMap<>();
     private final List<StageEntry> readable = new ArrayList<>();
@@ -61,11 +64,12 @@ public final class InboxClaim implements StageBatch, AutoCloseable {
     private record Retry(long id, String error, Instant nextAt) {
     }
 
-    InboxClaim(Connection connection, String stage, List<String> nextStages, List<InboxEntry> entries,
-               QuarantineStore quarantine, Clock clock, Backoff backoff) {
+    InboxClaim(Connection connection, String stage, List<String> nextStages, List<Tally> tallies,
+               List<InboxEntry> entries, QuarantineStore quarantine, Clock clock, Backoff backoff) {
         this.connection = connection;
         this.stage = stage;
         this.nextStages = List.copyOf(nextStages);
+        this.tallies = List.copyOf(tallies);
         this.entries = List.copyOf(entries);
         this.quarantine = quarantine;
         this.clock = clock;
@@ -214,6 +218,7 @@ public final class InboxClaim implements StageBatch, AutoCloseable {
                     .map(Settled::entry).toList();
             expect("next stage", recordNext(done, now), done.size() * nextStages.size());
             expect("retry", recordRetries(), retries.size());
+            recordTallies(done);
             connection.commit();
             committed = true;
             return List.copyOf(settled);
@@ -272,6 +277,26 @@ public final class InboxClaim implements StageBatch, AutoCloseable {
             insert.setArray(7, array("boolean", done.stream().map(InboxEntry::express)));
             insert.setArray(8, array("text", nextStages.stream()));
             return insert.executeUpdate();
+        }
+    }
+
+    /**
+     * The tallies the pipeline writes with this stage, last: the row locks they take (a patient's day) are held only
+     * until the commit that follows.
+     */
+    private void recordTallies(List<InboxEntry> done) throws SQLException {
+        if (done.isEmpty() || tallies.isEmpty()) {
+            return;
+        }
+        Map<Long, Owner> decided = new HashMap<>();
+        owners.forEach(o -> decided.put(o.id(), o.owner()));
+        List<StageEntry> finished = new ArrayList<>(done.size());
+        for (InboxEntry e : done) {
+            finished.add(new StageEntry(e.id(), e.topic(), e.device(), e.receivedAt(), e.reading(),
+                    decided.getOrDefault(e.id(), e.owner()), e.attempts()));
+        }
+        for (Tally tally : tallies) {
+            tally.record(connection, finished);
         }
     }
 

@@ -291,7 +291,8 @@ public class InboxStore {
             // After the reads, not before: this statement also ends the last read's portal, which would otherwise
             // keep its snapshot, and so PostgreSQL's horizon, for as long as the stage works (see due).
             commitAsynchronously(c);
-            return Optional.of(new InboxClaim(c, stage, pipeline.next(stage), entries, quarantine, clock, backoff));
+            return Optional.of(new InboxClaim(c, stage, pipeline.next(stage), pipeline.tallies(stage), entries,
+                    quarantine, clock, backoff));
         } catch (SQLException | RuntimeException e) {
             Jdbc.abandon(c);
             throw new IllegalStateException("cannot claim " + stage + " entries: " + e.getMessage(), e);

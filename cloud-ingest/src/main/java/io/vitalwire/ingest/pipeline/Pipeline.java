@@ -28,11 +28,17 @@ public final class Pipeline {
         }
     }
 
+    /** One declared tally: {@code tally} is written in the commit of {@code after}'s claims. */
+    private record Tallied(Tally tally, String after) {
+    }
+
     private final Map<String, Step> steps;
+    private final List<Tallied> tallies;
     private final Predicate<Reading> express;
 
-    private Pipeline(Map<String, Step> steps, Predicate<Reading> express) {
+    private Pipeline(Map<String, Step> steps, List<Tallied> tallies, Predicate<Reading> express) {
         this.steps = steps;
+        this.tallies = tallies;
         this.express = express;
     }
 
@@ -71,6 +77,12 @@ public final class Pipeline {
         return next;
     }
 
+    /** The tallies written in the commit of {@code stage}'s claims, in declaration order. */
+    public List<Tally> tallies(String stage) {
+        step(stage);
+        return tallies.stream().filter(t -> t.after().equals(stage)).map(Tallied::tally).toList();
+    }
+
     /** The stage's position in declaration order (its advisory-lock namespace, the order of explain trails). */
     public int index(String stage) {
         step(stage);
@@ -94,6 +106,7 @@ public final class Pipeline {
     public static final class Builder {
 
         private final Map<String, Step> steps = new LinkedHashMap<>();
+        private final List<Tallied> tallies = new ArrayList<>();
         private Predicate<Reading> express = reading -> false;
 
         private Builder add(Step step) {
@@ -115,6 +128,19 @@ public final class Pipeline {
             return add(new Step(stage, after.name(), workers));
         }
 
+        /**
+         * Declares {@code tally} to be written in the commit of every claim of {@code after}, which must be declared
+         * already, for the entries the claim finished.
+         */
+        public Builder tally(Stage after, Tally tally) {
+            if (!steps.containsKey(after.name())) {
+                throw new IllegalArgumentException(tally.name() + " is written with " + after.name()
+                        + ", which is not declared before it");
+            }
+            tallies.add(new Tallied(tally, after.name()));
+            return this;
+        }
+
         /** Declares which readings go by the express lane (by default none). */
         public Builder express(Predicate<Reading> readings) {
             this.express = readings;
@@ -122,7 +148,7 @@ public final class Pipeline {
         }
 
         public Pipeline build() {
-            return new Pipeline(new LinkedHashMap<>(steps), express);
+            return new Pipeline(new LinkedHashMap<>(steps), List.copyOf(tallies), express);
         }
     }
 }

@@ -165,7 +165,7 @@ public final class AdminViewsBenchmark {
     }
 
     /**
-     * What the reading-days stage adds per claim: {@link ReadingDays#count} of 100 readings of 100 patients (a claim's
+     * What the reading-days tally adds per resolve claim: {@link ReadingDays#count} of 100 readings of 100 patients (a claim's
      * size), each on a new day, vs the same arrays inserted into a plain table (no zone lookup, no conflict check, no
      * index).
      */
@@ -215,7 +215,7 @@ public final class AdminViewsBenchmark {
             ours[r] = median(o);
             plain[r] = median(p);
         }
-        System.out.printf("%-72s %22s %22s%n", "reading-days stage, one claim of 100 readings: count / plain insert",
+        System.out.printf("%-72s %22s %22s%n", "reading-days tally, one claim of 100 readings: count / plain insert",
                 summary(ours), summary(plain));
     }
 

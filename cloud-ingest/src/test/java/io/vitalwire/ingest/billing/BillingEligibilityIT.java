@@ -27,13 +27,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The clinic's RPM billing report, {@code GET /admin/billing/eligibility}, over real HTTP, fed by readings taken
- * through the whole pipeline (resolve against the dev FHIR server, then the reading-days stage) on the dev stack's
- * PostgreSQL, with CPT 99454 (16+ days) and 99445 (2–15 days) configured. Each test works in its own 30-day period
- * so that they do not see each other's patients. Checked: days in each patient's own zone — one UTC instant on
- * different dates in Los Angeles and Berlin, readings either side of local midnight two days; the organization's
- * zone for a patient without one; a backlog arriving days late counts for its measurement day; 15 days meet 99445
- * and not 99454, 16 the reverse, readings outside the period and a second reading of a day do not count; the code
- * filter, pages, CSV by Accept and by format; 400s, 401 without a token, 403 for a role that may not.
+ * through the whole pipeline (resolve against the dev FHIR server, committed with the reading-days tally) on the dev
+ * stack's PostgreSQL, with CPT 99454 (16+ days) and 99445 (2–15 days) configured. Each test works in its own 30-day
+ * period so that they do not see each other's patients. Checked: days in each patient's own zone — one UTC instant on
+ * different dates in Los Angeles and Berlin, readings either side of local midnight two days; the organization's zone
+ * for a patient without one; a backlog arriving days late counts for its measurement day; 15 days meet 99445 and not
+ * 99454, 16 the reverse, readings outside the period and a second reading of a day do not count; the code filter,
+ * pages, CSV by Accept and by format; 400s, 401 without a token, 403 for a role that may not.
  */
 @MicronautTest
 class BillingEligibilityIT extends StackTest {

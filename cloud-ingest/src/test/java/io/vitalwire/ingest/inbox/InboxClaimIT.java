@@ -14,6 +14,7 @@ import io.vitalwire.ingest.pipeline.Pipeline;
 import io.vitalwire.ingest.pipeline.Stage;
 import io.vitalwire.ingest.pipeline.StageBatch;
 import io.vitalwire.ingest.pipeline.StageEntry;
+import io.vitalwire.ingest.pipeline.Tally;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
 import io.vitalwire.ingest.testing.StackTest;
@@ -21,10 +22,14 @@ import io.vitalwire.testing.GatewayMessages;
 import io.vitalwire.testing.GatewayReadings;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +38,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +85,7 @@ class InboxClaimIT extends StackTest {
     void emptyInbox() throws Exception {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("DELETE FROM inbox");
+            s.execute("DELETE FROM patient_reading_day");
         }
     }
 
@@ -335,7 +342,7 @@ class InboxClaimIT extends StackTest {
         }
         assertThat(store.claim("resolve", Lane.EXPRESS, 100, 100, Instant.now())).as("streams are not express")
                 .isEmpty();
-        for (String next : List.of("fhir", "influx", "rules", "reading-days")) {
+        for (String next : List.of("fhir", "influx", "rules")) {
             try (InboxClaim express = store.claim(next, Lane.EXPRESS, 100, 100, Instant.now()).orElseThrow()) {
                 assertThat(express.entries()).as(next + " keeps the mark").extracting(StageEntry::readingKey)
                         .containsExactly(weighing.key());
@@ -415,6 +422,7 @@ class InboxClaimIT extends StackTest {
         }
         assertThat(store.trail(kept.key()).orElseThrow().stages()).as("not committed: nothing recorded")
                 .extracting(InboxStore.StageTrail::state).containsExactly(InboxState.PENDING);
+        assertThat(readingDays(OWNER)).as("nor counted").isEmpty();
 
         try (InboxClaim claim = store.claim("resolve", 100, 100, Instant.now()).orElseThrow()) {
             claim.owned(claim.entries().get(0), OWNER, "owned through Device/2");
@@ -427,8 +435,9 @@ class InboxClaimIT extends StackTest {
                 .containsExactly(tuple("resolve", InboxState.DONE),
                         tuple("fhir", InboxState.PENDING),
                         tuple("influx", InboxState.PENDING),
-                        tuple("rules", InboxState.PENDING),
-                        tuple("reading-days", InboxState.PENDING));
+                        tuple("rules", InboxState.PENDING));
+        assertThat(readingDays(OWNER)).as("the reading-days tally, committed with resolve")
+                .containsExactly(at.atZone(ZoneOffset.UTC).toLocalDate() + " " + at);
         assertThat(quarantine.forReading(refused.key())).singleElement()
                 .satisfies(q -> {
                     assertThat(q.reason()).isEqualTo(QuarantineReason.UNASSIGNED_DEVICE);
@@ -444,8 +453,7 @@ class InboxClaimIT extends StackTest {
         }
         assertThat(store.trail(kept.key()).orElseThrow().stages())
                 .extracting(InboxStore.StageTrail::state)
-                .containsExactly(InboxState.DONE, InboxState.PENDING, InboxState.DONE, InboxState.PENDING,
-                        InboxState.PENDING);
+                .containsExactly(InboxState.DONE, InboxState.PENDING, InboxState.DONE, InboxState.PENDING);
     }
 
     @Test
@@ -507,6 +515,92 @@ class InboxClaimIT extends StackTest {
         assertThat(trail.outcome()).isNull();
         try (InboxClaim claim = store.claim("resolve", 100, 100, Instant.now().plusMillis(1)).orElseThrow()) {
             assertThat(claim.entries()).extracting(StageEntry::readingKey).containsExactly(reading.key());
+        }
+    }
+
+    /**
+     * A tally is written in the commit of the stage it follows, with the owners that stage decided, and fails with
+     * it: nothing of the claim is recorded, and its entries are pending again, as after a crash.
+     */
+    @Test
+    void aTally_isWrittenInTheStagesCommitWithItsOwners_andFailsWithIt() {
+        DeviceIdentity scale = GatewayReadings.device("TALLY-" + run);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+        List<Reading> readings = List.of(weight(scale, at), weight(scale, at.plusSeconds(1)));
+        Stage owning = stage("resolve", batch -> batch.entries().forEach(e -> batch.owned(e, OWNER, "owned")));
+        Stage later = stage("later", batch -> batch.entries().forEach(e -> batch.done(e, "done")));
+        boolean[] failing = {true};
+        List<StageEntry> tallied = new ArrayList<>();
+        Tally tally = new Tally() {
+            @Override
+            public String name() {
+                return "counted";
+            }
+
+            @Override
+            public void record(Connection transaction, List<StageEntry> finished) throws SQLException {
+                assertThat(transaction.getAutoCommit()).as("in the stage's transaction").isFalse();
+                if (failing[0]) {
+                    throw new SQLException("could not extend file: No space left on device", "53100");
+                }
+                tallied.addAll(finished);
+            }
+        };
+        Pipeline pipeline = Pipeline.startWith(owning, 1).then(owning, later, 1).tally(owning, tally).build();
+        InboxStore tallying = new InboxStore(dataSource, quarantine, pipeline, Clock.systemUTC(), config);
+        tallying.add(topic(), readings, Instant.now());
+        StageWorker worker = new StageWorker(pipeline, pipeline.step("resolve"), Lane.ALL, tallying, config, signals,
+                health, quarantine, metrics, Clock.systemUTC());
+
+        assertThatThrownBy(worker::drainOnce).hasMessageContaining("No space left on device");
+        for (Reading r : readings) {
+            assertThat(tallying.trail(r.key()).orElseThrow().stages()).as("nothing of the claim recorded")
+                    .singleElement().satisfies(t -> {
+                        assertThat(t.state()).isEqualTo(InboxState.PENDING);
+                        assertThat(t.attempts()).isZero();
+                    });
+        }
+
+        failing[0] = false;
+        assertThat(worker.drainOnce()).as("claimed again at once, as after a crash").isEqualTo(2);
+        assertThat(tallied).extracting(StageEntry::readingKey).containsExactly(readings.get(0).key(),
+                readings.get(1).key());
+        assertThat(tallied).extracting(StageEntry::owner).containsOnly(OWNER);
+        assertThat(tallying.trail(readings.get(0).key()).orElseThrow().stages())
+                .extracting(InboxStore.StageTrail::stage, InboxStore.StageTrail::state)
+                .containsExactly(tuple("resolve", InboxState.DONE), tuple("later", InboxState.PENDING));
+    }
+
+    private static Stage stage(String name, Consumer<StageBatch> handle) {
+        return new Stage() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void handle(StageBatch batch) {
+                handle.accept(batch);
+            }
+        };
+    }
+
+    /** The owner's days in patient_reading_day as "day first_measured_at", for this test's tenant. */
+    private List<String> readingDays(Owner owner) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT day, first_measured_at "
+                     + "FROM patient_reading_day WHERE tenant = ? AND patient = ? ORDER BY day")) {
+            select.setString(1, TENANT);
+            select.setString(2, owner.patientId());
+            List<String> days = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    days.add(rs.getDate(1).toLocalDate() + " " + rs.getTimestamp(2).toInstant());
+                }
+            }
+            return days;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

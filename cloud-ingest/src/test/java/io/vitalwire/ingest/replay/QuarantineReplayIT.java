@@ -105,8 +105,7 @@ class QuarantineReplayIT extends StackTest {
         });
         // The replayed reading went the way of every reading: every stage, with its outcome in the trail.
         assertThat(trail.at("/inbox/stages")).extracting(st -> st.get("stage").asText() + " "
-                + st.get("state").asText()).containsExactly("resolve done", "fhir done", "influx done", "rules done",
-                        "reading-days done");
+                + st.get("state").asText()).containsExactly("resolve done", "fhir done", "influx done", "rules done");
         assertThat(trail.at("/inbox/stages/1/outcome").asText()).isEqualTo("delivered " + observation);
         JsonNode sampleTrail = admin.explain(message.get(2).key());
         assertThat(sampleTrail.get("outcome").asText()).isEqualTo("delivered");

@@ -69,7 +69,7 @@ final class IngestBacklog {
     /** Entries pending per stage, e.g. {@code resolve 12, rules 340, fhir 2, influx 0}. */
     String depths() throws Exception {
         StringBuilder depths = new StringBuilder();
-        for (String stage : List.of("resolve", "rules", "fhir", "influx", "reading-days")) {
+        for (String stage : List.of("resolve", "rules", "fhir", "influx")) {
             depths.append(depths.isEmpty() ? "" : ", ").append(stage).append(' ')
                     .append(String.format("%.0f", depth(stage)));
         }

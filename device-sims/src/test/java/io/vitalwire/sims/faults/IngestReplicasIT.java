@@ -40,7 +40,7 @@ class IngestReplicasIT {
     private static final StackSettings STACK = StackSettings.fromEnvironment();
     private static final Duration ARRIVAL = Duration.ofSeconds(90);
     /** cloud-ingest's stages (IngestPipeline), each timed by vitalwire.ingest.inbox.latency{stage}. */
-    private static final List<String> STAGES = List.of("resolve", "fhir", "influx", "rules", "reading-days");
+    private static final List<String> STAGES = List.of("resolve", "fhir", "influx", "rules");
     /**
      * Far longer than the test waits for anything: readings must travel by the inbox's in-process wake-ups, and
      * a replica must pick up where another left off by looping, not by polling.
