@@ -15,6 +15,7 @@ import io.vitalwire.ingest.pipeline.Stage;
 import io.vitalwire.ingest.pipeline.StageBatch;
 import io.vitalwire.ingest.pipeline.StageEntry;
 import io.vitalwire.ingest.pipeline.Tally;
+import io.vitalwire.ingest.pipeline.TestStages;
 import io.vitalwire.ingest.quarantine.QuarantineReason;
 import io.vitalwire.ingest.quarantine.QuarantineStore;
 import io.vitalwire.ingest.testing.StackTest;
@@ -38,7 +39,6 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -527,8 +527,8 @@ class InboxClaimIT extends StackTest {
         DeviceIdentity scale = GatewayReadings.device("TALLY-" + run);
         Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
         List<Reading> readings = List.of(weight(scale, at), weight(scale, at.plusSeconds(1)));
-        Stage owning = stage("resolve", batch -> batch.entries().forEach(e -> batch.owned(e, OWNER, "owned")));
-        Stage later = stage("later", batch -> batch.entries().forEach(e -> batch.done(e, "done")));
+        Stage owning = TestStages.named("resolve", batch -> batch.entries().forEach(e -> batch.owned(e, OWNER, "owned")));
+        Stage later = TestStages.named("later", batch -> batch.entries().forEach(e -> batch.done(e, "done")));
         boolean[] failing = {true};
         List<StageEntry> tallied = new ArrayList<>();
         Tally tally = new Tally() {
@@ -569,20 +569,6 @@ class InboxClaimIT extends StackTest {
         assertThat(tallying.trail(readings.get(0).key()).orElseThrow().stages())
                 .extracting(InboxStore.StageTrail::stage, InboxStore.StageTrail::state)
                 .containsExactly(tuple("resolve", InboxState.DONE), tuple("later", InboxState.PENDING));
-    }
-
-    private static Stage stage(String name, Consumer<StageBatch> handle) {
-        return new Stage() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public void handle(StageBatch batch) {
-                handle.accept(batch);
-            }
-        };
     }
 
     /** The owner's days in patient_reading_day as "day first_measured_at", for this test's tenant. */

@@ -45,17 +45,7 @@ class PipelineTest {
     }
 
     private static Stage stage(String name) {
-        return new Stage() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public void handle(StageBatch batch) {
-                batch.entries().forEach(e -> batch.done(e, name));
-            }
-        };
+        return TestStages.named(name, batch -> batch.entries().forEach(e -> batch.done(e, name)));
     }
 
     private static Tally tally(String name) {
