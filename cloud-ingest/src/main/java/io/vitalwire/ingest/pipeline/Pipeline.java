@@ -11,7 +11,8 @@ import java.util.function.Predicate;
  * The order of the stages, declared once ({@code IngestPipeline} builds it) and read by the inbox's store, claims
  * and workers: which stage a new reading is pending in first, and which stages follow each one. A stage runs only
  * after the stage it follows is done with the reading; stages that follow the same one run independently of each
- * other, each with its own state, retries and workers, so one failing service holds back nothing else.
+ * other, each with its own state, retries and workers, so one failing service holds back nothing else. A
+ * {@link Tally} has none of these: it is written in the commit of the stage it follows.
  */
 public final class Pipeline {
 
