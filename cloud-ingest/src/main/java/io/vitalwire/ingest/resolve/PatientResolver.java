@@ -81,6 +81,15 @@ public class PatientResolver {
     private Instant lastChangeApplied = Instant.MIN;
     /** Changes applied while a preload reads, re-applied to what it read before it is kept. */
     private List<AssignmentFeed.Changes> duringPreload;
+    /**
+     * When a change applied here last named each identifier and Device ({@code Device/7}); guarded by
+     * {@link #changing}. A lookup read before that time is neither kept nor taken up again from {@link SharedLookups}:
+     * its shared copy is deleted only after the in-memory one is forgotten, so a reading resolved in between would
+     * otherwise take the old lookup back into memory, where the feed (which reports a version once) never forgets it.
+     */
+    private final Cache<String, Instant> changedAt;
+    /** When a change too large to name ({@link AssignmentFeed.Changes#everything()}) was last applied. */
+    private Instant everythingChangedAt = Instant.MIN;
 
     public PatientResolver(IGenericClient fhir, ResolverConfig config, SharedLookups shared, AssignmentFeed feed,
                            MeterRegistry metrics, Clock clock) {
@@ -102,6 +111,8 @@ public class PatientResolver {
                 }))
                 .maximumSize(MAX_DEVICES)
                 .build();
+        // Shared copies older than the TTL are not used, and a search takes far less: twice the TTL is enough.
+        this.changedAt = Caffeine.newBuilder().expireAfterWrite(ttl.multipliedBy(2)).maximumSize(MAX_DEVICES).build();
     }
 
     /** Lookups kept in memory at most (Caffeine evicts the least used first). */
@@ -166,11 +177,17 @@ public class PatientResolver {
             }
         }
         if (!missing.isEmpty()) {
-            shared.fresh(missing, now.minus(ttl)).forEach((identifier, kept) -> {
-                registered.put(identifier, new Cached(kept, false));
-                found.put(identifier, kept.lookup());
-                missing.remove(identifier);
-            });
+            Map<String, SharedLookups.Shared> shares = shared.fresh(missing, now.minus(ttl));
+            synchronized (changing) {
+                shares.forEach((identifier, kept) -> {
+                    if (changedSince(identifier, kept.lookup(), kept.fetchedAt())) {
+                        return; // forgotten by the feed since it was read (its row not deleted yet): searched
+                    }
+                    registered.put(identifier, new Cached(kept, false));
+                    found.put(identifier, kept.lookup());
+                    missing.remove(identifier);
+                });
+            }
         }
         RuntimeException failure = null;
         List<String> unread = new ArrayList<>(missing);
@@ -191,7 +208,9 @@ public class PatientResolver {
                         && lastChangeApplied.isBefore(fetchedAt);
                 read.forEach((identifier, lookup) -> {
                     found.put(identifier, lookup);
-                    if (lookup instanceof DeviceLookup.Registered r && r.assignsAnyone()) {
+                    // A search that ran across a change to this device is this reading's answer, but not kept.
+                    if (lookup instanceof DeviceLookup.Registered r && r.assignsAnyone()
+                            && !changedSince(identifier, r, fetchedAt)) {
                         registered.put(identifier, new Cached(new SharedLookups.Shared(r, fetchedAt), followed));
                         keep.add(Map.entry(identifier, r));
                     }
@@ -218,7 +237,13 @@ public class PatientResolver {
         }
         List<String> forgotten = new ArrayList<>();
         synchronized (changing) {
-            lastChangeApplied = clock.instant();
+            Instant applied = clock.instant();
+            lastChangeApplied = applied;
+            if (changes.everything()) {
+                everythingChangedAt = applied;
+            }
+            changes.identifiers().forEach(identifier -> changedAt.put(identifier, applied));
+            changes.devices().forEach(device -> changedAt.put(device, applied));
             if (duringPreload != null) {
                 duringPreload.add(changes);
             }
@@ -236,6 +261,18 @@ public class PatientResolver {
                     changes.everything() ? " (too many changes to name: every lookup)" : "");
         }
         return forgotten.size();
+    }
+
+    /** Whether a change applied at or after {@code fetchedAt} named the identifier or the lookup's Device. */
+    private boolean changedSince(String identifier, DeviceLookup.Registered lookup, Instant fetchedAt) {
+        assert Thread.holdsLock(changing);
+        return !everythingChangedAt.isBefore(fetchedAt) || changedAtOrAfter(identifier, fetchedAt)
+                || changedAtOrAfter(lookup.device(), fetchedAt);
+    }
+
+    private boolean changedAtOrAfter(String key, Instant fetchedAt) {
+        Instant at = changedAt.getIfPresent(key);
+        return at != null && !at.isBefore(fetchedAt);
     }
 
     private static boolean touches(AssignmentFeed.Changes changes, String identifier, DeviceLookup.Registered lookup) {
@@ -346,16 +383,25 @@ public class PatientResolver {
             return Optional.of(cached.shared());
         }
         SharedLookups.Shared kept = shared.fresh(List.of(identifier), now.minus(ttl)).get(identifier);
-        if (kept != null) {
+        if (kept == null) {
+            return Optional.empty();
+        }
+        synchronized (changing) {
+            if (changedSince(identifier, kept.lookup(), kept.fetchedAt())) {
+                return Optional.empty();
+            }
             registered.put(identifier, new Cached(kept, false));
         }
-        return Optional.ofNullable(kept);
+        return Optional.of(kept);
     }
 
     /** Forgets what is cached about a device identifier value (a serial or a BLE address), here and shared. */
     public void forget(String serialOrAddress) {
         for (String system : List.of(FhirSystems.DEVICE_SERIAL, FhirSystems.BLE_ADDRESS)) {
-            registered.invalidate(system + "|" + serialOrAddress);
+            synchronized (changing) {
+                changedAt.put(system + "|" + serialOrAddress, clock.instant());
+                registered.invalidate(system + "|" + serialOrAddress);
+            }
             shared.forget(system + "|" + serialOrAddress);
         }
     }
