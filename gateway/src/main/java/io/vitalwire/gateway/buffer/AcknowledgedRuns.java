@@ -105,7 +105,8 @@ final class AcknowledgedRuns {
     /**
      * Deletes at most {@code limit} acknowledged readings, of the runs acknowledged longest ago, before
      * {@code cutoffMillis}: the rows by id range (a primary-key seek, however large the file), the runs with them
-     * (or what is left of a run). The caller commits {@code c}, or rolls back and {@link #load}s.
+     * (or what is left of a run), and the rows' {@link RowCounts}. The caller commits {@code c}, or rolls back and
+     * {@link #load}s.
      *
      * @return readings deleted
      */
@@ -124,7 +125,9 @@ final class AcknowledgedRuns {
                 long upTo = Math.min(run.last(), run.first() + (limit - deleted) - 1);
                 rows.setLong(1, run.first());
                 rows.setLong(2, upTo);
-                deleted += rows.executeUpdate();
+                int gone = rows.executeUpdate();
+                RowCounts.add(c, run.lane(), RowState.QUEUED, -gone);
+                deleted += gone;
                 byFirst.remove(run.first());
                 if (upTo == run.last()) {
                     drop.setLong(1, run.first());

@@ -13,12 +13,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The buffer file's layout, and the one-time upgrades of files of earlier layouts: the first (plaintext payloads, no
- * lanes) and the second (acknowledgements in the wide rows, before {@link AcknowledgedRuns}).
+ * lanes), the second (acknowledgements in the wide rows, before {@link AcknowledgedRuns}) and the third
+ * ({@code user_version} 2: an index on {@code (state, lane, id)}, before {@link RowCounts}).
  * {@code PRAGMA user_version} says which layout a file has.
  */
 final class BufferSchema {
 
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     private static final Logger LOG = LoggerFactory.getLogger(BufferSchema.class);
     private static final int MIGRATION_CHUNK = 1_000;
 
@@ -37,13 +38,11 @@ final class BufferSchema {
     // as dropping a column rewrites the whole table, and a NULL costs one byte of the row's header.
 
     /*
-     * reading_state_lane_id: claimNext seeks (state, lane, id range) once per lane instead of scanning past a
-     * million backlog rows to find a live one; stats count from it without touching the table. The purge needs no
-     * index of its own: it deletes acknowledged runs by id range.
+     * No index beside the key's: claims read on in id order from where the lane's last claim stopped (InFlightRows),
+     * counts are kept in RowCounts, the purge deletes acknowledged runs by id range. Files of user_version 2 have an index
+     * on (state, lane, id); the upgrade counts their rows once from it and drops it (see RowCounts for why).
      */
-    private static final String INDEXES = """
-            CREATE INDEX IF NOT EXISTS reading_state_lane_id ON reading (state, lane, id);
-            """;
+    private static final String LAYOUT_2_INDEX = "reading_state_lane_id";
 
     private BufferSchema() {
     }
@@ -64,8 +63,9 @@ final class BufferSchema {
     }
 
     /**
-     * Creates what is missing, and moves a layout-1 file's acknowledgements into {@link AcknowledgedRuns} (one
-     * transaction); call in autocommit mode, after {@code auto_vacuum} was set.
+     * Creates what is missing, moves a layout-1 file's acknowledgements into {@link AcknowledgedRuns} and counts an
+     * earlier layout's rows into {@link RowCounts} (one transaction); call in autocommit mode, after
+     * {@code auto_vacuum} was set.
      */
     static void create(Connection db) throws SQLException {
         int layout = userVersion(db);
@@ -73,8 +73,8 @@ final class BufferSchema {
         db.setAutoCommit(false);
         try (Statement s = db.createStatement()) {
             s.executeUpdate(READINGS);
-            s.executeUpdate(INDEXES);
             s.executeUpdate(AcknowledgedRuns.SCHEMA);
+            s.executeUpdate(RowCounts.SCHEMA);
             s.executeUpdate(GapLog.SCHEMA);
             if (!columnExists(db, "gap", "reason")) {
                 s.executeUpdate(GapLog.ADD_REASON);
@@ -86,6 +86,10 @@ final class BufferSchema {
                     LOG.info("buffer upgraded to layout 2: {} acknowledged readings' state moved out of their rows",
                             moved);
                 }
+            }
+            if (layout < 3) {
+                RowCounts.recount(db);
+                s.executeUpdate("DROP INDEX IF EXISTS " + LAYOUT_2_INDEX);
             }
             s.executeUpdate("PRAGMA user_version = " + VERSION);
             db.commit();

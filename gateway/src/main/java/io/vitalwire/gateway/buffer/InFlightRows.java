@@ -1,5 +1,6 @@
 package io.vitalwire.gateway.buffer;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -16,8 +17,12 @@ import java.util.Set;
  * uplink's disk writes, and bought nothing: after a crash every unacknowledged row must be sent again anyway, and an
  * in-memory IN_FLIGHT row is on disk as QUEUED, so that is exactly what a restart finds.
  *
- * <p>The resume points spare each claim from re-reading the rows already in flight; they are only an optimisation
- * (rows in flight are skipped by id), so putting them back to the start is always safe. Guarded by the buffer's lock.
+ * <p>The resume points spare each claim from re-reading the rows already in flight or acknowledged; they are only an
+ * optimisation (rows in flight are skipped by id), so putting them back is always safe — but since the buffer has no
+ * index by lane (see {@link RowCounts}), a claim reads its way past other lanes' rows, so they go back no further than
+ * needed: every row of a lane at or below its resume point is held, acknowledged or {@linkplain #requeued requeued}
+ * since, and a {@link #rewind} or {@link #restart} resumes each segment just below the lowest row requeued in it.
+ * Guarded by the buffer's lock.
  */
 final class InFlightRows {
 
@@ -29,13 +34,28 @@ final class InFlightRows {
     /** Of {@link #ids}, those the broker acknowledged, awaiting their receipt. */
     private final Set<Long> published = new HashSet<>();
     private final long[] resumeAfter = new long[2 * Lane.values().length];
+    /** Per segment and lane, the lowest row requeued since the last {@link #rewind} or {@link #restart}. */
+    private final long[] lowestRequeued = new long[2 * Lane.values().length];
     private long liveAbove;
 
-    /** Rows above {@code liveAbove} are live, the rest backlog; claims start over from each segment's beginning. */
+    InFlightRows() {
+        Arrays.fill(resumeAfter, Long.MIN_VALUE);
+        Arrays.fill(lowestRequeued, Long.MAX_VALUE);
+    }
+
+    /**
+     * Rows above {@code liveAbove} are live, the rest backlog (the live rows so far among it): each lane's live claims
+     * start at {@code liveAbove}, its backlog claims where they were, or just below the lowest row requeued since.
+     */
     void restart(long liveAbove) {
+        for (Lane lane : Lane.values()) {
+            long lowest = Math.min(lowestRequeued[slot(true, lane)], lowestRequeued[slot(false, lane)]);
+            int backlog = slot(false, lane);
+            resumeAfter[backlog] = Math.min(resumeAfter[backlog], below(lowest));
+            resumeAfter[slot(true, lane)] = liveAbove;
+        }
+        Arrays.fill(lowestRequeued, Long.MAX_VALUE);
         this.liveAbove = liveAbove;
-        Arrays.fill(resumeAfter, LIVE * Lane.values().length, BACKLOG * Lane.values().length, liveAbove);
-        Arrays.fill(resumeAfter, BACKLOG * Lane.values().length, resumeAfter.length, Long.MIN_VALUE);
     }
 
     long liveAbove() {
@@ -49,6 +69,15 @@ final class InFlightRows {
 
     void passed(boolean live, Lane lane, long id) {
         resumeAfter[slot(live, lane)] = id;
+    }
+
+    /**
+     * The segment holds no more claimable rows of the lane up to {@code upTo} (its end, or for the live rows the
+     * highest id there is): the next claim resumes there instead of reading past other lanes' rows again.
+     */
+    void exhausted(boolean live, Lane lane, long upTo) {
+        int slot = slot(live, lane);
+        resumeAfter[slot] = Math.max(resumeAfter[slot], upTo);
     }
 
     boolean holds(long id) {
@@ -74,16 +103,41 @@ final class InFlightRows {
         return rowIds.stream().filter(id -> ids.containsKey(id) && published.add(id)).toList();
     }
 
-    /** @return the given rows that were held (in flight or published), now no longer */
+    /** @return the given rows that were held (in flight or published), now no longer: they are acknowledged */
     List<Long> release(Collection<Long> rowIds) {
         List<Long> released = rowIds.stream().filter(id -> ids.remove(id) != null).toList();
         released.forEach(published::remove);
         return released;
     }
 
-    /** Released rows are claimable again, behind the resume points: start over (in-flight rows are skipped). */
+    /**
+     * @return the given rows that were held, now no longer: claimable again, behind the resume points, from the next
+     *         {@link #rewind} or {@link #restart} on
+     */
+    List<Long> requeued(Collection<Long> rowIds) {
+        List<Long> requeued = new ArrayList<>();
+        for (long id : rowIds) {
+            Lane lane = ids.remove(id);
+            if (lane != null) {
+                published.remove(id);
+                int slot = slot(id > liveAbove, lane);
+                lowestRequeued[slot] = Math.min(lowestRequeued[slot], id);
+                requeued.add(id);
+            }
+        }
+        return requeued;
+    }
+
+    /** Rows requeued since the last rewind are claimable again: each segment resumes just below its lowest. */
     void rewind() {
-        restart(liveAbove);
+        for (int slot = 0; slot < resumeAfter.length; slot++) {
+            resumeAfter[slot] = Math.min(resumeAfter[slot], below(lowestRequeued[slot]));
+        }
+        Arrays.fill(lowestRequeued, Long.MAX_VALUE);
+    }
+
+    private static long below(long id) {
+        return id == Long.MAX_VALUE ? Long.MAX_VALUE : id - 1;
     }
 
     /** Rows held but not published yet. */

@@ -67,7 +67,10 @@ public class ReadingBuffer implements AutoCloseable {
     /** Rows tried at start-up to prove the key is the one the buffer was written with. */
     private static final int KEY_CHECK_SAMPLE = 8;
 
-    /** One lane's queued rows in an id range, oldest first: an index seek however large the backlog. */
+    /**
+     * One lane's queued rows in an id range, oldest first: read on in id order from the lane's resume point (no index
+     * by lane, see {@link RowCounts}), past rows of other lanes.
+     */
     static final String CLAIM_SQL = "SELECT id, reading_key, payload FROM reading "
             + "WHERE state = 'QUEUED' AND lane = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?";
     /** A lane's next queued row on disk after an id: to step over acknowledged runs to the oldest unsent row. */
@@ -80,12 +83,11 @@ public class ReadingBuffer implements AutoCloseable {
     private static final String USED_BYTES_SQL = "SELECT (p.page_count - f.freelist_count) * z.page_size "
             + "FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() z";
     /**
-     * Per state and lane: counted from the index alone, never the table; and, in the same statement (one snapshot),
-     * the acknowledged rows per lane, which are among the QUEUED ones on disk (see {@link AcknowledgedRuns}).
+     * Per state and lane: the {@link RowCounts}, never the table; and, in the same statement (one snapshot), the
+     * acknowledged rows per lane, which are among the QUEUED ones on disk (see {@link AcknowledgedRuns}).
      */
-    static final String STATS_SQL = "SELECT state, lane, COUNT(*), MIN(id) FROM reading GROUP BY state, lane "
-            + "UNION ALL SELECT 'ACKNOWLEDGED_RUNS', lane, SUM(last_id - first_id + 1), MIN(first_id) "
-            + "FROM acknowledged GROUP BY lane";
+    static final String STATS_SQL = "SELECT state, lane, rows FROM row_count "
+            + "UNION ALL SELECT 'ACKNOWLEDGED_RUNS', lane, SUM(last_id - first_id + 1) FROM acknowledged GROUP BY lane";
 
     /**
      * The page cache of the connections beside the writer's (SQLite's default is 2 MB each, in the hub's memory once
@@ -413,6 +415,7 @@ public class ReadingBuffer implements AutoCloseable {
                 }
                 addCounts(counts, insert.executeBatch());
             }
+            countAdded(group, refused, counts);
             for (PendingAppend p : refused) {
                 recordGap(p, now);
             }
@@ -459,6 +462,23 @@ public class ReadingBuffer implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** The rows the group's inserts added, per lane, into {@link RowCounts}: in the group's transaction. */
+    private void countAdded(List<PendingAppend> group, List<PendingAppend> refused, List<Integer> counts)
+            throws SQLException {
+        Map<Lane, Long> added = new EnumMap<>(Lane.class);
+        int i = 0;
+        for (PendingAppend p : group) {
+            if (!refused.contains(p)) {
+                for (int r = 0; r < p.readings.size(); r++) {
+                    added.merge(p.lane, (long) counts.get(i++), Long::sum);
+                }
+            }
+        }
+        for (Map.Entry<Lane, Long> lane : added.entrySet()) {
+            RowCounts.add(db, lane.getKey(), RowState.QUEUED, lane.getValue());
+        }
     }
 
     private static void addCounts(List<Integer> counts, int[] batch) {
@@ -597,16 +617,25 @@ public class ReadingBuffer implements AutoCloseable {
         try (PreparedStatement select = db.prepareStatement(CLAIM_SQL)) {
             List<BufferedReading> claimed = new ArrayList<>();
             Map<Long, Lane> lanes = new HashMap<>();
-            List<Long> unreadable = new ArrayList<>();
+            Map<Lane, List<Long>> unreadable = new EnumMap<>(Lane.class);
+            // A lane with no queued row on disk is not read for: without an index by lane, that read would go
+            // through every other lane's row in the segment.
+            Map<Lane, Long> queued = RowCounts.inState(db, RowState.QUEUED);
+            long highest = highestId();
             for (boolean live : new boolean[] {true, false}) {
                 for (Lane lane : Lane.values()) {
-                    int before = claimed.size();
-                    claimFrom(select, live, lane, max, claimed, unreadable);
-                    claimed.subList(before, claimed.size()).forEach(r -> lanes.put(r.rowId(), lane));
+                    if (queued.get(lane) > 0) {
+                        int before = claimed.size();
+                        claimFrom(select, live, lane, max, highest, claimed, unreadable);
+                        claimed.subList(before, claimed.size()).forEach(r -> lanes.put(r.rowId(), lane));
+                    }
                 }
             }
             inFlight.claimed(lanes);
-            transition(unreadable, RowState.QUEUED, RowState.UNREADABLE);
+            for (Map.Entry<Lane, List<Long>> lane : unreadable.entrySet()) {
+                int moved = transition(lane.getValue(), RowState.QUEUED, RowState.UNREADABLE);
+                RowCounts.move(db, lane.getKey(), RowState.QUEUED, RowState.UNREADABLE, moved);
+            }
             // Also ends the read transaction: left open, its snapshot would go stale under the acknowledgements'
             // commits on their own connection, and this connection's next write would fail with SQLITE_BUSY_SNAPSHOT.
             db.commit();
@@ -621,12 +650,13 @@ public class ReadingBuffer implements AutoCloseable {
 
     /**
      * Fills {@code claimed} up to {@code max} from one lane of the live rows or of the backlog, skipping rows in flight
-     * and acknowledged runs (whole: a run's rows are consecutive ids of this lane).
+     * and acknowledged runs (whole: a run's rows are consecutive ids of this lane). A segment found exhausted is
+     * resumed at its end ({@code highest}, the highest id there is, for the live rows) by the next claim.
      */
-    private void claimFrom(PreparedStatement select, boolean live, Lane lane, int max, List<BufferedReading> claimed,
-                           List<Long> unreadable) throws SQLException {
-        while (claimed.size() + unreadable.size() < max) {
-            int room = max - claimed.size() - unreadable.size();
+    private void claimFrom(PreparedStatement select, boolean live, Lane lane, int max, long highest,
+                           List<BufferedReading> claimed, Map<Lane, List<Long>> unreadable) throws SQLException {
+        while (claimed.size() + unreadableCount(unreadable) < max) {
+            int room = max - claimed.size() - unreadableCount(unreadable);
             long[] range = inFlight.range(live, lane);
             select.setInt(1, lane.rank());
             select.setLong(2, range[0]);
@@ -650,16 +680,25 @@ public class ReadingBuffer implements AutoCloseable {
                     String key = rs.getString(2);
                     byte[] encoded = open(id, key, rs.getBytes(3));
                     if (encoded == null) {
-                        unreadable.add(id);
+                        unreadable.computeIfAbsent(lane, l -> new ArrayList<>()).add(id);
                     } else {
                         claimed.add(new BufferedReading(id, key, encoded));
                     }
                 }
             }
             if (rows < room) {
+                inFlight.exhausted(live, lane, live ? highest : range[1]);
                 return;
             }
         }
+    }
+
+    private static int unreadableCount(Map<Lane, List<Long>> unreadable) {
+        int n = 0;
+        for (List<Long> ids : unreadable.values()) {
+            n += ids.size();
+        }
+        return n;
     }
 
     /**
@@ -727,7 +766,7 @@ public class ReadingBuffer implements AutoCloseable {
                 return 0;
             }
             // Queued on disk and no longer in flight: sent again after the next reconnect, which the cloud dedups.
-            inFlight.release(rows);
+            inFlight.requeued(rows);
             acknowledgedUnwritten.clear();
             throw new BufferException("IN_FLIGHT → ACKNOWLEDGED failed", e);
         }
@@ -758,7 +797,7 @@ public class ReadingBuffer implements AutoCloseable {
     public int requeue(List<Long> rowIds) {
         lock.lock();
         try {
-            int n = inFlight.release(rowIds).size();
+            int n = inFlight.requeued(rowIds).size();
             inFlight.rewind();
             return n;
         } finally {
@@ -777,9 +816,16 @@ public class ReadingBuffer implements AutoCloseable {
     private int recoverOnStartup() {
         lock.lock();
         try (PreparedStatement update = db.prepareStatement("UPDATE reading SET state = ? WHERE state = ?")) {
+            Map<Lane, Long> inFlightOnDisk = RowCounts.inState(db, RowState.IN_FLIGHT);
+            if (inFlightOnDisk.values().stream().allMatch(n -> n == 0)) {
+                return 0; // the usual case: no read through the table at start
+            }
             update.setString(1, RowState.QUEUED.name());
             update.setString(2, RowState.IN_FLIGHT.name());
             int n = update.executeUpdate();
+            for (Map.Entry<Lane, Long> lane : inFlightOnDisk.entrySet()) {
+                RowCounts.move(db, lane.getKey(), RowState.IN_FLIGHT, RowState.QUEUED, lane.getValue());
+            }
             db.commit();
             return n;
         } catch (SQLException e) {
@@ -911,7 +957,6 @@ public class ReadingBuffer implements AutoCloseable {
                 for (Lane lane : Lane.values()) {
                     unsentByLane.put(lane, 0L);
                 }
-                Map<Lane, Long> firstQueued = new EnumMap<>(Lane.class);
                 try (ResultSet rs = s.executeQuery(STATS_SQL)) {
                     while (rs.next()) {
                         Lane lane = Lane.ofRank(rs.getInt(2));
@@ -927,14 +972,13 @@ public class ReadingBuffer implements AutoCloseable {
                         byState.merge(state, count, Long::sum);
                         if (state == RowState.QUEUED || state == RowState.IN_FLIGHT) {
                             unsentByLane.merge(lane, count, Long::sum);
-                            firstQueued.merge(lane, rs.getLong(4), Math::min);
                         }
                     }
                 }
                 long oldestUnsentId = Long.MAX_VALUE;
-                for (Map.Entry<Lane, Long> lane : firstQueued.entrySet()) {
-                    if (unsentByLane.get(lane.getKey()) > 0) {
-                        oldestUnsentId = Math.min(oldestUnsentId, firstUnsent(lane.getKey(), lane.getValue()));
+                for (Map.Entry<Lane, Long> lane : unsentByLane.entrySet()) {
+                    if (lane.getValue() > 0) {
+                        oldestUnsentId = Math.min(oldestUnsentId, firstUnsent(lane.getKey()));
                     }
                 }
                 Optional<Duration> oldestAge = Optional.empty();
@@ -967,26 +1011,27 @@ public class ReadingBuffer implements AutoCloseable {
     }
 
     /**
-     * The lane's first row at or after {@code id} that is queued and not acknowledged, stepping over acknowledged
-     * runs (one query per run before it, and runs that follow each other in a lane are one). On the reader.
+     * The lane's first row that is queued and not acknowledged, stepping over acknowledged runs (one query per run
+     * before it, and runs that follow each other in a lane are one), reading past other lanes' rows. On the reader.
      */
-    private long firstUnsent(Lane lane, long id) throws SQLException {
-        long candidate = id;
+    private long firstUnsent(Lane lane) throws SQLException {
         try (PreparedStatement next = reader.prepareStatement(NEXT_QUEUED_SQL)) {
+            long after = Long.MIN_VALUE;
             while (true) {
-                long at = candidate;
-                Optional<AcknowledgedRuns.Run> run = withLock(() -> acknowledged.containing(at));
-                if (run.isEmpty()) {
-                    return candidate;
-                }
                 next.setInt(1, lane.rank());
-                next.setLong(2, run.get().last());
+                next.setLong(2, after);
+                long candidate;
                 try (ResultSet rs = next.executeQuery()) {
                     if (!rs.next()) {
                         return Long.MAX_VALUE;
                     }
                     candidate = rs.getLong(1);
                 }
+                Optional<AcknowledgedRuns.Run> run = withLock(() -> acknowledged.containing(candidate));
+                if (run.isEmpty()) {
+                    return candidate;
+                }
+                after = run.get().last();
             }
         }
     }
@@ -1128,13 +1173,16 @@ public class ReadingBuffer implements AutoCloseable {
     }
 
     private long maxId() {
-        return locked("reading the highest id", () -> {
-            try (Statement s = db.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM reading")) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return locked("reading the highest id", this::highestId);
+    }
+
+    /** Under the lock, in the writer's transaction: a seek to the table's last row. */
+    private long highestId() throws SQLException {
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM reading")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @FunctionalInterface
