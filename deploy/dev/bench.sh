@@ -6,7 +6,7 @@
 #   deploy/dev/bench.sh uplink [readings]              uplink readings/s vs a bare client (packed, one per message)
 #   deploy/dev/bench.sh drain [backlog] [live/s] [rounds]   1M-reading drain after restart (start and connect
 #                                                      included), live latency meanwhile, vs the full backlog's floor
-#   deploy/dev/bench.sh footprint [devices] [s]        gateway RSS and start-up (deploy/gateway/jvm.options, with
+#   deploy/dev/bench.sh footprint [devices] [s] [rounds]   gateway RSS and start-up (deploy/gateway/jvm.options, with
 #                                                      and without AppCDS) vs an idle JVM
 #   deploy/dev/bench.sh home [s per round] [rounds]    a home's steady load on its hub (6 BLE devices, a 1 Hz strap):
 #                                                      CPU % of one core and MB/min written, vs the same hub idle
@@ -101,7 +101,7 @@ case "${1:-}" in
     ;;
   *)
     echo "usage: $0 all | decode | coap [devices] [per pack] [s] | intake [readings] [batch] [writers] [pack]" >&2
-    echo "       | uplink [readings] | drain [backlog] [live/s] [rounds] | footprint [devices] [s] | home [s per round] [rounds] [key=value ...]" >&2
+    echo "       | uplink [readings] | drain [backlog] [live/s] [rounds] | footprint [devices] [s] [rounds] | home [s per round] [rounds] [key=value ...]" >&2
     echo "       | ingest-influx [readings] [per write] [straps] | ingest-fhir [observations] [per bundle] [clients]" >&2
     echo "       | ingest-windows [readings] [per message] | alert-latency [alerts per phase] [load/s] [rounds]" >&2
     echo "       | fleet [hub steps] [replica counts] [window s] [plot.png] | admin-views [rounds] [requests]" >&2

@@ -63,6 +63,10 @@ public final class WriteAmplificationBenchmark {
             results.add(paths.spot(1, 1));
             results.add(paths.spot(2, batch));
         }
+        // Every path wrote what it must, or its figures mean nothing: a window a minute, a spot Observation a reading.
+        require(results.get(0), (readings + 59) / 60);
+        require(results.get(1), readings);
+        require(results.get(2), readings);
         Writes windowed = results.get(0);
         System.out.printf("%nFHIR writes for a 1 Hz heart-rate stream, %,d readings (%s of samples)%n", readings,
                 Duration.ofSeconds(readings));
@@ -120,6 +124,13 @@ public final class WriteAmplificationBenchmark {
             double seconds = BenchStats.seconds(began);
             return new Writes(path, readings, counter.requests() - requestsBefore,
                     fhir.observationsOf(owner.patient()), seconds);
+        }
+    }
+
+    private static void require(Writes writes, int observations) {
+        if (writes.observations() != observations) {
+            throw new IllegalStateException(writes.path() + " left " + writes.observations()
+                    + " Observations on the server, expected " + observations);
         }
     }
 

@@ -2,11 +2,7 @@ package io.vitalwire.sims.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.vitalwire.testing.PrintedOutput;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,57 +10,58 @@ import org.junit.jupiter.api.Test;
  * that breaks is noticed). Each benchmark checks that every reading it sent was stored or arrived, and throws
  * otherwise; here it must also print its summary. Not timed: the figures of a run this small mean nothing.
  *
- * <p>The home and footprint benchmarks start the installed gateway jar from the repository root and take minutes;
- * the fleet benchmark has {@code FleetSmokeIT}.
+ * <p>The footprint benchmark starts the gateway's jar ({@code gateway/target/gateway.jar}, relative to the working
+ * directory: the repository root under {@code deploy/dev/bench.sh}, the module under Maven, so it is found either way)
+ * — once each here, for a few seconds. The home benchmark's rounds take minutes and are not run here; the fleet
+ * benchmark has {@code FleetSmokeIT}.
  */
 class BenchmarkSmokeIT {
 
-    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    private PrintStream out;
-
-    @BeforeEach
-    void capture() {
-        out = System.out;
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void release() {
-        System.setOut(out);
-        out.print(printed.toString(StandardCharsets.UTF_8));
-    }
-
-    private String printed() {
-        return printed.toString(StandardCharsets.UTF_8);
-    }
-
     @Test
     void intake_storesEveryReading_onEveryPath() throws Exception {
-        BufferIntakeBenchmark.main(new String[] {"3000", "500", "4", "10"});
+        try (PrintedOutput printed = PrintedOutput.capture()) {
+            BufferIntakeBenchmark.main(new String[] {"3000", "500", "4", "10"});
 
-        assertThat(printed()).contains("Durable intake, 3,000 readings", "1 writer / raw", "4 writers / raw",
-                "packs per group commit", "raw group commit of 4 writers / raw");
+            assertThat(printed.text()).contains("Durable intake, 3,000 readings", "1 writer / raw", "4 writers / raw",
+                    "packs per group commit", "raw group commit of 4 writers / raw");
+        }
     }
 
     @Test
     void uplink_everyReadingArrives_onEveryPath() throws Exception {
-        UplinkBenchmark.main(new String[] {"3000"});
+        try (PrintedOutput printed = PrintedOutput.capture()) {
+            UplinkBenchmark.main(new String[] {"3000"});
 
-        assertThat(printed()).contains("Uplink to Mosquitto at QoS 1, 3,000 readings", "gateway / packed",
-                "gateway / single");
+            assertThat(printed.text()).contains("Uplink to Mosquitto at QoS 1, 3,000 readings", "gateway / packed",
+                    "gateway / single");
+        }
     }
 
     @Test
     void drain_everyBacklogAndLiveReadingArrives() throws Exception {
-        DrainBenchmark.main(new String[] {"5000", "20", "1"});
+        try (PrintedOutput printed = PrintedOutput.capture()) {
+            DrainBenchmark.main(new String[] {"5000", "20", "1"});
 
-        assertThat(printed()).contains("Drain of 5,000 buffered readings", "drain / floor", "live latency");
+            assertThat(printed.text()).contains("Drain of 5,000 buffered readings", "drain / floor", "live latency");
+        }
+    }
+
+    @Test
+    void footprint_everyGatewayStartsAndAcceptsReadings() throws Exception {
+        try (PrintedOutput printed = PrintedOutput.capture()) {
+            FootprintBenchmark.main(new String[] {"2", "3", "1"});
+
+            assertThat(printed.text()).contains("Gateway footprint", "gateway + AppCDS / idle JVM",
+                    "readings accepted");
+        }
     }
 
     @Test
     void coap_everyAnsweredReadingIsInTheBuffer() throws Exception {
-        CoapIntakeBenchmark.main(new String[] {"2", "10", "2"});
+        try (PrintedOutput printed = PrintedOutput.capture()) {
+            CoapIntakeBenchmark.main(new String[] {"2", "10", "2"});
 
-        assertThat(printed()).contains("CoAP/DTLS intake: 2 devices", "ratio");
+            assertThat(printed.text()).contains("CoAP/DTLS intake: 2 devices", "ratio");
+        }
     }
 }

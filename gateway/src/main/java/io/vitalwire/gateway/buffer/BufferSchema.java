@@ -39,8 +39,8 @@ final class BufferSchema {
 
     /*
      * No index beside the key's: claims read on in id order from where the lane's last claim stopped (InFlightRows),
-     * counts are kept in RowCounts, the purge deletes acknowledged runs by id range. Files of user_version 2 have an index
-     * on (state, lane, id); the upgrade counts their rows once from it and drops it (see RowCounts for why).
+     * counts are kept in RowCounts, the purge deletes acknowledged runs by id range. Files of user_version 2 have an
+     * index on (state, lane, id); the upgrade counts their rows once from it and drops it (see RowCounts for why).
      */
     private static final String LAYOUT_2_INDEX = "reading_state_lane_id";
 
