@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks, each printing ratios to a baseline measured in the same run (see BENCHMARKS.md).
-#   deploy/dev/bench.sh decode                         GATT decode throughput per characteristic (JMH, ~4 min)
+#   deploy/dev/bench.sh decode                         GATT decode throughput per characteristic (JMH, 3 forks, ~8 min)
 #   deploy/dev/bench.sh coap [devices] [per pack] [s]  readings/s over CoAP/DTLS into the durable buffer
 #   deploy/dev/bench.sh intake [readings] [batch] [writers] [pack]   durable buffer vs raw batched SQLite
 #   deploy/dev/bench.sh uplink [readings]              uplink readings/s vs a bare client (packed, one per message)

@@ -83,7 +83,7 @@ public class PatientResolver {
     private List<AssignmentFeed.Changes> duringPreload;
     /**
      * When a change applied here last named each identifier and Device ({@code Device/7}); guarded by
-     * {@link #changing}. A lookup read before that time is neither kept nor taken up again from {@link SharedLookups}:
+     * {@link #changing}. A lookup read before that time is not taken up again from {@link SharedLookups}:
      * its shared copy is deleted only after the in-memory one is forgotten, so a reading resolved in between would
      * otherwise take the old lookup back into memory, where the feed (which reports a version once) never forgets it.
      */
@@ -208,9 +208,10 @@ public class PatientResolver {
                         && lastChangeApplied.isBefore(fetchedAt);
                 read.forEach((identifier, lookup) -> {
                     found.put(identifier, lookup);
-                    // A search that ran across a change to this device is this reading's answer, but not kept.
-                    if (lookup instanceof DeviceLookup.Registered r && r.assignsAnyone()
-                            && !changedSince(identifier, r, fetchedAt)) {
+                    // A search that ran across a change is kept, but only for the TTL (followed is false): the
+                    // change may be its own device's creation, which the search saw (not keeping it at all made
+                    // every new device's next reading search again).
+                    if (lookup instanceof DeviceLookup.Registered r && r.assignsAnyone()) {
                         registered.put(identifier, new Cached(new SharedLookups.Shared(r, fetchedAt), followed));
                         keep.add(Map.entry(identifier, r));
                     }

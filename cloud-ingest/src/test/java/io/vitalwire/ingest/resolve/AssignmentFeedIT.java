@@ -83,6 +83,9 @@ class AssignmentFeedIT extends StackTest {
         String meter = fixtures.device(glucose.serial(), null);
         fixtures.assign(meter, patient, Instant.now().minus(Duration.ofDays(1)), null);
         await().atMost(HONOURED_WITHIN).until(resolver::feedStarted);
+        // The devices' creation read from the feed now: applied between the two lookups below, it would rightly
+        // forget the first one.
+        resolver.followChanges();
 
         assertThat(resolver.resolve(oximeter, Instant.now())).isEqualTo(new Resolution.Assigned(patient, device));
         double searches = searches();
