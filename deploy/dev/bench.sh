@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks, each printing ratios to a baseline measured in the same run (see BENCHMARKS.md).
 #   deploy/dev/bench.sh decode                         GATT decode throughput per characteristic (JMH, 3 forks, ~8 min)
-#   deploy/dev/bench.sh coap [devices] [per pack] [s]  readings/s over CoAP/DTLS into the durable buffer
+#   deploy/dev/bench.sh coap [devices] [per pack] [s] [rounds]  readings/s over CoAP/DTLS into the durable buffer
 #   deploy/dev/bench.sh intake [readings] [batch] [writers] [pack]   durable buffer vs raw batched SQLite
 #   deploy/dev/bench.sh uplink [readings]              uplink readings/s vs a bare client (packed, one per message)
 #   deploy/dev/bench.sh drain [backlog] [live/s] [rounds]   1M-reading drain after restart (start and connect
@@ -100,7 +100,7 @@ case "${1:-}" in
     esac
     ;;
   *)
-    echo "usage: $0 all | decode | coap [devices] [per pack] [s] | intake [readings] [batch] [writers] [pack]" >&2
+    echo "usage: $0 all | decode | coap [devices] [per pack] [s] [rounds] | intake [readings] [batch] [writers] [pack]" >&2
     echo "       | uplink [readings] | drain [backlog] [live/s] [rounds] | footprint [devices] [s] [rounds] | home [s per round] [rounds] [key=value ...]" >&2
     echo "       | ingest-influx [readings] [per write] [straps] | ingest-fhir [observations] [per bundle] [clients]" >&2
     echo "       | ingest-windows [readings] [per message] | alert-latency [alerts per phase] [load/s] [rounds]" >&2
