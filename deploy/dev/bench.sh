@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks, each printing ratios to a baseline measured in the same run (see BENCHMARKS.md).
-#   deploy/dev/bench.sh decode                         GATT decode throughput per characteristic (JMH, 3 forks, ~8 min)
+#   deploy/dev/bench.sh decode [forks] [ms per iteration]   GATT decode throughput per characteristic (JMH; defaults
+#                                                      3 forks, 1000 ms: ~8 min)
 #   deploy/dev/bench.sh coap [devices] [per pack] [s] [rounds]  readings/s over CoAP/DTLS into the durable buffer
 #   deploy/dev/bench.sh intake [readings] [batch] [writers] [pack]   durable buffer vs raw batched SQLite
 #   deploy/dev/bench.sh uplink [readings]              uplink readings/s vs a bare client (packed, one per message)
@@ -22,9 +23,10 @@
 #                                                      every reading delivered once and p99 reading → webhook ≤ 300 ms,
 #                                                      then 2 and 3 replicas; vs the FHIR server's own throughput
 #                                                      (defaults 1000,2500,5000,10000 · 1,2,3 · 30 · docs/fleet-benchmark.png)
-#   deploy/dev/bench.sh admin-views [rounds] [requests per round]  GET /admin/fleet and /admin/billing/eligibility
-#                                                      over HTTP on 10,000 generated hubs / 50,000 patients vs the
-#                                                      same SQL alone and a count(*) (defaults 5 rounds, 20 requests)
+#   deploy/dev/bench.sh admin-views [rounds] [requests per round] [hubs]  GET /admin/fleet and
+#                                                      /admin/billing/eligibility over HTTP on generated hubs (5
+#                                                      patients each) vs the same SQL alone and a count(*)
+#                                                      (defaults 5 rounds, 20 requests, 10,000 hubs)
 #   deploy/dev/bench.sh all                           every benchmark above with its defaults, one after the other
 #                                                      (each at most 40 min), then the generated section of
 #                                                      BENCHMARKS.md rewritten with each one's summary, the commit and
@@ -79,7 +81,7 @@ all() {
 
 case "${1:-}" in
   all) all ;;
-  decode) run io.vitalwire.sims.bench.DecodeBenchmarks ;;
+  decode) shift; run io.vitalwire.sims.bench.DecodeBenchmarks "$@" ;;
   coap) shift; run io.vitalwire.sims.bench.CoapIntakeBenchmark "$@" ;;
   intake) shift; run io.vitalwire.sims.bench.BufferIntakeBenchmark "$@" ;;
   uplink|drain|footprint|home|alert-latency|fleet|ingest-influx|ingest-fhir|ingest-windows|admin-views)
@@ -100,11 +102,11 @@ case "${1:-}" in
     esac
     ;;
   *)
-    echo "usage: $0 all | decode | coap [devices] [per pack] [s] [rounds] | intake [readings] [batch] [writers] [pack]" >&2
+    echo "usage: $0 all | decode [forks] [ms] | coap [devices] [per pack] [s] [rounds] | intake [readings] [batch] [writers] [pack]" >&2
     echo "       | uplink [readings] | drain [backlog] [live/s] [rounds] | footprint [devices] [s] [rounds] | home [s per round] [rounds] [key=value ...]" >&2
     echo "       | ingest-influx [readings] [per write] [straps] | ingest-fhir [observations] [per bundle] [clients]" >&2
     echo "       | ingest-windows [readings] [per message] | alert-latency [alerts per phase] [load/s] [rounds]" >&2
-    echo "       | fleet [hub steps] [replica counts] [window s] [plot.png] | admin-views [rounds] [requests]" >&2
+    echo "       | fleet [hub steps] [replica counts] [window s] [plot.png] | admin-views [rounds] [requests] [hubs]" >&2
     exit 2
     ;;
 esac

@@ -26,14 +26,15 @@ import io.vitalwire.ingest.billing.ReadingDays;
  * dev stack's PostgreSQL, against a schema of its own filled by {@code generate_series}: 10,000 hubs with presence in
  * 10 tenants plus 200 registered and never heard of, 2 devices per hub with a battery each; 50,000 patients of one
  * organization (the worst case for one report) in 5 time zones, each with readings on ~70 % of the last 45 days
- * (~1.6 M patient-days).
+ * (~1.6 M patient-days). A smaller fleet keeps these proportions (5 patients a hub).
  *
  * <p>Each case: {@code rounds} rounds, each {@code requests} requests of ours (HTTP, JSON or CSV, with the token
  * check) alternated with as many of the baseline — the same SQL the endpoint's store runs, on a JDBC connection of
  * the same pool, without HTTP, security or serialisation — and a {@code SELECT count(*)} over the rows the case
- * reads. Printed per case: the median of the rounds' medians (ms) with their min–max, for each path.
+ * reads. Printed per case: the median of the rounds' medians (ms) with their min–max, for each path. Fails if the
+ * report of every patient in one CSV does not hold as many patients as the same SQL alone finds.
  *
- * <p>{@code deploy/dev/bench.sh admin-views [rounds] [requests per round]} (defaults 5, 20).
+ * <p>{@code deploy/dev/bench.sh admin-views [rounds] [requests per round] [hubs]} (defaults 5, 20, 10000).
  */
 public final class AdminViewsBenchmark {
 
@@ -45,13 +46,14 @@ public final class AdminViewsBenchmark {
     public static void main(String[] args) throws Exception {
         int rounds = BenchStats.intArg(args, 0, 5);
         int requests = BenchStats.intArg(args, 1, 20);
+        Fleet fleet = new Fleet(BenchStats.intArg(args, 2, 10_000));
         try (BenchContext context = new BenchContext(Map.of("vitalwire.ingest.inbox.workers-enabled", "false",
                 "vitalwire.ingest.operations.sweep-enabled", "false",
                 "vitalwire.ingest.billing.codes.99445.min-days", "2",
                 "vitalwire.ingest.billing.codes.99445.max-days", "15"))) {
             DataSource db = context.bean(DataSource.class);
             long started = System.nanoTime();
-            generate(db);
+            generate(db, fleet);
             System.out.printf("generated in %.1f s: %s%n", BenchStats.seconds(started), sizes(db));
             EmbeddedServer server = context.bean(EmbeddedServer.class);
             server.start();
@@ -59,7 +61,7 @@ public final class AdminViewsBenchmark {
             Bench bench = new Bench(base, db, rounds, requests);
             String end = "current_date - 1";
             String periodEnd = scalar(db, "SELECT (" + end + ")::text");
-            String middle = cursor();
+            String middle = cursor(fleet.middleHub());
 
             System.out.printf("%nAdmin views, %d rounds of %d requests, medians of the rounds' medians (min-max):%n",
                     rounds, requests);
@@ -67,9 +69,10 @@ public final class AdminViewsBenchmark {
             bench.run("fleet, first page of 100, all tenants", "/admin/fleet",
                     FLEET_SQL + " LIMIT 101", "SELECT count(*) FROM gateway_presence");
             bench.run("fleet, a middle page of 1000", "/admin/fleet?limit=1000&after=" + middle,
-                    FLEET_SQL + " WHERE (tenant, gateway) > ('tenant-05', 'hub-005000') LIMIT 1001",
+                    FLEET_SQL + " WHERE (tenant, gateway) > ('tenant-05', '" + fleet.middleHub() + "') LIMIT 1001",
                     "SELECT count(*) FROM gateway_presence");
-            bench.run("fleet, tenant-00 offline for more than PT6H (500 hubs)", "/admin/fleet?tenant=tenant-00"
+            bench.run(String.format("fleet, tenant-00 offline for more than PT6H (%,d hubs)", fleet.hubs() / 20),
+                    "/admin/fleet?tenant=tenant-00"
                     + "&offlineForMoreThan=PT6H&limit=1000", FLEET_SQL + " WHERE tenant = 'tenant-00' AND "
                     + "last_heard_at < now() - interval '6 hours' LIMIT 1001",
                     "SELECT count(*) FROM gateway_presence WHERE tenant = 'tenant-00'");
@@ -79,14 +82,18 @@ public final class AdminViewsBenchmark {
                     + "' AND day BETWEEN " + end + " - 29 AND " + end;
             bench.run("billing, first page of 1000 patients, JSON", billing, billingSql + " LIMIT 1001",
                     billingCount + " AND patient <= 'p001000'");
-            bench.run("billing, a middle page of 1000, CSV", billing + "&format=csv&after=p025000",
-                    billingSql.replace("patient > ''", "patient > 'p025000'") + " LIMIT 1001",
-                    billingCount + " AND patient BETWEEN 'p025000' AND 'p026000'");
+            String middlePatient = Fleet.patient(fleet.patients() / 2);
+            bench.run("billing, a middle page of 1000, CSV", billing + "&format=csv&after=" + middlePatient,
+                    billingSql.replace("patient > ''", "patient > '" + middlePatient + "'") + " LIMIT 1001",
+                    billingCount + " AND patient BETWEEN '" + middlePatient + "' AND '"
+                            + Fleet.patient(fleet.patients() / 2 + 1000) + "'");
             bench.run("billing, code=99454 only, first page of 1000", billing + "&code=99454",
                     billingSql.replace("count(*) >= 1", "count(*) >= 16") + " LIMIT 1001",
                     billingCount + " AND patient <= 'p001500'");
-            bench.fewer(5).run("billing, all 50,000 patients in one CSV (limit=50000)",
-                    billing + "&format=csv&limit=50000", billingSql + " LIMIT 50001", billingCount);
+            String everyone = billing + "&format=csv&limit=" + fleet.patients();
+            bench.fewer(5).run(String.format("billing, all %,d patients in one CSV (limit=%d)", fleet.patients(),
+                    fleet.patients()), everyone, billingSql + " LIMIT " + (fleet.patients() + 1), billingCount);
+            bench.checkRows(everyone, billingSql);
             stageCost(context.bean(ReadingDays.class), db, rounds, requests);
         }
     }
@@ -101,6 +108,23 @@ public final class AdminViewsBenchmark {
             + "string_agg(DISTINCT zone, ' ') "
             + "FROM patient_reading_day WHERE tenant = '" + CLINIC + "' AND patient > '' "
             + "AND day BETWEEN $END - 29 AND $END GROUP BY patient HAVING count(*) >= 1 ORDER BY patient";
+
+    /** The generated fleet's size: {@code hubs} hubs, 2 % more registered and never heard of, 5 patients a hub. */
+    private record Fleet(int hubs) {
+
+        int patients() {
+            return hubs * 5;
+        }
+
+        /** tenant-05's hubs numbered below the middle come before a middle page's cursor. */
+        String middleHub() {
+            return String.format("hub-%06d", hubs / 2);
+        }
+
+        static String patient(int number) {
+            return String.format("p%06d", number);
+        }
+    }
 
     /** Ours, the SQL alone and a count, alternated request by request, in rounds. */
     private record Bench(URI base, DataSource db, int rounds, int requests) {
@@ -143,6 +167,25 @@ public final class AdminViewsBenchmark {
             }
             System.out.printf("%-72s %22s %22s %22s%n", name + " (" + bytes / 1024 + " KiB)", summary(ours),
                     summary(plain), summary(count));
+        }
+
+        /** The CSV report at {@code path} lists exactly the patients {@code sql} finds: a line each, and a header. */
+        void checkRows(String path, String sql) throws Exception {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve(path))
+                    .header("Authorization", TestTokens.shared().admin()).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long patients = response.body().lines().count() - 1;
+            long expected = 0;
+            try (Connection c = db.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) {
+                    expected++;
+                }
+            }
+            if (response.statusCode() != 200 || patients != expected || expected == 0) {
+                throw new IllegalStateException("HTTP " + response.statusCode() + ", " + patients + " patients in "
+                        + path + ", " + expected + " in the SQL alone");
+            }
         }
 
         private long get(HttpClient http, String path, String token) throws Exception {
@@ -231,7 +274,7 @@ public final class AdminViewsBenchmark {
         return sorted[sorted.length / 2];
     }
 
-    private static void generate(DataSource db) throws Exception {
+    private static void generate(DataSource db, Fleet fleet) throws Exception {
         List<String> statements = new ArrayList<>(List.of(
                 "SELECT setseed(0.16)",
                 // Every 20th hub offline for 8 hours, the rest heard of 30 s ago.
@@ -242,20 +285,20 @@ public final class AdminViewsBenchmark {
                         + "now() - interval '3 days', '1.4.' || (g % 3), now() - CASE WHEN g % 20 = 0 "
                         + "THEN interval '8 hours' ELSE interval '30 seconds' END, g % 50, (g % 50) * 1000, "
                         + "'connected', now() - CASE WHEN g % 20 = 0 THEN interval '8 hours' "
-                        + "ELSE interval '30 seconds' END FROM generate_series(1, 10000) g",
+                        + "ELSE interval '30 seconds' END FROM generate_series(1, " + fleet.hubs() + ") g",
                 "INSERT INTO gateway_tenant (gateway, tenant, registered_at, registered_by) "
                         + "SELECT 'hub-' || lpad(g::text, 6, '0'), 'tenant-' || lpad((g % 10)::text, 2, '0'), "
-                        + "now(), 'bench' FROM generate_series(1, 10200) g",
+                        + "now(), 'bench' FROM generate_series(1, " + (fleet.hubs() + fleet.hubs() / 50) + ") g",
                 "INSERT INTO device_installation (device, tenant, gateway, installed_at, installed_by) "
                         + "SELECT 'sn.BENCH-' || g || '-' || d, 'tenant-' || lpad((g % 10)::text, 2, '0'), "
                         + "'hub-' || lpad(g::text, 6, '0'), now(), 'bench' "
-                        + "FROM generate_series(1, 10000) g, generate_series(1, 2) d",
+                        + "FROM generate_series(1, " + fleet.hubs() + ") g, generate_series(1, 2) d",
                 "INSERT INTO device_battery (tenant, device, gateway, level, reported_at) "
                         + "SELECT tenant, device, gateway, (random() * 100)::int, now() FROM device_installation",
                 "INSERT INTO patient_time_zone (tenant, patient, zone, updated_at, updated_by) "
                         + "SELECT '" + CLINIC + "', 'p' || lpad(p::text, 6, '0'), (ARRAY['America/New_York', "
                         + "'America/Chicago', 'America/Denver', 'America/Los_Angeles', 'Europe/Berlin'])[1 + p % 5], "
-                        + "now(), 'bench' FROM generate_series(1, 50000) p",
+                        + "now(), 'bench' FROM generate_series(1, " + fleet.patients() + ") p",
                 "INSERT INTO patient_reading_day (tenant, patient, day, zone, first_measured_at, last_received_at) "
                         + "SELECT z.tenant, z.patient, d::date, z.zone, d + interval '9 hours', "
                         + "d + interval '9 hours 1 minute' FROM patient_time_zone z, "
@@ -279,10 +322,10 @@ public final class AdminViewsBenchmark {
                 + scalar(db, "SELECT count(*) FROM patient_reading_day");
     }
 
-    /** A cursor in the middle of the fleet: after tenant-05's hubs numbered below 5000. */
-    private static String cursor() {
+    /** A cursor in the middle of the fleet: after tenant-05's hubs numbered below {@code hub}. */
+    private static String cursor(String hub) {
         return java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString("tenant-05/hub-005000".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                .encodeToString(("tenant-05/" + hub).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static String scalar(DataSource db, String sql) throws Exception {

@@ -10,9 +10,7 @@ import org.junit.jupiter.api.Test;
  * breaks is noticed). Each checks that every reading it wrote is in the store it measures — InfluxDB's points, the
  * FHIR server's Observations per patient, a window per minute of samples — and throws otherwise; here it must also
  * print its summary. Not timed: the figures of a run this small mean nothing.
- *
- * <p>{@code admin-views} is not here: its fleet of 10,000 hubs and 50,000 patients is generated whatever the rounds,
- * which takes minutes.
+ * {@code admin-views} runs on a fleet of 200 hubs and 1,000 patients instead of 10,000 and 50,000.
  */
 class BenchmarkSmokeIT {
 
@@ -41,6 +39,16 @@ class BenchmarkSmokeIT {
             WriteAmplificationBenchmark.main(new String[] {"180", "60"});
 
             assertThat(printed.text()).contains("FHIR writes for a 1 Hz heart-rate stream, 180 readings");
+        }
+    }
+
+    @Test
+    void adminViews_everyPatientIsInTheReport() throws Exception {
+        try (PrintedOutput printed = PrintedOutput.capture()) {
+            AdminViewsBenchmark.main(new String[] {"1", "2", "200"});
+
+            assertThat(printed.text()).contains("generated in", "hubs 200", "patients 1000",
+                    "billing, all 1,000 patients in one CSV", "reading-days tally");
         }
     }
 }

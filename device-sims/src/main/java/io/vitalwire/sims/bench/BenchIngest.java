@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitalwire.sims.process.AdminToken;
 import io.vitalwire.sims.process.IngestDatabase;
+import io.vitalwire.sims.process.Repository;
 import io.vitalwire.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
@@ -33,7 +34,7 @@ import java.util.stream.Stream;
  */
 final class BenchIngest implements AutoCloseable {
 
-    private static final Path JAR = Path.of("cloud-ingest/target/cloud-ingest.jar");
+    private static final Path JAR = Repository.file("cloud-ingest/target/cloud-ingest.jar");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 

@@ -3,6 +3,7 @@ package io.vitalwire.sims.bench;
 import io.vitalwire.sims.coap.CoapHomeDevice;
 import io.vitalwire.sims.coap.HomeDeviceCredential;
 import io.vitalwire.sims.coap.HomeDeviceKind;
+import io.vitalwire.sims.process.Repository;
 import io.vitalwire.testing.FreePorts;
 import io.vitalwire.testing.Rounds;
 import java.io.IOException;
@@ -40,11 +41,9 @@ import org.eclipse.californium.core.coap.CoAP;
  */
 public final class FootprintBenchmark {
 
-    /** The repository: the working directory under {@code deploy/dev/bench.sh}, its parent under Maven's tests. */
-    private static final Path ROOT = Files.isDirectory(Path.of("deploy", "gateway")) ? Path.of("") : Path.of("..");
-    private static final Path JAR = ROOT.resolve("gateway/target/gateway.jar");
-    private static final Path JVM_OPTIONS = ROOT.resolve("deploy/gateway/jvm.options");
-    private static final Path APPCDS = ROOT.resolve("deploy/gateway/appcds.sh");
+    private static final Path JAR = Repository.file("gateway/target/gateway.jar");
+    private static final Path JVM_OPTIONS = Repository.file("deploy/gateway/jvm.options");
+    private static final Path APPCDS = Repository.file("deploy/gateway/appcds.sh");
 
     private FootprintBenchmark() {
     }

@@ -3,6 +3,7 @@ package io.vitalwire.sims.bench;
 import io.vitalwire.sims.bluez.DbusDaemon;
 import io.vitalwire.sims.bluez.SimDeviceKind;
 import io.vitalwire.sims.bluez.SimulatedBluez;
+import io.vitalwire.sims.process.Repository;
 import io.vitalwire.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
@@ -39,9 +40,9 @@ import java.util.stream.Collectors;
  */
 public final class HomeLoadBenchmark {
 
-    private static final Path JAR = Path.of("gateway/target/gateway.jar");
+    private static final Path JAR = Repository.file("gateway/target/gateway.jar");
     private static final String GATEWAY_ID = "gw-bench-home";
-    private static final Path JVM_OPTIONS = Path.of("deploy/gateway/jvm.options");
+    private static final Path JVM_OPTIONS = Repository.file("deploy/gateway/jvm.options");
     private static final SimDeviceKind STRAP = SimDeviceKind.HEART_RATE_STRAP;
     private static final Set<SimDeviceKind> SPOT = EnumSet.of(SimDeviceKind.BLOOD_PRESSURE_CUFF,
             SimDeviceKind.THERMOMETER, SimDeviceKind.SCALE, SimDeviceKind.GLUCOSE_METER,

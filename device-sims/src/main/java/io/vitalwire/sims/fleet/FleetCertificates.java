@@ -85,17 +85,4 @@ final class FleetCertificates {
                     + ")");
         }
     }
-
-    /** The repository's root: the working directory or a parent of it (Maven runs tests in device-sims/). */
-    static Path repository() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isRegularFile(dir.resolve("deploy/broker/pki.sh"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("run from the repository: deploy/broker/pki.sh not found above "
-                    + Path.of("").toAbsolutePath());
-        }
-        return dir;
-    }
 }

@@ -1,5 +1,6 @@
 package io.vitalwire.sims.fleet;
 
+import io.vitalwire.sims.process.Repository;
 import java.net.URI;
 import java.nio.file.Path;
 
@@ -19,7 +20,7 @@ record FleetStack(URI broker, Path pki, URI fhir, Path stateDir, Path adminJwks,
                 URI.create(env("VW_FHIR_URL", "http://127.0.0.1:18080/fhir")), state,
                 Path.of(env("VW_ADMIN_JWKS", state.resolve("admin-auth/jwks.json").toString())),
                 Path.of(env("VW_ADMIN_DEV_KEY", state.resolve("admin-auth/dev-signing.key").toString())),
-                env("VW_ADMIN_ISSUER", "https://vitalwire.invalid/dev-issuer"), FleetCertificates.repository());
+                env("VW_ADMIN_ISSUER", "https://vitalwire.invalid/dev-issuer"), Repository.root());
     }
 
     /** The same stack with the hubs and cloud-ingest on another broker (a benchmark's own, {@link FleetBroker}). */

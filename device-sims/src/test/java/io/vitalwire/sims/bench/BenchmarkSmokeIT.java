@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The footprint benchmark starts the gateway's jar ({@code gateway/target/gateway.jar}, relative to the working
  * directory: the repository root under {@code deploy/dev/bench.sh}, the module under Maven, so it is found either way)
- * — once each here, for a few seconds. The home benchmark's rounds take minutes and are not run here; the fleet
- * benchmark has {@code FleetSmokeIT}.
+ * — once each here, for a few seconds; so does the home benchmark, for a round of 5 s of each phase after its
+ * 20 s settle. The fleet benchmark has {@code FleetSmokeIT}.
  */
 class BenchmarkSmokeIT {
 
@@ -62,6 +62,36 @@ class BenchmarkSmokeIT {
             CoapIntakeBenchmark.main(new String[] {"2", "10", "2"});
 
             assertThat(printed.text()).contains("CoAP/DTLS intake: 2 devices", "ratio");
+        }
+    }
+
+    @Test
+    void home_everyDeviceConnects_andReadingsReachTheCloudSide() throws Exception {
+        try (PrintedOutput printed = PrintedOutput.capture()) {
+            HomeLoadBenchmark.main(new String[] {"5", "1"});
+
+            assertThat(printed.text()).contains("A home's steady load on its hub", "the cloud side received",
+                    "home / idle CPU");
+        }
+    }
+
+    @Test
+    void alertLatency_everyFeverGetsOneVerifiedWebhook_atRestAndUnderLoad() throws Exception {
+        try (PrintedOutput printed = PrintedOutput.capture()) {
+            AlertLatencyBenchmark.main(new String[] {"4", "40", "1"});
+
+            assertThat(printed.text()).contains("Alert latency: reading answered 2.04", "at rest", "under load",
+                    "target p99");
+        }
+    }
+
+    @Test
+    void decode_everyCharacteristicDecodesOnEveryPath() throws Exception {
+        try (PrintedOutput printed = PrintedOutput.capture()) {
+            // In this JVM (no fork) and 50 ms iterations: whether it runs, not how fast.
+            DecodeBenchmarks.main(new String[] {"0", "50"});
+
+            assertThat(printed.text()).contains("decode/bl").contains(GattDecodeBenchmark.SAMPLES.keySet());
         }
     }
 }
