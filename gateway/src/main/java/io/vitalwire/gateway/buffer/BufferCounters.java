@@ -44,4 +44,9 @@ final class BufferCounters {
     void unreadable(String reason) {
         registry.counter("vitalwire.buffer.unreadable", "reason", reason).increment();
     }
+
+    /** Row counts a check found wrong and recounted ({@code vitalwire.buffer.counts.corrected}): a bug's trace. */
+    void countsCorrected(int counts) {
+        registry.counter("vitalwire.buffer.counts.corrected").increment(counts);
+    }
 }

@@ -58,6 +58,8 @@ public class ReadingBuffer implements AutoCloseable {
 
     /** Rows per purge transaction: short enough that intake never waits long for the write lock. */
     private static final int PURGE_CHUNK = 1_000;
+    private static final Duration COUNT_CHECK_INTERVAL = Duration.ofHours(1);
+    private static final long COUNT_CHECK_MAX_ROWS = 20_000;
     /** Purge chunks an append at capacity may spend before refusing: bounds the wait of that append. */
     private static final int CAPACITY_PURGE_CHUNKS = 4;
     /** Pages per incremental-vacuum transaction (4 MiB of 4 KiB pages). */
@@ -97,6 +99,8 @@ public class ReadingBuffer implements AutoCloseable {
     static final String SMALL_PAGE_CACHE = "PRAGMA cache_size=-256";
 
     private final Clock clock;
+    /** When {@link #maintain} next checks the row counts; maintenance's own thread only. */
+    private Instant nextCountCheck;
     private final Path file;
     private final BufferSettings settings;
     private final BufferCounters counters;
@@ -897,7 +901,34 @@ public class ReadingBuffer implements AutoCloseable {
             first = false;
         } while (freed > 0);
         boolean truncated = locked("WAL checkpoint", this::truncateWal);
-        return new MaintenanceResult(purged, released, truncated);
+        return new MaintenanceResult(purged, released, truncated, checkCountsWhenDue());
+    }
+
+    /**
+     * Every {@link #COUNT_CHECK_INTERVAL}, if the buffer holds at most {@link #COUNT_CHECK_MAX_ROWS} rows (a home's
+     * hour, read in milliseconds), the {@link RowCounts} are checked against the rows: claims trust them to skip
+     * empty lanes. A larger buffer (a backlog) is checked once it has drained.
+     *
+     * @return counts corrected
+     */
+    private int checkCountsWhenDue() {
+        Instant now = clock.instant();
+        if (nextCountCheck != null && now.isBefore(nextCountCheck)) {
+            return 0;
+        }
+        return locked("row count check", () -> {
+            if (RowCounts.total(db) > COUNT_CHECK_MAX_ROWS) {
+                return 0;
+            }
+            nextCountCheck = now.plus(COUNT_CHECK_INTERVAL);
+            List<RowCounts.Correction> corrections = RowCounts.check(db);
+            if (!corrections.isEmpty()) {
+                counters.countsCorrected(corrections.size());
+                LOG.warn("buffer row counts differed from the rows and were recounted (lane, state, counted, rows): "
+                        + "{}", corrections);
+            }
+            return corrections.size();
+        });
     }
 
     /**

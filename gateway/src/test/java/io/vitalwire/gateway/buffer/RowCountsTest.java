@@ -81,6 +81,28 @@ class RowCountsTest {
         assertThat(query("PRAGMA user_version")).isEqualTo(BufferSchema.VERSION);
     }
 
+    @Test
+    void aMiscountedLane_isRecountedByMaintenance_andItsRowsAreClaimedAgain() throws Exception {
+        try (ReadingBuffer buffer = open()) {
+            assertThat(buffer.maintain().countsCorrected()).isZero();
+            buffer.append(Lane.CRITICAL, readings("BP-1", 1, 3));
+            buffer.append(Lane.ROUTINE, readings("GM-1", 1, 4));
+            // A bug's trace: the routine lane's queued rows counted as none. Claims skip the lane.
+            sql("UPDATE row_count SET rows = 0 WHERE lane = " + Lane.ROUTINE.rank() + " AND state = 'QUEUED'");
+            buffer.markLinkUp();
+            assertThat(buffer.claimNext(100)).hasSize(3);
+
+            // Checked at most hourly: the first pass above was the check of this hour.
+            assertThat(buffer.maintain().countsCorrected()).isZero();
+            clock.advance(Duration.ofMinutes(61));
+            assertThat(buffer.maintain().countsCorrected()).isEqualTo(1);
+            assertThat(counts()).isEqualTo(rows());
+            assertThat(buffer.claimNext(100)).extracting(BufferedReading::rowId).hasSize(4);
+            clock.advance(Duration.ofMinutes(61));
+            assertThat(buffer.maintain().countsCorrected()).isZero();
+        }
+    }
+
     /** {@code "lane state"} → rows, as the counts say (rows of no row left out). */
     private Map<String, Long> counts() throws SQLException {
         return grouped("SELECT lane, state, rows FROM row_count WHERE rows <> 0");
