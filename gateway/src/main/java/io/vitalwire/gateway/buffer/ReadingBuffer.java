@@ -906,8 +906,10 @@ public class ReadingBuffer implements AutoCloseable {
 
     /**
      * Every {@link #COUNT_CHECK_INTERVAL}, if the buffer holds at most {@link #COUNT_CHECK_MAX_ROWS} rows (a home's
-     * hour, read in milliseconds), the {@link RowCounts} are checked against the rows: claims trust them to skip
-     * empty lanes. A larger buffer (a backlog) is checked once it has drained.
+     * hour, read in milliseconds), the {@link RowCounts} are compared with the rows: claims trust them to skip empty
+     * lanes. A larger buffer (a backlog) is checked once it has drained. Read on the reader's connection, without the
+     * write lock (intake goes on) and through its small page cache (the writer's keeps the pages appends touch);
+     * only a difference takes the lock, to count again and correct.
      *
      * @return counts corrected
      */
@@ -916,13 +918,23 @@ public class ReadingBuffer implements AutoCloseable {
         if (nextCountCheck != null && now.isBefore(nextCountCheck)) {
             return 0;
         }
-        return locked("row count check", () -> {
-            if (RowCounts.total(db) > COUNT_CHECK_MAX_ROWS) {
-                return 0;
+        synchronized (reader) {
+            try {
+                if (RowCounts.total(reader) > COUNT_CHECK_MAX_ROWS) {
+                    return 0;
+                }
+                nextCountCheck = now.plus(COUNT_CHECK_INTERVAL);
+                if (RowCounts.differences(reader).isEmpty()) {
+                    return 0;
+                }
+            } catch (SQLException e) {
+                throw new BufferException("row count check failed", e);
             }
-            nextCountCheck = now.plus(COUNT_CHECK_INTERVAL);
-            List<RowCounts.Correction> corrections = RowCounts.check(db);
+        }
+        return locked("row count correction", () -> {
+            List<RowCounts.Correction> corrections = RowCounts.differences(db);
             if (!corrections.isEmpty()) {
+                RowCounts.recount(db);
                 counters.countsCorrected(corrections.size());
                 LOG.warn("buffer row counts differed from the rows and were recounted (lane, state, counted, rows): "
                         + "{}", corrections);

@@ -7,11 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * How many rows the reading table holds per lane and state, in a narrow table written in the same transaction as
@@ -24,16 +21,13 @@ import java.util.Set;
  * the counts needed one.
  *
  * <p>Claims skip a lane its counts say has no queued row, so a count wrong by a bug would leave rows unsent. Nothing
- * but these methods writes the table, each in the transaction of the change it counts; {@link #check} compares it
- * with the rows anyway, when the table is small enough to read whole.
+ * but these methods writes the table, each in the transaction of the change it counts; {@link #differences}
+ * compares it with the rows anyway, when the table is small enough to read whole.
  */
 final class RowCounts {
 
     /** A count that differed from the rows it counts, and was set to them. */
     record Correction(Lane lane, RowState state, long counted, long rows) {
-    }
-
-    private record Slot(Lane lane, RowState state) {
     }
 
     static final String SCHEMA = """
@@ -45,6 +39,10 @@ final class RowCounts {
             ) WITHOUT ROWID;
             """;
 
+    private static final String DIFFERENCES_SQL = "SELECT lane, state, SUM(counted), SUM(rows) FROM ("
+            + "SELECT lane, state, rows AS counted, 0 AS rows FROM row_count UNION ALL "
+            + "SELECT lane, state, 0, COUNT(*) FROM reading GROUP BY lane, state) "
+            + "GROUP BY lane, state HAVING SUM(counted) <> SUM(rows)";
     private static final String ADD_SQL = "INSERT INTO row_count (lane, state, rows) VALUES (?, ?, ?) "
             + "ON CONFLICT (lane, state) DO UPDATE SET rows = rows + excluded.rows";
 
@@ -96,38 +94,18 @@ final class RowCounts {
     }
 
     /**
-     * The counts compared with a count of the rows themselves, and recounted if any differs, in the caller's
-     * transaction. Reads the whole reading table.
-     *
-     * @return the counts that differed (none, unless a change was miscounted)
+     * The counts that differ from a count of the rows themselves: one statement, so one snapshot of both tables
+     * (always written in the same transaction) on any connection. Reads the whole reading table.
      */
-    static List<Correction> check(Connection c) throws SQLException {
-        Map<Slot, Long> counted = slots(c, "SELECT lane, state, rows FROM row_count");
-        Map<Slot, Long> rows = slots(c, "SELECT lane, state, COUNT(*) FROM reading GROUP BY lane, state");
-        Set<Slot> all = new HashSet<>(counted.keySet());
-        all.addAll(rows.keySet());
-        List<Correction> corrections = new ArrayList<>();
-        for (Slot slot : all) {
-            long was = counted.getOrDefault(slot, 0L);
-            long is = rows.getOrDefault(slot, 0L);
-            if (was != is) {
-                corrections.add(new Correction(slot.lane(), slot.state(), was, is));
-            }
-        }
-        if (!corrections.isEmpty()) {
-            recount(c);
-        }
-        return corrections;
-    }
-
-    private static Map<Slot, Long> slots(Connection c, String sql) throws SQLException {
-        Map<Slot, Long> slots = new HashMap<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    static List<Correction> differences(Connection c) throws SQLException {
+        List<Correction> differences = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(DIFFERENCES_SQL)) {
             while (rs.next()) {
-                slots.put(new Slot(Lane.ofRank(rs.getInt(1)), RowState.valueOf(rs.getString(2))), rs.getLong(3));
+                differences.add(new Correction(Lane.ofRank(rs.getInt(1)), RowState.valueOf(rs.getString(2)),
+                        rs.getLong(3), rs.getLong(4)));
             }
         }
-        return slots;
+        return differences;
     }
 
     /** The counts from the rows themselves: when a file of an earlier layout is upgraded, or a check found one off. */
