@@ -7,8 +7,9 @@
 #   deploy/dev/bench.sh uplink [readings]              uplink readings/s vs a bare client (packed, one per message)
 #   deploy/dev/bench.sh drain [backlog] [live/s] [rounds]   1M-reading drain after restart (start and connect
 #                                                      included), live latency meanwhile, vs the full backlog's floor
-#   deploy/dev/bench.sh footprint [devices] [s] [rounds]   gateway RSS and start-up (deploy/gateway/jvm.options, with
-#                                                      and without AppCDS) vs an idle JVM
+#   deploy/dev/bench.sh footprint [devices] [s] [rounds] [candidate.options ...]   gateway RSS and start-up
+#                                                      (deploy/gateway/jvm.options, with and without AppCDS) vs an
+#                                                      idle JVM; each candidate options file alternates in the rounds
 #   deploy/dev/bench.sh home [s per round] [rounds]    a home's steady load on its hub (6 BLE devices, a 1 Hz strap):
 #                                                      CPU % of one core and MB/min written, vs the same hub idle
 #                                                      (defaults 120 s, 3 rounds of each: 12 min); further

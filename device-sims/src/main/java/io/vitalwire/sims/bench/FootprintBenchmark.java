@@ -37,12 +37,13 @@ import org.eclipse.californium.core.coap.CoAP;
  * then {@code rounds} rounds whose first process rotates ({@link Rounds}), medians with min–max. A single start
  * spreads ±0.3 s on this machine; only the rounds' medians judge the 1.5 s target.
  *
- * <p>Usage: {@code deploy/dev/bench.sh footprint [devices] [seconds] [rounds]} (defaults 20, 60, 3).
+ * <p>Usage: {@code deploy/dev/bench.sh footprint [devices] [seconds] [rounds] [candidate.options ...]} (defaults
+ * 20, 60, 3); each candidate options file adds a gateway with AppCDS and those options to the same rounds.
  */
 public final class FootprintBenchmark {
 
     private static final Path JAR = Repository.file("gateway/target/gateway.jar");
-    private static final Path JVM_OPTIONS = Repository.file("deploy/gateway/jvm.options");
+    private static final Path INSTALLED_OPTIONS = Repository.file("deploy/gateway/jvm.options");
     private static final Path APPCDS = Repository.file("deploy/gateway/appcds.sh");
 
     private FootprintBenchmark() {
@@ -52,50 +53,79 @@ public final class FootprintBenchmark {
         int devices = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        List<String> jvm = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + JVM_OPTIONS);
-        Path archive = Files.createTempDirectory("vw-bench-appcds-").resolve("gateway.jsa");
-        Process training = new ProcessBuilder(APPCDS.toString(), JAR.toString(), archive.toString(),
-                JVM_OPTIONS.toString()).inheritIO().start();
-        if (training.waitFor() != 0) {
-            throw new IllegalStateException("appcds.sh failed");
+        List<String> jvm = java(INSTALLED_OPTIONS);
+        List<Measured> measured = new ArrayList<>(List.of(
+                new Measured("idle JVM", jvm, true),
+                new Measured("gateway", jvm, false),
+                new Measured("gateway + AppCDS", withArchive(INSTALLED_OPTIONS), false)));
+        // Candidate options files, each a gateway with its own archive in the same rounds: a change of options is
+        // judged against the installed ones alternating with it, not against a figure from another hour (±2 MB).
+        for (int i = 3; i < args.length; i++) {
+            Path candidate = Path.of(args[i]).toAbsolutePath();
+            measured.add(new Measured("gateway + AppCDS, " + candidate.getFileName(), withArchive(candidate), false));
         }
-        List<String> shared = new ArrayList<>(jvm);
-        // on, not auto: a benchmark of class sharing must fail rather than quietly measure without it.
-        shared.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on"));
 
-        idleJvm(jvm);
-        gateway(jvm, devices, 5);
-        gateway(shared, devices, 5);
-        List<List<Sample>> samples = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        Rounds ready = Rounds.run(rounds, "%,6.0f ms", List.of(
-                new Rounds.Named("idle JVM", round -> kept(samples.get(0), idleJvm(jvm))),
-                new Rounds.Named("gateway", round -> kept(samples.get(1), gateway(jvm, devices, seconds))),
-                new Rounds.Named("gateway + AppCDS",
-                        round -> kept(samples.get(2), gateway(shared, devices, seconds)))));
+        for (Measured process : measured) {
+            process.sample(devices, 5);
+        }
+        List<Rounds.Named> named = new ArrayList<>();
+        for (Measured process : measured) {
+            named.add(new Rounds.Named(process.name(), round -> process.kept(process.sample(devices, seconds))));
+        }
+        Rounds ready = Rounds.run(rounds, "%,6.0f ms", named);
 
         System.out.printf("%nGateway footprint, %s, %d CoAP/DTLS devices posting 1 reading/s for %d s, medians of %d "
-                + "rounds after one start of each%n", JVM_OPTIONS, devices, seconds, rounds);
+                + "rounds after one start of each%n", INSTALLED_OPTIONS, devices, seconds, rounds);
         System.out.println(" ready (process start → /health UP):");
         ready.printRates();
-        ready.printRatio("gateway / idle JVM", 1, 0);
-        ready.printRatio("gateway + AppCDS / idle JVM", 2, 0);
+        for (int path = 1; path < measured.size(); path++) {
+            ready.printRatio(measured.get(path).name() + " / idle JVM", path, 0);
+        }
         System.out.println(" resident memory after the load (idle JVM: 2 s after start):");
-        List<String> names = List.of("idle JVM", "gateway", "gateway + AppCDS");
-        for (int path = 0; path < names.size(); path++) {
-            List<Sample> of = samples.get(path);
-            System.out.printf("  %-40s RSS %s MB, peak %s MB%s%n", names.get(path),
+        for (Measured process : measured) {
+            List<Sample> of = process.samples();
+            System.out.printf("  %-40s RSS %s MB, peak %s MB%s%n", process.name(),
                     medianAndRange(of.stream().mapToLong(sample -> sample.rssKb / 1024).toArray()),
                     medianAndRange(of.stream().mapToLong(sample -> sample.peakRssKb / 1024).toArray()),
-                    path == 0 ? "" : "; " + medianAndRange(of.stream().mapToLong(Sample::accepted).toArray())
+                    process.idle() ? "" : "; " + medianAndRange(of.stream().mapToLong(Sample::accepted).toArray())
                             + " readings accepted");
         }
     }
 
-    /** The sample's start-up time, the rate {@link Rounds} compares; the sample kept for its memory. */
-    private static double kept(List<Sample> samples, Sample sample) {
-        samples.add(sample);
-        return sample.readyMillis;
+    private static List<String> java(Path options) {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "@" + options);
+    }
+
+    /** The JVM with these options and the class-data sharing archive that appcds.sh makes with them. */
+    private static List<String> withArchive(Path options) throws Exception {
+        Path archive = Files.createTempDirectory("vw-bench-appcds-").resolve("gateway.jsa");
+        Process training = new ProcessBuilder(APPCDS.toString(), JAR.toString(), archive.toString(),
+                options.toString()).inheritIO().start();
+        if (training.waitFor() != 0) {
+            throw new IllegalStateException("appcds.sh failed with " + options);
+        }
+        List<String> shared = new ArrayList<>(java(options));
+        // on, not auto: a benchmark of class sharing must fail rather than quietly measure without it.
+        shared.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on"));
+        return shared;
+    }
+
+    /** One process the rounds start: an idle JVM or a gateway under the load, and what its rounds measured. */
+    private record Measured(String name, List<String> jvm, boolean idle, List<Sample> samples) {
+
+        Measured(String name, List<String> jvm, boolean idle) {
+            this(name, jvm, idle, new ArrayList<>());
+        }
+
+        Sample sample(int devices, int seconds) throws Exception {
+            return idle ? idleJvm(jvm) : gateway(jvm, devices, seconds);
+        }
+
+        /** The sample's start-up time, the rate {@link Rounds} compares; the sample kept for its memory. */
+        double kept(Sample sample) {
+            samples.add(sample);
+            return sample.readyMillis;
+        }
     }
 
     private static String medianAndRange(long[] values) {
