@@ -65,6 +65,7 @@ public final class FootprintBenchmark {
             measured.add(new Measured("gateway + AppCDS, " + candidate.getFileName(), withArchive(candidate), false));
         }
 
+        // One start of each as warm-up (the jar and the JDK into the page cache), not counted.
         for (Measured process : measured) {
             process.sample(devices, 5);
         }
